@@ -1,0 +1,2 @@
+/** rtc2sip actors. */
+package io.rtc2sip.actors;

@@ -1,0 +1,2 @@
+/** rtc2sip agora-adapter. */
+package io.rtc2sip.agora;

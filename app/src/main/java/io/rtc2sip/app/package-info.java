@@ -1,0 +1,2 @@
+/** rtc2sip app. */
+package io.rtc2sip.app;

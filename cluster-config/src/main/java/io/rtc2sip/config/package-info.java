@@ -1,0 +1,2 @@
+/** rtc2sip cluster-config. */
+package io.rtc2sip.config;

@@ -1,0 +1,2 @@
+/** rtc2sip codec-bench. */
+package io.rtc2sip.codec.bench;

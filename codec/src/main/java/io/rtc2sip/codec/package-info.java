@@ -1,0 +1,2 @@
+/** rtc2sip codec. */
+package io.rtc2sip.codec;

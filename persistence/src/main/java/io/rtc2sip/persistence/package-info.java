@@ -1,0 +1,2 @@
+/** rtc2sip persistence. */
+package io.rtc2sip.persistence;

@@ -1,0 +1,2 @@
+/** rtc2sip sip-adapter. */
+package io.rtc2sip.sip;

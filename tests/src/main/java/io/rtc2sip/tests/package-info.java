@@ -1,0 +1,2 @@
+/** rtc2sip tests. */
+package io.rtc2sip.tests;
