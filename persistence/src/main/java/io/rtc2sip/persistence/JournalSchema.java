@@ -1,0 +1,73 @@
+package io.rtc2sip.persistence;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the journal, tag, snapshot and durable-state tables of Pekko Persistence JDBC from the
+ * DDL shipped in its jar. The shipped script is not idempotent (an index without IF NOT EXISTS,
+ * indexes built CONCURRENTLY), so it is run statement by statement in autocommit, each made
+ * idempotent first. Safe to run on every start and from several nodes at once.
+ */
+public final class JournalSchema {
+  private static final Logger log = LoggerFactory.getLogger(JournalSchema.class);
+  static final String DDL_RESOURCE = "schema/postgres/postgres-create-schema.sql";
+  private static final Pattern CREATE_INDEX =
+      Pattern.compile(
+          "(?i)^CREATE\\s+(UNIQUE\\s+)?INDEX\\s+(CONCURRENTLY\\s+)?(?!IF\\s+NOT\\s+EXISTS)");
+
+  private JournalSchema() {}
+
+  /** The shipped statements, each made idempotent. */
+  public static List<String> statements() {
+    String ddl;
+    try (InputStream in = JournalSchema.class.getClassLoader().getResourceAsStream(DDL_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(DDL_RESOURCE + " not on the class path");
+      }
+      ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + DDL_RESOURCE, e);
+    }
+    List<String> out = new ArrayList<>();
+    for (String raw : ddl.split(";")) {
+      String stmt = raw.strip();
+      if (!stmt.isEmpty()) {
+        out.add(idempotent(stmt));
+      }
+    }
+    return out;
+  }
+
+  static String idempotent(String stmt) {
+    Matcher m = CREATE_INDEX.matcher(stmt);
+    if (m.find()) {
+      return m.replaceFirst(m.group(0) + "IF NOT EXISTS ");
+    }
+    return stmt;
+  }
+
+  /** Runs every statement; tables and indexes that exist are left as they are. */
+  public static void create(Connection connection) throws SQLException {
+    boolean autoCommit = connection.getAutoCommit();
+    connection.setAutoCommit(true);
+    try (Statement st = connection.createStatement()) {
+      for (String stmt : statements()) {
+        st.execute(stmt);
+      }
+    } finally {
+      connection.setAutoCommit(autoCommit);
+    }
+    log.info("journal schema present");
+  }
+}
