@@ -1,0 +1,74 @@
+package io.rtc2sip.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddedDatabaseTest {
+  @TempDir Path root;
+
+  @Test
+  void schemaIsCreatedIdempotentlyAndDataSurvivesARestart() throws Exception {
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(root, 0)) {
+      try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "postgres")) {
+        JournalSchema.create(c);
+        JournalSchema.create(c); // second run on existing tables and indexes must not fail
+        try (Statement st = c.createStatement()) {
+          st.execute(
+              "INSERT INTO event_journal(persistence_id, sequence_number, writer, event_ser_id,"
+                  + " event_ser_manifest, event_payload) VALUES ('call|x', 1, 'w', 1, 'm', '\\x00')");
+        }
+        assertEquals(
+            List.of("durable_state", "event_journal", "event_tag", "snapshot"), tables(c));
+        assertTrue(indexes(c).containsAll(
+            List.of("event_journal_ordering_idx", "state_tag_idx", "state_global_offset_idx")));
+      }
+    }
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(root, 0);
+        Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "postgres");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT persistence_id FROM event_journal")) {
+      assertTrue(rs.next(), "event written before the restart is still there");
+      assertEquals("call|x", rs.getString(1));
+    }
+  }
+
+  @Test
+  void listensOnLoopbackOnly() throws Exception {
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(root, 0);
+        Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "postgres");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SHOW listen_addresses")) {
+      rs.next();
+      assertEquals("127.0.0.1", rs.getString(1));
+    }
+  }
+
+  private static List<String> tables(Connection c) throws Exception {
+    return strings(c, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
+  }
+
+  private static List<String> indexes(Connection c) throws Exception {
+    return strings(c, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public'");
+  }
+
+  private static List<String> strings(Connection c, String sql) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
+}
