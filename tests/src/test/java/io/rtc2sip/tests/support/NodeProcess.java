@@ -1,0 +1,145 @@
+package io.rtc2sip.tests.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A gateway node in a JVM of its own, started from this test's class path, whose output is kept
+ * (in memory, to wait on it, and in a log file under target/ for the post-mortem).
+ */
+public final class NodeProcess implements AutoCloseable {
+  private final String name;
+  private final Process process;
+  private final List<String> lines = new ArrayList<>();
+  private final Thread pump;
+
+  private NodeProcess(String name, Process process, Path logFile) throws IOException {
+    this.name = name;
+    this.process = process;
+    PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8), true);
+    this.pump =
+        new Thread(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                  log.println(line);
+                  synchronized (lines) {
+                    lines.add(line);
+                    lines.notifyAll();
+                  }
+                }
+              } catch (IOException e) {
+                // the process is gone
+              } finally {
+                log.close();
+              }
+            },
+            "node-output-" + name);
+    pump.setDaemon(true);
+    pump.start();
+  }
+
+  /**
+   * Starts {@code mainClass} with the current class path and the given environment additions.
+   *
+   * @param logDir where {@code <name>.log} is written
+   */
+  public static NodeProcess start(String name, String mainClass, Map<String, String> env, Path logDir)
+      throws IOException {
+    Files.createDirectories(logDir);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> cmd =
+        List.of(java, "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), mainClass);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    Map<String, String> e = new HashMap<>(pb.environment());
+    e.keySet().removeIf(k -> k.startsWith("RTC2SIP_"));
+    e.putAll(env);
+    pb.environment().clear();
+    pb.environment().putAll(e);
+    return new NodeProcess(name, pb.start(), logDir.resolve(name + ".log"));
+  }
+
+  /** Waits for a line matching {@code match}; fails with the output's tail when it does not come. */
+  public String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int seen = 0;
+    synchronized (lines) {
+      while (true) {
+        for (; seen < lines.size(); seen++) {
+          if (match.test(lines.get(seen))) {
+            return lines.get(seen);
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || (!process.isAlive() && !pump.isAlive())) {
+          throw new AssertionError(
+              name + ": expected line not seen within " + timeout + (process.isAlive() ? "" : " (process exited)")
+                  + "; last lines:\n" + tail(40));
+        }
+        lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(left, 200_000_000L))));
+      }
+    }
+  }
+
+  /** All lines so far that match. */
+  public List<String> linesMatching(Predicate<String> match) {
+    synchronized (lines) {
+      return lines.stream().filter(match).toList();
+    }
+  }
+
+  public String tail(int n) {
+    synchronized (lines) {
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL: the node gets no chance to leave the cluster or hand over its shards. */
+  public void kill() throws InterruptedException {
+    process.toHandle().destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM, then waits for the exit code. */
+  public int terminate(Duration timeout) throws InterruptedException {
+    // Process.destroy() would also close our end of its output, losing what it logs while stopping.
+    process.toHandle().destroy();
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+      throw new AssertionError(name + " did not stop within " + timeout + " of SIGTERM; last lines:\n" + tail(30));
+    }
+    pump.join(10_000); // the rest of its output
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+}
