@@ -1,0 +1,191 @@
+package io.rtc2sip.actors.call;
+
+import io.rtc2sip.actors.CborSerializable;
+import io.rtc2sip.actors.model.NegotiatedMedia;
+import io.rtc2sip.actors.model.Party;
+import io.rtc2sip.actors.model.RtcLeg;
+import io.rtc2sip.actors.model.SipDialog;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * Everything a call understands. Three kinds:
+ *
+ * <ul>
+ *   <li>{@link ClientCommand}: what an RTC user asks (imperative, always answered with a {@link
+ *       CallReply});
+ *   <li>facts reported by adapters, named {@code <Source><Fact>} ({@code Sip*}, {@code Media*},
+ *       {@code Rtc*}) and by the user session ({@link RouteDecision}); never answered, a fact that
+ *       does not fit the state is logged with the call id;
+ *   <li>the call's own timer messages (enum singletons).
+ * </ul>
+ *
+ * Which command is valid in which state is {@link CallTransitions}, documented in
+ * docs/call-state-machine.md.
+ */
+public sealed interface CallCommand extends CborSerializable {
+
+  // ---------------------------------------------------------------- client commands
+
+  /** A request from an RTC user; {@code uid} must be the call's RTC user. */
+  sealed interface ClientCommand extends CallCommand {
+    String uid();
+
+    ActorRef<CallReply> replyTo();
+  }
+
+  /**
+   * Dial out: the RTC user {@code uid}, in RTC channel {@code rtcChannel}, calls SIP {@code
+   * target} (a SIP URI or a number the SIP adapter's dispatch resolves). Send it to the entity id
+   * from {@link CallIds#newOutbound()}.
+   */
+  record PlaceCall(String uid, String rtcChannel, String target, ActorRef<CallReply> replyTo)
+      implements ClientCommand {
+    public RtcLeg rtc() {
+      return new RtcLeg(rtcChannel, uid);
+    }
+  }
+
+  /** Take the incoming call that is alerting. */
+  record Answer(String uid, ActorRef<CallReply> replyTo) implements ClientCommand {}
+
+  /** End the call; before answer this cancels (outbound) or declines (inbound). */
+  record Hangup(String uid, ActorRef<CallReply> replyTo) implements ClientCommand {}
+
+  /** Refuse the incoming call: 486 Busy Here when {@code busy}, else 603 Decline. */
+  record Reject(String uid, boolean busy, ActorRef<CallReply> replyTo) implements ClientCommand {}
+
+  /** Abandon the outbound call before it is answered (SIP CANCEL). */
+  record Cancel(String uid, ActorRef<CallReply> replyTo) implements ClientCommand {}
+
+  /** Put the SIP party on hold. */
+  record Hold(String uid, ActorRef<CallReply> replyTo) implements ClientCommand {}
+
+  /** Take the SIP party off hold. */
+  record Unhold(String uid, ActorRef<CallReply> replyTo) implements ClientCommand {}
+
+  /** Send DTMF digits (0-9, *, #, A-D) to the SIP side. */
+  record SendDtmf(String uid, String digits, ActorRef<CallReply> replyTo)
+      implements ClientCommand {}
+
+  /** Blind transfer: hand the SIP party over to {@code target} (SIP REFER). */
+  record Transfer(String uid, String target, ActorRef<CallReply> replyTo)
+      implements ClientCommand {}
+
+  /** Add {@code target} as a third party. Not supported yet: always rejected. */
+  record Conference(String uid, String target, ActorRef<CallReply> replyTo)
+      implements ClientCommand {}
+
+  // ---------------------------------------------------------------- query
+
+  /** Ask for the call's {@link CallView}; never changes anything, valid in every state. */
+  record GetCall(ActorRef<CallView> replyTo) implements CallCommand {}
+
+  // ---------------------------------------------------------------- SIP facts
+
+  /**
+   * A new INVITE arrived for RTC user {@code calleeUid}. Send it to the entity id {@link
+   * CallIds#forInbound}(Call-ID, From-tag); {@code dialog} holds the peer's tag as remote tag and
+   * our To-tag as local tag.
+   */
+  record SipInviteReceived(SipDialog dialog, Party caller, String calleeUid, NegotiatedMedia offer)
+      implements CallCommand {}
+
+  /** A provisional response to our INVITE (180, 183); {@code earlyMedia} null without SDP. */
+  record SipProvisional(int status, String remoteTag, NegotiatedMedia earlyMedia)
+      implements CallCommand {}
+
+  /** 2xx to our INVITE: the peer's tag, Contact, Record-Route set and the negotiated media. */
+  record SipAnswered(
+      String remoteTag, String remoteTarget, List<String> routeSet, NegotiatedMedia media)
+      implements CallCommand {
+    public SipAnswered {
+      routeSet = routeSet == null ? List.of() : List.copyOf(routeSet);
+    }
+  }
+
+  /** A final failure response (300-699) to our INVITE. */
+  record SipFailed(int status, String reason) implements CallCommand {}
+
+  /** The peer sent BYE (the adapter answered 200). */
+  record SipByeReceived(long cseq, String reason) implements CallCommand {}
+
+  /** The caller sent CANCEL for its pending INVITE (the adapter answered 200 and 487). */
+  record SipCancelled(String reason) implements CallCommand {}
+
+  /** The peer put us on hold (re-INVITE with a sendonly or inactive offer, already answered). */
+  record SipRemoteHold(long cseq) implements CallCommand {}
+
+  /** The peer resumed (re-INVITE with a sendrecv offer, already answered). */
+  record SipRemoteResume(long cseq) implements CallCommand {}
+
+  /** Our re-INVITE failed with this status (491: glare; 408/481: the dialog is gone). */
+  record SipReinviteFailed(int status) implements CallCommand {}
+
+  /** The peer asks us to transfer the call to {@code referTo} (REFER, already answered 202). */
+  record SipReferReceived(long cseq, String referTo, String referredBy) implements CallCommand {}
+
+  /**
+   * Progress of the transfer we asked for: the final response to our REFER when it failed, or
+   * the status in a NOTIFY message/sipfrag body.
+   */
+  record SipTransferProgress(int status) implements CallCommand {}
+
+  // ---------------------------------------------------------------- media and RTC facts
+
+  /** Media is flowing on the SIP side (RTP received). */
+  enum MediaStarted implements CallCommand {
+    INSTANCE
+  }
+
+  /** No RTP for the media timeout while media should flow. */
+  enum MediaTimeout implements CallCommand {
+    INSTANCE
+  }
+
+  /** The SIP side sent a DTMF digit (RFC 4733 or SIP INFO). */
+  record MediaDtmfReceived(String digit, int durationMs) implements CallCommand {}
+
+  /** The RTC user left the call's RTC channel. */
+  record RtcPeerLeft(String uid) implements CallCommand {}
+
+  // ---------------------------------------------------------------- from the user session
+
+  /** The user session's answer to "where is the callee?" (and its news when it logs in). */
+  sealed interface RouteDecision extends CallCommand {
+    String uid();
+  }
+
+  /** The callee is online, its signaling connection is {@code connectionId} on {@code node}. */
+  record CalleeOnline(String uid, String node, String connectionId) implements RouteDecision {}
+
+  /** The callee is offline; the user session remembers the call as parked. */
+  record CalleeOffline(String uid) implements RouteDecision {}
+
+  // ---------------------------------------------------------------- the call's own messages
+
+  /** Timer: the call rang for {@code no-answer-timeout}. */
+  enum NoAnswerTimeout implements CallCommand {
+    INSTANCE
+  }
+
+  /** Timer: the offline callee did not log in within {@code park-timeout}. */
+  enum ParkTimeout implements CallCommand {
+    INSTANCE
+  }
+
+  /** Timer: no final response to our INVITE within {@code cancel-timeout} after CANCEL. */
+  enum CancelTimeout implements CallCommand {
+    INSTANCE
+  }
+
+  /** Timer: retry the re-INVITE that met a 491 (RFC 3261 section 14.1). */
+  enum ReinviteRetry implements CallCommand {
+    INSTANCE
+  }
+
+  /** Sent to itself by a call recovered in an established state: rebuild media on this node. */
+  enum Reanchor implements CallCommand {
+    INSTANCE
+  }
+}

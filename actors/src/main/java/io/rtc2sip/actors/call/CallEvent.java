@@ -1,0 +1,105 @@
+package io.rtc2sip.actors.call;
+
+import io.rtc2sip.actors.CborSerializable;
+import io.rtc2sip.actors.model.EndCause;
+import io.rtc2sip.actors.model.HoldSide;
+import io.rtc2sip.actors.model.NegotiatedMedia;
+import io.rtc2sip.actors.model.Party;
+import io.rtc2sip.actors.model.RtcLeg;
+import io.rtc2sip.actors.model.SipDialog;
+import java.time.Instant;
+
+/**
+ * What happened to a call, in the journal. Events carry everything another node needs to go on
+ * with the call (dialog identifiers and CSeqs, negotiated media, RTC channel and uid, hold and
+ * transfer state, timer deadlines) and never an ActorRef, socket or SDK handle. Every event has
+ * the instant it happened ({@code at}), from the entity's clock.
+ *
+ * <p>Events are never renamed or removed; changes go through Jackson migrations.
+ */
+public sealed interface CallEvent extends CborSerializable {
+
+  Instant at();
+
+  /** Outbound call started: INVITE sent in {@code dialog}; rings until {@code deadline}. */
+  record CallDialed(
+      String callId,
+      Party caller,
+      Party callee,
+      RtcLeg rtc,
+      SipDialog dialog,
+      Instant deadline,
+      Instant at)
+      implements CallEvent {}
+
+  /** Inbound call arrived in {@code dialog} with the caller's {@code offer}. */
+  record CallReceived(
+      String callId,
+      Party caller,
+      Party callee,
+      RtcLeg rtc,
+      SipDialog dialog,
+      NegotiatedMedia offer,
+      Instant deadline,
+      Instant at)
+      implements CallEvent {}
+
+  /** Outbound: a provisional response; {@code earlyMedia} is null without SDP. */
+  record CallRinging(int status, String remoteTag, NegotiatedMedia earlyMedia, Instant at)
+      implements CallEvent {}
+
+  /** Inbound: the callee is online and its app rings until {@code deadline}. */
+  record CallAlerting(String node, String connectionId, Instant deadline, Instant at)
+      implements CallEvent {}
+
+  /** Inbound: the callee is offline; the call waits for it until {@code deadline}. */
+  record CallParked(Instant deadline, Instant at) implements CallEvent {}
+
+  /** Outbound: CANCEL sent; the call will end with {@code cause}. */
+  record CallCancelling(EndCause cause, Instant deadline, Instant at) implements CallEvent {}
+
+  /** The call was answered: confirmed {@code dialog} and negotiated {@code media}. */
+  record CallAnswered(SipDialog dialog, NegotiatedMedia media, Instant at) implements CallEvent {}
+
+  /** {@code by} put the call on hold; {@code dialog} has the CSeq of the re-INVITE involved. */
+  record CallHeld(HoldSide by, SipDialog dialog, Instant at) implements CallEvent {}
+
+  /** {@code by} took the call off hold. */
+  record CallResumed(HoldSide by, SipDialog dialog, Instant at) implements CallEvent {}
+
+  /** We re-INVITEd the peer in the same dialog, for {@code reason}. */
+  record SessionReoffered(Reason reason, SipDialog dialog, Instant at) implements CallEvent {
+    /** Why the session was offered again. */
+    public enum Reason {
+      /** The call was recovered on another node and rebuilt its media there. */
+      REANCHOR,
+      /** A re-INVITE met 491 Request Pending; retried after the RFC 3261 delay. */
+      GLARE_RETRY
+    }
+  }
+
+  /** Our RTC user transfers the peer to {@code target}: REFER sent in {@code dialog}. */
+  record CallTransferRequested(String target, SipDialog dialog, Instant at) implements CallEvent {}
+
+  /** A transfer failed with {@code status}; the call goes on as before. */
+  record CallTransferFailed(int status, Instant at) implements CallEvent {}
+
+  /**
+   * The peer asked us (REFER in {@code dialog}) to transfer our RTC user to {@code target}; we
+   * INVITE it in {@code newLeg}.
+   */
+  record CallReferred(
+      String target, String referredBy, SipDialog dialog, SipDialog newLeg, Instant at)
+      implements CallEvent {}
+
+  /** The peer that referred us hung up its dialog before the transfer target answered. */
+  record CallTransferorLeft(Instant at) implements CallEvent {}
+
+  /** The transfer target answered: {@code dialog} and {@code media} replace the old ones. */
+  record CallTransferCompleted(Party party, SipDialog dialog, NegotiatedMedia media, Instant at)
+      implements CallEvent {}
+
+  /** The call ended with {@code cause}; {@code sipStatus} is the INVITE's outcome. */
+  record CallEnded(EndCause cause, int sipStatus, String reason, Instant at)
+      implements CallEvent {}
+}

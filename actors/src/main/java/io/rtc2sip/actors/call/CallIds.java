@@ -1,0 +1,103 @@
+package io.rtc2sip.actors.call;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Call ids (the sharded entity ids of calls) and how SIP identifiers map to them, so that any
+ * node can route any SIP message or client message to the right call without a lookup:
+ *
+ * <ul>
+ *   <li>calls the gateway starts get {@link #newOutbound()}; their SIP Call-ID is {@link
+ *       #sipCallIdFor(String)}, and {@link #fromSipCallId(String)} turns it back into the call id;
+ *   <li>calls arriving from SIP get {@link #forInbound(String, String)}: a stable hash of the
+ *       peer's Call-ID and From-tag (the tag of the side that sent the initial INVITE, which
+ *       stays the From-tag of every request the peer sends in that dialog).
+ * </ul>
+ *
+ * A SIP adapter routes a message by trying {@link #fromSipCallId(String)} first (a dialog we
+ * created, including a transfer leg of an inbound call), then {@link #forInbound}.
+ */
+public final class CallIds {
+
+  private static final String OUTBOUND_PREFIX = "o-";
+  private static final String INBOUND_PREFIX = "i-";
+  private static final String SIP_SUFFIX = "@rtc2sip";
+  private static final char LEG_SEPARATOR = '.';
+
+  private CallIds() {}
+
+  /** A fresh id for a call the gateway starts (an RTC client dials out). */
+  public static String newOutbound() {
+    return OUTBOUND_PREFIX + UUID.randomUUID();
+  }
+
+  /** The id of the call opened by an INVITE with this Call-ID and From-tag. */
+  public static String forInbound(String sipCallId, String fromTag) {
+    if (sipCallId == null || sipCallId.isEmpty() || fromTag == null || fromTag.isEmpty()) {
+      throw new IllegalArgumentException("Call-ID and From-tag are required");
+    }
+    byte[] digest = sha256(sipCallId + '\n' + fromTag);
+    return INBOUND_PREFIX + HexFormat.of().formatHex(digest, 0, 16);
+  }
+
+  /** The SIP Call-ID of the first dialog the gateway opens for this call. */
+  public static String sipCallIdFor(String callId) {
+    return sipCallIdFor(callId, 1);
+  }
+
+  /**
+   * The SIP Call-ID of the {@code leg}-th dialog the gateway opens for this call (a later leg is,
+   * for example, the INVITE to a transfer target).
+   */
+  public static String sipCallIdFor(String callId, int leg) {
+    if (callId == null || callId.isEmpty() || callId.indexOf('@') >= 0) {
+      throw new IllegalArgumentException("not a call id: " + callId);
+    }
+    if (leg < 1) {
+      throw new IllegalArgumentException("legs count from 1: " + leg);
+    }
+    return leg == 1 ? callId + SIP_SUFFIX : callId + LEG_SEPARATOR + leg + SIP_SUFFIX;
+  }
+
+  /** The call id behind a Call-ID the gateway generated, or empty for a foreign Call-ID. */
+  public static Optional<String> fromSipCallId(String sipCallId) {
+    if (sipCallId == null || !sipCallId.endsWith(SIP_SUFFIX)) {
+      return Optional.empty();
+    }
+    String base = sipCallId.substring(0, sipCallId.length() - SIP_SUFFIX.length());
+    int dot = base.lastIndexOf(LEG_SEPARATOR);
+    if (dot > 0 && base.substring(dot + 1).chars().allMatch(Character::isDigit)) {
+      base = base.substring(0, dot);
+    }
+    boolean ours = base.startsWith(OUTBOUND_PREFIX) || base.startsWith(INBOUND_PREFIX);
+    return ours && base.length() > 2 ? Optional.of(base) : Optional.empty();
+  }
+
+  /** Whether the gateway generated this Call-ID (it then owns it for RFC 3261 glare timing). */
+  public static boolean isOurs(String sipCallId) {
+    return fromSipCallId(sipCallId).isPresent();
+  }
+
+  /** Our tag in the {@code leg}-th dialog of a call: derived, so a retried request keeps it. */
+  public static String localTagFor(String callId, int leg) {
+    return HexFormat.of().formatHex(sha256("tag\n" + callId + '\n' + leg), 0, 8);
+  }
+
+  /** The RTC channel of an inbound call (outbound calls use the caller's channel). */
+  public static String rtcChannelFor(String callId) {
+    return "call-" + callId;
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+  }
+}

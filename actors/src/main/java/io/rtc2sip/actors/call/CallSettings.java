@@ -1,0 +1,43 @@
+package io.rtc2sip.actors.call;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorSystem;
+
+/**
+ * Call timers, from {@code rtc2sip.call} (defaults in this module's {@code reference.conf}).
+ *
+ * @param noAnswerTimeout how long a call may ring before it ends with no-answer
+ * @param parkTimeout how long an inbound call waits for an offline callee to log in
+ * @param cancelTimeout how long we wait for the final response after sending CANCEL (64*T1)
+ */
+public record CallSettings(Duration noAnswerTimeout, Duration parkTimeout, Duration cancelTimeout) {
+
+  public static final String CONFIG_PATH = "rtc2sip.call";
+
+  public CallSettings {
+    requirePositive("no-answer-timeout", noAnswerTimeout);
+    requirePositive("park-timeout", parkTimeout);
+    requirePositive("cancel-timeout", cancelTimeout);
+  }
+
+  /** Reads {@code rtc2sip.call} from the given config. */
+  public static CallSettings fromConfig(Config config) {
+    Config c = config.getConfig(CONFIG_PATH);
+    return new CallSettings(
+        c.getDuration("no-answer-timeout"),
+        c.getDuration("park-timeout"),
+        c.getDuration("cancel-timeout"));
+  }
+
+  /** Reads {@code rtc2sip.call} from the system's config. */
+  public static CallSettings of(ActorSystem<?> system) {
+    return fromConfig(system.settings().config());
+  }
+
+  private static void requirePositive(String name, Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(CONFIG_PATH + "." + name + " must be positive: " + d);
+    }
+  }
+}

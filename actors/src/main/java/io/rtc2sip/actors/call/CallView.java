@@ -1,0 +1,70 @@
+package io.rtc2sip.actors.call;
+
+import io.rtc2sip.actors.CborSerializable;
+import io.rtc2sip.actors.model.CallDirection;
+import io.rtc2sip.actors.model.EndCause;
+import io.rtc2sip.actors.model.NegotiatedMedia;
+import io.rtc2sip.actors.model.Party;
+import io.rtc2sip.actors.model.RtcLeg;
+import io.rtc2sip.actors.model.SipDialog;
+import java.time.Instant;
+
+/**
+ * The answer to {@link CallCommand.GetCall}. For a call id that never started: {@code state} is
+ * {@code "Idle"} and every other field except {@code callId} is null (false for the flags).
+ *
+ * @param state the state's name: Idle, Dialing, Ringing, Cancelling, Routing, Parked, Alerting,
+ *     Active, Held, Transferring, Referred, Ended
+ * @param since when the call entered {@code state}
+ * @param endCause why the call ended (only in state Ended)
+ */
+public record CallView(
+    String callId,
+    String state,
+    CallDirection direction,
+    Party caller,
+    Party callee,
+    RtcLeg rtc,
+    SipDialog dialog,
+    NegotiatedMedia media,
+    boolean localHold,
+    boolean remoteHold,
+    EndCause endCause,
+    Instant since) {
+
+  static CallView of(String callId, CallState state) {
+    if (!(state instanceof CallState.Started started)) {
+      return new CallView(
+          callId, state.stateName(), null, null, null, null, null, null, false, false, null, null);
+    }
+    CallInfo i = started.info();
+    boolean local = false;
+    boolean remote = false;
+    EndCause cause = null;
+    if (state instanceof CallState.Held h) {
+      local = h.localHold();
+      remote = h.remoteHold();
+    } else if (state instanceof CallState.Transferring t) {
+      local = t.localHold();
+      remote = t.remoteHold();
+    } else if (state instanceof CallState.Referred r) {
+      local = r.localHold();
+      remote = r.remoteHold();
+    } else if (state instanceof CallState.Ended e) {
+      cause = e.cause();
+    }
+    return new CallView(
+        callId,
+        state.stateName(),
+        i.direction(),
+        i.caller(),
+        i.callee(),
+        i.rtc(),
+        i.dialog(),
+        i.media(),
+        local,
+        remote,
+        cause,
+        i.since());
+  }
+}

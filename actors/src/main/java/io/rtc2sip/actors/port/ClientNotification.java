@@ -1,0 +1,61 @@
+package io.rtc2sip.actors.port;
+
+import io.rtc2sip.actors.CborSerializable;
+import io.rtc2sip.actors.model.EndCause;
+import io.rtc2sip.actors.model.HoldSide;
+import io.rtc2sip.actors.model.Party;
+import java.time.Instant;
+
+/**
+ * What the entities tell RTC users, through the client-signaling adapter. Messages are addressed
+ * by uid; the adapter finds the user's signaling connection (possibly on another node) or, for
+ * {@link OfflineCallNotice}, sends a push notification.
+ */
+public sealed interface ClientNotification extends CborSerializable {
+
+  /** The RTC user this is for. */
+  String uid();
+
+  /** Someone calls you; join {@code rtcChannel} if you answer. */
+  record IncomingCall(String uid, String callId, Party caller, String rtcChannel)
+      implements ClientNotification {}
+
+  /** Your outbound call is ringing at the far end ({@code earlyMedia}: audio is already flowing). */
+  record Ringing(String uid, String callId, boolean earlyMedia) implements ClientNotification {}
+
+  /** The call is answered. */
+  record Answered(String uid, String callId) implements ClientNotification {}
+
+  /** The call was put on hold by {@code by}. */
+  record Held(String uid, String callId, HoldSide by) implements ClientNotification {}
+
+  /** The call was taken off hold by {@code by}. */
+  record Resumed(String uid, String callId, HoldSide by) implements ClientNotification {}
+
+  /** The SIP side pressed a key. */
+  record DtmfReceived(String uid, String callId, String digit) implements ClientNotification {}
+
+  /** The SIP side transferred you; you now talk to {@code target}. */
+  record Transferred(String uid, String callId, String target) implements ClientNotification {}
+
+  /** A transfer did not succeed (SIP status of the failure); the call goes on. */
+  record TransferFailed(String uid, String callId, int status) implements ClientNotification {}
+
+  /** The call ended. */
+  record Ended(String uid, String callId, EndCause cause, int sipStatus)
+      implements ClientNotification {}
+
+  /**
+   * Push notification: a call waits for you while you are offline; log in before
+   * {@code parkDeadline} to take it.
+   */
+  record OfflineCallNotice(String uid, String callId, Party caller, Instant parkDeadline)
+      implements ClientNotification {}
+
+  /**
+   * Tell an old signaling connection that it was replaced (the user logged in again elsewhere);
+   * the adapter closes it after delivering this.
+   */
+  record SessionReplaced(String uid, String node, String connectionId, String reason)
+      implements ClientNotification {}
+}

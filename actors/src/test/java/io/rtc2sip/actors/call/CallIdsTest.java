@@ -1,0 +1,59 @@
+package io.rtc2sip.actors.call;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class CallIdsTest {
+
+  @Test
+  void inboundIdIsAStableHashOfCallIdAndFromTag() {
+    String id = CallIds.forInbound("a84b4c76e66710@pc33.atlanta.com", "1928301774");
+    assertEquals(id, CallIds.forInbound("a84b4c76e66710@pc33.atlanta.com", "1928301774"));
+    assertTrue(id.matches("i-[0-9a-f]{32}"), id);
+    assertNotEquals(id, CallIds.forInbound("a84b4c76e66710@pc33.atlanta.com", "1928301775"));
+    assertNotEquals(id, CallIds.forInbound("a84b4c76e66711@pc33.atlanta.com", "1928301774"));
+    // the separator keeps "ab"+"c" and "a"+"bc" apart
+    assertNotEquals(CallIds.forInbound("ab", "c"), CallIds.forInbound("a", "bc"));
+  }
+
+  @Test
+  void outboundCallIdAndSipCallIdRoundTrip() {
+    String callId = CallIds.newOutbound();
+    assertTrue(callId.startsWith("o-"));
+    assertNotEquals(callId, CallIds.newOutbound());
+    String sipCallId = CallIds.sipCallIdFor(callId);
+    assertEquals(callId + "@rtc2sip", sipCallId);
+    assertEquals(Optional.of(callId), CallIds.fromSipCallId(sipCallId));
+    assertEquals(Optional.of(callId), CallIds.fromSipCallId(CallIds.sipCallIdFor(callId, 2)));
+    assertTrue(CallIds.isOurs(sipCallId));
+  }
+
+  @Test
+  void transferLegsOfInboundCallsRouteBackToTheCall() {
+    String callId = CallIds.forInbound("abc@pbx", "tag1");
+    String leg = CallIds.sipCallIdFor(callId, 1);
+    assertEquals(Optional.of(callId), CallIds.fromSipCallId(leg));
+  }
+
+  @Test
+  void foreignCallIdsAreNotOurs() {
+    assertFalse(CallIds.isOurs("a84b4c76e66710@pc33.atlanta.com"));
+    assertFalse(CallIds.isOurs("x-1@rtc2sip"));
+    assertFalse(CallIds.isOurs(null));
+    assertThrows(IllegalArgumentException.class, () -> CallIds.forInbound("", "t"));
+    assertThrows(IllegalArgumentException.class, () -> CallIds.sipCallIdFor("a@b"));
+  }
+
+  @Test
+  void localTagsAreStablePerLegAndDiffer() {
+    assertEquals(CallIds.localTagFor("o-1", 1), CallIds.localTagFor("o-1", 1));
+    assertNotEquals(CallIds.localTagFor("o-1", 1), CallIds.localTagFor("o-1", 2));
+    assertEquals(16, CallIds.localTagFor("o-1", 1).length());
+  }
+}
