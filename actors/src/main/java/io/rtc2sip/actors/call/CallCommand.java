@@ -107,8 +107,11 @@ public sealed interface CallCommand extends CborSerializable {
   /** A final failure response (300-699) to our INVITE. */
   record SipFailed(int status, String reason) implements CallCommand {}
 
-  /** The peer sent BYE (the adapter answered 200). */
-  record SipByeReceived(long cseq, String reason) implements CallCommand {}
+  /**
+   * The peer sent BYE (the adapter answered 200) in the dialog with SIP Call-ID {@code sipCallId}
+   * (a call can have two dialogs while a transfer is under way).
+   */
+  record SipByeReceived(String sipCallId, long cseq, String reason) implements CallCommand {}
 
   /** The caller sent CANCEL for its pending INVITE (the adapter answered 200 and 487). */
   record SipCancelled(String reason) implements CallCommand {}
@@ -161,6 +164,9 @@ public sealed interface CallCommand extends CborSerializable {
 
   /** The callee is offline; the user session remembers the call as parked. */
   record CalleeOffline(String uid) implements RouteDecision {}
+
+  /** No such RTC user: it never logged in here (the call is rejected with 404). */
+  record CalleeUnknown(String uid) implements RouteDecision {}
 
   // ---------------------------------------------------------------- the call's own messages
 
