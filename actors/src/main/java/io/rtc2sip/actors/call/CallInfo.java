@@ -46,31 +46,32 @@ public record CallInfo(
         callId, direction, caller, callee, rtc, dialog, media, createdAt, answeredAt, at, sipLegs);
   }
 
-  public CallInfo withDialog(SipDialog d, Instant at) {
+  public CallInfo withDialog(SipDialog d) {
     return new CallInfo(
-        callId, direction, caller, callee, rtc, d, media, createdAt, answeredAt, at, sipLegs);
+        callId, direction, caller, callee, rtc, d, media, createdAt, answeredAt, since, sipLegs);
   }
 
-  public CallInfo withMedia(NegotiatedMedia m, Instant at) {
+  public CallInfo withMedia(NegotiatedMedia m) {
     return new CallInfo(
-        callId, direction, caller, callee, rtc, dialog, m, createdAt, answeredAt, at, sipLegs);
+        callId, direction, caller, callee, rtc, dialog, m, createdAt, answeredAt, since, sipLegs);
   }
 
+  public CallInfo withSipLegs(int legs) {
+    return new CallInfo(
+        callId, direction, caller, callee, rtc, dialog, media, createdAt, answeredAt, since, legs);
+  }
+
+  /** Answered at {@code at} in dialog {@code d} with media {@code m}. */
   public CallInfo answered(SipDialog d, NegotiatedMedia m, Instant at) {
     return new CallInfo(callId, direction, caller, callee, rtc, d, m, createdAt, at, at, sipLegs);
   }
 
-  /** After the peer transferred us: the new dialog and party replace the old ones. */
-  public CallInfo transferredTo(Party party, SipDialog d, NegotiatedMedia m, Instant at) {
+  /** After the peer transferred us: the new SIP party, dialog and media replace the old ones. */
+  public CallInfo transferredTo(Party party, SipDialog d, NegotiatedMedia m) {
     Party newCaller = direction == CallDirection.INBOUND ? party : caller;
     Party newCallee = direction == CallDirection.OUTBOUND ? party : callee;
     return new CallInfo(
-        callId, direction, newCaller, newCallee, rtc, d, m, createdAt, answeredAt, at, sipLegs);
-  }
-
-  public CallInfo withSipLegs(int legs, Instant at) {
-    return new CallInfo(
-        callId, direction, caller, callee, rtc, dialog, media, createdAt, answeredAt, at, legs);
+        callId, direction, newCaller, newCallee, rtc, d, m, createdAt, answeredAt, since, sipLegs);
   }
 
   /** The SIP party of the call (the callee of outbound calls, the caller of inbound calls). */

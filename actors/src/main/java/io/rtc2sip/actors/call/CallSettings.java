@@ -10,8 +10,10 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * @param noAnswerTimeout how long a call may ring before it ends with no-answer
  * @param parkTimeout how long an inbound call waits for an offline callee to log in
  * @param cancelTimeout how long we wait for the final response after sending CANCEL (64*T1)
+ * @param sipDomain host part of our users' SIP URIs and of dialled numbers without a host
  */
-public record CallSettings(Duration noAnswerTimeout, Duration parkTimeout, Duration cancelTimeout) {
+public record CallSettings(
+    Duration noAnswerTimeout, Duration parkTimeout, Duration cancelTimeout, String sipDomain) {
 
   public static final String CONFIG_PATH = "rtc2sip.call";
 
@@ -19,6 +21,9 @@ public record CallSettings(Duration noAnswerTimeout, Duration parkTimeout, Durat
     requirePositive("no-answer-timeout", noAnswerTimeout);
     requirePositive("park-timeout", parkTimeout);
     requirePositive("cancel-timeout", cancelTimeout);
+    if (sipDomain == null || sipDomain.isBlank() || sipDomain.contains("@")) {
+      throw new IllegalArgumentException(CONFIG_PATH + ".sip-domain must be a host: " + sipDomain);
+    }
   }
 
   /** Reads {@code rtc2sip.call} from the given config. */
@@ -27,7 +32,8 @@ public record CallSettings(Duration noAnswerTimeout, Duration parkTimeout, Durat
     return new CallSettings(
         c.getDuration("no-answer-timeout"),
         c.getDuration("park-timeout"),
-        c.getDuration("cancel-timeout"));
+        c.getDuration("cancel-timeout"),
+        c.getString("sip-domain"));
   }
 
   /** Reads {@code rtc2sip.call} from the system's config. */

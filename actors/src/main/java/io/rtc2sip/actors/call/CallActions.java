@@ -1,0 +1,221 @@
+package io.rtc2sip.actors.call;
+
+import io.rtc2sip.actors.call.CallCommand.ClientCommand;
+import io.rtc2sip.actors.call.CallEntity.Dependencies;
+import io.rtc2sip.actors.call.CallEvent.CallEnded;
+import io.rtc2sip.actors.call.CallState.Active;
+import io.rtc2sip.actors.call.CallState.Ended;
+import io.rtc2sip.actors.call.CallState.Held;
+import io.rtc2sip.actors.call.CallState.Referred;
+import io.rtc2sip.actors.call.CallState.Routing;
+import io.rtc2sip.actors.call.CallState.Started;
+import io.rtc2sip.actors.call.CallState.Timed;
+import io.rtc2sip.actors.call.CallState.Transferring;
+import io.rtc2sip.actors.model.CallDirection;
+import io.rtc2sip.actors.model.EndCause;
+import io.rtc2sip.actors.model.SdpDirection;
+import io.rtc2sip.actors.port.ClientNotification;
+import io.rtc2sip.actors.port.MediaCommand;
+import io.rtc2sip.actors.port.SipLegCommand;
+import io.rtc2sip.actors.user.UserCommand;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
+import org.slf4j.Logger;
+
+/**
+ * What a call's handlers do besides deciding events: replies, messages to the ports and the user
+ * session, its timer, passivation, and what happens after recovery. One instance per running
+ * entity; nothing here is persisted.
+ */
+final class CallActions {
+
+  private static final String DEADLINE_TIMER = "deadline";
+  private static final String RETRY_TIMER = "reinvite-retry";
+  static final int DTMF_DURATION_MS = 100;
+
+  private final String callId;
+  private final Dependencies deps;
+  private final ActorContext<CallCommand> ctx;
+  private final TimerScheduler<CallCommand> timers;
+  private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final EffectFactories<CallEvent, CallState> effects;
+
+  CallActions(
+      String callId,
+      Dependencies deps,
+      ActorContext<CallCommand> ctx,
+      TimerScheduler<CallCommand> timers,
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      EffectFactories<CallEvent, CallState> effects) {
+    this.callId = callId;
+    this.deps = deps;
+    this.ctx = ctx;
+    this.timers = timers;
+    this.shard = shard;
+    this.effects = effects;
+  }
+
+  String callId() {
+    return callId;
+  }
+
+  Logger log() {
+    return ctx.getLog();
+  }
+
+  EffectFactories<CallEvent, CallState> effects() {
+    return effects;
+  }
+
+  CallSettings settings() {
+    return deps.settings();
+  }
+
+  Instant now() {
+    return deps.clock().instant();
+  }
+
+  ActorRef<CallCommand> self() {
+    return ctx.getSelf();
+  }
+
+  // ------------------------------------------------------------------ replies
+
+  Effect<CallEvent, CallState> reject(ClientCommand command, String reason) {
+    log().info("{} rejected: {}", command.getClass().getSimpleName(), reason);
+    return effects.reply(command.replyTo(), new CallReply.Rejected(callId, reason));
+  }
+
+  Effect<CallEvent, CallState> accept(ClientCommand command) {
+    return effects.reply(command.replyTo(), new CallReply.Accepted(callId));
+  }
+
+  void accepted(ClientCommand command) {
+    command.replyTo().tell(new CallReply.Accepted(callId));
+  }
+
+  // ------------------------------------------------------------------ ports
+
+  void sip(SipLegCommand command) {
+    deps.ports().sip().tell(command);
+  }
+
+  void media(MediaCommand command) {
+    deps.ports().media().tell(command);
+  }
+
+  void client(ClientNotification notification) {
+    deps.ports().clients().tell(notification);
+  }
+
+  void user(String uid, UserCommand command) {
+    deps.users().tell(uid, command);
+  }
+
+  // ------------------------------------------------------------------ timers and lifecycle
+
+  /** Starts the timer of {@code state} from its deadline, or cancels it in untimed states. */
+  void armTimer(CallState state) {
+    timers.cancel(DEADLINE_TIMER);
+    if (state instanceof Timed timed) {
+      Duration left = Duration.between(now(), timed.deadline());
+      timers.startSingleTimer(
+          DEADLINE_TIMER, timed.timeoutMessage(), left.isNegative() ? Duration.ZERO : left);
+    }
+  }
+
+  /** RFC 3261 14.1: the owner of the Call-ID waits 2.1-4 s, the other side 0-2 s. */
+  void armReinviteRetry(boolean ownCallId) {
+    long base = ownCallId ? 2100 : 0;
+    long spread = ownCallId ? 1900 : 2000;
+    long millis = base + (long) (Math.random() * spread);
+    timers.startSingleTimer(
+        RETRY_TIMER, CallCommand.ReinviteRetry.INSTANCE, Duration.ofMillis(millis));
+  }
+
+  void passivate() {
+    shard.tell(new ClusterSharding.Passivate<>(ctx.getSelf()));
+  }
+
+  /**
+   * Ends the call: persists {@link CallEnded}, then runs {@code sipAction} (BYE, reject...), stops
+   * media, tells the client (when {@code tellClient}) and the user session, and passivates.
+   */
+  Effect<CallEvent, CallState> end(
+      Started state,
+      EndCause cause,
+      int sipStatus,
+      boolean tellClient,
+      ClientCommand replyTo,
+      Runnable sipAction) {
+    CallInfo info = state.info();
+    CallEnded event = new CallEnded(cause, sipStatus, cause.description(), now());
+    return effects
+        .persist(event)
+        .thenRun(
+            next -> {
+              log().info("call ended: {} (SIP {}) in state {}", cause, sipStatus,
+                  state.stateName());
+              if (replyTo != null) {
+                accepted(replyTo);
+              }
+              sipAction.run();
+              media(new MediaCommand.Stop(callId));
+              if (tellClient) {
+                client(new ClientNotification.Ended(info.uid(), callId, cause, sipStatus));
+              }
+              user(info.uid(), new UserCommand.CallEnded(callId));
+              timers.cancelAll();
+              passivate();
+            });
+  }
+
+  /** After recovery (also the first start): re-arm, re-ask, re-anchor or passivate. */
+  void recovered(CallState state) {
+    if (!(state instanceof Started started)) {
+      return;
+    }
+    log().info("recovered in state {}", state.stateName());
+    armTimer(state);
+    if (state instanceof Ended) {
+      passivate();
+    } else if (state instanceof Routing) {
+      askRoute(started.info());
+    } else if (state instanceof Active
+        || state instanceof Held
+        || state instanceof Transferring
+        || state instanceof Referred) {
+      ctx.getSelf().tell(CallCommand.Reanchor.INSTANCE);
+    }
+  }
+
+  void askRoute(CallInfo info) {
+    user(
+        info.uid(),
+        new UserCommand.RouteInboundCall(callId, info.caller(), ctx.getSelf().narrow()));
+  }
+
+  /** The direction we offer and bridge with, given who holds. */
+  static SdpDirection direction(CallState state) {
+    if (state instanceof Held h) {
+      return SdpDirection.of(h.localHold(), h.remoteHold());
+    }
+    if (state instanceof Transferring t) {
+      return SdpDirection.of(t.localHold(), t.remoteHold());
+    }
+    if (state instanceof Referred r) {
+      return SdpDirection.of(r.localHold(), r.remoteHold());
+    }
+    return SdpDirection.SENDRECV;
+  }
+
+  static boolean ownsCallId(CallInfo info) {
+    return info.direction() == CallDirection.OUTBOUND || info.sipLegs() > 0;
+  }
+}

@@ -1,0 +1,188 @@
+package io.rtc2sip.actors.call;
+
+import io.rtc2sip.actors.EntityMessenger;
+import io.rtc2sip.actors.call.CallCommand.ClientCommand;
+import io.rtc2sip.actors.call.CallCommand.Conference;
+import io.rtc2sip.actors.call.CallCommand.GetCall;
+import io.rtc2sip.actors.call.CallCommand.PlaceCall;
+import io.rtc2sip.actors.call.CallCommand.SipInviteReceived;
+import io.rtc2sip.actors.call.CallState.Ended;
+import io.rtc2sip.actors.call.CallState.Idle;
+import io.rtc2sip.actors.call.CallState.Started;
+import io.rtc2sip.actors.port.CallPorts;
+import io.rtc2sip.actors.user.UserCommand;
+import io.rtc2sip.actors.user.UserSession;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import io.rtc2sip.actors.Mdc;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One call: a sharded, event-sourced state machine. The entity checks every command against
+ * {@link CallTransitions} first, then lets {@link PendingCallHandlers} (before answer) or {@link
+ * EstablishedCallHandlers} (after) decide the events and the effects on the ports. It never holds
+ * anything that is lost with its node: the ports are the node-local adapters of whatever node
+ * runs it, and after recovery it re-arms its timer and re-anchors its media.
+ */
+public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEvent, CallState> {
+
+  /** The sharding type key; its name is part of every call's persistence id: never rename. */
+  public static final EntityTypeKey<CallCommand> TYPE_KEY =
+      EntityTypeKey.create(CallCommand.class, "call");
+
+  /** Every call event carries this tag (the call-history projection reads it). */
+  public static final String TAG = "call";
+
+  /** What a call needs from its node. */
+  public record Dependencies(
+      CallSettings settings, CallPorts ports, EntityMessenger<UserCommand> users, Clock clock) {}
+
+  private final CallActions actions;
+  private final PendingCallHandlers pending;
+  private final EstablishedCallHandlers established;
+
+  private CallEntity(
+      String callId,
+      Dependencies deps,
+      ActorContext<CallCommand> ctx,
+      TimerScheduler<CallCommand> timers,
+      ActorRef<ClusterSharding.ShardCommand> shard) {
+    super(
+        PersistenceId.of(TYPE_KEY.name(), callId),
+        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.actions = new CallActions(callId, deps, ctx, timers, shard, Effect());
+    this.pending = new PendingCallHandlers(actions);
+    this.established = new EstablishedCallHandlers(actions);
+  }
+
+  /** Registers calls with Cluster Sharding on this node, with this node's ports. */
+  public static ActorRef<?> init(ActorSystem<?> system, CallPorts ports, Clock clock) {
+    Dependencies deps =
+        new Dependencies(
+            CallSettings.of(system),
+            ports,
+            EntityMessenger.sharded(system, UserSession.TYPE_KEY),
+            clock);
+    return ClusterSharding.get(system)
+        .init(Entity.of(TYPE_KEY, ec -> create(ec.getEntityId(), deps, ec.getShard())));
+  }
+
+  /** The behavior of call {@code callId}; {@code shard} receives its passivation request. */
+  public static Behavior<CallCommand> create(
+      String callId, Dependencies deps, ActorRef<ClusterSharding.ShardCommand> shard) {
+    // Object.class: the MDC must also cover the entity's internal persistence messages, in
+    // which the effects after a persist run
+    return Mdc.everyMessage(
+        Map.of("callId", callId),
+        Behaviors.setup(
+            ctx ->
+                Behaviors.withTimers(
+                    timers -> new CallEntity(callId, deps, ctx, timers, shard))));
+  }
+
+  @Override
+  public CallState emptyState() {
+    return Idle.INSTANCE;
+  }
+
+  @Override
+  public CommandHandler<CallCommand, CallEvent, CallState> commandHandler() {
+    return newCommandHandlerBuilder().forAnyState().onAnyCommand(this::onCommand);
+  }
+
+  @Override
+  public EventHandler<CallState, CallEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(CallEventHandler::apply);
+  }
+
+  @Override
+  public Set<String> tagsFor(CallEvent event) {
+    return Set.of(TAG);
+  }
+
+  @Override
+  public SignalHandler<CallState> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), actions::recovered)
+        .build();
+  }
+
+  private Effect<CallEvent, CallState> onCommand(CallState state, CallCommand command) {
+    if (command instanceof GetCall get) {
+      if (state == Idle.INSTANCE) {
+        actions.passivate();
+      }
+      return Effect().reply(get.replyTo(), CallView.of(actions.callId(), state));
+    }
+    if (command instanceof ClientCommand client && state instanceof Started started) {
+      String uid = started.info().uid();
+      if (!uid.equals(client.uid())) {
+        return actions.reject(client, "uid " + client.uid() + " is not a party of this call");
+      }
+    }
+    if (!CallTransitions.allows(state, command)) {
+      return refuse(state, command);
+    }
+    if (state == Idle.INSTANCE) {
+      if (command instanceof PlaceCall place) {
+        return pending.placeCall(place);
+      }
+      return pending.inviteReceived((SipInviteReceived) command);
+    }
+    Started started = (Started) state;
+    Effect<CallEvent, CallState> effect = pending.handle(started, command);
+    return effect != null ? effect : established.handle(started, command);
+  }
+
+  private Effect<CallEvent, CallState> refuse(CallState state, CallCommand command) {
+    if (state == Idle.INSTANCE) {
+      // a stray message for a call that never started: do not stay remembered by the shard
+      actions.passivate();
+    }
+    if (command instanceof ClientCommand client) {
+      return actions.reject(client, refusal(state, command));
+    }
+    actions.log()
+        .info(
+            "{} ignored in state {}: no transition",
+            command.getClass().getSimpleName(),
+            state.stateName());
+    return Effect().none();
+  }
+
+  private String refusal(CallState state, CallCommand command) {
+    if (command instanceof Conference) {
+      return "conference calls are not supported";
+    }
+    if (state == Idle.INSTANCE) {
+      return "no such call";
+    }
+    if (state instanceof Ended ended) {
+      return "the call has ended (" + ended.cause().description() + ")";
+    }
+    if (command instanceof PlaceCall) {
+      return "the call id is already in use";
+    }
+    return command.getClass().getSimpleName()
+        + " is not possible while the call is "
+        + state.stateName();
+  }
+}

@@ -1,0 +1,367 @@
+package io.rtc2sip.actors.call;
+
+import io.rtc2sip.actors.call.CallCommand.Answer;
+import io.rtc2sip.actors.call.CallCommand.CalleeOffline;
+import io.rtc2sip.actors.call.CallCommand.CalleeOnline;
+import io.rtc2sip.actors.call.CallCommand.CalleeUnknown;
+import io.rtc2sip.actors.call.CallCommand.Cancel;
+import io.rtc2sip.actors.call.CallCommand.CancelTimeout;
+import io.rtc2sip.actors.call.CallCommand.Hangup;
+import io.rtc2sip.actors.call.CallCommand.Hold;
+import io.rtc2sip.actors.call.CallCommand.MediaDtmfReceived;
+import io.rtc2sip.actors.call.CallCommand.MediaStarted;
+import io.rtc2sip.actors.call.CallCommand.MediaTimeout;
+import io.rtc2sip.actors.call.CallCommand.NoAnswerTimeout;
+import io.rtc2sip.actors.call.CallCommand.ParkTimeout;
+import io.rtc2sip.actors.call.CallCommand.PlaceCall;
+import io.rtc2sip.actors.call.CallCommand.Reanchor;
+import io.rtc2sip.actors.call.CallCommand.ReinviteRetry;
+import io.rtc2sip.actors.call.CallCommand.Reject;
+import io.rtc2sip.actors.call.CallCommand.RtcPeerLeft;
+import io.rtc2sip.actors.call.CallCommand.SendDtmf;
+import io.rtc2sip.actors.call.CallCommand.SipAnswered;
+import io.rtc2sip.actors.call.CallCommand.SipByeReceived;
+import io.rtc2sip.actors.call.CallCommand.SipCancelled;
+import io.rtc2sip.actors.call.CallCommand.SipFailed;
+import io.rtc2sip.actors.call.CallCommand.SipInviteReceived;
+import io.rtc2sip.actors.call.CallCommand.SipProvisional;
+import io.rtc2sip.actors.call.CallCommand.SipReferReceived;
+import io.rtc2sip.actors.call.CallCommand.SipReinviteFailed;
+import io.rtc2sip.actors.call.CallCommand.SipRemoteHold;
+import io.rtc2sip.actors.call.CallCommand.SipRemoteResume;
+import io.rtc2sip.actors.call.CallCommand.SipTransferProgress;
+import io.rtc2sip.actors.call.CallCommand.Transfer;
+import io.rtc2sip.actors.call.CallCommand.Unhold;
+import io.rtc2sip.actors.call.CallEvent.CallAlerting;
+import io.rtc2sip.actors.call.CallEvent.CallAnswered;
+import io.rtc2sip.actors.call.CallEvent.CallCancelling;
+import io.rtc2sip.actors.call.CallEvent.CallDialed;
+import io.rtc2sip.actors.call.CallEvent.CallEnded;
+import io.rtc2sip.actors.call.CallEvent.CallHeld;
+import io.rtc2sip.actors.call.CallEvent.CallParked;
+import io.rtc2sip.actors.call.CallEvent.CallReceived;
+import io.rtc2sip.actors.call.CallEvent.CallReferred;
+import io.rtc2sip.actors.call.CallEvent.CallResumed;
+import io.rtc2sip.actors.call.CallEvent.CallRinging;
+import io.rtc2sip.actors.call.CallEvent.CallTransferCompleted;
+import io.rtc2sip.actors.call.CallEvent.CallTransferFailed;
+import io.rtc2sip.actors.call.CallEvent.CallTransferRequested;
+import io.rtc2sip.actors.call.CallEvent.CallTransferorLeft;
+import io.rtc2sip.actors.call.CallEvent.SessionReoffered;
+import io.rtc2sip.actors.call.CallState.Active;
+import io.rtc2sip.actors.call.CallState.Alerting;
+import io.rtc2sip.actors.call.CallState.Cancelling;
+import io.rtc2sip.actors.call.CallState.Dialing;
+import io.rtc2sip.actors.call.CallState.Ended;
+import io.rtc2sip.actors.call.CallState.Held;
+import io.rtc2sip.actors.call.CallState.Idle;
+import io.rtc2sip.actors.call.CallState.Parked;
+import io.rtc2sip.actors.call.CallState.Referred;
+import io.rtc2sip.actors.call.CallState.Ringing;
+import io.rtc2sip.actors.call.CallState.Routing;
+import io.rtc2sip.actors.call.CallState.Transferring;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The call's transition table: which command each state accepts, which events it may persist,
+ * the states it may lead to and what it does outside. {@link CallEntity} consults it before it
+ * handles a command: a command without a row is rejected (client commands get {@link
+ * CallReply.Rejected}, facts are logged), so the table is the state machine, and {@code
+ * docs/call-state-machine.md} is rendered from it ({@link #markdown()}). {@link CallCommand.GetCall}
+ * is valid in every state and not listed.
+ */
+public final class CallTransitions {
+
+  /**
+   * One row: in any of {@code from}, {@code command} persists one of {@code events} (none when
+   * the list is empty, or when {@code mayStay} and the command changes nothing) and leads to one
+   * of {@code to} (the same state when no event is persisted).
+   */
+  public record Row(
+      List<Class<? extends CallState>> from,
+      Class<? extends CallCommand> command,
+      List<Class<? extends CallEvent>> events,
+      boolean mayStay,
+      List<Class<? extends CallState>> to,
+      String effects) {}
+
+  /** The states in the order the document lists them. */
+  public static final List<Class<? extends CallState>> STATES =
+      List.of(
+          Idle.class, Dialing.class, Ringing.class, Cancelling.class, Routing.class, Parked.class,
+          Alerting.class, Active.class, Held.class, Transferring.class, Referred.class,
+          Ended.class);
+
+  private static final List<Class<? extends CallState>> OUTBOUND_PENDING =
+      List.of(Dialing.class, Ringing.class);
+  private static final List<Class<? extends CallState>> ESTABLISHED =
+      List.of(Active.class, Held.class);
+  private static final List<Class<? extends CallState>> IN_DIALOG =
+      List.of(Active.class, Held.class, Transferring.class);
+  private static final List<Class<? extends CallState>> INBOUND_PENDING =
+      List.of(Routing.class, Parked.class, Alerting.class);
+  private static final List<Class<? extends CallState>> ACTIVE_OR_HELD =
+      List.of(Active.class, Held.class);
+
+  public static final List<Row> TABLE = buildTable();
+
+  private CallTransitions() {}
+
+  /** Whether {@code state} has a row for {@code command}. */
+  public static boolean allows(CallState state, CallCommand command) {
+    return rowFor(state.getClass(), command.getClass()) != null;
+  }
+
+  /** The row of this state and command class, or null. */
+  public static Row rowFor(Class<?> state, Class<?> command) {
+    for (Row row : TABLE) {
+      if (row.command() == command && row.from().contains(state)) {
+        return row;
+      }
+    }
+    return null;
+  }
+
+  private static List<Row> buildTable() {
+    List<Row> t = new ArrayList<>();
+    // ------------------------------------------------------------ outbound: RTC user calls SIP
+    t.add(row(List.of(Idle.class), PlaceCall.class, events(CallDialed.class), false,
+        states(Dialing.class),
+        "reply Accepted; user CallStarted; media Prepare; SIP Invite; arm no-answer timer"));
+    t.add(row(List.of(Dialing.class), SipProvisional.class, events(CallRinging.class), false,
+        states(Ringing.class), "client Ringing; media Start when the response has SDP (early media)"));
+    t.add(row(List.of(Ringing.class), SipProvisional.class, events(CallRinging.class), true,
+        states(Ringing.class),
+        "persists only when early media starts: client Ringing (early), media Start"));
+    t.add(row(OUTBOUND_PENDING, SipAnswered.class, events(CallAnswered.class), false,
+        states(Active.class), "client Answered; media Start; cancel timer"));
+    t.add(row(OUTBOUND_PENDING, SipFailed.class, events(CallEnded.class), false,
+        states(Ended.class),
+        "cause from the SIP status table (EndCause); client Ended; media Stop; user CallEnded;"
+            + " passivate"));
+    t.add(row(OUTBOUND_PENDING, Hangup.class, events(CallCancelling.class), false,
+        states(Cancelling.class), "cause cancelled; reply Accepted; SIP Cancel; arm cancel timer"));
+    t.add(row(OUTBOUND_PENDING, Cancel.class, events(CallCancelling.class), false,
+        states(Cancelling.class), "cause cancelled; reply Accepted; SIP Cancel; arm cancel timer"));
+    t.add(row(OUTBOUND_PENDING, NoAnswerTimeout.class, events(CallCancelling.class), false,
+        states(Cancelling.class), "cause no-answer; SIP Cancel; arm cancel timer"));
+    t.add(row(OUTBOUND_PENDING, RtcPeerLeft.class, events(CallCancelling.class), false,
+        states(Cancelling.class), "cause rtc-peer-left; SIP Cancel; arm cancel timer"));
+    t.add(row(List.of(Cancelling.class), SipFailed.class, events(CallEnded.class), false,
+        states(Ended.class), "ends with the cause of the cancel; client Ended; media Stop"));
+    t.add(row(List.of(Cancelling.class), SipAnswered.class, events(CallEnded.class), false,
+        states(Ended.class), "200 OK crossed our CANCEL: SIP Bye; client Ended; media Stop"));
+    t.add(row(List.of(Cancelling.class), CancelTimeout.class, events(CallEnded.class), false,
+        states(Ended.class), "no final response: ends with status 408; client Ended; media Stop"));
+    t.add(row(List.of(Cancelling.class), SipProvisional.class, events(), true,
+        states(Cancelling.class), "ignored"));
+    t.add(row(List.of(Cancelling.class), Hangup.class, events(), true,
+        states(Cancelling.class), "reply Accepted (already cancelling)"));
+    t.add(row(List.of(Cancelling.class), Cancel.class, events(), true,
+        states(Cancelling.class), "reply Accepted (already cancelling)"));
+    // ------------------------------------------------------------ inbound: SIP calls RTC user
+    t.add(row(List.of(Idle.class), SipInviteReceived.class, events(CallReceived.class), false,
+        states(Routing.class),
+        "user RouteInboundCall; media Prepare; arm no-answer timer"));
+    t.add(row(List.of(Routing.class), CalleeOnline.class, events(CallAlerting.class), false,
+        states(Alerting.class), "SIP Ring (180); client IncomingCall; arm no-answer timer"));
+    t.add(row(List.of(Routing.class), CalleeOffline.class, events(CallParked.class), false,
+        states(Parked.class),
+        "SIP Ring (180, the caller is held ringing); client OfflineCallNotice (push);"
+            + " arm park timer"));
+    t.add(row(List.of(Routing.class), CalleeUnknown.class, events(CallEnded.class), false,
+        states(Ended.class), "cause not-found; SIP Reject 404; media Stop"));
+    t.add(row(List.of(Routing.class), NoAnswerTimeout.class, events(CallEnded.class), false,
+        states(Ended.class), "no route in time: cause no-answer; SIP Reject 480; media Stop"));
+    t.add(row(List.of(Parked.class), CalleeOnline.class, events(CallAlerting.class), false,
+        states(Alerting.class), "the callee logged in: client IncomingCall; arm no-answer timer"));
+    t.add(row(List.of(Parked.class), ParkTimeout.class, events(CallEnded.class), false,
+        states(Ended.class),
+        "cause callee-offline; SIP Reject 480; client Ended; user CallEnded; media Stop"));
+    t.add(row(List.of(Alerting.class), CalleeOnline.class, events(), true,
+        states(Alerting.class), "ignored (already alerting)"));
+    t.add(row(List.of(Alerting.class), Answer.class, events(CallAnswered.class), false,
+        states(Active.class), "reply Accepted; SIP Accept (200 with SDP answer); media Start;"
+            + " client Answered"));
+    t.add(row(List.of(Alerting.class), Reject.class, events(CallEnded.class), false,
+        states(Ended.class),
+        "reply Accepted; cause busy (486) or declined (603); SIP Reject; client Ended"));
+    t.add(row(List.of(Alerting.class), Hangup.class, events(CallEnded.class), false,
+        states(Ended.class), "reply Accepted; cause declined; SIP Reject 603; client Ended"));
+    t.add(row(List.of(Alerting.class), NoAnswerTimeout.class, events(CallEnded.class), false,
+        states(Ended.class), "cause no-answer; SIP Reject 480; client Ended"));
+    t.add(row(INBOUND_PENDING, SipCancelled.class, events(CallEnded.class), false,
+        states(Ended.class), "cause cancelled (487 sent by the adapter); client Ended"));
+    // ------------------------------------------------------------ established
+    t.add(row(ESTABLISHED, Hold.class, events(CallHeld.class), false, states(Held.class),
+        "rejected when the RTC user already holds; reply Accepted; SIP Reinvite (sendonly or"
+            + " inactive); media SetDirection; client Held"));
+    t.add(row(List.of(Held.class), Unhold.class, events(CallResumed.class), false,
+        states(Active.class, Held.class),
+        "rejected unless the RTC user holds; reply Accepted; SIP Reinvite; media SetDirection;"
+            + " client Resumed"));
+    t.add(row(ESTABLISHED, SipRemoteHold.class, events(CallHeld.class), true, states(Held.class),
+        "media SetDirection; client Held (nothing when the peer already holds)"));
+    t.add(row(ESTABLISHED, SipRemoteResume.class, events(CallResumed.class), true,
+        states(Active.class, Held.class),
+        "media SetDirection; client Resumed (nothing unless the peer holds)"));
+    t.add(row(ESTABLISHED, SendDtmf.class, events(), false, states(),
+        "rejected unless the digits are 0-9 * # A-D; reply Accepted; media SendDtmf"));
+    t.add(row(ESTABLISHED, MediaDtmfReceived.class, events(), false, states(),
+        "client DtmfReceived"));
+    t.add(row(List.of(Dialing.class, Ringing.class, Active.class, Held.class, Transferring.class,
+            Referred.class), MediaStarted.class, events(), false, states(), "logged"));
+    t.add(row(List.of(Active.class), MediaTimeout.class, events(CallEnded.class), false,
+        states(Ended.class), "cause media-timeout; SIP Bye; client Ended; media Stop"));
+    t.add(row(List.of(Held.class), MediaTimeout.class, events(), false, states(),
+        "ignored: no media is expected while held"));
+    t.add(row(List.of(Active.class, Held.class, Transferring.class, Referred.class),
+        Hangup.class, events(CallEnded.class), false, states(Ended.class),
+        "reply Accepted; cause local-hangup; SIP Bye (Referred: and Cancel of the new leg);"
+            + " client Ended; media Stop"));
+    t.add(row(IN_DIALOG, SipByeReceived.class, events(CallEnded.class), true, states(Ended.class),
+        "cause remote-hangup; client Ended; media Stop (a BYE of an earlier dialog is ignored)"));
+    t.add(row(IN_DIALOG, RtcPeerLeft.class, events(CallEnded.class), false, states(Ended.class),
+        "cause rtc-peer-left; SIP Bye; client Ended; media Stop"));
+    // ------------------------------------------------------------ re-INVITE mechanics
+    t.add(row(IN_DIALOG, SipReinviteFailed.class, events(CallEnded.class), true,
+        states(Ended.class),
+        "491: arm the glare retry timer (RFC 3261 14.1); 408/481: cause dialog-lost, client"
+            + " Ended; other statuses logged"));
+    t.add(row(IN_DIALOG, ReinviteRetry.class, events(SessionReoffered.class), false,
+        states(Active.class, Held.class, Transferring.class),
+        "SIP Reinvite with the current direction"));
+    t.add(row(IN_DIALOG, Reanchor.class, events(SessionReoffered.class), false,
+        states(Active.class, Held.class, Transferring.class),
+        "recovered on this node: media Reanchor (new RTP socket, RTC rejoin); SIP Reinvite"
+            + " with the new address"));
+    t.add(row(List.of(Referred.class), Reanchor.class,
+        events(CallTransferFailed.class, CallEnded.class), false,
+        states(Active.class, Held.class, Ended.class),
+        "recovered: the INVITE to the transfer target died with its node; SIP"
+            + " NotifyTransferProgress 408; then re-anchor as Active/Held"));
+    // ------------------------------------------------------------ transfer by the RTC user
+    t.add(row(ESTABLISHED, Transfer.class, events(CallTransferRequested.class), false,
+        states(Transferring.class), "reply Accepted; SIP Refer"));
+    t.add(row(List.of(Transferring.class), SipTransferProgress.class,
+        events(CallEnded.class, CallTransferFailed.class), true,
+        states(Ended.class, Active.class, Held.class),
+        "1xx: nothing; 2xx: cause transferred, SIP Bye, client Transferred; 3xx-6xx: client"
+            + " TransferFailed"));
+    // ------------------------------------------------------------ transfer by the SIP peer
+    t.add(row(ESTABLISHED, SipReferReceived.class, events(CallReferred.class), false,
+        states(Referred.class),
+        "SIP NotifyTransferProgress 100; SIP Invite to the target in a new leg"));
+    t.add(row(List.of(Referred.class), SipProvisional.class, events(), false, states(),
+        "logged"));
+    t.add(row(List.of(Referred.class), SipAnswered.class, events(CallTransferCompleted.class),
+        false, states(Active.class),
+        "SIP NotifyTransferProgress 200 and Bye on the old dialog (unless the transferor left);"
+            + " media Start; client Transferred"));
+    t.add(row(List.of(Referred.class), SipFailed.class,
+        events(CallTransferFailed.class, CallEnded.class), false,
+        states(Active.class, Held.class, Ended.class),
+        "transferor still there: SIP NotifyTransferProgress (status), back as before; transferor"
+            + " gone: cause transfer-failed, client Ended"));
+    t.add(row(List.of(Referred.class), SipByeReceived.class, events(CallTransferorLeft.class),
+        true, states(Referred.class), "BYE of the old dialog: the transferor left"));
+    // ------------------------------------------------------------ after the end
+    t.add(row(List.of(Ended.class), SipAnswered.class, events(), false, states(),
+        "a late 200 OK: SIP Bye"));
+    return List.copyOf(t);
+  }
+
+  /** The table as a Markdown document (docs/call-state-machine.md is this text). */
+  public static String markdown() {
+    StringBuilder md = new StringBuilder();
+    md.append("# Call state machine\n\n")
+        .append("<!-- Generated from io.rtc2sip.actors.call.CallTransitions; CallTransitionsDocTest"
+            + " fails when this file and the code disagree. Regenerate with:\n")
+        .append("     ./mvnw -q -pl actors test -Dtest=CallTransitionsDocTest"
+            + " -Drtc2sip.docs.write=true -->\n\n")
+        .append("Every call is one sharded, event-sourced `CallEntity`. A command without a row"
+            + " for the call's state is rejected: a client command gets a `Rejected` reply with"
+            + " the reason, an adapter fact is logged with the call id and ignored. `GetCall` is"
+            + " answered in every state. Timers are persisted as deadlines in the events and"
+            + " re-armed when the call is recovered on any node.\n\n")
+        .append("## States\n\n")
+        .append("| state | meaning | timer |\n|---|---|---|\n");
+    for (Class<? extends CallState> s : STATES) {
+      md.append("| ").append(s.getSimpleName()).append(" | ").append(meaning(s))
+          .append(" | ").append(timer(s)).append(" |\n");
+    }
+    md.append("\n## Transitions\n\n")
+        .append("| from | command | events | to | effects |\n|---|---|---|---|---|\n");
+    for (Row r : TABLE) {
+      md.append("| ").append(names(r.from()))
+          .append(" | ").append(r.command().getSimpleName())
+          .append(" | ").append(eventNames(r))
+          .append(" | ").append(r.to().isEmpty() ? "(same)" : names(r.to()))
+          .append(" | ").append(r.effects()).append(" |\n");
+    }
+    md.append("\nAfter recovery (`RecoveryCompleted`): a state with a timer re-arms it from its"
+            + " persisted deadline (firing at once when it has passed); Active, Held,"
+            + " Transferring and Referred send themselves `Reanchor`; Routing asks the user"
+            + " session again; Ended passivates.\n");
+    return md.toString();
+  }
+
+  private static String eventNames(Row r) {
+    if (r.events().isEmpty()) {
+      return "—";
+    }
+    String names =
+        r.events().stream().map(Class::getSimpleName).collect(Collectors.joining(" or "));
+    return r.mayStay() ? names + " or —" : names;
+  }
+
+  private static String names(List<Class<? extends CallState>> states) {
+    return states.stream().map(Class::getSimpleName).collect(Collectors.joining(", "));
+  }
+
+  private static String meaning(Class<? extends CallState> s) {
+    if (s == Idle.class) return "nothing happened under this call id";
+    if (s == Dialing.class) return "outbound: INVITE sent";
+    if (s == Ringing.class) return "outbound: 180/183 received";
+    if (s == Cancelling.class) return "outbound: CANCEL sent, waiting for the final response";
+    if (s == Routing.class) return "inbound: asking the callee's user session where it is";
+    if (s == Parked.class) return "inbound: callee offline, caller hears ringing, push sent";
+    if (s == Alerting.class) return "inbound: the callee's app rings";
+    if (s == Active.class) return "answered, media both ways";
+    if (s == Held.class) return "answered, on hold by the RTC user and/or the SIP peer";
+    if (s == Transferring.class) return "our REFER is under way";
+    if (s == Referred.class) return "the peer's REFER: inviting the transfer target";
+    return "over; the entity passivates";
+  }
+
+  private static String timer(Class<? extends CallState> s) {
+    if (s == Dialing.class || s == Ringing.class || s == Routing.class || s == Alerting.class) {
+      return "no-answer-timeout → NoAnswerTimeout";
+    }
+    if (s == Parked.class) return "park-timeout → ParkTimeout";
+    if (s == Cancelling.class) return "cancel-timeout → CancelTimeout";
+    return "";
+  }
+
+  @SafeVarargs
+  private static List<Class<? extends CallEvent>> events(Class<? extends CallEvent>... e) {
+    return List.of(e);
+  }
+
+  @SafeVarargs
+  private static List<Class<? extends CallState>> states(Class<? extends CallState>... s) {
+    return List.of(s);
+  }
+
+  private static Row row(
+      List<Class<? extends CallState>> from,
+      Class<? extends CallCommand> command,
+      List<Class<? extends CallEvent>> events,
+      boolean mayStay,
+      List<Class<? extends CallState>> to,
+      String effects) {
+    return new Row(from, command, events, mayStay, to, effects);
+  }
+}

@@ -1,0 +1,156 @@
+package io.rtc2sip.actors.call;
+
+import io.rtc2sip.actors.call.CallCommand.Reanchor;
+import io.rtc2sip.actors.call.CallCommand.SipAnswered;
+import io.rtc2sip.actors.call.CallCommand.SipByeReceived;
+import io.rtc2sip.actors.call.CallCommand.SipFailed;
+import io.rtc2sip.actors.call.CallCommand.SipProvisional;
+import io.rtc2sip.actors.call.CallCommand.SipReferReceived;
+import io.rtc2sip.actors.call.CallCommand.SipTransferProgress;
+import io.rtc2sip.actors.call.CallEvent.CallReferred;
+import io.rtc2sip.actors.call.CallEvent.CallTransferCompleted;
+import io.rtc2sip.actors.call.CallEvent.CallTransferFailed;
+import io.rtc2sip.actors.call.CallEvent.CallTransferorLeft;
+import io.rtc2sip.actors.call.CallState.Referred;
+import io.rtc2sip.actors.call.CallState.Started;
+import io.rtc2sip.actors.call.CallState.Transferring;
+import io.rtc2sip.actors.model.EndCause;
+import io.rtc2sip.actors.model.Party;
+import io.rtc2sip.actors.model.SipDialog;
+import io.rtc2sip.actors.port.ClientNotification;
+import io.rtc2sip.actors.port.MediaCommand;
+import io.rtc2sip.actors.port.SipLegCommand;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+
+/**
+ * Blind transfer both ways: our RTC user transfers the SIP peer (REFER out, state {@link
+ * Transferring}), and the SIP peer transfers our RTC user (REFER in, state {@link Referred}: we
+ * INVITE the target in a new leg while the old dialog stays up, RFC 3515/5589).
+ */
+final class TransferHandlers {
+
+  private final CallActions a;
+
+  TransferHandlers(CallActions actions) {
+    this.a = actions;
+  }
+
+  /** The effect of a transfer command, or null when {@code command} is not about a transfer. */
+  Effect<CallEvent, CallState> handle(Started state, CallCommand command) {
+    if (state instanceof Transferring t && command instanceof SipTransferProgress p) {
+      return progress(t, p.status());
+    }
+    if (command instanceof SipReferReceived refer) {
+      return referred(state, refer);
+    }
+    if (state instanceof Referred r) {
+      if (command instanceof SipProvisional p) {
+        a.log().info("transfer target answered {}", p.status());
+        return a.effects().none();
+      }
+      if (command instanceof SipAnswered ok) {
+        return targetAnswered(r, ok);
+      }
+      if (command instanceof SipFailed f) {
+        return targetFailed(r, f.status(), false);
+      }
+      if (command instanceof SipByeReceived bye) {
+        if (r.transferorLeft() || !bye.sipCallId().equals(r.info().dialog().callId())) {
+          return a.effects().none();
+        }
+        a.log().info("the transferor hung up; the transfer goes on");
+        return a.effects().persist(new CallTransferorLeft(a.now()));
+      }
+      if (command instanceof Reanchor) {
+        a.log().info("recovered while inviting the transfer target: that INVITE is lost");
+        return targetFailed(r, 408, true);
+      }
+    }
+    return null;
+  }
+
+  private Effect<CallEvent, CallState> progress(Transferring state, int status) {
+    CallInfo info = state.info();
+    if (status < 200) {
+      return a.effects().none();
+    }
+    if (status < 300) {
+      return a.end(state, EndCause.TRANSFERRED, 200, false, null, () -> {
+        a.client(new ClientNotification.Transferred(info.uid(), a.callId(), state.target()));
+        a.sip(new SipLegCommand.Bye(
+            a.callId(), info.dialog().nextLocalCseq(), EndCause.TRANSFERRED));
+      });
+    }
+    return a.effects()
+        .persist(new CallTransferFailed(status, a.now()))
+        .thenRun(
+            next -> {
+              a.log().info("transfer to {} failed with {}", state.target(), status);
+              a.client(new ClientNotification.TransferFailed(info.uid(), a.callId(), status));
+            });
+  }
+
+  private Effect<CallEvent, CallState> referred(Started state, SipReferReceived refer) {
+    CallInfo info = state.info();
+    String callId = a.callId();
+    SipDialog old = info.dialog().withRemoteCseq(refer.cseq()).nextLocalCseq();
+    int leg = info.sipLegs() + 1;
+    String localUri = "sip:" + info.uid() + "@" + a.settings().sipDomain();
+    SipDialog newLeg =
+        SipDialog.outgoing(
+            CallIds.sipCallIdFor(callId, leg), CallIds.localTagFor(callId, leg), localUri,
+            refer.referTo());
+    return a.effects()
+        .persist(new CallReferred(refer.referTo(), refer.referredBy(), old, newLeg, a.now()))
+        .thenRun(
+            next -> {
+              a.log().info("referred to {} by {}", refer.referTo(), refer.referredBy());
+              a.sip(new SipLegCommand.NotifyTransferProgress(callId, old, 100));
+              a.sip(new SipLegCommand.Invite(
+                  callId, newLeg, Party.rtc(info.uid()), Party.sip(refer.referTo())));
+            });
+  }
+
+  private Effect<CallEvent, CallState> targetAnswered(Referred state, SipAnswered ok) {
+    CallInfo info = state.info();
+    String callId = a.callId();
+    SipDialog dialog = state.newLeg().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet());
+    Party party = Party.sip(state.target());
+    return a.effects()
+        .persist(new CallTransferCompleted(party, dialog, ok.media(), a.now()))
+        .thenRun(
+            next -> {
+              a.log().info("transfer target {} answered", state.target());
+              if (!state.transferorLeft()) {
+                SipDialog notify = info.dialog().nextLocalCseq();
+                a.sip(new SipLegCommand.NotifyTransferProgress(callId, notify, 200));
+                a.sip(new SipLegCommand.Bye(callId, notify.nextLocalCseq(),
+                    EndCause.TRANSFERRED));
+              }
+              a.media(new MediaCommand.Start(callId, info.rtc(), ok.media()));
+              a.client(new ClientNotification.Transferred(info.uid(), callId, state.target()));
+            });
+  }
+
+  private Effect<CallEvent, CallState> targetFailed(
+      Referred state, int status, boolean recovered) {
+    CallInfo info = state.info();
+    String callId = a.callId();
+    if (state.transferorLeft()) {
+      return a.end(state, EndCause.TRANSFER_FAILED, status, true, null, () -> {});
+    }
+    SipDialog notify = info.dialog().nextLocalCseq();
+    return a.effects()
+        .persist(new CallTransferFailed(status, a.now()))
+        .thenRun(
+            next -> {
+              a.log().info("transfer target {} failed with {}", state.target(), status);
+              a.sip(new SipLegCommand.NotifyTransferProgress(callId, notify, status));
+              a.client(new ClientNotification.TransferFailed(info.uid(), callId, status));
+              if (recovered) {
+                // media of the old dialog died with the old node as well
+                a.self().tell(CallCommand.Reanchor.INSTANCE);
+              }
+            });
+  }
+}

@@ -1,0 +1,46 @@
+package io.rtc2sip.actors.user;
+
+import io.rtc2sip.actors.CborSerializable;
+import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.model.Party;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** What a {@link UserSession} (one per RTC uid) understands. */
+public sealed interface UserCommand extends CborSerializable {
+
+  /**
+   * The user's signaling connection {@code connectionId} on cluster node {@code node} (address
+   * string) logged in. A login with another connection takes over: the old connection is told
+   * why through the clients port.
+   */
+  record Login(String node, String connectionId, ActorRef<UserReply> replyTo)
+      implements UserCommand {}
+
+  /** The user logged out on {@code connectionId}. */
+  record Logout(String connectionId, ActorRef<UserReply> replyTo) implements UserCommand {}
+
+  /** The signaling adapter lost {@code connectionId} (ignored if it is no longer the current). */
+  record ConnectionLost(String connectionId) implements UserCommand {}
+
+  /** The user wants (or no longer wants) to be registered as a SIP extension. */
+  record Register(boolean wanted, ActorRef<UserReply> replyTo) implements UserCommand {}
+
+  /** A call of this user started (an outbound call it placed). */
+  record CallStarted(String callId) implements UserCommand {}
+
+  /** A call of this user ended (whatever its state, parked calls included). */
+  record CallEnded(String callId) implements UserCommand {}
+
+  /**
+   * Where is the user? Asked by an inbound call; the answer goes to {@code replyTo} (the call):
+   * {@link CallCommand.CalleeOnline}, {@link CallCommand.CalleeOffline} or {@link
+   * CallCommand.CalleeUnknown} (a uid never seen). An offline answer
+   * parks the call here: the user session tells it when the user logs in.
+   */
+  record RouteInboundCall(
+      String callId, Party caller, ActorRef<CallCommand.RouteDecision> replyTo)
+      implements UserCommand {}
+
+  /** Ask for the user's {@link Presence}. */
+  record GetPresence(ActorRef<Presence> replyTo) implements UserCommand {}
+}

@@ -1,0 +1,42 @@
+package io.rtc2sip.actors.user;
+
+import io.rtc2sip.actors.CborSerializable;
+import java.time.Instant;
+import java.util.List;
+
+/** What happened to a user's presence, in the journal. */
+public sealed interface UserEvent extends CborSerializable {
+
+  Instant at();
+
+  /**
+   * A connection logged in; {@code replacedConnectionId} is the connection it took over (null if
+   * none); {@code releasedCalls} are the parked calls that now proceed to alerting.
+   */
+  record LoggedIn(
+      String node,
+      String connectionId,
+      String replacedConnectionId,
+      List<String> releasedCalls,
+      Instant at)
+      implements UserEvent {
+    public LoggedIn {
+      releasedCalls = releasedCalls == null ? List.of() : List.copyOf(releasedCalls);
+    }
+  }
+
+  /** The current connection logged out or was lost ({@code reason}). */
+  record LoggedOut(String connectionId, String reason, Instant at) implements UserEvent {}
+
+  /** The user's SIP registration wish changed. */
+  record SipRegistrationChanged(boolean wanted, Instant at) implements UserEvent {}
+
+  /** A call of the user started (outbound) or was routed to the online user (inbound). */
+  record CallJoined(String callId, Instant at) implements UserEvent {}
+
+  /** An inbound call waits for the offline user. */
+  record CallParked(String callId, Instant at) implements UserEvent {}
+
+  /** A call of the user ended (current or parked). */
+  record CallLeft(String callId, Instant at) implements UserEvent {}
+}

@@ -1,0 +1,179 @@
+package io.rtc2sip.actors.call;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rtc2sip.actors.call.CallCommand.*;
+import io.rtc2sip.actors.call.CallTransitions.Row;
+import io.rtc2sip.actors.model.NegotiatedMedia;
+import io.rtc2sip.actors.support.TestKits;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResult;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every command in every state, against the transition table: a command without a row changes
+ * nothing (a client gets Rejected), a command with a row persists only events of its row and
+ * lands in one of its row's states. The entity must not fail on any combination.
+ */
+class CallTransitionsTest {
+
+  private static final ActorTestKit TEST_KIT = ActorTestKit.create(TestKits.eventSourcedConfig());
+
+  @AfterAll
+  static void shutdown() {
+    TEST_KIT.shutdownTestKit();
+  }
+
+  /** One sample of every command; client commands get the kit's reply ref. */
+  private static List<Function<ActorRef<CallReply>, CallCommand>> samples(CallFixture f) {
+    String uid = CallFixture.UID;
+    String dialogCallId =
+        f.state() instanceof CallState.Started s ? s.info().dialog().callId() : "none";
+    return List.of(
+        r -> new PlaceCall(uid, "room-1", CallFixture.TARGET, r),
+        r -> new Answer(uid, r),
+        r -> new Hangup(uid, r),
+        r -> new Reject(uid, true, r),
+        r -> new Cancel(uid, r),
+        r -> new Hold(uid, r),
+        r -> new Unhold(uid, r),
+        r -> new SendDtmf(uid, "12#", r),
+        r -> new Transfer(uid, "sip:bob@pbx.example", r),
+        r -> new Conference(uid, "sip:carol@pbx.example", r),
+        r -> f.invite(),
+        r -> new SipProvisional(183, CallFixture.PEER_TAG, NegotiatedMedia.pcmu()),
+        r -> CallFixture.answered(),
+        r -> new SipFailed(486, "Busy Here"),
+        r -> new SipByeReceived(dialogCallId, 3, "bye"),
+        r -> new SipCancelled("cancel"),
+        r -> new SipRemoteHold(3),
+        r -> new SipRemoteResume(4),
+        r -> new SipReinviteFailed(481),
+        r -> new SipReferReceived(3, "sip:carol@pbx.example", "sip:callee@pbx.example"),
+        r -> new SipTransferProgress(200),
+        r -> MediaStarted.INSTANCE,
+        r -> MediaTimeout.INSTANCE,
+        r -> new MediaDtmfReceived("5", 100),
+        r -> new RtcPeerLeft(uid),
+        r -> new CalleeOnline(uid, "pekko://rtc2sip@127.0.0.1:2551", "conn-2"),
+        r -> new CalleeOffline(uid),
+        r -> new CalleeUnknown(uid),
+        r -> NoAnswerTimeout.INSTANCE,
+        r -> ParkTimeout.INSTANCE,
+        r -> CancelTimeout.INSTANCE,
+        r -> ReinviteRetry.INSTANCE,
+        r -> Reanchor.INSTANCE);
+  }
+
+  @Test
+  void everyCommandTypeHasASample() {
+    CallFixture f = CallFixture.outbound(TEST_KIT);
+    Set<Class<?>> sampled = new HashSet<>();
+    for (var sample : samples(f)) {
+      sampled.add(sample.apply(TEST_KIT.<CallReply>createTestProbe().ref()).getClass());
+    }
+    Set<Class<?>> all = new HashSet<>();
+    collectLeaves(CallCommand.class, all);
+    all.remove(GetCall.class);
+    assertEquals(all, sampled);
+  }
+
+  @Test
+  void everyRowNamesKnownStatesAndEveryStateHasARow() {
+    Set<Class<?>> fromStates = new HashSet<>();
+    for (Row row : CallTransitions.TABLE) {
+      assertTrue(CallTransitions.STATES.containsAll(row.from()), row.toString());
+      assertTrue(CallTransitions.STATES.containsAll(row.to()), row.toString());
+      fromStates.addAll(row.from());
+    }
+    Set<Class<?>> all = new HashSet<>();
+    collectLeaves(CallState.class, all);
+    assertEquals(all, new HashSet<>(CallTransitions.STATES));
+    // every state but Ended has a way forward
+    for (Class<?> s : CallTransitions.STATES) {
+      assertTrue(fromStates.contains(s), s.getSimpleName() + " has no row");
+    }
+  }
+
+  @Test
+  void everyCommandInEveryStateFollowsTheTable() {
+    List<String> failures = new ArrayList<>();
+    int rows = 0;
+    for (Class<? extends CallState> stateClass : CallTransitions.STATES) {
+      int count = samples(CallFixture.outbound(TEST_KIT)).size();
+      for (int i = 0; i < count; i++) {
+        boolean inbound = stateClass.getSimpleName().matches("Routing|Parked|Alerting");
+        CallFixture f = inbound ? CallFixture.inbound(TEST_KIT) : CallFixture.outbound(TEST_KIT);
+        f.drive(stateClass);
+        CallState before = f.state();
+        var sample = samples(f).get(i);
+        CallCommand probeCommand = sample.apply(TEST_KIT.<CallReply>createTestProbe().ref());
+        Row row = CallTransitions.rowFor(stateClass, probeCommand.getClass());
+        String where = stateClass.getSimpleName() + " + " + probeCommand.getClass().getSimpleName();
+        CallReply reply = null;
+        List<CallEvent> events;
+        if (probeCommand instanceof ClientCommand) {
+          var result = f.kit.<CallReply>runCommand(sample::apply);
+          reply = result.reply();
+          events = result.events();
+        } else {
+          CommandResult<CallCommand, CallEvent, CallState> result = f.kit.runCommand(probeCommand);
+          events = result.events();
+        }
+        CallState after = f.state();
+        if (row == null) {
+          rows++;
+          if (!events.isEmpty() || !before.equals(after)) {
+            failures.add(where + ": no row, but persisted " + events);
+          }
+          if (probeCommand instanceof ClientCommand && !(reply instanceof CallReply.Rejected)) {
+            failures.add(where + ": no row, but replied " + reply);
+          }
+          continue;
+        }
+        for (CallEvent e : events) {
+          if (!row.events().contains(e.getClass())) {
+            failures.add(where + ": persisted " + e.getClass().getSimpleName()
+                + ", row allows " + row.events());
+          }
+        }
+        if (events.isEmpty()) {
+          boolean refused = reply instanceof CallReply.Rejected;
+          if (!row.events().isEmpty() && !row.mayStay() && !refused) {
+            failures.add(where + ": row requires an event, none persisted");
+          }
+          if (!before.equals(after)) {
+            failures.add(where + ": state changed without an event");
+          }
+        } else if (!row.to().contains(after.getClass())) {
+          failures.add(where + ": ended in " + after.stateName() + ", row allows " + row.to());
+        }
+        if (probeCommand instanceof ClientCommand && reply == null) {
+          failures.add(where + ": client command without a reply");
+        }
+      }
+    }
+    assertTrue(failures.isEmpty(), String.join("\n", failures));
+    assertFalse(rows == 0);
+  }
+
+  private static void collectLeaves(Class<?> type, Set<Class<?>> out) {
+    Class<?>[] permitted = type.getPermittedSubclasses();
+    if (permitted == null) {
+      out.add(type);
+      return;
+    }
+    for (Class<?> c : permitted) {
+      collectLeaves(c, out);
+    }
+  }
+}
