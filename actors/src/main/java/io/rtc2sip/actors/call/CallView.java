@@ -30,7 +30,8 @@ public record CallView(
     boolean localHold,
     boolean remoteHold,
     EndCause endCause,
-    Instant since) {
+    Instant since)
+    implements CborSerializable {
 
   static CallView of(String callId, CallState state) {
     if (!(state instanceof CallState.Started started)) {

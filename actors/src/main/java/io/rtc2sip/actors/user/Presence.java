@@ -23,7 +23,8 @@ public record Presence(
     boolean sipRegistered,
     List<String> calls,
     List<String> parkedCalls,
-    Instant since) {
+    Instant since)
+    implements CborSerializable {
 
   public Presence {
     calls = List.copyOf(calls);

@@ -61,6 +61,10 @@ final class CallFixture {
   final EventSourcedBehaviorTestKit<CallCommand, CallEvent, CallState> kit;
 
   CallFixture(ActorTestKit testKit, boolean inbound) {
+    this(testKit, inbound, SETTINGS);
+  }
+
+  CallFixture(ActorTestKit testKit, boolean inbound, CallSettings settings) {
     this.callId = (inbound ? "i-" : "o-") + "test-" + SEQ.incrementAndGet();
     this.sip = testKit.createTestProbe();
     this.media = testKit.createTestProbe();
@@ -69,7 +73,7 @@ final class CallFixture {
     this.shard = testKit.createTestProbe();
     CallEntity.Dependencies deps =
         new CallEntity.Dependencies(
-            SETTINGS,
+            settings,
             new CallPorts(sip.ref(), media.ref(), clients.ref()),
             EntityMessenger.envelopes(users.ref()),
             clock);
