@@ -1,12 +1,53 @@
 package io.rtc2sip.app;
 
+import io.rtc2sip.actors.call.CallEntity;
+import io.rtc2sip.actors.port.CallPorts;
+import io.rtc2sip.actors.port.ClientNotification;
+import io.rtc2sip.actors.port.MediaCommand;
+import io.rtc2sip.actors.port.SipLegCommand;
+import io.rtc2sip.actors.port.SipRegistrationCommand;
+import io.rtc2sip.actors.user.UserSession;
+import java.time.Clock;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Starts the services of a node: the sharded entities and the adapters that feed them. */
-final class NodeServices {
+/**
+ * Starts the services of a node: the node-local adapters and the sharded call and user entities
+ * that use them. On a node without the role {@code call} the entities run elsewhere and this node
+ * only gets sharding proxies.
+ */
+public final class NodeServices {
+  private static final Logger log = LoggerFactory.getLogger(NodeServices.class);
+
   private NodeServices() {}
 
-  static void start(ActorSystem<Void> system) {
-    // The call and user entities are registered here once module actors provides them.
+  /** Production: the adapters this build provides (the others log what they drop). */
+  public static void start(ActorSystem<Void> system) {
+    start(system, NodeServices::defaultPorts);
+  }
+
+  /** With the given adapters (tests record what the entities ask of them). */
+  public static void start(ActorSystem<Void> system, Function<ActorSystem<Void>, NodePorts> ports) {
+    NodePorts p = ports.apply(system);
+    CallEntity.init(system, p.calls(), Clock.systemUTC());
+    UserSession.init(system, p.calls().clients(), p.registrations(), Clock.systemUTC());
+    log.info("call and user entities registered with cluster sharding");
+  }
+
+  private static NodePorts defaultPorts(ActorSystem<Void> system) {
+    ActorRef<SipLegCommand> sip = unwired(system, "SIP adapter", "sip-adapter");
+    ActorRef<MediaCommand> media = unwired(system, "media bridge", "media-bridge");
+    ActorRef<ClientNotification> clients = unwired(system, "client signaling", "signaling");
+    ActorRef<SipRegistrationCommand> registrations =
+        unwired(system, "SIP registration client", "sip-registrations");
+    return new NodePorts(new CallPorts(sip, media, clients), registrations);
+  }
+
+  private static <T> ActorRef<T> unwired(ActorSystem<Void> system, String adapter, String name) {
+    return system.systemActorOf(UnwiredPort.<T>create(adapter), name, Props.empty());
   }
 }

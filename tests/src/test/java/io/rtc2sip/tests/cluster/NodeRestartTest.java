@@ -1,0 +1,173 @@
+package io.rtc2sip.tests.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.call.CallEntity;
+import io.rtc2sip.actors.call.CallIds;
+import io.rtc2sip.actors.call.CallReply;
+import io.rtc2sip.actors.call.CallView;
+import io.rtc2sip.actors.model.NegotiatedMedia;
+import io.rtc2sip.app.GatewayNode;
+import io.rtc2sip.app.NodeConfig;
+import io.rtc2sip.app.NodeServices;
+import io.rtc2sip.persistence.EmbeddedDatabase;
+import io.rtc2sip.tests.support.FreePorts;
+import io.rtc2sip.tests.support.RecordingPorts;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A one-node cluster on PostgreSQL is stopped and a new actor system is started on the same
+ * database: calls are found in their states, and the active ones come back by themselves
+ * (remember-entities) and re-anchor their media without any message sent to them.
+ */
+class NodeRestartTest {
+  @TempDir static Path dir;
+  private static EmbeddedDatabase database;
+
+  @BeforeAll
+  static void startDatabase() throws Exception {
+    database = EmbeddedDatabase.start(dir.resolve("db"), 0);
+  }
+
+  @AfterAll
+  static void stopDatabase() {
+    if (database != null) {
+      database.close();
+    }
+  }
+
+  private static Config config() {
+    // in-process nodes take their settings as overrides (RTC2SIP_* variables are read from the
+    // real environment when the files are resolved)
+    Map<String, Object> settings =
+        Map.of(
+            "rtc2sip.db.url", database.jdbcUrl(),
+            "rtc2sip.data-dir", dir.resolve("node").toString(),
+            "rtc2sip.node.port", FreePorts.next(),
+            "pekko.management.http.port", FreePorts.next(),
+            "pekko.coordinated-shutdown.exit-jvm", "off");
+    return NodeConfig.load(Map.of(), ConfigFactory.parseMap(settings));
+  }
+
+  @Test
+  void callsSurviveARestartOfTheWholeCluster() throws Exception {
+    BlockingQueue<String> before = new LinkedBlockingQueue<>();
+    String active = CallIds.newOutbound();
+    String held = CallIds.newOutbound();
+    String ringing = CallIds.newOutbound();
+    String ended = CallIds.newOutbound();
+    Map<String, CallView> views;
+    try (GatewayNode node = GatewayNode.start(config(), services(before))) {
+      Calls calls = new Calls(ClusterSharding.get(node.system()));
+      for (String id : List.of(active, held, ringing, ended)) {
+        assertInstanceOf(CallReply.Accepted.class, calls.ask(id, r ->
+            new CallCommand.PlaceCall("alice", "room-a", "sip:+4930123@pbx.example", r)));
+      }
+      calls.tell(active, answered());
+      calls.tell(held, answered());
+      calls.tell(ringing, new CallCommand.SipProvisional(180, "tag-r", null));
+      calls.tell(ended, new CallCommand.SipFailed(486, "Busy Here"));
+      awaitState(calls, active, "Active");
+      awaitState(calls, held, "Active");
+      assertInstanceOf(CallReply.Accepted.class,
+          calls.ask(held, r -> new CallCommand.Hold("alice", r)));
+      awaitState(calls, ringing, "Ringing");
+      awaitState(calls, ended, "Ended");
+      views = Map.of(active, calls.view(active), held, calls.view(held),
+          ringing, calls.view(ringing), ended, calls.view(ended));
+      assertEquals("Held", views.get(held).state());
+    }
+
+    BlockingQueue<String> after = new LinkedBlockingQueue<>();
+    try (GatewayNode node = GatewayNode.start(config(), services(after))) {
+      // no message is sent to any call: remember-entities starts the live ones
+      Set<String> reanchored = new HashSet<>();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (reanchored.size() < 2 && System.nanoTime() < deadline) {
+        String line = after.poll(1, TimeUnit.SECONDS);
+        if (line != null && line.startsWith("PORT media Reanchor ")) {
+          reanchored.add(line.split(" ")[3]);
+        }
+      }
+      assertEquals(Set.of(active, held), reanchored, "re-anchored without a message: " + after);
+
+      Calls calls = new Calls(ClusterSharding.get(node.system()));
+      CallView activeNow = calls.view(active);
+      assertEquals("Active", activeNow.state());
+      assertEquals(views.get(active).dialog().localCseq() + 1, activeNow.dialog().localCseq(),
+          "the re-anchoring re-INVITE is persisted with its CSeq");
+      CallView heldNow = calls.view(held);
+      assertEquals("Held", heldNow.state());
+      assertTrue(heldNow.localHold());
+      assertEquals(views.get(ringing), calls.view(ringing));
+      CallView endedNow = calls.view(ended);
+      assertEquals("Ended", endedNow.state());
+      assertNotNull(endedNow.endCause());
+      assertTrue(after.stream().noneMatch(l -> l.contains(ended) || l.contains(ringing)),
+          "ended and ringing calls did nothing on recovery: " + after);
+    }
+  }
+
+  private static CallCommand.SipAnswered answered() {
+    return new CallCommand.SipAnswered("tag-a", "sip:callee@10.0.0.2", List.of(),
+        NegotiatedMedia.pcmu());
+  }
+
+  private static java.util.function.Consumer<org.apache.pekko.actor.typed.ActorSystem<Void>>
+      services(BlockingQueue<String> sink) {
+    return system -> NodeServices.start(system, RecordingPorts.into(sink::add));
+  }
+
+  private static void awaitState(Calls calls, String id, String state) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      last = calls.view(id).state();
+      if (last.equals(state)) {
+        return;
+      }
+      Thread.sleep(20); // facts are told, not asked: poll the call's view
+    }
+    throw new AssertionError(id + " is " + last + ", expected " + state);
+  }
+
+  /** Calls through the node's own sharding. */
+  private record Calls(ClusterSharding sharding) {
+    private static final Duration ASK = Duration.ofSeconds(15);
+
+    CallReply ask(String id, Function<ActorRef<CallReply>, CallCommand> command) {
+      return sharding.entityRefFor(CallEntity.TYPE_KEY, id)
+          .<CallReply>ask(command::apply, ASK).toCompletableFuture().join();
+    }
+
+    void tell(String id, CallCommand fact) {
+      sharding.entityRefFor(CallEntity.TYPE_KEY, id).tell(fact);
+    }
+
+    CallView view(String id) {
+      return sharding.entityRefFor(CallEntity.TYPE_KEY, id)
+          .<CallView>ask(CallCommand.GetCall::new, ASK).toCompletableFuture().join();
+    }
+  }
+}
