@@ -35,15 +35,22 @@ public final class ClusterClient implements AutoCloseable {
     sharding.init(Entity.of(CallEntity.TYPE_KEY, ctx -> Behaviors.empty()));
   }
 
-  /** Joins the cluster of {@code seedNode} (a pekko:// address) from {@code port}. */
-  public static ClusterClient join(String seedNode, int port) {
+  /**
+   * Joins the cluster of {@code seedNode} (a pekko:// address) from {@code port}.
+   *
+   * @param settings further configuration, e.g. the split-brain resolver timing of the cluster
+   *     (this member may become the leader that downs others)
+   */
+  public static ClusterClient join(String seedNode, int port, Map<String, Object> settings) {
     Config overrides =
-        ConfigFactory.parseMap(
-            Map.of(
-                "pekko.cluster.roles", List.of(),
-                "pekko.coordinated-shutdown.exit-jvm", "off",
-                "rtc2sip.node.port", port));
-    Config config = overrides.withFallback(NodeConfig.load(Map.of(), ConfigFactory.empty()));
+        ConfigFactory.parseMap(settings)
+            .withFallback(
+                ConfigFactory.parseMap(
+                    Map.of(
+                        "pekko.cluster.roles", List.of(),
+                        "pekko.coordinated-shutdown.exit-jvm", "off",
+                        "rtc2sip.node.port", port)));
+    Config config = NodeConfig.load(Map.of(), overrides);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "rtc2sip", config);
     Cluster.get(system)
         .manager()
