@@ -27,6 +27,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
@@ -51,9 +52,25 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
   /** Every call event carries this tag (the call-history projection reads it). */
   public static final String TAG = "call";
 
-  /** What a call needs from its node. */
+  /**
+   * Prefix of the second tag of every call event: {@code node:<cluster address>} of the node
+   * that wrote it, so call history and replay can tell where each step of a call ran.
+   */
+  public static final String NODE_TAG_PREFIX = "node:";
+
+  /**
+   * What a call needs from its node.
+   *
+   * @param node the cluster address of this node (as {@code Address.toString()})
+   */
   public record Dependencies(
-      CallSettings settings, CallPorts ports, EntityMessenger<UserCommand> users, Clock clock) {}
+      CallSettings settings,
+      CallPorts ports,
+      EntityMessenger<UserCommand> users,
+      Clock clock,
+      String node) {}
+
+  private final String nodeTag;
 
   private final CallActions actions;
   private final PendingCallHandlers pending;
@@ -68,6 +85,7 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
     super(
         PersistenceId.of(TYPE_KEY.name(), callId),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    this.nodeTag = NODE_TAG_PREFIX + deps.node();
     this.actions = new CallActions(callId, deps, ctx, timers, shard, Effect());
     this.pending = new PendingCallHandlers(actions);
     this.established = new EstablishedCallHandlers(actions);
@@ -80,7 +98,8 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
             CallSettings.of(system),
             ports,
             EntityMessenger.sharded(system, UserSession.TYPE_KEY),
-            clock);
+            clock,
+            Cluster.get(system).selfMember().address().toString());
     return ClusterSharding.get(system)
         .init(Entity.of(TYPE_KEY, ec -> create(ec.getEntityId(), deps, ec.getShard())));
   }
@@ -115,7 +134,7 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
 
   @Override
   public Set<String> tagsFor(CallEvent event) {
-    return Set.of(TAG);
+    return Set.of(TAG, nodeTag);
   }
 
   @Override

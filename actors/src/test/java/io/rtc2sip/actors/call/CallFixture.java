@@ -48,6 +48,7 @@ final class CallFixture {
       new CallSettings(
           Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(32), "gw.example");
   static final String PEER_TAG = "peer-tag";
+  static final String NODE = "pekko://rtc2sip@127.0.0.1:2551";
   static final String PEER_CALL_ID = "a84b4c76e66710@pbx.example";
   private static final AtomicInteger SEQ = new AtomicInteger();
 
@@ -76,7 +77,8 @@ final class CallFixture {
             settings,
             new CallPorts(sip.ref(), media.ref(), clients.ref()),
             EntityMessenger.envelopes(users.ref()),
-            clock);
+            clock,
+            NODE);
     this.kit =
         EventSourcedBehaviorTestKit.create(
             testKit.system(), CallEntity.create(callId, deps, shard.ref()));
