@@ -238,10 +238,11 @@ public final class CallTransitions {
         "recovered on this node: media Reanchor (new RTP socket, RTC rejoin); SIP Reinvite"
             + " with the new address"));
     t.add(row(List.of(Referred.class), Reanchor.class,
-        events(CallTransferFailed.class, CallEnded.class), false,
+        events(CallTransferFailed.class, CallEnded.class, SessionReoffered.class), false,
         states(Active.class, Held.class, Ended.class),
         "recovered: the INVITE to the transfer target died with its node; SIP"
-            + " NotifyTransferProgress 408; then re-anchor as Active/Held"));
+            + " NotifyTransferProgress 408 (transferor gone: cause transfer-failed); then"
+            + " Reanchor again as Active/Held (SessionReoffered)"));
     // ------------------------------------------------------------ transfer by the RTC user
     t.add(row(ESTABLISHED, Transfer.class, events(CallTransferRequested.class), false,
         states(Transferring.class), "reply Accepted; SIP Refer"));

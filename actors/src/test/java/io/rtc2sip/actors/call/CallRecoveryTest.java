@@ -33,10 +33,9 @@ class CallRecoveryTest {
   void anActiveCallRecoversAndReanchorsItsMedia() {
     CallFixture f = CallFixture.outbound(TEST_KIT);
     f.reach(CallState.Held.class);
-    CallState before = f.state();
+    CallState.Held before = (CallState.Held) f.state();
 
-    var restarted = f.kit.restart();
-    assertEquals(before, restarted.state());
+    f.kit.restart();
 
     MediaCommand.Reanchor reanchor = f.media.expectMessageClass(MediaCommand.Reanchor.class, SOON);
     assertEquals(SdpDirection.SENDONLY, reanchor.direction());
@@ -44,8 +43,10 @@ class CallRecoveryTest {
     SipLegCommand.Reinvite reinvite = f.sip.expectMessageClass(SipLegCommand.Reinvite.class, SOON);
     assertEquals(3, reinvite.dialog().localCseq());
     assertEquals(SdpDirection.SENDONLY, reinvite.direction());
-    CallState.Held held = assertInstanceOf(CallState.Held.class, f.state());
-    assertEquals(3, held.info().dialog().localCseq());
+    // recovered to the same state; only the re-INVITE's CSeq moved on
+    CallState.Held expected = new CallState.Held(
+        before.info().withDialog(before.info().dialog().nextLocalCseq()), true, false);
+    assertEquals(expected, f.state());
   }
 
   @Test
