@@ -8,6 +8,7 @@ import io.rtc2sip.actors.port.SipLegCommand;
 import io.rtc2sip.actors.port.SipRegistrationCommand;
 import io.rtc2sip.actors.user.UserSession;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -36,6 +37,11 @@ public final class NodeServices {
     CallEntity.init(system, p.calls(), Clock.systemUTC());
     UserSession.init(system, p.calls().clients(), p.registrations(), Clock.systemUTC());
     log.info("call and user entities registered with cluster sharding");
+    try {
+      NodeHttp.bind(system, List.of());
+    } catch (Exception e) {
+      throw new IllegalStateException("HTTP listener did not start: " + e.getMessage(), e);
+    }
   }
 
   private static NodePorts defaultPorts(ActorSystem<Void> system) {

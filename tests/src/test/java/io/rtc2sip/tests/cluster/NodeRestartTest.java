@@ -19,6 +19,10 @@ import io.rtc2sip.app.NodeServices;
 import io.rtc2sip.persistence.EmbeddedDatabase;
 import io.rtc2sip.tests.support.FreePorts;
 import io.rtc2sip.tests.support.RecordingPorts;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -66,6 +70,7 @@ class NodeRestartTest {
             "rtc2sip.data-dir", dir.resolve("node").toString(),
             "rtc2sip.node.port", FreePorts.next(),
             "pekko.management.http.port", FreePorts.next(),
+            "rtc2sip.http.port", FreePorts.next(),
             "pekko.coordinated-shutdown.exit-jvm", "off");
     return NodeConfig.load(Map.of(), ConfigFactory.parseMap(settings));
   }
@@ -126,6 +131,20 @@ class NodeRestartTest {
       assertNotNull(endedNow.endCause());
       assertTrue(after.stream().noneMatch(l -> l.contains(ended) || l.contains(ringing)),
           "ended and ringing calls did nothing on recovery: " + after);
+
+      // the live view over the node's HTTP API
+      int httpPort = node.system().settings().config().getInt("rtc2sip.http.port");
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> live = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + httpPort + "/api/calls/" + held + "/live")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, live.statusCode(), live.body());
+      assertTrue(live.body().contains("\"state\":\"Held\""), live.body());
+      assertTrue(live.body().contains("\"localHold\":true"), live.body());
+      HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + httpPort + "/api/calls/o-unknown/live")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(404, unknown.statusCode(), unknown.body());
     }
   }
 

@@ -1,0 +1,95 @@
+package io.rtc2sip.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.call.CallEntity;
+import io.rtc2sip.actors.call.CallView;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's HTTP listener ({@code rtc2sip.http}, RTC2SIP_HTTP_PORT): the routes of the modules
+ * that serve HTTP (dashboard, signaling WebSocket) and the live view of a call
+ * ({@code GET /api/calls/<id>/live}: the entity's current state, asked through sharding from any
+ * node).
+ */
+final class NodeHttp extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(NodeHttp.class);
+  private static final Duration ASK = Duration.ofSeconds(5);
+
+  private final ActorSystem<?> system;
+  private final ObjectMapper json =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+  private NodeHttp(ActorSystem<?> system) {
+    this.system = system;
+  }
+
+  /** Binds the listener with the live call view and {@code routes}; logs its address. */
+  static ServerBinding bind(ActorSystem<?> system, List<Route> routes) throws Exception {
+    NodeHttp http = new NodeHttp(system);
+    List<Route> all = new ArrayList<>(routes);
+    all.add(http.liveCall());
+    Route route = http.concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
+    String host = system.settings().config().getString("rtc2sip.http.host");
+    int port = system.settings().config().getInt("rtc2sip.http.port");
+    ServerBinding binding =
+        Http.get(system).newServerAt(host, port).bind(route).toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
+    log.info("http listening on http://{} (API, dashboard, WebSocket signaling)",
+        binding.localAddress().getHostString() + ":" + binding.localAddress().getPort());
+    return binding;
+  }
+
+  private Route liveCall() {
+    return pathPrefix("api", () -> pathPrefix("calls", () ->
+        path(PathMatchers.segment().slash("live"), callId -> get(() ->
+            onComplete(view(callId), result -> {
+              if (result.isFailure()) {
+                return complete(StatusCodes.SERVICE_UNAVAILABLE,
+                    "call " + callId + " did not answer within " + ASK.toSeconds() + " s: "
+                        + result.failed().get().getMessage());
+              }
+              CallView view = result.get();
+              if (view.state().equals("Idle")) {
+                return complete(StatusCodes.NOT_FOUND, "no call " + callId);
+              }
+              return complete(HttpResponse.create()
+                  .withEntity(ContentTypes.APPLICATION_JSON, toJson(view)));
+            })))));
+  }
+
+  private CompletionStage<CallView> view(String callId) {
+    return ClusterSharding.get(system)
+        .entityRefFor(CallEntity.TYPE_KEY, callId)
+        .ask(CallCommand.GetCall::new, ASK);
+  }
+
+  private String toJson(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot render " + value.getClass().getSimpleName(), e);
+    }
+  }
+}
