@@ -1,0 +1,277 @@
+package io.rtc2sip.media;
+
+import io.rtc2sip.actors.model.NegotiatedMedia;
+import io.rtc2sip.actors.model.SdpDirection;
+import io.rtc2sip.codec.g711.G711;
+import io.rtc2sip.codec.jitter.JitterConfig;
+import io.rtc2sip.codec.pipeline.ReceivePipeline;
+import io.rtc2sip.codec.pipeline.SendPipeline;
+import io.rtc2sip.codec.rtcp.ReceiverStats;
+import io.rtc2sip.codec.rtcp.RtcpWriter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The media of one call on this node: its RTP/RTCP sockets, the codec chain both ways and its
+ * RTC leg, driven by the media clock every 10 ms ({@link #tick}). Commands from the call arrive
+ * on other threads and take effect at the next tick; audio never leaves the media threads.
+ */
+final class CallMedia {
+  private static final Logger log = LoggerFactory.getLogger(CallMedia.class);
+
+  /** What the call learns from its media (sent to the call entity by the bridge). */
+  interface Facts {
+    void mediaStarted(String callId);
+
+    void mediaTimeout(String callId);
+
+    void dtmf(String callId, char digit);
+  }
+
+  final String callId;
+  private final RtpPorts.Pair ports;
+  private final MediaSettings settings;
+  private final Facts facts;
+  private final PacketRing ring = new PacketRing(64);
+  private final Queue<Character> digitsToSend = new ConcurrentLinkedQueue<>();
+  private final short[] fromSip = new short[ReceivePipeline.FRAME_SAMPLES];
+  private final short[] fromRtc = new short[SendPipeline.FRAME_SAMPLES];
+  private final short[] silence = new short[SendPipeline.FRAME_SAMPLES];
+  private final ByteBuffer out = ByteBuffer.allocateDirect(PacketRing.MAX_PACKET);
+  private final byte[] rtcp = new byte[512];
+  private final ReceiverStats[] rtcpSources = new ReceiverStats[1];
+  private final int ssrc = ThreadLocalRandom.current().nextInt();
+
+  private volatile NegotiatedMedia media;
+  private volatile InetSocketAddress described;
+  private volatile SdpDirection direction = SdpDirection.SENDRECV;
+  private volatile RtcAudio rtc;
+  private volatile boolean closed;
+
+  // media-clock thread only
+  private NegotiatedMedia built;
+  private ReceivePipeline receive;
+  private SendPipeline send;
+  private SocketAddress latched;
+  private boolean sending;
+  private boolean heardRtp;
+  private boolean timedOut;
+  private long lastRtpNanos;
+  private long startedNanos;
+  private long nextRtcpNanos;
+
+  CallMedia(String callId, RtpPorts.Pair ports, MediaSettings settings, Facts facts) {
+    this.callId = callId;
+    this.ports = ports;
+    this.settings = settings;
+    this.facts = facts;
+  }
+
+  InetSocketAddress localRtp() {
+    return ports.rtpAddress();
+  }
+
+  RtpPorts.Pair ports() {
+    return ports;
+  }
+
+  // ---------------------------------------------------------------- from other threads
+
+  void rtpReceived(ByteBuffer datagram, SocketAddress from, long arrivalNanos) {
+    ring.offer(datagram, from, arrivalNanos);
+  }
+
+  void rtcpReceived(ByteBuffer datagram, SocketAddress from, long arrivalNanos) {
+    // reports from the peer are read off the socket; their figures are not used yet
+  }
+
+  /** The peer's SDP: where to send; a codec change takes effect only once media started. */
+  void describe(InetSocketAddress remote, NegotiatedMedia negotiated) {
+    this.described = remote;
+    if (this.media != null) {
+      this.media = negotiated;
+    }
+  }
+
+  void start(NegotiatedMedia negotiated) {
+    this.media = negotiated;
+  }
+
+  void direction(SdpDirection d) {
+    this.direction = d;
+  }
+
+  void rtc(RtcAudio audio) {
+    RtcAudio old = this.rtc;
+    this.rtc = audio;
+    if (old != null && old != audio) {
+      old.close();
+    }
+  }
+
+  void sendDigits(String digits) {
+    for (char c : digits.toCharArray()) {
+      digitsToSend.add(c);
+    }
+  }
+
+  void close() {
+    closed = true;
+    RtcAudio audio = rtc;
+    if (audio != null) {
+      audio.close();
+    }
+    ports.close();
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
+  long droppedInGateway() {
+    return ring.dropped();
+  }
+
+  // ---------------------------------------------------------------- media clock
+
+  /** One 10 ms step: RTP in → frame to RTC; frame from RTC → RTP out. */
+  void tick(long nowNanos) {
+    if (closed) {
+      return;
+    }
+    MDC.put("callId", callId);
+    try {
+      rebuildIfNeeded(nowNanos);
+      if (receive == null) {
+        ring.drain((d, n, t, s) -> { });
+        return;
+      }
+      ring.drain(this::onRtp);
+      SdpDirection d = direction;
+      boolean toRtc = d == SdpDirection.SENDRECV || d == SdpDirection.RECVONLY;
+      boolean toSip = d == SdpDirection.SENDRECV;
+      sending = d == SdpDirection.SENDRECV || d == SdpDirection.SENDONLY;
+      receive.pull10ms(fromSip, nowNanos);
+      RtcAudio audio = rtc;
+      if (audio != null) {
+        audio.publish(toRtc ? fromSip : silence);
+      }
+      boolean haveRtc = audio != null && audio.poll(fromRtc);
+      Character digit = digitsToSend.peek();
+      if (digit != null && send.sendDigit(digit, 100)) {
+        digitsToSend.poll();
+      }
+      send.push10ms(toSip && haveRtc ? fromRtc : silence);
+      checkTimeout(nowNanos, d);
+      sendRtcp(nowNanos);
+    } finally {
+      MDC.remove("callId");
+    }
+  }
+
+  private void rebuildIfNeeded(long nowNanos) {
+    NegotiatedMedia m = media;
+    if (m == null || m.equals(built)) {
+      return;
+    }
+    G711 codec = codecOf(m);
+    if (codec == null) {
+      log.error("codec {} is not supported by the media bridge; no audio", m.codec());
+      built = m;
+      return;
+    }
+    int firstTimestamp = send != null ? send.nextTimestamp() : ThreadLocalRandom.current().nextInt();
+    receive = new ReceivePipeline(codec, m.payloadType(), m.telephoneEventPayloadType(),
+        JitterConfig.g711(), digit -> facts.dtmf(callId, digit), System::nanoTime);
+    send = new SendPipeline(codec, m.payloadType(), m.telephoneEventPayloadType(), ssrc,
+        ThreadLocalRandom.current().nextInt(0x10000), firstTimestamp, this::sendRtp);
+    built = m;
+    startedNanos = nowNanos;
+    lastRtpNanos = nowNanos;
+    timedOut = false;
+    nextRtcpNanos = nowNanos + settings.rtcpInterval().toNanos();
+    log.info("media {} up on {}: {}", m.codec(), ports.rtpAddress(), receive);
+  }
+
+  private static G711 codecOf(NegotiatedMedia m) {
+    if (m.codec().equalsIgnoreCase("PCMA")) {
+      return G711.PCMA;
+    }
+    return m.codec().equalsIgnoreCase("PCMU") ? G711.PCMU : null;
+  }
+
+  private void onRtp(byte[] data, int length, long arrivalNanos, SocketAddress source) {
+    receive.push(data, 0, length, arrivalNanos);
+    lastRtpNanos = arrivalNanos;
+    if (!source.equals(latched)) {
+      log.info("RTP from {}: sending there (symmetric RTP)", source);
+      latched = source;
+    }
+    if (!heardRtp) {
+      heardRtp = true;
+      facts.mediaStarted(callId);
+    }
+  }
+
+  private void sendRtp(byte[] packet, int off, int len) {
+    SocketAddress to = latched != null ? latched : described;
+    if (!sending || to == null) {
+      return;
+    }
+    out.clear();
+    out.put(packet, off, len).flip();
+    try {
+      ports.rtp().send(out, to);
+    } catch (IOException e) {
+      log.debug("RTP to {} not sent: {}", to, e.toString());
+    }
+  }
+
+  private void checkTimeout(long nowNanos, SdpDirection d) {
+    long timeout = settings.timeout().toNanos();
+    if (timeout == 0 || timedOut || d != SdpDirection.SENDRECV) {
+      lastRtpNanos = Math.max(lastRtpNanos, d != SdpDirection.SENDRECV ? nowNanos : lastRtpNanos);
+      return;
+    }
+    if (nowNanos - Math.max(lastRtpNanos, startedNanos) > timeout) {
+      timedOut = true;
+      log.info("no RTP for {}: media timeout", settings.timeout());
+      facts.mediaTimeout(callId);
+    }
+  }
+
+  private void sendRtcp(long nowNanos) {
+    if (nowNanos < nextRtcpNanos) {
+      return;
+    }
+    nextRtcpNanos = nowNanos + settings.rtcpInterval().toNanos();
+    SocketAddress to = latched != null ? latched : described;
+    if (to == null) {
+      return;
+    }
+    ReceiverStats stats = receive.receiverStats();
+    int count = stats == null ? 0 : 1;
+    rtcpSources[0] = stats;
+    long ntp = RtcpWriter.ntp(System.currentTimeMillis() * 1_000_000L);
+    int len = sending
+        ? RtcpWriter.senderReport(rtcp, 0, ssrc, ntp, send.nextTimestamp(), send.packetsSent(),
+            send.octetsSent(), rtcpSources, count, nowNanos)
+        : RtcpWriter.receiverReport(rtcp, 0, ssrc, rtcpSources, count, nowNanos);
+    len += RtcpWriter.sdesCname(rtcp, len, ssrc, "rtc2sip@" + ports.rtpAddress().getHostString());
+    InetSocketAddress rtpTo = (InetSocketAddress) to;
+    try {
+      ports.rtcp().send(ByteBuffer.wrap(rtcp, 0, len),
+          new InetSocketAddress(rtpTo.getAddress(), rtpTo.getPort() + 1));
+    } catch (IOException e) {
+      log.debug("RTCP not sent: {}", e.toString());
+    }
+  }
+}

@@ -1,0 +1,216 @@
+package io.rtc2sip.media;
+
+import io.rtc2sip.actors.EntityMessenger;
+import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.model.NegotiatedMedia;
+import io.rtc2sip.actors.model.RtcLeg;
+import io.rtc2sip.actors.port.MediaCommand;
+import io.rtc2sip.actors.port.MediaEndpoints;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The media bridge of a node: the port calls send {@link MediaCommand}s to, and the {@link
+ * MediaEndpoints} the SIP adapter reserves and describes RTP addresses with. Each call's media
+ * ({@link CallMedia}) lives here while the call runs on this node; audio moves between the
+ * socket thread, the media clock and the RTC leg and never through an actor. What the call must
+ * know (media started, timeout, DTMF, RTC user left) goes to its entity by id.
+ */
+public final class MediaBridge implements MediaEndpoints, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(MediaBridge.class);
+
+  private final MediaSettings settings;
+  private final EntityMessenger<CallCommand> calls;
+  private final RtcLegs rtcLegs;
+  private final RtpPorts ports;
+  private final MediaIo io;
+  private final MediaClock clock;
+  private final Map<String, CallMedia> media = new ConcurrentHashMap<>();
+  private final CallMedia.Facts facts;
+  private ActorRef<Object> actor;
+  private static final Object STOP = new Object();
+
+  private MediaBridge(MediaSettings settings, EntityMessenger<CallCommand> calls, RtcLegs rtcLegs)
+      throws IOException {
+    this.settings = settings;
+    this.calls = calls;
+    this.rtcLegs = rtcLegs;
+    this.ports = new RtpPorts(settings.host(), settings.portMin(), settings.portMax());
+    this.io = new MediaIo(System::nanoTime);
+    this.clock = new MediaClock(settings.clockThreads());
+    this.facts = new CallMedia.Facts() {
+      @Override
+      public void mediaStarted(String callId) {
+        calls.tell(callId, CallCommand.MediaStarted.INSTANCE);
+      }
+
+      @Override
+      public void mediaTimeout(String callId) {
+        calls.tell(callId, CallCommand.MediaTimeout.INSTANCE);
+      }
+
+      @Override
+      public void dtmf(String callId, char digit) {
+        calls.tell(callId, new CallCommand.MediaDtmfReceived(String.valueOf(digit), 100));
+      }
+    };
+  }
+
+  /** Starts the bridge and its port actor on {@code system}. */
+  public static MediaBridge start(
+      ActorSystem<?> system, MediaSettings settings, EntityMessenger<CallCommand> calls,
+      RtcLegs rtcLegs) throws IOException {
+    MediaBridge bridge = new MediaBridge(settings, calls, rtcLegs);
+    Behavior<Object> behavior =
+        Behaviors.supervise(bridge.behavior()).onFailure(SupervisorStrategy.restart());
+    bridge.actor = system.systemActorOf(behavior, "media-bridge", Props.empty());
+    log.info("media bridge: RTP on {} ports {}-{}, media clock on {} thread(s)", settings.host(),
+        settings.portMin(), settings.portMax(), settings.clockThreads());
+    return bridge;
+  }
+
+  /** The port of the calls on this node. */
+  public ActorRef<MediaCommand> port() {
+    return actor.narrow();
+  }
+
+  /** Calls with media on this node. */
+  public int activeCalls() {
+    return media.size();
+  }
+
+  /** Media clock ticks that started late (an overloaded node). */
+  public long lateTicks() {
+    return clock.lateTicks();
+  }
+
+  /** Received RTP packets dropped inside the gateway because a call's ring was full. */
+  public long droppedPackets() {
+    return media.values().stream().mapToLong(CallMedia::droppedInGateway).sum();
+  }
+
+  private Behavior<Object> behavior() {
+    return Behaviors.receive(Object.class)
+        .onMessageEquals(STOP, Behaviors::stopped)
+        .onMessage(MediaCommand.class, command -> {
+          MDC.put("callId", command.callId());
+          try {
+            handle(command);
+          } finally {
+            MDC.remove("callId");
+          }
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private void handle(MediaCommand command) {
+    String callId = command.callId();
+    if (command instanceof MediaCommand.Stop) {
+      release(callId);
+      return;
+    }
+    CallMedia m = ensure(callId).orElse(null);
+    if (m == null) {
+      log.error("{}: no free RTP port in {}-{}", command.getClass().getSimpleName(),
+          settings.portMin(), settings.portMax());
+      return;
+    }
+    if (command instanceof MediaCommand.Prepare p) {
+      joinRtc(m, p.rtc());
+    } else if (command instanceof MediaCommand.Start s) {
+      joinRtc(m, s.rtc());
+      m.start(s.media());
+    } else if (command instanceof MediaCommand.SetDirection d) {
+      m.direction(d.direction());
+    } else if (command instanceof MediaCommand.SendDtmf d) {
+      m.sendDigits(d.digits());
+    } else if (command instanceof MediaCommand.Reanchor r) {
+      log.info("re-anchoring media on this node at {}", m.localRtp());
+      joinRtc(m, r.rtc());
+      m.direction(r.direction());
+      m.start(r.media());
+    }
+  }
+
+  private final Map<String, RtcLeg> joined = new ConcurrentHashMap<>();
+
+  private void joinRtc(CallMedia m, RtcLeg leg) {
+    if (leg.equals(joined.get(m.callId))) {
+      return;
+    }
+    joined.put(m.callId, leg);
+    RtcAudio audio = rtcLegs.join(m.callId, leg,
+        () -> calls.tell(m.callId, new CallCommand.RtcPeerLeft(leg.uid())));
+    if (audio != null) {
+      m.rtc(audio);
+    }
+  }
+
+  private Optional<CallMedia> ensure(String callId) {
+    CallMedia existing = media.get(callId);
+    if (existing != null) {
+      return Optional.of(existing);
+    }
+    synchronized (media) {
+      existing = media.get(callId);
+      if (existing != null) {
+        return Optional.of(existing);
+      }
+      Optional<RtpPorts.Pair> pair = ports.allocate();
+      if (pair.isEmpty()) {
+        return Optional.empty();
+      }
+      CallMedia m = new CallMedia(callId, pair.get(), settings, facts);
+      io.register(pair.get().rtp(), m::rtpReceived);
+      io.register(pair.get().rtcp(), m::rtcpReceived);
+      clock.add(m);
+      media.put(callId, m);
+      log.info("RTP for call {} on {}", callId, m.localRtp());
+      return Optional.of(m);
+    }
+  }
+
+  // ---------------------------------------------------------------- MediaEndpoints
+
+  @Override
+  public Optional<InetSocketAddress> localRtp(String callId) {
+    return ensure(callId).map(CallMedia::localRtp);
+  }
+
+  @Override
+  public void remoteDescribed(String callId, InetSocketAddress remoteRtp, NegotiatedMedia m) {
+    ensure(callId).ifPresent(c -> c.describe(remoteRtp, m));
+  }
+
+  @Override
+  public void release(String callId) {
+    CallMedia m = media.remove(callId);
+    joined.remove(callId);
+    if (m != null) {
+      clock.remove(m);
+      m.close();
+      log.info("media of call {} stopped; RTP port {} free", callId, m.localRtp().getPort());
+    }
+  }
+
+  @Override
+  public void close() {
+    actor.tell(STOP);
+    clock.close();
+    media.keySet().forEach(this::release);
+    io.close();
+  }
+}

@@ -1,0 +1,18 @@
+package io.rtc2sip.media;
+
+/**
+ * The RTC leg of one call as the media clock sees it: 10 ms frames of 48 kHz mono PCM (480
+ * samples) each way. Implemented over the node's RTC port (Agora or the loopback network).
+ */
+public interface RtcAudio extends AutoCloseable {
+
+  /** Sends one frame to the RTC user; the array is reused after the call returns. */
+  void publish(short[] frame);
+
+  /** Copies the RTC user's next frame into {@code out}; false when none arrived in time. */
+  boolean poll(short[] out);
+
+  /** Leaves the channel. */
+  @Override
+  void close();
+}

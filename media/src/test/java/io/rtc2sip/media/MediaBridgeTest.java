@@ -1,0 +1,296 @@
+package io.rtc2sip.media;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rtc2sip.actors.EntityMessenger;
+import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.model.NegotiatedMedia;
+import io.rtc2sip.actors.model.RtcLeg;
+import io.rtc2sip.actors.model.SdpDirection;
+import io.rtc2sip.actors.port.MediaCommand;
+import io.rtc2sip.codec.g711.G711;
+import io.rtc2sip.codec.pipeline.SendPipeline;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The bridge over real UDP on loopback: a SIP-side peer socket sends and receives G.711 RTP made
+ * and read by the codec pipelines; the RTC side is a recording leg. Tones go through the whole
+ * chain both ways and are measured at the other end.
+ */
+class MediaBridgeTest {
+  private static final ActorTestKit KIT = ActorTestKit.create();
+  private static final AtomicInteger PORTS = new AtomicInteger(31000);
+
+  private final TestProbe<ShardingEnvelope<CallCommand>> calls = KIT.createTestProbe();
+  private final RecordingRtc rtc = new RecordingRtc();
+  private MediaBridge bridge;
+  private DatagramSocket peer;
+
+  @AfterAll
+  static void shutdown() {
+    KIT.shutdownTestKit();
+  }
+
+  @AfterEach
+  void close() {
+    if (bridge != null) {
+      bridge.close();
+      // the port actor's name is free again once it stopped
+      TestProbe<Object> watcher = KIT.createTestProbe();
+      watcher.expectTerminated(bridge.port(), Duration.ofSeconds(3));
+    }
+    if (peer != null) {
+      peer.close();
+    }
+  }
+
+  private MediaBridge bridge(Duration timeout) throws Exception {
+    int min = PORTS.getAndAdd(100);
+    MediaSettings settings =
+        new MediaSettings("127.0.0.1", min, min + 99, timeout, Duration.ofSeconds(1), 1);
+    bridge = MediaBridge.start(KIT.system(), settings, EntityMessenger.envelopes(calls.ref()),
+        (callId, leg, left) -> rtc);
+    peer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+    peer.setSoTimeout(2000);
+    return bridge;
+  }
+
+  @Test
+  void aToneFromSipReachesTheRtcUserAndOneFromTheRtcUserReachesSip() throws Exception {
+    bridge(Duration.ZERO);
+    String callId = "o-tone";
+    InetSocketAddress local = bridge.localRtp(callId).orElseThrow();
+    bridge.remoteDescribed(callId, (InetSocketAddress) peer.getLocalSocketAddress(),
+        NegotiatedMedia.pcmu());
+    bridge.port().tell(new MediaCommand.Start(callId, new RtcLeg("room", "alice"),
+        NegotiatedMedia.pcmu()));
+    rtc.play(Tone.of(600, 48000));
+
+    // 1.5 s of a 1 kHz tone from the SIP side, paced like a phone
+    Tone tone = Tone.of(1000, 48000);
+    short[] frame = new short[SendPipeline.FRAME_SAMPLES];
+    SendPipeline phone = SendPipeline.of(G711.PCMU, 1234, 1, 0, (p, off, len) -> {
+      try {
+        peer.send(new DatagramPacket(p, off, len, local));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    byte[] buf = new byte[1500];
+    long start = System.nanoTime();
+    for (int i = 0; i < 150; i++) {
+      tone.fill(frame);
+      phone.push10ms(frame);
+      long due = start + (i + 1) * 10_000_000L;
+      while (System.nanoTime() < due) {
+        Thread.onSpinWait();
+      }
+    }
+    assertEquals(CallCommand.MediaStarted.INSTANCE,
+        calls.receiveMessage(Duration.ofSeconds(2)).message());
+
+    // what the RTC user heard: the last 500 ms must be the 1 kHz tone
+    short[] heard = rtc.lastPublished(50);
+    assertTrue(ratio(heard, 1000) > 0.9, "1 kHz share of what the RTC user heard: "
+        + ratio(heard, 1000));
+
+    // what the phone hears: RTP from the bridge, decoded, carries the RTC user's 600 Hz
+    int packets = 60;
+    byte[][] received = new byte[packets][];
+    long[] arrival = new long[packets];
+    DatagramPacket in = new DatagramPacket(buf, buf.length);
+    for (int i = 0; i < packets; i++) {
+      peer.receive(in);
+      received[i] = java.util.Arrays.copyOf(in.getData(), in.getLength());
+      arrival[i] = System.nanoTime();
+    }
+    // decode what the phone received (the last 40 packets, 800 ms at 8 kHz)
+    short[] tail = new short[40 * 160];
+    for (int i = 0; i < 40; i++) {
+      byte[] p = received[packets - 40 + i];
+      G711.PCMU.decode(p, 12, tail, i * 160, 160);
+    }
+    assertTrue(ratio(tail, 600, 8000) > 0.9,
+        "600 Hz share of what the phone heard: " + ratio(tail, 600, 8000));
+  }
+
+  @Test
+  void holdStopsRtpToTheHoldingSideAndSilenceStopsTheCall() throws Exception {
+    bridge(Duration.ofMillis(400));
+    String callId = "o-hold";
+    InetSocketAddress local = bridge.localRtp(callId).orElseThrow();
+    bridge.remoteDescribed(callId, (InetSocketAddress) peer.getLocalSocketAddress(),
+        NegotiatedMedia.pcma());
+    bridge.port().tell(new MediaCommand.Start(callId, new RtcLeg("room", "bob"),
+        NegotiatedMedia.pcma()));
+    byte[] buf = new byte[1500];
+    DatagramPacket in = new DatagramPacket(buf, buf.length);
+    peer.receive(in); // RTP flows to the peer while active
+    assertEquals(8, buf[1] & 0x7F, "PCMA payload type");
+
+    // the peer holds us: we answer recvonly and send nothing
+    bridge.port().tell(new MediaCommand.SetDirection(callId, SdpDirection.RECVONLY));
+    drainFor(in, Duration.ofMillis(200));
+    peer.setSoTimeout(300);
+    boolean silent;
+    try {
+      peer.receive(in);
+      silent = false;
+    } catch (SocketTimeoutException e) {
+      silent = true;
+    }
+    assertTrue(silent, "no RTP while held by the peer");
+    // no media timeout while held: resume, send nothing, and the call is told
+    bridge.port().tell(new MediaCommand.SetDirection(callId, SdpDirection.SENDRECV));
+    assertEquals(CallCommand.MediaTimeout.INSTANCE,
+        calls.receiveMessage(Duration.ofSeconds(3)).message());
+    assertEquals(1, bridge.activeCalls());
+    bridge.port().tell(new MediaCommand.Stop(callId));
+    long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+    while (bridge.activeCalls() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertEquals(0, bridge.activeCalls());
+  }
+
+  @Test
+  void dtmfFromTheClientGoesOutAsTelephoneEventsAndComesBackAsFacts() throws Exception {
+    bridge(Duration.ZERO);
+    String callId = "o-dtmf";
+    InetSocketAddress local = bridge.localRtp(callId).orElseThrow();
+    bridge.remoteDescribed(callId, (InetSocketAddress) peer.getLocalSocketAddress(),
+        NegotiatedMedia.pcmu());
+    bridge.port().tell(new MediaCommand.Start(callId, new RtcLeg("room", "carol"),
+        NegotiatedMedia.pcmu()));
+    bridge.port().tell(new MediaCommand.SendDtmf(callId, "7", 100));
+    byte[] buf = new byte[1500];
+    DatagramPacket in = new DatagramPacket(buf, buf.length);
+    boolean event = false;
+    for (int i = 0; i < 200 && !event; i++) {
+      peer.receive(in);
+      event = (buf[1] & 0x7F) == 101 && buf[12] == 7;
+    }
+    assertTrue(event, "telephone-event for digit 7 sent");
+
+    // the phone presses 5: RFC 4733 events into the bridge become a fact for the call
+    BlockingQueue<byte[]> out = new ArrayBlockingQueue<>(64);
+    SendPipeline phone = SendPipeline.of(G711.PCMU, 99, 1, 0, (p, off, len) ->
+        out.add(java.util.Arrays.copyOfRange(p, off, off + len)));
+    phone.sendDigit('5', 120);
+    short[] frame = new short[SendPipeline.FRAME_SAMPLES];
+    for (int i = 0; i < 30; i++) {
+      phone.push10ms(frame);
+    }
+    for (byte[] p : out) {
+      peer.send(new DatagramPacket(p, p.length, local));
+    }
+    CallCommand fact;
+    do {
+      fact = calls.receiveMessage(Duration.ofSeconds(3)).message();
+    } while (fact == CallCommand.MediaStarted.INSTANCE);
+    assertEquals(new CallCommand.MediaDtmfReceived("5", 100), fact);
+  }
+
+  private void drainFor(DatagramPacket in, Duration d) throws Exception {
+    peer.setSoTimeout(20);
+    long end = System.nanoTime() + d.toNanos();
+    while (System.nanoTime() < end) {
+      try {
+        peer.receive(in);
+      } catch (SocketTimeoutException ignored) {
+        // nothing queued
+      }
+    }
+  }
+
+  /** Share of the signal's power at {@code hz} (48 kHz samples), by a Goertzel filter. */
+  static double ratio(short[] s, double hz) {
+    return ratio(s, hz, 48000);
+  }
+
+  /** Share of the signal's power at {@code hz}, by a Goertzel filter. */
+  static double ratio(short[] s, double hz, int rate) {
+    double w = 2 * Math.PI * hz / rate;
+    double c = 2 * Math.cos(w);
+    double s1 = 0;
+    double s2 = 0;
+    double total = 0;
+    for (short v : s) {
+      double s0 = v + c * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+      total += (double) v * v;
+    }
+    double power = s1 * s1 + s2 * s2 - c * s1 * s2;
+    return total == 0 ? 0 : 2 * power / (s.length * total);
+  }
+
+  /** A continuous sine, frame after frame. */
+  record Tone(double hz, int rate, long[] position) {
+    static Tone of(double hz, int rate) {
+      return new Tone(hz, rate, new long[1]);
+    }
+
+    void fill(short[] frame) {
+      for (int i = 0; i < frame.length; i++) {
+        frame[i] = (short) (8000 * Math.sin(2 * Math.PI * hz * position[0]++ / rate));
+      }
+    }
+  }
+
+  /** An RTC leg that records what is published and plays a tone. */
+  static final class RecordingRtc implements RtcAudio {
+    private final short[][] published = new short[400][];
+    private int count;
+    private volatile Tone playing;
+
+    void play(Tone tone) {
+      playing = tone;
+    }
+
+    @Override
+    public synchronized void publish(short[] frame) {
+      published[count++ % published.length] = frame.clone();
+    }
+
+    synchronized short[] lastPublished(int frames) {
+      short[] out = new short[frames * 480];
+      for (int i = 0; i < frames; i++) {
+        System.arraycopy(published[(count - frames + i) % published.length], 0, out, i * 480, 480);
+      }
+      return out;
+    }
+
+    @Override
+    public boolean poll(short[] out) {
+      Tone t = playing;
+      if (t == null) {
+        return false;
+      }
+      t.fill(out);
+      return true;
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  static InetAddress loopback() throws Exception {
+    return InetAddress.getByName("127.0.0.1");
+  }
+}
