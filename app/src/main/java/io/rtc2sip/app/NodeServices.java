@@ -7,7 +7,15 @@ import io.rtc2sip.actors.port.MediaCommand;
 import io.rtc2sip.actors.port.SipLegCommand;
 import io.rtc2sip.actors.port.SipRegistrationCommand;
 import io.rtc2sip.actors.user.UserSession;
+import io.rtc2sip.actors.EntityMessenger;
+import io.rtc2sip.media.MediaBridge;
+import io.rtc2sip.media.MediaSettings;
+import io.rtc2sip.media.RtcLegs;
+import java.io.IOException;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import java.util.List;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -45,12 +53,32 @@ public final class NodeServices {
   }
 
   private static NodePorts defaultPorts(ActorSystem<Void> system) {
+    MediaBridge bridge = startMedia(system);
     ActorRef<SipLegCommand> sip = unwired(system, "SIP adapter", "sip-adapter");
-    ActorRef<MediaCommand> media = unwired(system, "media bridge", "media-bridge");
+    ActorRef<MediaCommand> media = bridge.port();
     ActorRef<ClientNotification> clients = unwired(system, "client signaling", "signaling");
     ActorRef<SipRegistrationCommand> registrations =
         unwired(system, "SIP registration client", "sip-registrations");
     return new NodePorts(new CallPorts(sip, media, clients), registrations);
+  }
+
+  private static MediaBridge startMedia(ActorSystem<Void> system) {
+    try {
+      MediaBridge bridge =
+          MediaBridge.start(
+              system,
+              MediaSettings.fromConfig(system.settings().config()),
+              EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
+              RtcLegs.NONE);
+      CoordinatedShutdown.get(system)
+          .addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "stop-media", () -> {
+            bridge.close();
+            return CompletableFuture.completedFuture(Done.getInstance());
+          });
+      return bridge;
+    } catch (IOException e) {
+      throw new IllegalStateException("media bridge did not start: " + e.getMessage(), e);
+    }
   }
 
   private static <T> ActorRef<T> unwired(ActorSystem<Void> system, String adapter, String name) {
