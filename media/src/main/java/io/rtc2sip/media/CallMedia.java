@@ -49,6 +49,8 @@ final class CallMedia {
   private final byte[] rtcp = new byte[512];
   private final ReceiverStats[] rtcpSources = new ReceiverStats[1];
   private final int ssrc = ThreadLocalRandom.current().nextInt();
+  private final LatencyHistogram queueing;
+  private long tickNanos;
 
   private volatile NegotiatedMedia media;
   private volatile InetSocketAddress described;
@@ -68,7 +70,9 @@ final class CallMedia {
   private long startedNanos;
   private long nextRtcpNanos;
 
-  CallMedia(String callId, RtpPorts.Pair ports, MediaSettings settings, Facts facts) {
+  CallMedia(String callId, RtpPorts.Pair ports, MediaSettings settings, Facts facts,
+      LatencyHistogram queueing) {
+    this.queueing = queueing;
     this.callId = callId;
     this.ports = ports;
     this.settings = settings;
@@ -149,6 +153,7 @@ final class CallMedia {
     }
     MDC.put("callId", callId);
     try {
+      tickNanos = nowNanos;
       rebuildIfNeeded(nowNanos);
       if (receive == null) {
         ring.drain((d, n, t, s) -> { });
@@ -210,6 +215,7 @@ final class CallMedia {
 
   private void onRtp(byte[] data, int length, long arrivalNanos, SocketAddress source) {
     receive.push(data, 0, length, arrivalNanos);
+    queueing.record(tickNanos - arrivalNanos);
     lastRtpNanos = arrivalNanos;
     if (!source.equals(latched)) {
       log.info("RTP from {}: sending there (symmetric RTP)", source);

@@ -39,6 +39,7 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
   private final MediaClock clock;
   private final Map<String, CallMedia> media = new ConcurrentHashMap<>();
   private final CallMedia.Facts facts;
+  private final LatencyHistogram queueing = new LatencyHistogram();
   private ActorRef<Object> actor;
   private static final Object STOP = new Object();
 
@@ -94,6 +95,14 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
   /** Media clock ticks that started late (an overloaded node). */
   public long lateTicks() {
     return clock.lateTicks();
+  }
+
+  /**
+   * Time received RTP packets wait between arrival on the socket and the media clock tick that
+   * takes them into the codec chain (the gateway's own delay before the jitter buffer).
+   */
+  public LatencyHistogram queueing() {
+    return queueing;
   }
 
   /** Received RTP packets dropped inside the gateway because a call's ring was full. */
@@ -173,7 +182,7 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
       if (pair.isEmpty()) {
         return Optional.empty();
       }
-      CallMedia m = new CallMedia(callId, pair.get(), settings, facts);
+      CallMedia m = new CallMedia(callId, pair.get(), settings, facts, queueing);
       io.register(pair.get().rtp(), m::rtpReceived);
       io.register(pair.get().rtcp(), m::rtcpReceived);
       clock.add(m);
