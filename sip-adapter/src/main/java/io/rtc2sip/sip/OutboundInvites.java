@@ -1,0 +1,176 @@
+package io.rtc2sip.sip;
+
+import gov.nist.javax.sip.SipStackExt;
+import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
+import gov.nist.javax.sip.clientauthutils.UserCredentials;
+import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.model.EndCause;
+import io.rtc2sip.actors.model.SdpDirection;
+import io.rtc2sip.actors.model.SipDialog;
+import io.rtc2sip.actors.port.SipLegCommand;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import javax.sip.ClientTransaction;
+import javax.sip.header.ContactHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls from our users to SIP: the INVITE with our offer, its provisional and final responses
+ * (ACK for 2xx, digest authentication on 401/407), and CANCEL.
+ */
+final class OutboundInvites {
+  private static final Logger log = LoggerFactory.getLogger(OutboundInvites.class);
+  static final String INVITE = "INVITE";
+
+  private final SipContext ctx;
+  private final AuthenticationHelper auth;
+
+  OutboundInvites(SipContext ctx) {
+    this.ctx = ctx;
+    SipSettings s = ctx.sip.settings;
+    this.auth = s.authUser().isEmpty() ? null
+        : ((SipStackExt) ctx.sip.stack).getAuthenticationHelper(
+            (tx, realm) -> credentials(s, realm), ctx.sip.headers);
+  }
+
+  void invite(SipLegCommand.Invite invite) throws Exception {
+    String callId = invite.callId();
+    Optional<InetSocketAddress> local = ctx.media.localRtp(callId);
+    if (local.isEmpty()) {
+      log.error("no RTP port free: the call fails with 503");
+      ctx.calls.tell(callId, new CallCommand.SipFailed(503, "no RTP port free on the gateway"));
+      return;
+    }
+    String user = invite.from().address();
+    Request request = ctx.requests.initialInvite(invite.dialog(), user,
+        invite.from().displayName());
+    ctx.requests.body(request, Sdp.offer(local.get(), ctx.nextSdpVersion(callId),
+        SdpDirection.SENDRECV));
+    ctx.offeredDirections.put(callId, SdpDirection.SENDRECV);
+    send(request, new SipContext.Purpose(callId, INVITE, invite.dialog(), user));
+    log.info("INVITE to {}{}", invite.dialog().remoteUri(),
+        ctx.sip.settings.outboundProxy().isEmpty() ? ""
+            : " via " + ctx.sip.settings.outboundProxy());
+  }
+
+  private void send(Request request, SipContext.Purpose purpose) throws Exception {
+    ClientTransaction tx = ctx.sip.provider.getNewClientTransaction(request);
+    tx.setApplicationData(purpose);
+    ctx.outboundInvites.put(purpose.callId(), tx);
+    tx.sendRequest();
+  }
+
+  void response(Response response, ClientTransaction tx, SipContext.Purpose purpose)
+      throws Exception {
+    String callId = purpose.callId();
+    int status = response.getStatusCode();
+    if (status == 100) {
+      return;
+    }
+    if (status < 200) {
+      Optional<Sdp.Remote> sdp = sdpOf(response);
+      sdp.ifPresent(r -> ctx.media.remoteDescribed(callId, r.rtp(), r.media()));
+      ctx.calls.tell(callId, new CallCommand.SipProvisional(status, SipContext.toTag(response),
+          sdp.map(Sdp.Remote::media).orElse(null)));
+      return;
+    }
+    if (status < 300) {
+      answered(response, purpose);
+      return;
+    }
+    if ((status == 401 || status == 407) && auth != null && !purpose.kind().equals("AUTH")) {
+      ClientTransaction retry = auth.handleChallenge(response, tx, ctx.sip.provider, 5);
+      SipContext.Purpose again = new SipContext.Purpose(callId, "AUTH", purpose.dialog(),
+          purpose.contactUser());
+      retry.setApplicationData(again);
+      ctx.outboundInvites.put(callId, retry);
+      retry.sendRequest();
+      log.info("answered the {} challenge", status);
+      return;
+    }
+    ctx.outboundInvites.remove(callId);
+    log.info("INVITE failed: {} {}", status, response.getReasonPhrase());
+    ctx.calls.tell(callId, new CallCommand.SipFailed(status, response.getReasonPhrase()));
+  }
+
+  private void answered(Response ok, SipContext.Purpose purpose) throws Exception {
+    String callId = purpose.callId();
+    ctx.outboundInvites.remove(callId);
+    Request ack = ctx.requests.ackFor(ok, purpose.dialog(), purpose.contactUser());
+    ctx.sip.provider.sendRequest(ack);
+    Optional<Sdp.Remote> sdp = sdpOf(ok);
+    ContactHeader contact = (ContactHeader) ok.getHeader(ContactHeader.NAME);
+    String target = contact != null ? contact.getAddress().getURI().toString()
+        : purpose.dialog().remoteTarget();
+    if (sdp.isEmpty()) {
+      log.warn("200 OK without a usable SDP answer: hanging up (488)");
+      SipDialog d = new SipDialog(purpose.dialog().callId(), purpose.dialog().localTag(),
+          SipContext.toTag(ok), purpose.dialog().localUri(), purpose.dialog().remoteUri(), target,
+          SipRequests.routeSetOfResponse(ok), purpose.dialog().localCseq() + 1, 0);
+      Request bye = ctx.requests.inDialog(d, Request.BYE, purpose.contactUser());
+      bye.addHeader(ctx.requests.reason(EndCause.INCOMPATIBLE_MEDIA));
+      ctx.sip.provider.getNewClientTransaction(bye).sendRequest();
+      ctx.calls.tell(callId, new CallCommand.SipFailed(488, "no usable SDP answer"));
+      return;
+    }
+    ctx.media.remoteDescribed(callId, sdp.get().rtp(), sdp.get().media());
+    log.info("answered: {} from {}", sdp.get().media().codec(), sdp.get().rtp());
+    ctx.calls.tell(callId, new CallCommand.SipAnswered(SipContext.toTag(ok), target,
+        SipRequests.routeSetOfResponse(ok), sdp.get().media()));
+  }
+
+  void cancel(SipLegCommand.Cancel cancel) throws Exception {
+    ClientTransaction tx = ctx.outboundInvites.remove(cancel.callId());
+    if (tx == null) {
+      // the INVITE transaction lived on another node (or already ended): nothing to cancel here
+      log.warn("no INVITE transaction on this node to cancel; reporting the call cancelled");
+      ctx.calls.tell(cancel.callId(), new CallCommand.SipFailed(487, "no INVITE transaction"));
+      return;
+    }
+    Request request = tx.createCancel();
+    request.addHeader(ctx.requests.reason(cancel.cause()));
+    ctx.sip.provider.getNewClientTransaction(request).sendRequest();
+    log.info("CANCEL sent ({})", cancel.cause());
+  }
+
+  void timeout(SipContext.Purpose purpose) {
+    ctx.outboundInvites.remove(purpose.callId());
+    ctx.calls.tell(purpose.callId(), new CallCommand.SipFailed(408, "no response"));
+  }
+
+  static Optional<Sdp.Remote> sdpOf(javax.sip.message.Message m) {
+    byte[] body = m.getRawContent();
+    if (body == null || body.length == 0) {
+      return Optional.empty();
+    }
+    try {
+      return Sdp.read(new String(body, StandardCharsets.UTF_8));
+    } catch (Exception e) {
+      log.info("unreadable SDP: {}", e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static UserCredentials credentials(SipSettings s, String realm) {
+    return new UserCredentials() {
+      @Override
+      public String getUserName() {
+        return s.authUser();
+      }
+
+      @Override
+      public String getPassword() {
+        return s.authPassword();
+      }
+
+      @Override
+      public String getSipDomain() {
+        return realm;
+      }
+    };
+  }
+}

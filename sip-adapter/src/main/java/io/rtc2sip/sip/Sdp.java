@@ -1,0 +1,176 @@
+package io.rtc2sip.sip;
+
+import io.rtc2sip.actors.model.NegotiatedMedia;
+import io.rtc2sip.actors.model.SdpDirection;
+import java.net.InetSocketAddress;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Vector;
+import javax.sdp.Attribute;
+import javax.sdp.Connection;
+import javax.sdp.MediaDescription;
+import javax.sdp.SdpException;
+import javax.sdp.SdpFactory;
+import javax.sdp.SdpParseException;
+import javax.sdp.SessionDescription;
+
+/**
+ * SDP offer/answer for G.711 audio with telephone-event (RFC 3264, RFC 4733), read and written
+ * with the javax.sdp API. We offer PCMA and PCMU; we answer with the first of the peer's formats
+ * we support.
+ */
+final class Sdp {
+
+  /** What a peer's SDP says. */
+  record Remote(InetSocketAddress rtp, NegotiatedMedia media, SdpDirection direction) {}
+
+  private static final SdpFactory FACTORY = SdpFactory.getInstance();
+
+  private Sdp() {}
+
+  /** Our offer (initial INVITE or re-INVITE) with {@code direction}. */
+  static String offer(InetSocketAddress local, long version, SdpDirection direction) {
+    return session(local, version)
+        + "m=audio " + local.getPort() + " RTP/AVP 8 0 101\r\n"
+        + "a=rtpmap:8 PCMA/8000\r\n"
+        + "a=rtpmap:0 PCMU/8000\r\n"
+        + "a=rtpmap:101 telephone-event/8000\r\n"
+        + "a=fmtp:101 0-16\r\n"
+        + "a=ptime:20\r\n"
+        + "a=" + direction.name().toLowerCase(Locale.ROOT) + "\r\n";
+  }
+
+  /** Our answer: exactly the negotiated codec (and telephone-event) in {@code direction}. */
+  static String answer(
+      InetSocketAddress local, long version, NegotiatedMedia media, SdpDirection direction) {
+    StringBuilder sdp = new StringBuilder(session(local, version));
+    sdp.append("m=audio ").append(local.getPort()).append(" RTP/AVP ").append(media.payloadType());
+    if (media.telephoneEventPayloadType() >= 0) {
+      sdp.append(' ').append(media.telephoneEventPayloadType());
+    }
+    sdp.append("\r\na=rtpmap:").append(media.payloadType()).append(' ').append(media.codec())
+        .append('/').append(media.clockRate()).append("\r\n");
+    if (media.telephoneEventPayloadType() >= 0) {
+      sdp.append("a=rtpmap:").append(media.telephoneEventPayloadType())
+          .append(" telephone-event/8000\r\na=fmtp:").append(media.telephoneEventPayloadType())
+          .append(" 0-16\r\n");
+    }
+    sdp.append("a=ptime:20\r\na=").append(direction.name().toLowerCase(Locale.ROOT)).append("\r\n");
+    return sdp.toString();
+  }
+
+  /** The direction we answer an offer with (RFC 3264 section 6.1), given our own hold. */
+  static SdpDirection answerDirection(SdpDirection offered, boolean localHold) {
+    boolean peerSends = offered == SdpDirection.SENDRECV || offered == SdpDirection.SENDONLY;
+    boolean peerReceives = offered == SdpDirection.SENDRECV || offered == SdpDirection.RECVONLY;
+    boolean weSend = peerReceives;
+    boolean weReceive = peerSends && !localHold;
+    if (weSend && weReceive) {
+      return SdpDirection.SENDRECV;
+    }
+    if (weSend) {
+      return SdpDirection.SENDONLY;
+    }
+    return weReceive ? SdpDirection.RECVONLY : SdpDirection.INACTIVE;
+  }
+
+  /**
+   * Reads a peer's SDP and picks the codec: the first audio format we support. Empty when the
+   * SDP has no audio we can use (the caller answers 488).
+   *
+   * @throws SdpParseException when the body is not SDP
+   */
+  static Optional<Remote> read(String body) throws SdpException {
+    SessionDescription sd = FACTORY.createSessionDescription(body);
+    @SuppressWarnings("unchecked")
+    Vector<MediaDescription> medias = sd.getMediaDescriptions(false);
+    if (medias == null) {
+      return Optional.empty();
+    }
+    for (MediaDescription md : medias) {
+      if (!"audio".equals(md.getMedia().getMediaType()) || md.getMedia().getMediaPort() == 0) {
+        continue;
+      }
+      Map<Integer, String> rtpmap = rtpmap(md);
+      int telephoneEvent = -1;
+      for (var e : rtpmap.entrySet()) {
+        if (e.getValue().startsWith("telephone-event/")) {
+          telephoneEvent = e.getKey();
+        }
+      }
+      NegotiatedMedia chosen = null;
+      for (Object f : md.getMedia().getMediaFormats(false)) {
+        int pt = Integer.parseInt(f.toString().trim());
+        String name = rtpmap.getOrDefault(pt, pt == 0 ? "PCMU/8000" : pt == 8 ? "PCMA/8000" : "");
+        String codec = name.split("/")[0].toUpperCase(Locale.ROOT);
+        if (codec.equals("PCMA") || codec.equals("PCMU")) {
+          chosen = new NegotiatedMedia(codec, pt, 8000, telephoneEvent, false);
+          break;
+        }
+      }
+      if (chosen == null) {
+        return Optional.empty();
+      }
+      Connection c = md.getConnection() != null ? md.getConnection() : sd.getConnection();
+      if (c == null) {
+        return Optional.empty();
+      }
+      InetSocketAddress rtp =
+          new InetSocketAddress(c.getAddress(), md.getMedia().getMediaPort());
+      return Optional.of(new Remote(rtp, chosen, direction(md, sd)));
+    }
+    return Optional.empty();
+  }
+
+  private static Map<Integer, String> rtpmap(MediaDescription md) throws SdpParseException {
+    Map<Integer, String> map = new HashMap<>();
+    @SuppressWarnings("unchecked")
+    Vector<Attribute> attributes = md.getAttributes(false);
+    if (attributes != null) {
+      for (Attribute a : attributes) {
+        if ("rtpmap".equals(a.getName()) && a.getValue() != null) {
+          String[] parts = a.getValue().trim().split("\\s+", 2);
+          if (parts.length == 2) {
+            map.put(Integer.parseInt(parts[0]), parts[1]);
+          }
+        }
+      }
+    }
+    return map;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static SdpDirection direction(MediaDescription md, SessionDescription sd)
+      throws SdpParseException {
+    SdpDirection d = direction((Vector<Attribute>) md.getAttributes(false));
+    if (d == null) {
+      d = direction((Vector<Attribute>) sd.getAttributes(false));
+    }
+    return d == null ? SdpDirection.SENDRECV : d;
+  }
+
+  private static SdpDirection direction(Vector<Attribute> attributes) throws SdpParseException {
+    if (attributes != null) {
+      for (Attribute a : attributes) {
+        switch (a.getName()) {
+          case "sendrecv", "sendonly", "recvonly", "inactive" -> {
+            return SdpDirection.valueOf(a.getName().toUpperCase(Locale.ROOT));
+          }
+          default -> { }
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String session(InetSocketAddress local, long version) {
+    String host = local.getAddress().getHostAddress();
+    return "v=0\r\n"
+        + "o=rtc2sip " + version + " " + version + " IN IP4 " + host + "\r\n"
+        + "s=rtc2sip\r\n"
+        + "c=IN IP4 " + host + "\r\n"
+        + "t=0 0\r\n";
+  }
+}

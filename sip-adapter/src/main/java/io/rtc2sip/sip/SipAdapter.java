@@ -1,0 +1,91 @@
+package io.rtc2sip.sip;
+
+import io.rtc2sip.actors.EntityMessenger;
+import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.port.MediaEndpoints;
+import io.rtc2sip.actors.port.SipLegCommand;
+import io.rtc2sip.actors.port.SipRegistrationCommand;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The SIP side of a node: the JAIN-SIP stack, the port calls send {@link SipLegCommand}s to,
+ * and the registration port of user sessions. Facts go to the calls by id through {@code calls};
+ * RTP addresses come from the media bridge's {@link MediaEndpoints}.
+ */
+public final class SipAdapter implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SipAdapter.class);
+  private static final Object STOP = new Object();
+
+  private final SipStackRunner sip;
+  private final ActorRef<Object> legs;
+  private final ActorRef<Object> registrations;
+
+  private SipAdapter(SipStackRunner sip, ActorRef<Object> legs, ActorRef<Object> registrations) {
+    this.sip = sip;
+    this.legs = legs;
+    this.registrations = registrations;
+  }
+
+  /**
+   * Starts the stack on {@code settings}' address and the ports on {@code system}.
+   *
+   * @param query asks a call for its state (to answer requests for dialogs that do not exist)
+   */
+  public static SipAdapter start(
+      ActorSystem<?> system,
+      SipSettings settings,
+      EntityMessenger<CallCommand> calls,
+      MediaEndpoints media,
+      DialogRequests.CallQuery query) throws Exception {
+    SipHandler handler = new SipHandler();
+    SipStackRunner sip = SipStackRunner.start(settings, handler);
+    SipContext ctx = new SipContext(sip, calls, media);
+    InboundInvites inbound = new InboundInvites(ctx);
+    OutboundInvites outbound = new OutboundInvites(ctx);
+    DialogRequests dialogs = new DialogRequests(ctx, query);
+    handler.bind(ctx, inbound, outbound, dialogs);
+    SipLegPort port = new SipLegPort(inbound, outbound, dialogs);
+    ActorRef<Object> legs = system.systemActorOf(
+        Behaviors.supervise(port.behavior(STOP)).onFailure(SupervisorStrategy.resume()),
+        "sip-adapter", Props.empty());
+    ActorRef<Object> registrations = system.systemActorOf(registrationBehavior(),
+        "sip-registrations", Props.empty());
+    return new SipAdapter(sip, legs, registrations);
+  }
+
+  /** The port of the calls on this node. */
+  public ActorRef<SipLegCommand> port() {
+    return legs.narrow();
+  }
+
+  /** The registration port of user sessions. */
+  public ActorRef<SipRegistrationCommand> registrations() {
+    return registrations.narrow();
+  }
+
+  private static Behavior<Object> registrationBehavior() {
+    return Behaviors.receive(Object.class)
+        .onMessageEquals(STOP, Behaviors::stopped)
+        .onMessage(SipRegistrationCommand.class, r -> {
+          // registration on behalf of users needs per-user credentials, not configured here
+          log.info("no SIP credentials for user {}: {} not sent to a registrar", r.uid(),
+              r instanceof SipRegistrationCommand.Bind ? "REGISTER" : "un-REGISTER");
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  @Override
+  public void close() {
+    legs.tell(STOP);
+    registrations.tell(STOP);
+    sip.close();
+  }
+}

@@ -1,0 +1,177 @@
+package io.rtc2sip.sip;
+
+import java.util.List;
+import javax.sip.ClientTransaction;
+import javax.sip.DialogTerminatedEvent;
+import javax.sip.IOExceptionEvent;
+import javax.sip.RequestEvent;
+import javax.sip.ResponseEvent;
+import javax.sip.ServerTransaction;
+import javax.sip.SipListener;
+import javax.sip.TimeoutEvent;
+import javax.sip.TransactionAlreadyExistsException;
+import javax.sip.TransactionTerminatedEvent;
+import javax.sip.header.AllowHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stack's listener: one handler per method, each call-level fact told to the call and the
+ * stack thread returned at once. Nothing thrown here reaches the stack; a request that cannot be
+ * handled is answered (400, 405, 481, 500, 501) with a log line naming the call.
+ */
+final class SipHandler implements SipListener {
+  private static final Logger log = LoggerFactory.getLogger(SipHandler.class);
+  static final List<String> ALLOWED = List.of(Request.INVITE, Request.ACK, Request.CANCEL,
+      Request.BYE, Request.OPTIONS, Request.INFO, Request.REFER, Request.NOTIFY, Request.UPDATE);
+  private static final List<String> KNOWN = List.of(Request.REGISTER, Request.SUBSCRIBE,
+      Request.MESSAGE, Request.PRACK, Request.PUBLISH);
+
+  private SipContext ctx;
+  private InboundInvites inbound;
+  private OutboundInvites outbound;
+  private DialogRequests dialogs;
+
+  void bind(SipContext ctx, InboundInvites inbound, OutboundInvites outbound,
+      DialogRequests dialogs) {
+    this.ctx = ctx;
+    this.inbound = inbound;
+    this.outbound = outbound;
+    this.dialogs = dialogs;
+  }
+
+  @Override
+  public void processRequest(RequestEvent event) {
+    Request request = event.getRequest();
+    String method = request.getMethod();
+    if (method.equals(Request.ACK)) {
+      return; // the ACK of our 2xx: nothing to do
+    }
+    String callId = "";
+    ServerTransaction tx = null;
+    try {
+      tx = event.getServerTransaction() != null ? event.getServerTransaction()
+          : ctx.sip.provider.getNewServerTransaction(request);
+      if (method.equals(Request.OPTIONS)) {
+        options(request, tx);
+        return;
+      }
+      if (!ALLOWED.contains(method)) {
+        respondUnsupported(request, tx, method);
+        return;
+      }
+      callId = SipContext.callIdOfRequest(request);
+      SipContext.mdc(callId);
+      boolean inDialog = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null;
+      if (method.equals(Request.INVITE) && !inDialog) {
+        inbound.invite(request, tx, callId);
+      } else if (method.equals(Request.CANCEL)) {
+        inbound.cancel(request, tx, callId);
+      } else if (inDialog) {
+        dialogs.request(request, tx, callId);
+      } else {
+        tx.sendResponse(ctx.requests.response(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST,
+            request, null, null));
+      }
+    } catch (TransactionAlreadyExistsException retransmission) {
+      // the stack answers retransmissions of requests it already has a transaction for
+    } catch (IllegalArgumentException bad) {
+      log.info("{} rejected: {}", method, bad.getMessage());
+      respondQuietly(tx, request, Response.BAD_REQUEST);
+    } catch (Exception e) {
+      log.warn("{} failed: {}", method, e.toString());
+      respondQuietly(tx, request, Response.SERVER_INTERNAL_ERROR);
+    } finally {
+      SipContext.clearMdc();
+    }
+  }
+
+  private void options(Request request, ServerTransaction tx) throws Exception {
+    Response ok = ctx.requests.response(Response.OK, request, null, null);
+    for (String m : ALLOWED) {
+      ok.addHeader(ctx.sip.headers.createAllowHeader(m));
+    }
+    ok.addHeader(ctx.sip.headers.createAcceptHeader("application", "sdp"));
+    tx.sendResponse(ok);
+  }
+
+  private void respondUnsupported(Request request, ServerTransaction tx, String method)
+      throws Exception {
+    int status = KNOWN.contains(method) ? Response.METHOD_NOT_ALLOWED : Response.NOT_IMPLEMENTED;
+    Response r = ctx.requests.response(status, request, null, null);
+    for (String m : ALLOWED) {
+      AllowHeader allow = ctx.sip.headers.createAllowHeader(m);
+      r.addHeader(allow);
+    }
+    tx.sendResponse(r);
+  }
+
+  private void respondQuietly(ServerTransaction tx, Request request, int status) {
+    if (tx == null) {
+      return;
+    }
+    try {
+      tx.sendResponse(ctx.requests.response(status, request, null, null));
+    } catch (Exception e) {
+      log.debug("could not answer {}: {}", status, e.toString());
+    }
+  }
+
+  @Override
+  public void processResponse(ResponseEvent event) {
+    ClientTransaction tx = event.getClientTransaction();
+    Response response = event.getResponse();
+    if (tx == null || !(tx.getApplicationData() instanceof SipContext.Purpose purpose)) {
+      return; // a retransmitted 2xx after its transaction ended, or a stray response
+    }
+    SipContext.mdc(purpose.callId());
+    try {
+      if (purpose.kind().equals(OutboundInvites.INVITE) || purpose.kind().equals("AUTH")) {
+        outbound.response(response, tx, purpose);
+      } else {
+        dialogs.response(response, purpose);
+      }
+    } catch (Exception e) {
+      log.warn("response {} not handled: {}", response.getStatusCode(), e.toString());
+    } finally {
+      SipContext.clearMdc();
+    }
+  }
+
+  @Override
+  public void processTimeout(TimeoutEvent event) {
+    if (event.isServerTransaction()) {
+      return;
+    }
+    ClientTransaction tx = event.getClientTransaction();
+    if (!(tx.getApplicationData() instanceof SipContext.Purpose purpose)) {
+      return;
+    }
+    SipContext.mdc(purpose.callId());
+    try {
+      log.info("{} timed out", purpose.kind());
+      if (purpose.kind().equals(OutboundInvites.INVITE) || purpose.kind().equals("AUTH")) {
+        outbound.timeout(purpose);
+      } else {
+        dialogs.timeout(purpose);
+      }
+    } finally {
+      SipContext.clearMdc();
+    }
+  }
+
+  @Override
+  public void processIOException(IOExceptionEvent event) {
+    log.info("SIP transport error towards {}:{} ({})", event.getHost(), event.getPort(),
+        event.getTransport());
+  }
+
+  @Override
+  public void processTransactionTerminated(TransactionTerminatedEvent event) {}
+
+  @Override
+  public void processDialogTerminated(DialogTerminatedEvent event) {}
+}

@@ -1,0 +1,62 @@
+package io.rtc2sip.sip;
+
+import io.rtc2sip.actors.port.SipLegCommand;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/** The actor calls send {@link SipLegCommand}s to; each becomes a SIP request or response. */
+final class SipLegPort {
+  private static final Logger log = LoggerFactory.getLogger(SipLegPort.class);
+
+  private final InboundInvites inbound;
+  private final OutboundInvites outbound;
+  private final DialogRequests dialogs;
+
+  SipLegPort(InboundInvites inbound, OutboundInvites outbound, DialogRequests dialogs) {
+    this.inbound = inbound;
+    this.outbound = outbound;
+    this.dialogs = dialogs;
+  }
+
+  Behavior<Object> behavior(Object stop) {
+    return Behaviors.receive(Object.class)
+        .onMessageEquals(stop, Behaviors::stopped)
+        .onMessage(SipLegCommand.class, c -> {
+          MDC.put("callId", c.callId());
+          try {
+            handle(c);
+          } catch (Exception e) {
+            log.warn("{} failed: {}", c.getClass().getSimpleName(), e.toString());
+          } finally {
+            MDC.remove("callId");
+          }
+          return Behaviors.same();
+        })
+        .build();
+  }
+
+  private void handle(SipLegCommand c) throws Exception {
+    if (c instanceof SipLegCommand.Invite i) {
+      outbound.invite(i);
+    } else if (c instanceof SipLegCommand.Ring r) {
+      inbound.ring(r);
+    } else if (c instanceof SipLegCommand.Accept a) {
+      inbound.accept(a);
+    } else if (c instanceof SipLegCommand.Reject r) {
+      inbound.reject(r);
+    } else if (c instanceof SipLegCommand.Cancel x) {
+      outbound.cancel(x);
+    } else if (c instanceof SipLegCommand.Bye b) {
+      dialogs.bye(b);
+    } else if (c instanceof SipLegCommand.Reinvite r) {
+      dialogs.reinvite(r);
+    } else if (c instanceof SipLegCommand.Refer r) {
+      dialogs.refer(r);
+    } else if (c instanceof SipLegCommand.NotifyTransferProgress n) {
+      dialogs.notifyProgress(n);
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package io.rtc2sip.sip;
+
+import io.rtc2sip.actors.model.EndCause;
+import io.rtc2sip.actors.model.SipDialog;
+import java.text.ParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.UUID;
+import javax.sip.InvalidArgumentException;
+import javax.sip.address.Address;
+import javax.sip.address.SipURI;
+import javax.sip.address.URI;
+import javax.sip.header.ContactHeader;
+import javax.sip.header.ContentTypeHeader;
+import javax.sip.header.Header;
+import javax.sip.header.RecordRouteHeader;
+import javax.sip.header.RouteHeader;
+import javax.sip.header.ToHeader;
+import javax.sip.header.ViaHeader;
+import javax.sip.message.Message;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * Builds SIP messages from the dialog state the call entity keeps ({@link SipDialog}), so a
+ * request in an existing dialog can be sent by any node, also one that never saw the dialog.
+ */
+final class SipRequests {
+
+  private final SipStackRunner sip;
+
+  SipRequests(SipStackRunner sip) {
+    this.sip = sip;
+  }
+
+  /** A request of {@code method} in {@code dialog} with CSeq {@code dialog.localCseq()}. */
+  Request inDialog(SipDialog dialog, String method, String contactUser)
+      throws ParseException, InvalidArgumentException {
+    URI target = sip.addresses.createURI(dialog.remoteTarget());
+    Request r = base(target, method, dialog, contactUser);
+    for (String route : dialog.routeSet()) {
+      r.addHeader(sip.headers.createRouteHeader(sip.addresses.createAddress(strip(route))));
+    }
+    return r;
+  }
+
+  /** The initial INVITE of an outbound dialog (through the outbound proxy when configured). */
+  Request initialInvite(SipDialog dialog, String contactUser, String displayName)
+      throws ParseException, InvalidArgumentException {
+    Request r = base(sip.addresses.createURI(dialog.remoteUri()), Request.INVITE, dialog,
+        contactUser);
+    if (!displayName.isEmpty()) {
+      ((javax.sip.header.FromHeader) r.getHeader("From")).getAddress()
+          .setDisplayName(displayName);
+    }
+    if (!sip.settings.outboundProxy().isEmpty()) {
+      SipURI proxy = (SipURI) sip.addresses.createURI(sip.settings.outboundProxy());
+      proxy.setLrParam();
+      r.addHeader(sip.headers.createRouteHeader(sip.addresses.createAddress(proxy)));
+    }
+    return r;
+  }
+
+  private Request base(URI requestUri, String method, SipDialog d, String contactUser)
+      throws ParseException, InvalidArgumentException {
+    Address from = sip.addresses.createAddress(strip(d.localUri()));
+    Address to = sip.addresses.createAddress(strip(d.remoteUri()));
+    String transport = transportFor(requestUri);
+    ViaHeader via = sip.headers.createViaHeader(sip.settings.host(), sip.settings.port(),
+        transport, "z9hG4bK" + UUID.randomUUID().toString().replace("-", ""));
+    via.setRPort();
+    List<ViaHeader> vias = new ArrayList<>(List.of(via));
+    Request r = sip.messages.createRequest(
+        requestUri,
+        method,
+        sip.headers.createCallIdHeader(d.callId()),
+        sip.headers.createCSeqHeader(d.localCseq(), method),
+        sip.headers.createFromHeader(from, d.localTag()),
+        sip.headers.createToHeader(to, d.remoteTag()),
+        vias,
+        sip.headers.createMaxForwardsHeader(70));
+    r.addHeader(contact(contactUser, transport));
+    r.addHeader(sip.headers.createUserAgentHeader(List.of(sip.settings.userAgent())));
+    return r;
+  }
+
+  /** ACK for a 2xx to our INVITE (RFC 3261 13.2.2.4): its own transaction-less request. */
+  Request ackFor(Response ok, SipDialog dialog, String contactUser)
+      throws ParseException, InvalidArgumentException {
+    ContactHeader contact = (ContactHeader) ok.getHeader(ContactHeader.NAME);
+    String target = contact != null ? contact.getAddress().getURI().toString()
+        : dialog.remoteTarget();
+    List<String> routes = routeSetOfResponse(ok);
+    SipDialog confirmed = new SipDialog(dialog.callId(), dialog.localTag(),
+        ((ToHeader) ok.getHeader(ToHeader.NAME)).getTag(), dialog.localUri(), dialog.remoteUri(),
+        target, routes, dialog.localCseq(), dialog.remoteCseq());
+    Request ack = inDialog(confirmed, Request.ACK, contactUser);
+    ack.setHeader(sip.headers.createCSeqHeader(
+        ((javax.sip.header.CSeqHeader) ok.getHeader("CSeq")).getSeqNumber(), Request.ACK));
+    return ack;
+  }
+
+  /** The route set of a dialog we created, from the 2xx's Record-Route (reversed). */
+  static List<String> routeSetOfResponse(Response r) {
+    List<String> routes = new ArrayList<>();
+    ListIterator<?> it = r.getHeaders(RecordRouteHeader.NAME);
+    while (it.hasNext()) {
+      routes.add(0, ((RecordRouteHeader) it.next()).getAddress().toString());
+    }
+    return routes;
+  }
+
+  /** The route set of a dialog the peer created, from its INVITE's Record-Route (in order). */
+  static List<String> routeSetOfRequest(Request r) {
+    List<String> routes = new ArrayList<>();
+    ListIterator<?> it = r.getHeaders(RecordRouteHeader.NAME);
+    while (it.hasNext()) {
+      routes.add(((RecordRouteHeader) it.next()).getAddress().toString());
+    }
+    return routes;
+  }
+
+  ContactHeader contact(String user, String transport) throws ParseException {
+    SipURI uri = sip.addresses.createSipURI(user, sip.settings.host());
+    uri.setPort(sip.settings.port());
+    if (!"udp".equalsIgnoreCase(transport)) {
+      uri.setTransportParam(transport.toLowerCase());
+    }
+    return sip.headers.createContactHeader(sip.addresses.createAddress(uri));
+  }
+
+  /** A response to {@code request}; {@code toTag} when it establishes or belongs to a dialog. */
+  Response response(int status, Request request, String toTag, String contactUser)
+      throws ParseException {
+    Response r = sip.messages.createResponse(status, request);
+    if (toTag != null && status > 100) {
+      ToHeader to = (ToHeader) r.getHeader(ToHeader.NAME);
+      if (to.getTag() == null) {
+        to.setTag(toTag);
+      }
+    }
+    if (contactUser != null && status > 100 && status < 300) {
+      r.addHeader(contact(contactUser, transportOf(request)));
+    }
+    r.addHeader(sip.headers.createServerHeader(List.of(sip.settings.userAgent())));
+    return r;
+  }
+
+  void body(Message m, String sdp) throws ParseException {
+    ContentTypeHeader type = sip.headers.createContentTypeHeader("application", "sdp");
+    m.setContent(sdp, type);
+  }
+
+  Header reason(EndCause cause) throws ParseException {
+    return sip.headers.createHeader("Reason",
+        "Q.850;cause=" + cause.q850() + ";text=\"" + cause.description() + "\"");
+  }
+
+  static String transportOf(Request request) {
+    ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
+    return via == null ? "udp" : via.getTransport().toLowerCase();
+  }
+
+  private static String transportFor(URI uri) {
+    if (uri instanceof SipURI s && s.getTransportParam() != null) {
+      return s.getTransportParam().toLowerCase();
+    }
+    return "udp";
+  }
+
+  /** Route-set entries are stored as name-addr strings; createAddress wants them as is. */
+  private static String strip(String address) {
+    return address.trim();
+  }
+
+  /** The first Route of a request, for logging. */
+  static String firstRoute(Request r) {
+    RouteHeader h = (RouteHeader) r.getHeader(RouteHeader.NAME);
+    return h == null ? "" : h.getAddress().toString();
+  }
+}

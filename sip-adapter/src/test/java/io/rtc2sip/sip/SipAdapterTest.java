@@ -1,0 +1,264 @@
+package io.rtc2sip.sip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.rtc2sip.actors.EntityMessenger;
+import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.call.CallIds;
+import io.rtc2sip.actors.model.EndCause;
+import io.rtc2sip.actors.model.NegotiatedMedia;
+import io.rtc2sip.actors.model.Party;
+import io.rtc2sip.actors.model.SipDialog;
+import io.rtc2sip.actors.port.SipLegCommand;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The SIP adapter against real SIPp peers on loopback. The call entity is a probe: the test
+ * reads the facts the adapter reports and answers with the commands a call would send.
+ */
+class SipAdapterTest {
+  private static final ActorTestKit KIT = ActorTestKit.create();
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final TestProbe<ShardingEnvelope<CallCommand>> calls = KIT.createTestProbe();
+  private final TestMediaEndpoints media = new TestMediaEndpoints();
+  private final Map<String, String> states = new ConcurrentHashMap<>();
+  private SipAdapter adapter;
+  private int port;
+
+  @AfterAll
+  static void shutdown() {
+    KIT.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    port = Sipp.freeUdpPort();
+    SipSettings settings = new SipSettings("127.0.0.1", port, List.of("udp", "tcp"), "", "", "",
+        "rtc2sip-test");
+    adapter = SipAdapter.start(KIT.system(), settings, EntityMessenger.envelopes(calls.ref()),
+        media, callId -> CompletableFuture.completedFuture(states.getOrDefault(callId, "Active")));
+  }
+
+  @AfterEach
+  void stop() {
+    adapter.close();
+  }
+
+  private <T> T fact(Class<T> type) {
+    ShardingEnvelope<CallCommand> e = calls.receiveMessage(WAIT);
+    return assertInstanceOf(type, e.message(), () -> "got " + e.message());
+  }
+
+  private ShardingEnvelope<CallCommand> envelope() {
+    return calls.receiveMessage(WAIT);
+  }
+
+  @Test
+  void anInboundCallIsAnsweredAndTheCallerHangsUp() throws Exception {
+    try (Sipp sipp = Sipp.uac("uac_call_pcap", port, "alice", 1000)) {
+      ShardingEnvelope<CallCommand> e = envelope();
+      CallCommand.SipInviteReceived invite =
+          assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
+      String callId = e.entityId();
+      assertTrue(callId.startsWith("i-"), callId);
+      assertEquals("alice", invite.calleeUid());
+      assertEquals("PCMA", invite.offer().codec());
+      assertEquals(8, invite.offer().payloadType());
+      assertEquals(101, invite.offer().telephoneEventPayloadType());
+      assertEquals(CallIds.forInbound(invite.dialog().callId(), invite.dialog().remoteTag()),
+          callId);
+      adapter.port().tell(new SipLegCommand.Ring(callId, invite.dialog(), false));
+      adapter.port().tell(new SipLegCommand.Accept(callId, invite.dialog(), invite.offer()));
+      CallCommand.SipByeReceived bye = fact(CallCommand.SipByeReceived.class);
+      assertEquals(invite.dialog().callId(), bye.sipCallId());
+      assertEquals(0, sipp.await(30), sipp.where());
+      String messages = sipp.messages();
+      assertTrue(messages.contains("SIP/2.0 180 Ringing"), sipp.where());
+      assertTrue(messages.contains("a=rtpmap:8 PCMA/8000"), "answer with PCMA: " + sipp.where());
+    }
+  }
+
+  @Test
+  void anOutboundCallIsAnsweredAndWeHangUp() throws Exception {
+    try (Sipp uas = Sipp.uas("uas_answer", 60000)) {
+      String callId = CallIds.newOutbound();
+      SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
+          CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1",
+          "sip:uas@127.0.0.1:" + uas.port);
+      adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("bob"),
+          Party.sip(dialog.remoteUri())));
+      CallCommand.SipProvisional ringing = fact(CallCommand.SipProvisional.class);
+      assertEquals(180, ringing.status());
+      CallCommand.SipAnswered answered = fact(CallCommand.SipAnswered.class);
+      assertEquals("PCMA", answered.media().codec());
+      assertEquals(uas.mediaPort, media.remote.get(callId).getPort());
+      SipDialog confirmed = dialog.established(answered.remoteTag(), answered.remoteTarget(),
+          answered.routeSet()).nextLocalCseq();
+      adapter.port().tell(new SipLegCommand.Bye(callId, confirmed, EndCause.LOCAL_HANGUP));
+      assertEquals(0, uas.await(30), uas.where());
+      assertTrue(uas.messages().contains("Reason: Q.850;cause=16"), uas.where());
+    }
+  }
+
+  @Test
+  void aBusyCalleeFailsTheCallWith486() throws Exception {
+    try (Sipp uas = Sipp.uas("uas_busy", 1000)) {
+      String callId = CallIds.newOutbound();
+      SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
+          CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1", "sip:uas@127.0.0.1:" + uas.port);
+      adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("bob"),
+          Party.sip(dialog.remoteUri())));
+      CallCommand.SipFailed failed = fact(CallCommand.SipFailed.class);
+      assertEquals(486, failed.status());
+      assertEquals(EndCause.BUSY, EndCause.fromSipStatus(failed.status()));
+    }
+  }
+
+  @Test
+  void weCancelARingingCall() throws Exception {
+    try (Sipp uas = Sipp.uas("uas_ring_no_answer", 1000)) {
+      String callId = CallIds.newOutbound();
+      SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
+          CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1", "sip:uas@127.0.0.1:" + uas.port);
+      adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("bob"),
+          Party.sip(dialog.remoteUri())));
+      assertEquals(180, fact(CallCommand.SipProvisional.class).status());
+      adapter.port().tell(new SipLegCommand.Cancel(callId, dialog, EndCause.CANCELLED));
+      assertEquals(487, fact(CallCommand.SipFailed.class).status());
+      assertEquals(0, uas.await(30), uas.where());
+    }
+  }
+
+  @Test
+  void theCallerCancelsBeforeAnswer() throws Exception {
+    try (Sipp sipp = Sipp.uac("uac_cancel", port, "alice", 1000)) {
+      ShardingEnvelope<CallCommand> e = envelope();
+      CallCommand.SipInviteReceived invite =
+          assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
+      adapter.port().tell(new SipLegCommand.Ring(e.entityId(), invite.dialog(), false));
+      assertInstanceOf(CallCommand.SipCancelled.class, envelope().message());
+      assertEquals(0, sipp.await(30), sipp.where());
+    }
+  }
+
+  @Test
+  void holdAndResumeByThePeerAreAnsweredWithTheMirroredDirection() throws Exception {
+    try (Sipp sipp = Sipp.uac("uac_hold", port, "alice", 1000)) {
+      ShardingEnvelope<CallCommand> e = envelope();
+      CallCommand.SipInviteReceived invite =
+          assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
+      adapter.port().tell(new SipLegCommand.Accept(e.entityId(), invite.dialog(),
+          invite.offer()));
+      assertInstanceOf(CallCommand.SipRemoteHold.class, envelope().message());
+      assertInstanceOf(CallCommand.SipRemoteResume.class, envelope().message());
+      assertInstanceOf(CallCommand.SipByeReceived.class, envelope().message());
+      assertEquals(0, sipp.await(40), sipp.where());
+      assertTrue(sipp.messages().contains("a=recvonly"), "answered sendonly with recvonly");
+    }
+  }
+
+  @Test
+  void optionsAreAnsweredWithAllow() throws Exception {
+    try (Sipp sipp = Sipp.uac("uac_options", port, "ping", 0)) {
+      assertEquals(0, sipp.await(20), sipp.where());
+      assertTrue(sipp.messages().contains("Allow: INVITE"), sipp.where());
+    }
+  }
+
+  @Test
+  void badInputGetsClearAnswersAndDoesNotHarmTheNextCall() throws Exception {
+    try (DatagramSocket raw = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      raw.setSoTimeout(3000);
+      InetSocketAddress gw = new InetSocketAddress("127.0.0.1", port);
+      java.util.Random random = new java.util.Random(42);
+      for (int i = 0; i < 3000; i++) {
+        byte[] junk = new byte[20 + random.nextInt(400)];
+        random.nextBytes(junk);
+        if (i % 3 == 0) {
+          byte[] head = "INVITE sip:x@y SIP/2.0\r\nVia: garbage\r\n\r\n".getBytes(
+              StandardCharsets.US_ASCII);
+          System.arraycopy(head, 0, junk, 0, Math.min(head.length, junk.length));
+        }
+        raw.send(new DatagramPacket(junk, junk.length, gw));
+      }
+      // a BYE for a dialog that does not exist is answered 481
+      states.put(CallIds.forInbound("nosuch@host", "ft"), "Idle");
+      String bye = "BYE sip:alice@127.0.0.1:" + port + " SIP/2.0\r\n"
+          + "Via: SIP/2.0/UDP 127.0.0.1:" + raw.getLocalPort() + ";branch=z9hG4bKbye1\r\n"
+          + "From: <sip:x@127.0.0.1>;tag=ft\r\nTo: <sip:alice@127.0.0.1>;tag=tt\r\n"
+          + "Call-ID: nosuch@host\r\nCSeq: 2 BYE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+      raw.send(new DatagramPacket(bye.getBytes(StandardCharsets.US_ASCII), bye.length(), gw));
+      assertTrue(receiveUntil(raw, "SIP/2.0 481"), "481 for a BYE of an unknown dialog");
+      // an unknown method is 501, a known one we do not serve 405
+      String sub = bye.replace("BYE sip", "SUBSCRIBE sip").replace("2 BYE", "3 SUBSCRIBE")
+          .replace("bye1", "sub1");
+      raw.send(new DatagramPacket(sub.getBytes(StandardCharsets.US_ASCII), sub.length(), gw));
+      assertTrue(receiveUntil(raw, "SIP/2.0 405"), "405 for SUBSCRIBE");
+      String foo = bye.replace("BYE sip", "FOO sip").replace("2 BYE", "4 FOO")
+          .replace("bye1", "foo1");
+      raw.send(new DatagramPacket(foo.getBytes(StandardCharsets.US_ASCII), foo.length(), gw));
+      assertTrue(receiveUntil(raw, "SIP/2.0 501"), "501 for an unknown method");
+    }
+    anInboundCallIsAnsweredAndTheCallerHangsUp();
+  }
+
+  @Test
+  void dtmfByInfoBecomesADigitForTheCall() throws Exception {
+    try (DatagramSocket raw = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      raw.setSoTimeout(3000);
+      InetSocketAddress gw = new InetSocketAddress("127.0.0.1", port);
+      String body = "Signal=5\r\nDuration=160\r\n";
+      String info = "INFO sip:alice@127.0.0.1:" + port + " SIP/2.0\r\n"
+          + "Via: SIP/2.0/UDP 127.0.0.1:" + raw.getLocalPort() + ";branch=z9hG4bKinfo1\r\n"
+          + "From: <sip:x@127.0.0.1>;tag=peer\r\nTo: <sip:alice@127.0.0.1>;tag=ours\r\n"
+          + "Call-ID: live@host\r\nCSeq: 5 INFO\r\nMax-Forwards: 70\r\n"
+          + "Content-Type: application/dtmf-relay\r\nContent-Length: " + body.length()
+          + "\r\n\r\n" + body;
+      raw.send(new DatagramPacket(info.getBytes(StandardCharsets.US_ASCII), info.length(), gw));
+      assertTrue(receiveUntil(raw, "SIP/2.0 200"), "200 to INFO");
+      ShardingEnvelope<CallCommand> e = envelope();
+      assertEquals(CallIds.forInbound("live@host", "peer"), e.entityId());
+      assertEquals(new CallCommand.MediaDtmfReceived("5", 160), e.message());
+    }
+  }
+
+  private static boolean receiveUntil(DatagramSocket s, String prefix) throws Exception {
+    byte[] buf = new byte[4096];
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (System.nanoTime() < deadline) {
+      DatagramPacket p = new DatagramPacket(buf, buf.length);
+      try {
+        s.receive(p);
+      } catch (java.net.SocketTimeoutException e) {
+        return false;
+      }
+      String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII);
+      if (text.startsWith(prefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static NegotiatedMedia pcma() {
+    return NegotiatedMedia.pcma();
+  }
+}

@@ -1,0 +1,103 @@
+package io.rtc2sip.sip;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real SIPp process run from the scenarios under test-classes/sipp, with its logs under
+ * target/sipp-logs/<name>. Fails clearly when sipp is not installed (package sip-tester).
+ */
+final class Sipp implements AutoCloseable {
+  private static final Path SCENARIOS = Path.of("target", "test-classes", "sipp");
+
+  private final Process process;
+  private final Path logs;
+  final int port;
+  final int mediaPort;
+
+  private Sipp(Process process, Path logs, int port, int mediaPort) {
+    this.process = process;
+    this.logs = logs;
+    this.port = port;
+    this.mediaPort = mediaPort;
+  }
+
+  /** A UAC running {@code scenario} once against the gateway at {@code gatewayPort}. */
+  static Sipp uac(String scenario, int gatewayPort, String user, int holdMs, String... extra)
+      throws IOException {
+    List<String> args = new ArrayList<>(List.of("-sf", scenario + ".xml",
+        "127.0.0.1:" + gatewayPort, "-s", user, "-m", "1", "-l", "1", "-d",
+        String.valueOf(holdMs), "-timeout", "60", "-timeout_error", "-recv_timeout", "20000"));
+    args.addAll(List.of(extra));
+    return start(scenario, args);
+  }
+
+  /** A UAS running {@code scenario} for one call. */
+  static Sipp uas(String scenario, int holdMs) throws IOException {
+    return start(scenario, new ArrayList<>(List.of("-sf", scenario + ".xml", "-m", "1",
+        "-d", String.valueOf(holdMs), "-timeout", "60", "-timeout_error")));
+  }
+
+  private static Sipp start(String scenario, List<String> args) throws IOException {
+    if (!Files.isExecutable(Path.of("/usr/bin/sipp"))) {
+      throw new IllegalStateException("sipp is not installed: apt-get install sip-tester (.ci/run"
+          + " installs it)");
+    }
+    int port = freeUdpPort();
+    int media = freeUdpPort() & ~1;
+    Path logs = Path.of("target", "sipp-logs", scenario + "-" + port).toAbsolutePath();
+    Files.createDirectories(logs);
+    List<String> cmd = new ArrayList<>(List.of("sipp"));
+    cmd.addAll(args);
+    cmd.addAll(List.of("-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", String.valueOf(port),
+        "-mp", String.valueOf(media), "-nostdin", "-aa", "-trace_err", "-trace_msg",
+        "-message_file", logs.resolve("messages.log").toString(),
+        "-error_file", logs.resolve("errors.log").toString()));
+    Process p = new ProcessBuilder(cmd)
+        .directory(SCENARIOS.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(logs.resolve("sipp.out").toFile())
+        .start();
+    return new Sipp(p, logs, port, media);
+  }
+
+  /** Waits for sipp to finish; its exit code (0: every call passed). */
+  int await(int seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("sipp did not finish within " + seconds + " s; logs " + logs);
+    }
+    return process.exitValue();
+  }
+
+  String messages() throws IOException {
+    Path m = logs.resolve("messages.log");
+    return Files.exists(m) ? Files.readString(m) : "";
+  }
+
+  String where() {
+    return "sipp logs: " + logs;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  static int freeUdpPort() throws IOException {
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.rtc2sip.sip;
+
+import io.rtc2sip.actors.model.NegotiatedMedia;
+import io.rtc2sip.actors.port.MediaEndpoints;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Media endpoints for SIP tests without a media bridge: a distinct even port per call, and what
+ * the peers' SDP said, for the tests to check.
+ */
+final class TestMediaEndpoints implements MediaEndpoints {
+  final Map<String, InetSocketAddress> local = new ConcurrentHashMap<>();
+  final Map<String, NegotiatedMedia> described = new ConcurrentHashMap<>();
+  final Map<String, InetSocketAddress> remote = new ConcurrentHashMap<>();
+  private int next = 36000 + (int) (ProcessHandle.current().pid() % 1000) * 2;
+
+  @Override
+  public synchronized Optional<InetSocketAddress> localRtp(String callId) {
+    return Optional.of(local.computeIfAbsent(callId,
+        id -> new InetSocketAddress("127.0.0.1", next += 2)));
+  }
+
+  @Override
+  public void remoteDescribed(String callId, InetSocketAddress remoteRtp, NegotiatedMedia media) {
+    remote.put(callId, remoteRtp);
+    described.put(callId, media);
+  }
+
+  @Override
+  public void release(String callId) {
+    local.remove(callId);
+  }
+}
