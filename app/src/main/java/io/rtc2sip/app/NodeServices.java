@@ -8,6 +8,12 @@ import io.rtc2sip.actors.port.SipLegCommand;
 import io.rtc2sip.actors.port.SipRegistrationCommand;
 import io.rtc2sip.actors.user.UserSession;
 import io.rtc2sip.actors.EntityMessenger;
+import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.call.CallView;
+import io.rtc2sip.sip.SipAdapter;
+import io.rtc2sip.sip.SipSettings;
+import java.time.Duration;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import io.rtc2sip.media.MediaBridge;
 import io.rtc2sip.media.MediaSettings;
 import io.rtc2sip.media.RtcLegs;
@@ -54,12 +60,37 @@ public final class NodeServices {
 
   private static NodePorts defaultPorts(ActorSystem<Void> system) {
     MediaBridge bridge = startMedia(system);
-    ActorRef<SipLegCommand> sip = unwired(system, "SIP adapter", "sip-adapter");
+    SipAdapter sip = startSip(system, bridge);
     ActorRef<MediaCommand> media = bridge.port();
     ActorRef<ClientNotification> clients = unwired(system, "client signaling", "signaling");
-    ActorRef<SipRegistrationCommand> registrations =
-        unwired(system, "SIP registration client", "sip-registrations");
-    return new NodePorts(new CallPorts(sip, media, clients), registrations);
+    return new NodePorts(new CallPorts(sip.port(), media, clients), sip.registrations());
+  }
+
+  private static SipAdapter startSip(ActorSystem<Void> system, MediaBridge media) {
+    ClusterSharding sharding = ClusterSharding.get(system);
+    try {
+      SipAdapter sip =
+          SipAdapter.start(
+              system,
+              SipSettings.fromConfig(system.settings().config()),
+              EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
+              media,
+              callId -> sharding.entityRefFor(CallEntity.TYPE_KEY, callId)
+                  .<CallView>ask(CallCommand.GetCall::new, Duration.ofSeconds(5))
+                  .thenApply(CallView::state));
+      onShutdown(system, "stop-sip", sip::close);
+      return sip;
+    } catch (Exception e) {
+      throw new IllegalStateException("SIP adapter did not start: " + e.getMessage(), e);
+    }
+  }
+
+  private static void onShutdown(ActorSystem<Void> system, String name, Runnable task) {
+    CoordinatedShutdown.get(system)
+        .addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), name, () -> {
+          task.run();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
   }
 
   private static MediaBridge startMedia(ActorSystem<Void> system) {
@@ -70,11 +101,7 @@ public final class NodeServices {
               MediaSettings.fromConfig(system.settings().config()),
               EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
               RtcLegs.NONE);
-      CoordinatedShutdown.get(system)
-          .addTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate(), "stop-media", () -> {
-            bridge.close();
-            return CompletableFuture.completedFuture(Done.getInstance());
-          });
+      onShutdown(system, "stop-media", bridge::close);
       return bridge;
     } catch (IOException e) {
       throw new IllegalStateException("media bridge did not start: " + e.getMessage(), e);

@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,12 +31,6 @@ final class DialogRequests {
   private static final Pattern SIGNAL = Pattern.compile("(?im)^\\s*Signal\\s*=\\s*([0-9*#A-D])");
   private static final Pattern DURATION = Pattern.compile("(?im)^\\s*Duration\\s*=\\s*(\\d+)");
   private static final Pattern SIPFRAG = Pattern.compile("^SIP/2\\.0\\s+(\\d{3})");
-
-  /** Asks a call for its state name (Idle, Active, Ended...), from any node. */
-  @FunctionalInterface
-  interface CallQuery {
-    CompletionStage<String> state(String callId);
-  }
 
   private final SipContext ctx;
   private final CallQuery query;

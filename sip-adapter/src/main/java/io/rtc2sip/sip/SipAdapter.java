@@ -43,7 +43,7 @@ public final class SipAdapter implements AutoCloseable {
       SipSettings settings,
       EntityMessenger<CallCommand> calls,
       MediaEndpoints media,
-      DialogRequests.CallQuery query) throws Exception {
+      CallQuery query) throws Exception {
     SipHandler handler = new SipHandler();
     SipStackRunner sip = SipStackRunner.start(settings, handler);
     SipContext ctx = new SipContext(sip, calls, media);

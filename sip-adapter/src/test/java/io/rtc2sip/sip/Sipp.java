@@ -13,13 +13,17 @@ import java.util.concurrent.TimeUnit;
  * A real SIPp process run from the scenarios under test-classes/sipp, with its logs under
  * target/sipp-logs/<name>. Fails clearly when sipp is not installed (package sip-tester).
  */
-final class Sipp implements AutoCloseable {
-  private static final Path SCENARIOS = Path.of("target", "test-classes", "sipp");
+public final class Sipp implements AutoCloseable {
+  private static final String[] FILES = {"uac_call_pcap.xml", "uas_answer.xml", "uac_hold.xml",
+      "uac_cancel.xml", "uas_ring_no_answer.xml", "uas_busy.xml", "uac_options.xml",
+      "uac_call_wait_bye.xml", "media/pcma_800hz_dtmf1234.pcap", "media/tone_400hz_pcma.al",
+      "media/tone_400hz_pcmu.ul", "media/tone_800hz_pcma.al", "media/tone_800hz_pcmu.ul"};
+  private static Path scenarios;
 
   private final Process process;
   private final Path logs;
-  final int port;
-  final int mediaPort;
+  public final int port;
+  public final int mediaPort;
 
   private Sipp(Process process, Path logs, int port, int mediaPort) {
     this.process = process;
@@ -29,7 +33,7 @@ final class Sipp implements AutoCloseable {
   }
 
   /** A UAC running {@code scenario} once against the gateway at {@code gatewayPort}. */
-  static Sipp uac(String scenario, int gatewayPort, String user, int holdMs, String... extra)
+  public static Sipp uac(String scenario, int gatewayPort, String user, int holdMs, String... extra)
       throws IOException {
     List<String> args = new ArrayList<>(List.of("-sf", scenario + ".xml",
         "127.0.0.1:" + gatewayPort, "-s", user, "-m", "1", "-l", "1", "-d",
@@ -39,7 +43,7 @@ final class Sipp implements AutoCloseable {
   }
 
   /** A UAS running {@code scenario} for one call. */
-  static Sipp uas(String scenario, int holdMs) throws IOException {
+  public static Sipp uas(String scenario, int holdMs) throws IOException {
     return start(scenario, new ArrayList<>(List.of("-sf", scenario + ".xml", "-m", "1",
         "-d", String.valueOf(holdMs), "-timeout", "60", "-timeout_error")));
   }
@@ -60,15 +64,33 @@ final class Sipp implements AutoCloseable {
         "-message_file", logs.resolve("messages.log").toString(),
         "-error_file", logs.resolve("errors.log").toString()));
     Process p = new ProcessBuilder(cmd)
-        .directory(SCENARIOS.toFile())
+        .directory(scenarios().toFile())
         .redirectErrorStream(true)
         .redirectOutput(logs.resolve("sipp.out").toFile())
         .start();
     return new Sipp(p, logs, port, media);
   }
 
+  /** The scenarios and media, copied out of the class path once (they may sit in a jar). */
+  private static synchronized Path scenarios() throws IOException {
+    if (scenarios == null) {
+      Path dir = Path.of("target", "sipp-scenarios").toAbsolutePath();
+      Files.createDirectories(dir.resolve("media"));
+      for (String f : FILES) {
+        try (var in = Sipp.class.getResourceAsStream("/sipp/" + f)) {
+          if (in == null) {
+            throw new IllegalStateException("sipp resource missing: " + f);
+          }
+          Files.copy(in, dir.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+      scenarios = dir;
+    }
+    return scenarios;
+  }
+
   /** Waits for sipp to finish; its exit code (0: every call passed). */
-  int await(int seconds) throws InterruptedException {
+  public int await(int seconds) throws InterruptedException {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("sipp did not finish within " + seconds + " s; logs " + logs);
@@ -76,12 +98,12 @@ final class Sipp implements AutoCloseable {
     return process.exitValue();
   }
 
-  String messages() throws IOException {
+  public String messages() throws IOException {
     Path m = logs.resolve("messages.log");
     return Files.exists(m) ? Files.readString(m) : "";
   }
 
-  String where() {
+  public String where() {
     return "sipp logs: " + logs;
   }
 
@@ -95,7 +117,7 @@ final class Sipp implements AutoCloseable {
     }
   }
 
-  static int freeUdpPort() throws IOException {
+  public static int freeUdpPort() throws IOException {
     try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
       return s.getLocalPort();
     }
