@@ -1,0 +1,257 @@
+package io.rtc2sip.signaling;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.call.CallIds;
+import io.rtc2sip.actors.call.CallReply;
+import io.rtc2sip.actors.call.CallView;
+import io.rtc2sip.actors.port.ClientNotification;
+import io.rtc2sip.actors.user.Presence;
+import io.rtc2sip.actors.user.UserCommand;
+import io.rtc2sip.actors.user.UserReply;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One client connection (TCP or WebSocket): login, then the call signals, each turned into a
+ * command for the call or the user session; replies and notifications go out through the
+ * connection's outbox. Every bad line gets an error reply; the connection survives it.
+ */
+final class ClientSession {
+  private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+  private static final int MAX_REFUSED = 100;
+
+  /** Where this connection's messages go out. */
+  interface Outbox {
+    void send(String json);
+
+    void close();
+  }
+
+  private final String connectionId;
+  private final Outbox out;
+  private final SignalingServer.Shared shared;
+  private final RateLimiter limiter;
+  private volatile String uid;
+  private int refused;
+
+  ClientSession(String connectionId, Outbox out, SignalingServer.Shared shared) {
+    this.connectionId = connectionId;
+    this.out = out;
+    this.shared = shared;
+    this.limiter = new RateLimiter(shared.settings().rateLimit(), System::nanoTime);
+  }
+
+  String connectionId() {
+    return connectionId;
+  }
+
+  String uid() {
+    return uid;
+  }
+
+  /** A line (or text message) from the client. */
+  void onLine(String line) {
+    MDC.put("uid", uid == null ? "" : uid);
+    try {
+      if (!limiter.tryAcquire()) {
+        refuse(null, "rate-limited", "more than " + shared.settings().rateLimit()
+            + " messages per second");
+        return;
+      }
+      Object parsed = Protocol.parse(line);
+      if (parsed instanceof Protocol.Invalid bad) {
+        refuse(bad.id(), bad.code(), bad.reason());
+        return;
+      }
+      Protocol.Request r = (Protocol.Request) parsed;
+      refused = 0;
+      if (uid == null && !r.type().equals("login") && !r.type().equals("ping")) {
+        refuse(r.id(), "not-logged-in", "log in first");
+        return;
+      }
+      handle(r);
+    } finally {
+      MDC.remove("uid");
+    }
+  }
+
+  /** Too long for the framing: reported, the connection goes on. */
+  void onOversized() {
+    refuse(null, "too-long", "a message may have at most " + shared.settings().maxLine()
+        + " bytes");
+  }
+
+  /** The connection is gone (closed by either side, idle, or failed). */
+  void onClosed() {
+    String u = uid;
+    if (u != null) {
+      shared.router().unregister(this);
+      shared.entities().tellUser(u, new UserCommand.ConnectionLost(connectionId));
+      log.info("connection {} of {} closed", connectionId, u);
+    }
+  }
+
+  /** A notification for this connection's user. */
+  void deliver(ClientNotification n) {
+    out.send(Protocol.render(n));
+    if (n instanceof ClientNotification.SessionReplaced) {
+      uid = null; // the new connection owns the session now: do not log it out
+      out.close();
+    }
+  }
+
+  private void handle(Protocol.Request r) {
+    switch (r.type()) {
+      case "ping" -> out.send(Protocol.JSON.createObjectNode().put("type", "pong")
+          .put("id", r.id()).toString());
+      case "login" -> login(r);
+      case "logout" -> logout(r);
+      case "register" -> user(r, ref -> new UserCommand.Register(r.body().path("sip")
+          .asBoolean(true), ref));
+      case "calls" -> calls(r);
+      case "call" -> place(r);
+      case "answer" -> call(r, ref -> new CallCommand.Answer(uid, ref));
+      case "hangup" -> call(r, ref -> new CallCommand.Hangup(uid, ref));
+      case "reject" -> call(r, ref -> new CallCommand.Reject(uid, r.flag("busy"), ref));
+      case "cancel" -> call(r, ref -> new CallCommand.Cancel(uid, ref));
+      case "hold" -> call(r, ref -> new CallCommand.Hold(uid, ref));
+      case "unhold" -> call(r, ref -> new CallCommand.Unhold(uid, ref));
+      case "dtmf" -> call(r, ref -> new CallCommand.SendDtmf(uid, r.text("digits"), ref));
+      case "transfer" -> call(r, ref -> new CallCommand.Transfer(uid, r.text("to"), ref));
+      case "conference" -> call(r, ref -> new CallCommand.Conference(uid, r.text("to"), ref));
+      default -> refuse(r.id(), "unknown-type", r.type());
+    }
+  }
+
+  private void login(Protocol.Request r) {
+    String who = r.text("uid");
+    var rejection = shared.tokens().reject(who, r.text("token"));
+    if (rejection.isPresent()) {
+      log.info("login refused for {}: {}", who, rejection.get());
+      refuse(r.id(), "bad-token", rejection.get());
+      return;
+    }
+    if (uid != null && !uid.equals(who)) {
+      refuse(r.id(), "bad-message", "this connection is logged in as " + uid);
+      return;
+    }
+    CompletionStage<UserReply> reply = shared.entities().user(who,
+        ref -> new UserCommand.Login(shared.node(), connectionId, ref));
+    reply.whenComplete((res, failure) -> {
+      if (failure != null) {
+        error(r.id(), "timeout", "the user session did not answer: " + failure.getMessage());
+      } else if (res instanceof UserReply.Rejected rej) {
+        error(r.id(), "rejected", rej.reason());
+      } else {
+        uid = who;
+        shared.router().register(this);
+        log.info("{} logged in on connection {}", who, connectionId);
+        out.send(Protocol.result(r.id()).put("uid", who).put("v", Protocol.VERSION).toString());
+      }
+    });
+  }
+
+  private void logout(Protocol.Request r) {
+    String u = uid;
+    shared.entities().<UserReply>user(u, ref -> new UserCommand.Logout(connectionId, ref))
+        .whenComplete((res, failure) -> {
+          shared.router().unregister(this);
+          uid = null;
+          reply(r.id(), res, failure);
+        });
+  }
+
+  private void user(Protocol.Request r, Function<ActorRef<UserReply>, UserCommand> command) {
+    shared.entities().user(uid, command).whenComplete((res, failure) ->
+        reply(r.id(), res, failure));
+  }
+
+  private void place(Protocol.Request r) {
+    String callId = CallIds.newOutbound();
+    String channel = r.body().hasNonNull("channel") ? r.text("channel")
+        : CallIds.rtcChannelFor(callId);
+    shared.entities().<CallReply>call(callId,
+        ref -> new CallCommand.PlaceCall(uid, channel, r.text("to"), ref))
+        .whenComplete((res, failure) -> {
+          if (failure == null && res instanceof CallReply.Accepted) {
+            out.send(Protocol.result(r.id()).put("callId", callId).put("channel", channel)
+                .toString());
+          } else {
+            reply(r.id(), res, failure);
+          }
+        });
+  }
+
+  private void call(Protocol.Request r, Function<ActorRef<CallReply>, CallCommand> command) {
+    shared.entities().call(r.text("callId"), command).whenComplete((res, failure) ->
+        reply(r.id(), res, failure));
+  }
+
+  private void calls(Protocol.Request r) {
+    shared.entities().<Presence>user(uid, UserCommand.GetPresence::new)
+        .thenCompose(p -> {
+          List<CompletableFuture<CallView>> views = new ArrayList<>();
+          for (String id : p.calls()) {
+            views.add(shared.entities().<CallView>call(id, CallCommand.GetCall::new)
+                .toCompletableFuture());
+          }
+          return CompletableFuture.allOf(views.toArray(CompletableFuture[]::new))
+              .thenApply(v -> views.stream().map(CompletableFuture::join).toList());
+        })
+        .whenComplete((views, failure) -> {
+          if (failure != null) {
+            error(r.id(), "timeout", failure.getMessage());
+            return;
+          }
+          ObjectNode result = Protocol.result(r.id());
+          ArrayNode list = result.putArray("calls");
+          for (CallView v : views) {
+            list.addObject().put("callId", v.callId()).put("state", v.state())
+                .put("direction", v.direction() == null ? "" : v.direction().name().toLowerCase())
+                .put("peer", v.direction() == null ? ""
+                    : (v.direction().name().equals("OUTBOUND") ? v.callee() : v.caller())
+                        .address())
+                .put("localHold", v.localHold()).put("remoteHold", v.remoteHold());
+          }
+          out.send(result.toString());
+        });
+  }
+
+  private void reply(String id, Object res, Throwable failure) {
+    if (failure != null) {
+      error(id, "timeout", "no answer in time: " + failure.getMessage());
+    } else if (res instanceof CallReply.Rejected rej) {
+      error(id, "rejected", rej.reason());
+    } else if (res instanceof UserReply.Rejected rej) {
+      error(id, "rejected", rej.reason());
+    } else {
+      ObjectNode ok = Protocol.result(id);
+      if (res instanceof CallReply c) {
+        ok.put("callId", c.callId());
+      }
+      out.send(ok.toString());
+    }
+  }
+
+  private void error(String id, String code, String reason) {
+    out.send(Protocol.error(id, code, reason));
+  }
+
+  private void refuse(String id, String code, String reason) {
+    error(id, code, reason);
+    if (++refused >= MAX_REFUSED) {
+      log.info("connection {} closed after {} refused messages in a row", connectionId,
+          refused);
+      out.close();
+    }
+  }
+}

@@ -1,0 +1,60 @@
+package io.rtc2sip.signaling;
+
+import io.rtc2sip.actors.EntityMessenger;
+import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.user.UserCommand;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+
+/** Requests to calls and user sessions by id, answered within the ask timeout. */
+final class Entities {
+
+  private final ActorSystem<?> system;
+  private final ActorRef<ShardingEnvelope<CallCommand>> calls;
+  private final ActorRef<ShardingEnvelope<UserCommand>> users;
+  private final EntityMessenger<UserCommand> userMessenger;
+  private final Duration timeout;
+
+  Entities(ActorSystem<?> system, EntityMessenger<CallCommand> calls,
+      EntityMessenger<UserCommand> users, Duration timeout, String name) {
+    this.system = system;
+    this.calls = system.systemActorOf(forwarder(calls), name + "-calls", Props.empty());
+    this.users = system.systemActorOf(forwarder(users), name + "-users", Props.empty());
+    this.userMessenger = users;
+    this.timeout = timeout;
+  }
+
+  <R> CompletionStage<R> call(String callId, Function<ActorRef<R>, CallCommand> command) {
+    return AskPattern.ask(calls, (ActorRef<R> r) -> new ShardingEnvelope<>(callId,
+        command.apply(r)), timeout, system.scheduler());
+  }
+
+  <R> CompletionStage<R> user(String uid, Function<ActorRef<R>, UserCommand> command) {
+    return AskPattern.ask(users, (ActorRef<R> r) -> new ShardingEnvelope<>(uid,
+        command.apply(r)), timeout, system.scheduler());
+  }
+
+  void tellUser(String uid, UserCommand command) {
+    userMessenger.tell(uid, command);
+  }
+
+  void stop() {
+    system.classicSystem().stop(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(calls));
+    system.classicSystem().stop(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(users));
+  }
+
+  private static <M> Behavior<ShardingEnvelope<M>> forwarder(EntityMessenger<M> messenger) {
+    return Behaviors.receiveMessage(e -> {
+      messenger.tell(e.entityId(), e.message());
+      return Behaviors.same();
+    });
+  }
+}

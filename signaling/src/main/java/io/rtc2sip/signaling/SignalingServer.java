@@ -1,0 +1,213 @@
+package io.rtc2sip.signaling;
+
+import io.rtc2sip.actors.EntityMessenger;
+import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.port.ClientNotification;
+import io.rtc2sip.actors.user.UserCommand;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.http.javadsl.model.ws.Message;
+import org.apache.pekko.http.javadsl.model.ws.TextMessage;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.Materializer;
+import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.javadsl.Flow;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
+import org.apache.pekko.stream.javadsl.Tcp;
+import org.apache.pekko.util.ByteString;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client signaling server of a node: newline-delimited JSON on TCP
+ * ({@code rtc2sip.signaling}) and the same messages over WebSocket ({@link #websocketRoute()},
+ * mounted by the node at {@code /signaling} on its HTTP port), plus the clients port calls tell
+ * their users through ({@link #notifications()}).
+ */
+public final class SignalingServer extends AllDirectives {
+  private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
+  private static final String TOO_LONG = "\u0000too-long";
+
+  /** What every connection of the node shares. */
+  record Shared(SignalingSettings settings, Tokens tokens, Entities entities,
+      NotificationRouter router, String node) {}
+
+  private final ActorSystem<?> system;
+  private final Shared shared;
+  private final ActorRef<Object> routerActor;
+  private final AtomicLong connections = new AtomicLong();
+  private volatile Tcp.ServerBinding binding;
+
+  private SignalingServer(ActorSystem<?> system, Shared shared, ActorRef<Object> routerActor) {
+    this.system = system;
+    this.shared = shared;
+    this.routerActor = routerActor;
+  }
+
+  /** Starts the router and binds the TCP listener. */
+  public static SignalingServer start(
+      ActorSystem<?> system,
+      SignalingSettings settings,
+      EntityMessenger<CallCommand> calls,
+      EntityMessenger<UserCommand> users) throws Exception {
+    if (settings.tokenSecret().equals(SignalingSettings.DEFAULT_SECRET)) {
+      log.warn("signaling tokens are signed with the built-in development secret: set"
+          + " RTC2SIP_SIGNALING_TOKEN_SECRET for anything but a local run");
+    }
+    String node = system.address().toString();
+    Entities entities = new Entities(system, calls, users, settings.askTimeout(), "signaling");
+    NotificationRouter router = new NotificationRouter(node, entities);
+    ActorRef<Object> routerActor =
+        system.systemActorOf(router.behavior(), "signaling-router", Props.empty());
+    Shared shared = new Shared(settings, new Tokens(settings.tokenSecret(), Clock.systemUTC()),
+        entities, router, node);
+    SignalingServer server = new SignalingServer(system, shared, routerActor);
+    server.binding = Tcp.get(system).bind(settings.host(), settings.port())
+        .to(Sink.foreach(c -> c.handleWith(server.tcpFlow(), system)))
+        .run(system)
+        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+    log.info("signaling listening on tcp://{}:{} (JSON lines)",
+        server.binding.localAddress().getHostString(), server.binding.localAddress().getPort());
+    return server;
+  }
+
+  /** The clients port: calls and user sessions on this node send their notifications here. */
+  public ActorRef<ClientNotification> notifications() {
+    return routerActor.narrow();
+  }
+
+  /** The TCP port actually bound (the configured one, or the one picked for port 0). */
+  public int port() {
+    return binding.localAddress().getPort();
+  }
+
+  /** The WebSocket endpoint, {@code GET /signaling} with an upgrade. */
+  public Route websocketRoute() {
+    return path("signaling", () -> handleWebSocketMessages(websocketFlow()));
+  }
+
+  public CompletionStage<Done> stop() {
+    shared.entities().stop();
+    system.classicSystem().stop(
+        org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(routerActor));
+    return binding.unbind().thenApply(v -> Done.getInstance());
+  }
+
+  // ---------------------------------------------------------------- transports
+
+  private Flow<ByteString, ByteString, NotUsed> tcpFlow() {
+    Pair<SourceQueueWithComplete<String>, Source<String, NotUsed>> out =
+        Source.<String>queue(256, OverflowStrategy.dropHead()).preMaterialize(system);
+    ClientSession session = new ClientSession("tcp-" + connections.incrementAndGet(),
+        outbox(out.first()), shared);
+    Sink<ByteString, CompletionStage<Done>> in = Flow.<ByteString>create()
+        .statefulMapConcat(() -> new LineSplitter(shared.settings().maxLine())::split)
+        .idleTimeout(shared.settings().idleTimeout())
+        .toMat(Sink.foreach(line -> dispatch(session, line)), (a, b) -> b);
+    return Flow.fromSinkAndSourceCoupled(in, out.second()
+            .map(json -> ByteString.fromString(json + "\n", StandardCharsets.UTF_8)))
+        .watchTermination((nu, done) -> {
+          done.whenComplete((d, failure) -> session.onClosed());
+          return NotUsed.getInstance();
+        });
+  }
+
+  private Flow<Message, Message, NotUsed> websocketFlow() {
+    Pair<SourceQueueWithComplete<String>, Source<String, NotUsed>> out =
+        Source.<String>queue(256, OverflowStrategy.dropHead()).preMaterialize(system);
+    ClientSession session = new ClientSession("ws-" + connections.incrementAndGet(),
+        outbox(out.first()), shared);
+    int max = shared.settings().maxLine();
+    Sink<Message, CompletionStage<Done>> in = Flow.<Message>create()
+        .mapAsync(1, m -> m.isText()
+            ? m.asTextMessage().toStrict(5000, Materializer.matFromSystem(system)).thenApply(t -> {
+              String text = t.getStrictText();
+              return text.length() > max ? TOO_LONG : text;
+            })
+            : m.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), system)
+                .thenApply(d -> "{\"type\":\"binary\"}"))
+        .idleTimeout(shared.settings().idleTimeout())
+        .toMat(Sink.foreach(line -> dispatch(session, line)), (a, b) -> b);
+    return Flow.fromSinkAndSourceCoupled(in, out.second().map(json -> (Message)
+            TextMessage.create(json)))
+        .watchTermination((nu, done) -> {
+          done.whenComplete((d, failure) -> session.onClosed());
+          return NotUsed.getInstance();
+        });
+  }
+
+  private static void dispatch(ClientSession session, String line) {
+    if (line == TOO_LONG) {
+      session.onOversized();
+    } else if (!line.isBlank()) {
+      session.onLine(line);
+    }
+  }
+
+  private static ClientSession.Outbox outbox(SourceQueueWithComplete<String> queue) {
+    return new ClientSession.Outbox() {
+      @Override
+      public void send(String json) {
+        queue.offer(json);
+      }
+
+      @Override
+      public void close() {
+        queue.complete();
+      }
+    };
+  }
+
+  /**
+   * Splits bytes into UTF-8 lines; a line longer than the limit is reported once (as {@link
+   * #TOO_LONG}) and skipped up to its end, so one bad line does not cost the connection.
+   */
+  static final class LineSplitter {
+    private final int max;
+    private ByteString buffer = ByteString.emptyByteString();
+    private boolean discarding;
+
+    LineSplitter(int max) {
+      this.max = max;
+    }
+
+    List<String> split(ByteString bytes) {
+      List<String> lines = new ArrayList<>();
+      buffer = buffer.concat(bytes);
+      int nl;
+      while ((nl = buffer.indexOf((byte) '\n')) >= 0) {
+        ByteString line = buffer.take(nl);
+        buffer = buffer.drop(nl + 1);
+        if (discarding) {
+          discarding = false;
+        } else if (line.size() > max) {
+          lines.add(TOO_LONG);
+        } else {
+          lines.add(line.decodeString(StandardCharsets.UTF_8).strip());
+        }
+      }
+      if (buffer.size() > max) {
+        if (!discarding) {
+          lines.add(TOO_LONG);
+          discarding = true;
+        }
+        buffer = ByteString.emptyByteString();
+      }
+      return lines;
+    }
+  }
+}

@@ -1,0 +1,301 @@
+package io.rtc2sip.signaling;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rtc2sip.actors.EntityMessenger;
+import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.call.CallReply;
+import io.rtc2sip.actors.model.EndCause;
+import io.rtc2sip.actors.model.HoldSide;
+import io.rtc2sip.actors.model.Party;
+import io.rtc2sip.actors.port.ClientNotification;
+import io.rtc2sip.actors.user.UserCommand;
+import io.rtc2sip.actors.user.UserReply;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The signaling server over real TCP and WebSocket connections; the calls and user sessions
+ * are probes that answer as the entities would.
+ */
+class SignalingServerTest {
+  private static final ActorTestKit KIT = ActorTestKit.create();
+  static final String SECRET = "a-test-secret-of-some-length";
+  private static final Tokens TOKENS = new Tokens(SECRET, Clock.systemUTC());
+
+  private final TestProbe<ShardingEnvelope<CallCommand>> calls = KIT.createTestProbe();
+  private final TestProbe<ShardingEnvelope<UserCommand>> users = KIT.createTestProbe();
+  private SignalingServer server;
+
+  @AfterAll
+  static void shutdown() {
+    KIT.shutdownTestKit();
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    SignalingSettings settings = new SignalingSettings("127.0.0.1", 0, SECRET, 1024,
+        Duration.ofSeconds(30), 50, Duration.ofSeconds(3));
+    server = SignalingServer.start(KIT.system(), settings, EntityMessenger.envelopes(calls.ref()),
+        EntityMessenger.envelopes(users.ref()));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** A client on a real TCP connection. */
+  final class Client implements AutoCloseable {
+    final Socket socket;
+    final BufferedReader in;
+    final OutputStream out;
+    String connectionId;
+
+    Client() throws Exception {
+      socket = new Socket("127.0.0.1", server.port());
+      socket.setSoTimeout(5000);
+      in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+          StandardCharsets.UTF_8));
+      out = socket.getOutputStream();
+    }
+
+    void send(String line) throws Exception {
+      out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    }
+
+    JsonNode next() throws Exception {
+      String line = in.readLine();
+      if (line == null) {
+        throw new AssertionError("connection closed");
+      }
+      return Protocol.JSON.readTree(line);
+    }
+
+    /** Logs in as {@code uid}, answering the user session's Login. */
+    void login(String uid) throws Exception {
+      send("{\"v\":1,\"id\":\"l\",\"type\":\"login\",\"uid\":\"" + uid + "\",\"token\":\""
+          + TOKENS.issue(uid, Duration.ofMinutes(5)) + "\"}");
+      ShardingEnvelope<UserCommand> e = users.receiveMessage();
+      assertEquals(uid, e.entityId());
+      UserCommand.Login login = assertInstanceOf(UserCommand.Login.class, e.message());
+      connectionId = login.connectionId();
+      login.replyTo().tell(new UserReply.Accepted(uid));
+      JsonNode r = next();
+      assertEquals("result", r.get("type").asText(), r.toString());
+      assertEquals("l", r.get("id").asText());
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.close();
+    }
+  }
+
+  @Test
+  void loginNeedsAValidToken() throws Exception {
+    try (Client c = new Client()) {
+      c.send("{\"id\":\"1\",\"type\":\"call\",\"to\":\"+4930\"}");
+      assertEquals("not-logged-in", c.next().get("code").asText());
+      c.send("{\"id\":\"2\",\"type\":\"login\",\"uid\":\"alice\",\"token\":\""
+          + TOKENS.issue("bob", Duration.ofMinutes(1)) + "\"}");
+      JsonNode e = c.next();
+      assertEquals("bad-token", e.get("code").asText());
+      assertEquals("2", e.get("id").asText());
+      c.login("alice");
+    }
+  }
+
+  @Test
+  void everySignalBecomesItsCommand() throws Exception {
+    record Case(String json, Class<?> command) {}
+    List<Case> cases = List.of(
+        new Case("{\"type\":\"answer\",\"callId\":\"c1\"}", CallCommand.Answer.class),
+        new Case("{\"type\":\"hangup\",\"callId\":\"c1\"}", CallCommand.Hangup.class),
+        new Case("{\"type\":\"reject\",\"callId\":\"c1\",\"busy\":true}", CallCommand.Reject.class),
+        new Case("{\"type\":\"cancel\",\"callId\":\"c1\"}", CallCommand.Cancel.class),
+        new Case("{\"type\":\"hold\",\"callId\":\"c1\"}", CallCommand.Hold.class),
+        new Case("{\"type\":\"unhold\",\"callId\":\"c1\"}", CallCommand.Unhold.class),
+        new Case("{\"type\":\"dtmf\",\"callId\":\"c1\",\"digits\":\"12#\"}",
+            CallCommand.SendDtmf.class),
+        new Case("{\"type\":\"transfer\",\"callId\":\"c1\",\"to\":\"sip:b@pbx\"}",
+            CallCommand.Transfer.class),
+        new Case("{\"type\":\"conference\",\"callId\":\"c1\",\"to\":\"sip:c@pbx\"}",
+            CallCommand.Conference.class));
+    try (Client c = new Client()) {
+      c.login("alice");
+      c.send("{\"id\":\"p\",\"type\":\"call\",\"to\":\"+4930123\"}");
+      ShardingEnvelope<CallCommand> placed = calls.receiveMessage();
+      CallCommand.PlaceCall place = assertInstanceOf(CallCommand.PlaceCall.class,
+          placed.message());
+      assertEquals("alice", place.uid());
+      assertEquals("+4930123", place.target());
+      place.replyTo().tell(new CallReply.Accepted(placed.entityId()));
+      JsonNode r = c.next();
+      assertEquals(placed.entityId(), r.get("callId").asText());
+      for (Case k : cases) {
+        c.send(k.json().replace("{", "{\"id\":\"x\","));
+        ShardingEnvelope<CallCommand> e = calls.receiveMessage();
+        assertEquals("c1", e.entityId());
+        CallCommand.ClientCommand command =
+            (CallCommand.ClientCommand) assertInstanceOf(k.command(), e.message());
+        assertEquals("alice", command.uid());
+        command.replyTo().tell(new CallReply.Rejected("c1", "not now"));
+        JsonNode err = c.next();
+        assertEquals("rejected", err.get("code").asText(), k.json());
+        assertEquals("not now", err.get("reason").asText());
+      }
+    }
+  }
+
+  @Test
+  void notificationsReachTheUsersConnection() throws Exception {
+    try (Client c = new Client()) {
+      c.login("alice");
+      Map<ClientNotification, String> expected = Map.of(
+          new ClientNotification.IncomingCall("alice", "i-1", Party.sip("sip:+49@pbx"), "call-i-1"),
+          "incoming-call",
+          new ClientNotification.Ringing("alice", "o-1", true), "ringing",
+          new ClientNotification.Held("alice", "o-1", HoldSide.SIP), "held",
+          new ClientNotification.DtmfReceived("alice", "o-1", "5"), "dtmf",
+          new ClientNotification.Ended("alice", "o-1", EndCause.NO_ANSWER, 408), "ended",
+          new ClientNotification.OfflineCallNotice("alice", "i-2", Party.sip("sip:x@y"),
+              Instant.parse("2026-11-24T12:00:00Z")), "offline-call");
+      for (var e : expected.entrySet()) {
+        server.notifications().tell(e.getKey());
+        JsonNode n = c.next();
+        assertEquals(e.getValue(), n.get("type").asText());
+        assertNull(n.get("id"));
+        if (e.getValue().equals("ended")) {
+          assertEquals("no-answer", n.get("cause").asText());
+          assertEquals(408, n.get("sipStatus").asInt());
+        }
+      }
+    }
+  }
+
+  @Test
+  void aSecondLoginReplacesTheFirstConnection() throws Exception {
+    try (Client first = new Client(); Client second = new Client()) {
+      first.login("alice");
+      second.login("alice");
+      server.notifications().tell(new ClientNotification.SessionReplaced("alice",
+          KIT.system().address().toString(), first.connectionId,
+          "logged in again on another connection"));
+      JsonNode n = first.next();
+      assertEquals("session-replaced", n.get("type").asText());
+      assertNull(first.in.readLine(), "the replaced connection is closed");
+      server.notifications().tell(new ClientNotification.Answered("alice", "o-9"));
+      assertEquals("answered", second.next().get("type").asText());
+    }
+  }
+
+  @Test
+  void badInputGetsErrorsAndOthersAreUnaffected() throws Exception {
+    try (Client flood = new Client(); Client good = new Client()) {
+      good.login("bob");
+      flood.send("this is not json");
+      assertEquals("bad-json", flood.next().get("code").asText());
+      flood.send("{\"type\":\"teleport\"}");
+      assertEquals("unknown-type", flood.next().get("code").asText());
+      flood.send("{\"type\":\"call\"}");
+      assertEquals("bad-message", flood.next().get("code").asText());
+      flood.send("{\"type\":\"ping\",\"v\":7}");
+      assertEquals("unsupported-version", flood.next().get("code").asText());
+      flood.send("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(5000) + "\"}");
+      assertEquals("too-long", flood.next().get("code").asText());
+      flood.send("{\"id\":\"k\",\"type\":\"ping\"}");
+      assertEquals("pong", flood.next().get("type").asText());
+      // thousands of bad lines: refused, then the connection is closed
+      StringBuilder junk = new StringBuilder();
+      for (int i = 0; i < 3000; i++) {
+        junk.append("{bad ").append(i).append('\n');
+      }
+      try {
+        flood.out.write(junk.toString().getBytes(StandardCharsets.UTF_8));
+      } catch (java.io.IOException closedWhileWriting) {
+        // the server closed the connection: that is the expected end
+      }
+      int errors = 0;
+      try {
+        String line;
+        while ((line = flood.in.readLine()) != null) {
+          assertTrue(line.contains("\"type\":\"error\""), line);
+          errors++;
+        }
+      } catch (SocketTimeoutException | java.net.SocketException e) {
+        // closed
+      }
+      assertTrue(errors >= 100, "errors before the close: " + errors);
+      // the other user goes on
+      good.send("{\"id\":\"c\",\"type\":\"call\",\"to\":\"+4930\"}");
+      ShardingEnvelope<CallCommand> placed = calls.receiveMessage();
+      ((CallCommand.PlaceCall) placed.message()).replyTo()
+          .tell(new CallReply.Accepted(placed.entityId()));
+      assertEquals("result", good.next().get("type").asText());
+    }
+  }
+
+  @Test
+  void theSameMessagesWorkOverWebSocket() throws Exception {
+    ServerBinding http = Http.get(KIT.system()).newServerAt("127.0.0.1", 0)
+        .bind(server.websocketRoute()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try {
+      LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+      WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+          .buildAsync(URI.create("ws://127.0.0.1:" + http.localAddress().getPort()
+              + "/signaling"), new WebSocket.Listener() {
+                @Override
+                public CompletionStage<?> onText(WebSocket s, CharSequence data, boolean last) {
+                  received.add(data.toString());
+                  s.request(1);
+                  return CompletableFuture.completedFuture(null);
+                }
+              }).get(10, TimeUnit.SECONDS);
+      ws.sendText("{\"id\":\"w\",\"type\":\"login\",\"uid\":\"carol\",\"token\":\""
+          + TOKENS.issue("carol", Duration.ofMinutes(1)) + "\"}", true).get();
+      UserCommand.Login login = (UserCommand.Login) users.receiveMessage().message();
+      login.replyTo().tell(new UserReply.Accepted("carol"));
+      JsonNode r = Protocol.JSON.readTree(received.poll(5, TimeUnit.SECONDS));
+      assertEquals("result", r.get("type").asText());
+      server.notifications().tell(new ClientNotification.Answered("carol", "o-7"));
+      JsonNode n = Protocol.JSON.readTree(received.poll(5, TimeUnit.SECONDS));
+      assertEquals("answered", n.get("type").asText());
+      ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get();
+      ShardingEnvelope<UserCommand> lost = users.receiveMessage();
+      assertInstanceOf(UserCommand.ConnectionLost.class, lost.message());
+    } finally {
+      http.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+}
