@@ -14,6 +14,9 @@ public final class Main {
     String command = args.length == 0 ? "run" : args[0];
     switch (command) {
       case "run" -> run();
+      case "client" -> io.rtc2sip.signaling.cli.ClientMain.main(
+          java.util.Arrays.copyOfRange(args, 1, args.length));
+      case "token" -> token(args);
       case "help", "-h", "--help" -> usage(0);
       default -> {
         System.err.println("unknown command: " + command);
@@ -44,11 +47,26 @@ public final class Main {
     node.awaitTermination();
   }
 
+  /** Mints a signaling login token with the node's configured secret. */
+  private static void token(String[] args) {
+    if (args.length < 2) {
+      System.err.println("usage: rtc2sip token <uid> [ttl-seconds]");
+      System.exit(2);
+    }
+    Config config = NodeConfig.load();
+    String secret = config.getString("rtc2sip.signaling.token-secret");
+    long ttl = args.length > 2 ? Long.parseLong(args[2]) : 86_400;
+    System.out.println(new io.rtc2sip.signaling.Tokens(secret, java.time.Clock.systemUTC())
+        .issue(args[1], java.time.Duration.ofSeconds(ttl)));
+  }
+
   private static void usage(int status) {
     System.out.println(
         """
         usage: rtc2sip <command>
           run     start a gateway node (configuration: RTC2SIP_* environment variables, see README)
+          client  a test phone on the signaling protocol (docs/signaling.md): client --uid U ...
+          token   mint a signaling login token: token <uid> [ttl-seconds]
           help    this text""");
     System.exit(status);
   }

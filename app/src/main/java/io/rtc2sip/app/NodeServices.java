@@ -1,32 +1,30 @@
 package io.rtc2sip.app;
 
-import io.rtc2sip.actors.call.CallEntity;
-import io.rtc2sip.actors.port.CallPorts;
-import io.rtc2sip.actors.port.ClientNotification;
-import io.rtc2sip.actors.port.MediaCommand;
-import io.rtc2sip.actors.port.SipLegCommand;
-import io.rtc2sip.actors.port.SipRegistrationCommand;
-import io.rtc2sip.actors.user.UserSession;
 import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.call.CallEntity;
 import io.rtc2sip.actors.call.CallView;
-import io.rtc2sip.sip.SipAdapter;
-import io.rtc2sip.sip.SipSettings;
-import java.time.Duration;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import io.rtc2sip.actors.port.CallPorts;
+import io.rtc2sip.actors.port.MediaCommand;
+import io.rtc2sip.actors.user.UserSession;
 import io.rtc2sip.media.MediaBridge;
 import io.rtc2sip.media.MediaSettings;
 import io.rtc2sip.media.RtcLegs;
+import io.rtc2sip.signaling.SignalingServer;
+import io.rtc2sip.signaling.SignalingSettings;
+import io.rtc2sip.sip.SipAdapter;
+import io.rtc2sip.sip.SipSettings;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
-import java.util.List;
-import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +38,7 @@ public final class NodeServices {
 
   private NodeServices() {}
 
-  /** Production: the adapters this build provides (the others log what they drop). */
+  /** Production: the node's media bridge, SIP adapter and signaling server. */
   public static void start(ActorSystem<Void> system) {
     start(system, NodeServices::defaultPorts);
   }
@@ -52,7 +50,7 @@ public final class NodeServices {
     UserSession.init(system, p.calls().clients(), p.registrations(), Clock.systemUTC());
     log.info("call and user entities registered with cluster sharding");
     try {
-      NodeHttp.bind(system, List.of());
+      NodeHttp.bind(system, p.routes());
     } catch (Exception e) {
       throw new IllegalStateException("HTTP listener did not start: " + e.getMessage(), e);
     }
@@ -62,8 +60,9 @@ public final class NodeServices {
     MediaBridge bridge = startMedia(system);
     SipAdapter sip = startSip(system, bridge);
     ActorRef<MediaCommand> media = bridge.port();
-    ActorRef<ClientNotification> clients = unwired(system, "client signaling", "signaling");
-    return new NodePorts(new CallPorts(sip.port(), media, clients), sip.registrations());
+    SignalingServer signaling = startSignaling(system);
+    return new NodePorts(new CallPorts(sip.port(), media, signaling.notifications()),
+        sip.registrations(), List.of(signaling.websocketRoute()));
   }
 
   private static SipAdapter startSip(ActorSystem<Void> system, MediaBridge media) {
@@ -82,6 +81,21 @@ public final class NodeServices {
       return sip;
     } catch (Exception e) {
       throw new IllegalStateException("SIP adapter did not start: " + e.getMessage(), e);
+    }
+  }
+
+  private static SignalingServer startSignaling(ActorSystem<Void> system) {
+    try {
+      SignalingServer server =
+          SignalingServer.start(
+              system,
+              SignalingSettings.fromConfig(system.settings().config()),
+              EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
+              EntityMessenger.sharded(system, UserSession.TYPE_KEY));
+      onShutdown(system, "stop-signaling", () -> server.stop());
+      return server;
+    } catch (Exception e) {
+      throw new IllegalStateException("signaling server did not start: " + e.getMessage(), e);
     }
   }
 
@@ -106,9 +120,5 @@ public final class NodeServices {
     } catch (IOException e) {
       throw new IllegalStateException("media bridge did not start: " + e.getMessage(), e);
     }
-  }
-
-  private static <T> ActorRef<T> unwired(ActorSystem<Void> system, String adapter, String name) {
-    return system.systemActorOf(UnwiredPort.<T>create(adapter), name, Props.empty());
   }
 }

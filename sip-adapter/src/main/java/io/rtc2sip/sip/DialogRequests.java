@@ -5,6 +5,7 @@ import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.port.SipLegCommand;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +36,8 @@ final class DialogRequests {
   private final SipContext ctx;
   private final CallQuery query;
   private final Set<String> reinviting = ConcurrentHashMap.newKeySet();
+  /** The newest re-INVITE waiting for the one in progress (RFC 3261 14.1: one at a time). */
+  private final Map<String, SipLegCommand.Reinvite> queued = new ConcurrentHashMap<>();
 
   DialogRequests(SipContext ctx, CallQuery query) {
     this.ctx = ctx;
@@ -182,6 +185,21 @@ final class DialogRequests {
 
   void reinvite(SipLegCommand.Reinvite reinvite) throws Exception {
     String callId = reinvite.callId();
+    if (!reinviting.add(callId)) {
+      log.info("re-INVITE offering {} waits for the one in progress", reinvite.direction());
+      queued.put(callId, reinvite);
+      return;
+    }
+    try {
+      sendReinvite(reinvite);
+    } catch (Exception e) {
+      reinviting.remove(callId);
+      throw e;
+    }
+  }
+
+  private void sendReinvite(SipLegCommand.Reinvite reinvite) throws Exception {
+    String callId = reinvite.callId();
     Optional<InetSocketAddress> local = ctx.media.localRtp(callId);
     if (local.isEmpty()) {
       ctx.calls.tell(callId, new CallCommand.SipReinviteFailed(503));
@@ -192,7 +210,6 @@ final class DialogRequests {
     ctx.requests.body(r, Sdp.answer(local.get(), ctx.nextSdpVersion(callId), reinvite.media(),
         reinvite.direction()));
     ctx.offeredDirections.put(callId, reinvite.direction());
-    reinviting.add(callId);
     send(r, new SipContext.Purpose(callId, "REINVITE", reinvite.dialog(), user));
     log.info("re-INVITE offering {} from {}", reinvite.direction(), local.get());
   }
@@ -224,7 +241,6 @@ final class DialogRequests {
     String callId = purpose.callId();
     switch (purpose.kind()) {
       case "REINVITE" -> {
-        reinviting.remove(callId);
         if (status < 300) {
           ctx.sip.provider.sendRequest(ctx.requests.ackFor(response, purpose.dialog(),
               purpose.contactUser()));
@@ -234,6 +250,7 @@ final class DialogRequests {
           log.info("re-INVITE failed: {}", status);
           ctx.calls.tell(callId, new CallCommand.SipReinviteFailed(status));
         }
+        next(callId);
       }
       case "REFER" -> {
         if (status >= 300) {
@@ -244,8 +261,24 @@ final class DialogRequests {
     }
   }
 
+  /** Sends the re-INVITE that waited, if any, now that the previous one completed. */
+  private void next(String callId) throws Exception {
+    SipLegCommand.Reinvite waiting = queued.remove(callId);
+    if (waiting == null) {
+      reinviting.remove(callId);
+      return;
+    }
+    try {
+      sendReinvite(waiting);
+    } catch (Exception e) {
+      reinviting.remove(callId);
+      throw e;
+    }
+  }
+
   void timeout(SipContext.Purpose purpose) {
     if (purpose.kind().equals("REINVITE")) {
+      queued.remove(purpose.callId());
       reinviting.remove(purpose.callId());
       ctx.calls.tell(purpose.callId(), new CallCommand.SipReinviteFailed(408));
     } else if (purpose.kind().equals("REFER")) {

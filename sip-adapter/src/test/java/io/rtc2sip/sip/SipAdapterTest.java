@@ -119,6 +119,42 @@ class SipAdapterTest {
   }
 
   @Test
+  void reInvitesGoOneAtATime() throws Exception {
+    try (Sipp uas = Sipp.uas("uas_answer", 60000)) {
+      String callId = CallIds.newOutbound();
+      SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
+          CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1", "sip:uas@127.0.0.1:" + uas.port);
+      adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("bob"),
+          Party.sip(dialog.remoteUri())));
+      fact(CallCommand.SipProvisional.class);
+      CallCommand.SipAnswered answered = fact(CallCommand.SipAnswered.class);
+      SipDialog d = dialog.established(answered.remoteTag(), answered.remoteTarget(),
+          answered.routeSet());
+      // hold and resume decided back to back: the second waits for the first's answer
+      adapter.port().tell(new SipLegCommand.Reinvite(callId, d.nextLocalCseq(),
+          io.rtc2sip.actors.model.SdpDirection.SENDONLY, answered.media()));
+      adapter.port().tell(new SipLegCommand.Reinvite(callId, d.nextLocalCseq().nextLocalCseq(),
+          io.rtc2sip.actors.model.SdpDirection.SENDRECV, answered.media()));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (count(uas.messages(), "ACK sip:") < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(50); // sipp's log: poll it
+      }
+      assertEquals(3, count(uas.messages(), "ACK sip:"), uas.where());
+      adapter.port().tell(new SipLegCommand.Bye(callId,
+          d.nextLocalCseq().nextLocalCseq().nextLocalCseq(), EndCause.LOCAL_HANGUP));
+      assertEquals(0, uas.await(30), uas.where());
+    }
+  }
+
+  private static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  @Test
   void aBusyCalleeFailsTheCallWith486() throws Exception {
     try (Sipp uas = Sipp.uas("uas_busy", 1000)) {
       String callId = CallIds.newOutbound();

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.typesafe.config.ConfigFactory;
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.call.CallEntity;
 import io.rtc2sip.actors.call.CallIds;
@@ -15,12 +14,8 @@ import io.rtc2sip.actors.user.Presence;
 import io.rtc2sip.actors.user.UserCommand;
 import io.rtc2sip.actors.user.UserReply;
 import io.rtc2sip.actors.user.UserSession;
-import io.rtc2sip.app.GatewayNode;
-import io.rtc2sip.app.NodeConfig;
-import io.rtc2sip.app.NodeServices;
-import io.rtc2sip.persistence.EmbeddedDatabase;
 import io.rtc2sip.sip.Sipp;
-import io.rtc2sip.tests.support.FreePorts;
+import io.rtc2sip.tests.support.TestNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,7 +24,6 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,41 +38,23 @@ import org.junit.jupiter.api.io.TempDir;
 class SipCallsTest {
   private static final Duration ASK = Duration.ofSeconds(10);
   @TempDir static Path dir;
-  private static EmbeddedDatabase database;
-  private static GatewayNode node;
+  private static TestNode node;
   private static ClusterSharding sharding;
   private static int sipPort;
   private static String self;
 
   @BeforeAll
   static void start() throws Exception {
-    database = EmbeddedDatabase.start(dir.resolve("db"), 0);
-    sipPort = Sipp.freeUdpPort();
-    int rtp = 42000 + (int) (ProcessHandle.current().pid() % 100) * 40;
-    Map<String, Object> settings = Map.ofEntries(
-        Map.entry("rtc2sip.db.url", database.jdbcUrl()),
-        Map.entry("rtc2sip.data-dir", dir.resolve("node").toString()),
-        Map.entry("rtc2sip.node.port", FreePorts.next()),
-        Map.entry("pekko.management.http.port", FreePorts.next()),
-        Map.entry("rtc2sip.http.port", FreePorts.next()),
-        Map.entry("rtc2sip.sip.port", sipPort),
-        Map.entry("rtc2sip.media.port-min", rtp),
-        Map.entry("rtc2sip.media.port-max", rtp + 39),
-        Map.entry("rtc2sip.call.park-timeout", "3s"),
-        Map.entry("pekko.coordinated-shutdown.exit-jvm", "off"));
-    node = GatewayNode.start(NodeConfig.load(Map.of(), ConfigFactory.parseMap(settings)),
-        NodeServices::start);
-    sharding = ClusterSharding.get(node.system());
-    self = Cluster.get(node.system()).selfMember().address().toString();
+    node = TestNode.start(dir, Sipp.freeUdpPort(), Map.of("rtc2sip.call.park-timeout", "3s"));
+    sipPort = node.sipPort;
+    sharding = node.sharding();
+    self = node.address();
   }
 
   @AfterAll
   static void stop() {
     if (node != null) {
       node.close();
-    }
-    if (database != null) {
-      database.close();
     }
   }
 

@@ -6,6 +6,7 @@ import io.rtc2sip.actors.port.MediaCommand;
 import io.rtc2sip.actors.port.SipLegCommand;
 import io.rtc2sip.actors.port.SipRegistrationCommand;
 import io.rtc2sip.app.NodePorts;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -29,7 +30,7 @@ public final class RecordingPorts {
       ActorRef<MediaCommand> media = spawn(system, "media", sink);
       ActorRef<ClientNotification> clients = spawn(system, "clients", sink);
       ActorRef<SipRegistrationCommand> registrations = spawn(system, "registrations", sink);
-      return new NodePorts(new CallPorts(sip, media, clients), registrations);
+      return new NodePorts(new CallPorts(sip, media, clients), registrations, List.of());
     };
   }
 

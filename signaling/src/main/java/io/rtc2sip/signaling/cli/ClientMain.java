@@ -1,0 +1,245 @@
+package io.rtc2sip.signaling.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rtc2sip.signaling.SignalingSettings;
+import io.rtc2sip.signaling.Tokens;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A test phone on the signaling protocol: logs in, runs commands from its arguments or stdin,
+ * prints every server message as one JSON line. Exit status: 0 done, 1 connection or login
+ * failure, 2 usage, 3 a {@code wait} timed out.
+ */
+public final class ClientMain {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final PrintStream print;
+  private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+  private OutputStream out;
+  private String currentCall;
+  private int ids;
+
+  private ClientMain(PrintStream print) {
+    this.print = print;
+  }
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args, System.in, System.out));
+  }
+
+  /** Runs the client; the exit status (see the class comment). */
+  public static int run(String[] args, java.io.InputStream stdin, PrintStream stdout)
+      throws Exception {
+    String host = "127.0.0.1";
+    int port = 7070;
+    String uid = null;
+    String token = null;
+    String secret = env("RTC2SIP_SIGNALING_TOKEN_SECRET", SignalingSettings.DEFAULT_SECRET);
+    List<String> commands = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--host" -> host = args[++i];
+        case "--port" -> port = Integer.parseInt(args[++i]);
+        case "--uid" -> uid = args[++i];
+        case "--token" -> token = args[++i];
+        case "--secret" -> secret = args[++i];
+        default -> {
+          for (String c : args[i].split(";")) {
+            if (!c.isBlank()) {
+              commands.add(c.trim());
+            }
+          }
+        }
+      }
+    }
+    if (uid == null) {
+      System.err.println("usage: rtc2sip client --uid U [--host H] [--port P] [--token T |"
+          + " --secret S] [\"cmd; cmd; ...\"]   (commands from stdin without arguments)");
+      return 2;
+    }
+    if (token == null) {
+      token = new Tokens(secret, Clock.systemUTC()).issue(uid, Duration.ofHours(12));
+    }
+    ClientMain client = new ClientMain(stdout);
+    try (Socket socket = new Socket(host, port)) {
+      client.connect(socket);
+      JsonNode login = client.request(JSON.createObjectNode().put("type", "login")
+          .put("uid", uid).put("token", token));
+      if (!"result".equals(login.path("type").asText())) {
+        return 1;
+      }
+      if (commands.isEmpty()) {
+        BufferedReader in = new BufferedReader(new InputStreamReader(stdin,
+            StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+          int status = client.execute(line.trim());
+          if (status >= 0) {
+            return status;
+          }
+        }
+      } else {
+        for (String c : commands) {
+          int status = client.execute(c);
+          if (status >= 0) {
+            return status;
+          }
+        }
+      }
+      return 0;
+    } catch (IOException e) {
+      System.err.println("signaling connection to " + host + ":" + port + " failed: "
+          + e.getMessage());
+      return 1;
+    }
+  }
+
+  private void connect(Socket socket) throws IOException {
+    out = socket.getOutputStream();
+    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+        StandardCharsets.UTF_8));
+    Thread reader = new Thread(() -> {
+      try {
+        String line;
+        while ((line = in.readLine()) != null) {
+          JsonNode n = JSON.readTree(line);
+          synchronized (print) {
+            print.println(line);
+          }
+          if (n.path("type").asText().equals("incoming-call")) {
+            currentCall = n.path("callId").asText();
+          }
+          inbox.add(n);
+        }
+      } catch (IOException e) {
+        // the connection ended
+      }
+      inbox.add(JSON.createObjectNode().put("type", "closed"));
+    }, "signaling-reader");
+    reader.setDaemon(true);
+    reader.start();
+    Thread keepalive = new Thread(() -> {
+      try {
+        while (true) {
+          Thread.sleep(20_000);
+          send(JSON.createObjectNode().put("type", "ping"));
+        }
+      } catch (Exception e) {
+        // stopped with the process
+      }
+    }, "signaling-keepalive");
+    keepalive.setDaemon(true);
+    keepalive.start();
+  }
+
+  /** Runs one command; a status to exit with, or -1 to go on. */
+  private int execute(String line) throws Exception {
+    if (line.isEmpty() || line.startsWith("#")) {
+      return -1;
+    }
+    if (line.startsWith("{")) {
+      send((ObjectNode) JSON.readTree(line));
+      return -1;
+    }
+    String[] w = line.split("\\s+");
+    switch (w[0]) {
+      case "quit" -> {
+        return 0;
+      }
+      case "sleep" -> Thread.sleep(Long.parseLong(w[1]));
+      case "wait" -> {
+        return waitFor(w[1], w.length > 2 ? Integer.parseInt(w[2]) : 30) ? -1 : 3;
+      }
+      case "call" -> {
+        JsonNode r = request(JSON.createObjectNode().put("type", "call").put("to", w[1]));
+        if (r.hasNonNull("callId")) {
+          currentCall = r.get("callId").asText();
+        }
+      }
+      case "answer", "reject", "hangup", "cancel", "hold", "unhold" ->
+          request(JSON.createObjectNode().put("type", w[0]).put("callId", arg(w, 1)));
+      case "dtmf", "transfer" -> {
+        ObjectNode r = JSON.createObjectNode().put("type", w[0]).put("callId", arg(w, 2));
+        r.put(w[0].equals("dtmf") ? "digits" : "to", w[1]);
+        request(r);
+      }
+      case "register" -> request(JSON.createObjectNode().put("type", "register").put("sip", true));
+      case "calls" -> request(JSON.createObjectNode().put("type", "calls"));
+      default -> {
+        System.err.println("unknown command: " + w[0]);
+        return 2;
+      }
+    }
+    return -1;
+  }
+
+  private String arg(String[] w, int index) {
+    return w.length > index ? w[index] : currentCall == null ? "" : currentCall;
+  }
+
+  private JsonNode request(ObjectNode message) throws Exception {
+    String id = "c" + (++ids);
+    message.put("id", id);
+    send(message);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    List<JsonNode> other = new ArrayList<>();
+    try {
+      while (System.nanoTime() < deadline) {
+        JsonNode n = inbox.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        if (n == null || n.path("type").asText().equals("closed")) {
+          break;
+        }
+        if (id.equals(n.path("id").asText())) {
+          return n;
+        }
+        other.add(n);
+      }
+    } finally {
+      inbox.addAll(other); // notifications stay for later waits
+    }
+    return JSON.createObjectNode().put("type", "error").put("code", "timeout");
+  }
+
+  private boolean waitFor(String type, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      JsonNode n = inbox.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (n == null) {
+        break;
+      }
+      if (n.path("type").asText().equals(type)) {
+        return true;
+      }
+      if (n.path("type").asText().equals("closed")) {
+        return false;
+      }
+    }
+    System.err.println("no " + type + " within " + seconds + " s");
+    return false;
+  }
+
+  private synchronized void send(ObjectNode message) throws IOException {
+    out.write((message.toString() + "\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  private static String env(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+}

@@ -1,0 +1,236 @@
+package io.rtc2sip.tests.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtc2sip.signaling.SignalingSettings;
+import io.rtc2sip.signaling.Tokens;
+import io.rtc2sip.sip.Sipp;
+import io.rtc2sip.tests.support.TestNode;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The call signals end to end: a client on the signaling protocol (TCP) through a real node to
+ * real SIPp peers and back.
+ */
+class SignalingCallsTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Tokens TOKENS =
+      new Tokens(SignalingSettings.DEFAULT_SECRET, Clock.systemUTC());
+  @TempDir static Path dir;
+  private static TestNode node;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = TestNode.start(dir, Sipp.freeUdpPort(), Map.of("rtc2sip.call.no-answer-timeout", "4s"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  /** A signaling client over TCP. */
+  static final class Phone implements AutoCloseable {
+    private final Socket socket;
+    private final BufferedReader in;
+    private final OutputStream out;
+    private final List<JsonNode> seen = new ArrayList<>();
+    private int ids;
+
+    Phone(String uid) throws Exception {
+      socket = new Socket("127.0.0.1", node.signalingPort);
+      socket.setSoTimeout(30_000);
+      in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+          StandardCharsets.UTF_8));
+      out = socket.getOutputStream();
+      JsonNode r = request("{\"type\":\"login\",\"uid\":\"" + uid + "\",\"token\":\""
+          + TOKENS.issue(uid, Duration.ofMinutes(5)) + "\"}");
+      assertEquals("result", r.get("type").asText(), r.toString());
+    }
+
+    JsonNode request(String json) throws Exception {
+      String id = "r" + (++ids);
+      send(json.replaceFirst("\\{", "{\"id\":\"" + id + "\","));
+      return until(n -> id.equals(n.path("id").asText()));
+    }
+
+    void send(String json) throws Exception {
+      out.write((json + "\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    }
+
+    JsonNode await(String type) throws Exception {
+      return until(n -> type.equals(n.path("type").asText()));
+    }
+
+    private JsonNode until(java.util.function.Predicate<JsonNode> match) throws Exception {
+      for (int i = 0; i < seen.size(); i++) {
+        if (match.test(seen.get(i))) {
+          return seen.remove(i);
+        }
+      }
+      while (true) {
+        String line = in.readLine();
+        if (line == null) {
+          throw new AssertionError("connection closed; seen " + seen);
+        }
+        JsonNode n = JSON.readTree(line);
+        if (match.test(n)) {
+          return n;
+        }
+        seen.add(n);
+      }
+    }
+
+    @Override
+    public void close() throws Exception {
+      socket.close();
+    }
+  }
+
+  @Test
+  void inboundAnsweredWithDtmfThenTheCallerHangsUp() throws Exception {
+    try (Phone alice = new Phone("alice");
+        Sipp sipp = Sipp.uac("uac_call_pcap", node.sipPort, "alice", 6000)) {
+      JsonNode incoming = alice.await("incoming-call");
+      String callId = incoming.get("callId").asText();
+      assertTrue(incoming.get("from").asText().startsWith("sip:sipp@"), incoming.toString());
+      assertEquals("result",
+          alice.request("{\"type\":\"answer\",\"callId\":\"" + callId + "\"}").get("type").asText());
+      assertEquals(callId, alice.await("answered").get("callId").asText());
+      StringBuilder digits = new StringBuilder();
+      for (int i = 0; i < 4; i++) {
+        digits.append(alice.await("dtmf").get("digit").asText());
+      }
+      assertEquals("1234", digits.toString(), "RFC 4733 digits from the SIP side, in order");
+      JsonNode ended = alice.await("ended");
+      assertEquals("remote-hangup", ended.get("cause").asText());
+      assertEquals(0, sipp.await(40), sipp.where());
+    }
+  }
+
+  @Test
+  void inboundRejectedAsBusy() throws Exception {
+    try (Phone bob = new Phone("bob");
+        Sipp sipp = Sipp.uac("uac_call_pcap", node.sipPort, "bob", 1000)) {
+      String callId = bob.await("incoming-call").get("callId").asText();
+      bob.request("{\"type\":\"reject\",\"callId\":\"" + callId + "\",\"busy\":true}");
+      assertEquals("busy", bob.await("ended").get("cause").asText());
+      sipp.await(30);
+      assertTrue(sipp.messages().contains("SIP/2.0 486"), sipp.where());
+    }
+  }
+
+  @Test
+  void inboundMissedEndsWithNoAnswer() throws Exception {
+    try (Phone dave = new Phone("dave");
+        Sipp sipp = Sipp.uac("uac_call_pcap", node.sipPort, "dave", 1000)) {
+      dave.await("incoming-call");
+      JsonNode ended = dave.await("ended");
+      assertEquals("no-answer", ended.get("cause").asText());
+      sipp.await(30);
+      assertTrue(sipp.messages().contains("SIP/2.0 480"), sipp.where());
+    }
+  }
+
+  @Test
+  void outboundAnsweredHeldResumedWithDtmfAndHungUp() throws Exception {
+    try (Phone carol = new Phone("carol"); Sipp uas = Sipp.uas("uas_answer", 60000)) {
+      JsonNode placed = carol.request("{\"type\":\"call\",\"to\":\"sip:uas@127.0.0.1:"
+          + uas.port + "\"}");
+      String callId = placed.get("callId").asText();
+      assertEquals(false, carol.await("ringing").get("earlyMedia").asBoolean());
+      carol.await("answered");
+      carol.request("{\"type\":\"hold\",\"callId\":\"" + callId + "\"}");
+      assertEquals("rtc", carol.await("held").get("by").asText());
+      carol.request("{\"type\":\"unhold\",\"callId\":\"" + callId + "\"}");
+      carol.await("resumed");
+      assertEquals("result", carol.request("{\"type\":\"dtmf\",\"callId\":\"" + callId
+          + "\",\"digits\":\"42\"}").get("type").asText());
+      JsonNode conf = carol.request("{\"type\":\"conference\",\"callId\":\"" + callId
+          + "\",\"to\":\"sip:x@y\"}");
+      assertEquals("rejected", conf.get("code").asText());
+      JsonNode calls = carol.request("{\"type\":\"calls\"}");
+      assertEquals(callId, calls.get("calls").get(0).get("callId").asText());
+      awaitLog(uas, "ACK sip:", 3);
+      carol.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
+      assertEquals("local-hangup", carol.await("ended").get("cause").asText());
+      assertEquals(0, uas.await(30), uas.where());
+    }
+  }
+
+  @Test
+  void outboundBusyAndCancelled() throws Exception {
+    try (Phone erin = new Phone("erin")) {
+      try (Sipp busy = Sipp.uas("uas_busy", 1000)) {
+        erin.request("{\"type\":\"call\",\"to\":\"sip:uas@127.0.0.1:" + busy.port + "\"}");
+        JsonNode ended = erin.await("ended");
+        assertEquals("busy", ended.get("cause").asText());
+        assertEquals(486, ended.get("sipStatus").asInt());
+      }
+      try (Sipp ringing = Sipp.uas("uas_ring_no_answer", 1000)) {
+        String callId = erin.request("{\"type\":\"call\",\"to\":\"sip:uas@127.0.0.1:"
+            + ringing.port + "\"}").get("callId").asText();
+        erin.await("ringing");
+        erin.request("{\"type\":\"cancel\",\"callId\":\"" + callId + "\"}");
+        assertEquals("cancelled", erin.await("ended").get("cause").asText());
+        assertEquals(0, ringing.await(30), ringing.where());
+      }
+    }
+  }
+
+  @Test
+  void theClientCliPlacesACall() throws Exception {
+    try (Sipp uas = Sipp.uas("uas_answer", 60000)) {
+      ByteArrayOutputStream output = new ByteArrayOutputStream();
+      int status = io.rtc2sip.signaling.cli.ClientMain.run(new String[] {
+          "--uid", "frank", "--port", String.valueOf(node.signalingPort),
+          "call sip:uas@127.0.0.1:" + uas.port + "; wait answered 20; sleep 500; hangup;"
+              + " wait ended 10; quit"},
+          java.io.InputStream.nullInputStream(),
+          new PrintStream(output, true, StandardCharsets.UTF_8));
+      String lines = output.toString(StandardCharsets.UTF_8);
+      assertEquals(0, status, lines);
+      assertTrue(lines.contains("\"type\":\"answered\""), lines);
+      assertTrue(lines.contains("\"cause\":\"local-hangup\""), lines);
+      assertEquals(0, uas.await(30), uas.where());
+    }
+  }
+
+  private static void awaitLog(Sipp sipp, String text, int times) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      String log = sipp.messages();
+      int n = 0;
+      for (int i = log.indexOf(text); i >= 0; i = log.indexOf(text, i + 1)) {
+        n++;
+      }
+      if (n >= times) {
+        return;
+      }
+      Thread.sleep(50); // another process's log: poll it
+    }
+    throw new AssertionError(times + " x '" + text + "' not in " + sipp.where());
+  }
+}

@@ -1,0 +1,75 @@
+package io.rtc2sip.tests.support;
+
+import com.typesafe.config.ConfigFactory;
+import io.rtc2sip.app.GatewayNode;
+import io.rtc2sip.app.NodeConfig;
+import io.rtc2sip.app.NodeServices;
+import io.rtc2sip.persistence.EmbeddedDatabase;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * A complete gateway node in the test JVM, as production runs it (entities on an embedded
+ * PostgreSQL, media bridge, SIP adapter, signaling, HTTP), on free loopback ports.
+ */
+public final class TestNode implements AutoCloseable {
+  public final EmbeddedDatabase database;
+  public final GatewayNode node;
+  public final int sipPort;
+  public final int signalingPort;
+  public final int httpPort;
+
+  private TestNode(EmbeddedDatabase database, GatewayNode node, int sipPort, int signalingPort,
+      int httpPort) {
+    this.database = database;
+    this.node = node;
+    this.sipPort = sipPort;
+    this.signalingPort = signalingPort;
+    this.httpPort = httpPort;
+  }
+
+  /** Starts a node under {@code dir}; {@code settings} override the defaults (timers...). */
+  public static TestNode start(Path dir, int sipPort, Map<String, Object> settings)
+      throws Exception {
+    EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("db"), 0);
+    int signaling = FreePorts.next();
+    int http = FreePorts.next();
+    int rtp = 42000 + (int) ((ProcessHandle.current().pid() + sipPort) % 200) * 40;
+    Map<String, Object> all = new HashMap<>(Map.of(
+        "rtc2sip.db.url", db.jdbcUrl(),
+        "rtc2sip.data-dir", dir.resolve("node").toString(),
+        "rtc2sip.node.port", FreePorts.next(),
+        "pekko.management.http.port", FreePorts.next(),
+        "rtc2sip.http.port", http,
+        "rtc2sip.sip.port", sipPort,
+        "rtc2sip.signaling.port", signaling,
+        "rtc2sip.media.port-min", rtp,
+        "rtc2sip.media.port-max", rtp + 39,
+        "pekko.coordinated-shutdown.exit-jvm", "off"));
+    all.putAll(settings);
+    try {
+      GatewayNode node = GatewayNode.start(
+          NodeConfig.load(Map.of(), ConfigFactory.parseMap(all)), NodeServices::start);
+      return new TestNode(db, node, sipPort, signaling, http);
+    } catch (Exception e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  public ClusterSharding sharding() {
+    return ClusterSharding.get(node.system());
+  }
+
+  public String address() {
+    return node.system().address().toString();
+  }
+
+  @Override
+  public void close() {
+    node.close();
+    database.close();
+  }
+}
