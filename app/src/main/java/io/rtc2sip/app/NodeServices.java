@@ -9,7 +9,7 @@ import io.rtc2sip.actors.port.MediaCommand;
 import io.rtc2sip.actors.user.UserSession;
 import io.rtc2sip.media.MediaBridge;
 import io.rtc2sip.media.MediaSettings;
-import io.rtc2sip.media.RtcLegs;
+import io.rtc2sip.actors.rtc.RtcLegs;
 import io.rtc2sip.signaling.SignalingServer;
 import io.rtc2sip.signaling.SignalingSettings;
 import io.rtc2sip.sip.SipAdapter;

@@ -2,6 +2,7 @@ package io.rtc2sip.media;
 
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.SdpDirection;
+import io.rtc2sip.actors.rtc.RtcAudio;
 import io.rtc2sip.codec.g711.G711;
 import io.rtc2sip.codec.jitter.JitterConfig;
 import io.rtc2sip.codec.pipeline.ReceivePipeline;

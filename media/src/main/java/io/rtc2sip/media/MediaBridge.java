@@ -6,6 +6,8 @@ import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.RtcLeg;
 import io.rtc2sip.actors.port.MediaCommand;
 import io.rtc2sip.actors.port.MediaEndpoints;
+import io.rtc2sip.actors.rtc.RtcAudio;
+import io.rtc2sip.actors.rtc.RtcLegs;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;

@@ -9,6 +9,7 @@ import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.RtcLeg;
 import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.port.MediaCommand;
+import io.rtc2sip.actors.rtc.RtcAudio;
 import io.rtc2sip.codec.g711.G711;
 import io.rtc2sip.codec.pipeline.SendPipeline;
 import java.net.DatagramPacket;

@@ -4,6 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.RtcLeg;
 import io.rtc2sip.actors.port.MediaCommand;
+import io.rtc2sip.actors.rtc.RtcAudio;
 import io.rtc2sip.codec.g711.G711;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;

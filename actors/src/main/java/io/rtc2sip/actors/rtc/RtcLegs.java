@@ -1,4 +1,4 @@
-package io.rtc2sip.media;
+package io.rtc2sip.actors.rtc;
 
 import io.rtc2sip.actors.model.RtcLeg;
 

@@ -1,4 +1,4 @@
-package io.rtc2sip.media;
+package io.rtc2sip.actors.rtc;
 
 /**
  * The RTC leg of one call as the media clock sees it: 10 ms frames of 48 kHz mono PCM (480
