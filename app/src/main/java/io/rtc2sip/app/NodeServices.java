@@ -10,6 +10,7 @@ import io.rtc2sip.actors.user.UserSession;
 import io.rtc2sip.media.MediaBridge;
 import io.rtc2sip.media.MediaSettings;
 import io.rtc2sip.actors.rtc.RtcLegs;
+import io.rtc2sip.rtc.RtcNetworks;
 import io.rtc2sip.signaling.SignalingServer;
 import io.rtc2sip.signaling.SignalingSettings;
 import io.rtc2sip.sip.SipAdapter;
@@ -109,12 +110,22 @@ public final class NodeServices {
 
   private static MediaBridge startMedia(ActorSystem<Void> system) {
     try {
+      RtcLegs rtc = RtcNetworks.start(system.settings().config());
+      if (rtc instanceof AutoCloseable closeable) {
+        onShutdown(system, "stop-rtc", () -> {
+          try {
+            closeable.close();
+          } catch (Exception e) {
+            log.warn("RTC network did not close cleanly: {}", e.toString());
+          }
+        });
+      }
       MediaBridge bridge =
           MediaBridge.start(
               system,
               MediaSettings.fromConfig(system.settings().config()),
               EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
-              RtcLegs.NONE);
+              rtc);
       onShutdown(system, "stop-media", bridge::close);
       return bridge;
     } catch (IOException e) {

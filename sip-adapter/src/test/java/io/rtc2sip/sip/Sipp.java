@@ -48,6 +48,14 @@ public final class Sipp implements AutoCloseable {
         "-d", String.valueOf(holdMs), "-timeout", "60", "-timeout_error")));
   }
 
+  /** A UAS running one of sipp's built-in scenarios ({@code -sn}) for one call. */
+  public static Sipp builtinUas(String scenario, String... extra) throws IOException {
+    List<String> args = new ArrayList<>(List.of("-sn", scenario, "-m", "1", "-timeout", "60",
+        "-timeout_error"));
+    args.addAll(List.of(extra));
+    return start(scenario, args);
+  }
+
   private static Sipp start(String scenario, List<String> args) throws IOException {
     if (!Files.isExecutable(Path.of("/usr/bin/sipp"))) {
       throw new IllegalStateException("sipp is not installed: apt-get install sip-tester (.ci/run"

@@ -59,7 +59,11 @@ class SignalingCallsTest {
     private int ids;
 
     Phone(String uid) throws Exception {
-      socket = new Socket("127.0.0.1", node.signalingPort);
+      this(uid, node.signalingPort);
+    }
+
+    Phone(String uid, int port) throws Exception {
+      socket = new Socket("127.0.0.1", port);
       socket.setSoTimeout(30_000);
       in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
           StandardCharsets.UTF_8));

@@ -59,7 +59,8 @@ class NodeLifecycleTest {
         "RTC2SIP_MANAGEMENT_PORT", String.valueOf(FreePorts.next()),
         "RTC2SIP_HTTP_PORT", String.valueOf(FreePorts.next()),
         "RTC2SIP_SIP_PORT", String.valueOf(FreePorts.next()),
-        "RTC2SIP_SIGNALING_PORT", String.valueOf(FreePorts.next()));
+        "RTC2SIP_SIGNALING_PORT", String.valueOf(FreePorts.next()),
+        "RTC2SIP_RTC_LOOPBACK_PORT", String.valueOf(FreePorts.next()));
   }
 
   private String awaitReady(int port) throws Exception {

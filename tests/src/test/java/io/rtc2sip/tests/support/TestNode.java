@@ -20,9 +20,11 @@ public final class TestNode implements AutoCloseable {
   public final int sipPort;
   public final int signalingPort;
   public final int httpPort;
+  public final int rtcPort;
 
   private TestNode(EmbeddedDatabase database, GatewayNode node, int sipPort, int signalingPort,
-      int httpPort) {
+      int httpPort, int rtcPort) {
+    this.rtcPort = rtcPort;
     this.database = database;
     this.node = node;
     this.sipPort = sipPort;
@@ -37,6 +39,7 @@ public final class TestNode implements AutoCloseable {
     int signaling = FreePorts.next();
     int http = FreePorts.next();
     int rtp = 42000 + (int) ((ProcessHandle.current().pid() + sipPort) % 200) * 40;
+    int rtcPort = FreePorts.next();
     Map<String, Object> all = new HashMap<>(Map.of(
         "rtc2sip.db.url", db.jdbcUrl(),
         "rtc2sip.data-dir", dir.resolve("node").toString(),
@@ -48,11 +51,12 @@ public final class TestNode implements AutoCloseable {
         "rtc2sip.media.port-min", rtp,
         "rtc2sip.media.port-max", rtp + 39,
         "pekko.coordinated-shutdown.exit-jvm", "off"));
+    all.put("rtc2sip.rtc.loopback.port", rtcPort);
     all.putAll(settings);
     try {
       GatewayNode node = GatewayNode.start(
           NodeConfig.load(Map.of(), ConfigFactory.parseMap(all)), NodeServices::start);
-      return new TestNode(db, node, sipPort, signaling, http);
+      return new TestNode(db, node, sipPort, signaling, http, rtcPort);
     } catch (Exception e) {
       db.close();
       throw e;

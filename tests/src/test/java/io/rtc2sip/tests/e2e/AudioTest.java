@@ -1,0 +1,149 @@
+package io.rtc2sip.tests.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rtc2sip.rtc.loopback.LoopbackRtcClient;
+import io.rtc2sip.sip.Sipp;
+import io.rtc2sip.tests.support.TestNode;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Audio through the whole chain: SIP RTP (real sipp) ↔ jitter buffer, G.711, resampler ↔ the
+ * loopback RTC network ↔ a client. Tones are measured at the far end by frequency.
+ */
+class AudioTest {
+  @TempDir static Path dir;
+  private static TestNode node;
+
+  @BeforeAll
+  static void start() throws Exception {
+    node = TestNode.start(dir, Sipp.freeUdpPort(), Map.of());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  private static InetSocketAddress rtc() {
+    return new InetSocketAddress("127.0.0.1", node.rtcPort);
+  }
+
+  @Test
+  void aToneAndDigitsFromSipReachTheClient() throws Exception {
+    try (SignalingCallsTest.Phone alice = phone("alice");
+        Sipp sipp = Sipp.uac("uac_call_pcap", node.sipPort, "alice", 6000)) {
+      JsonNode incoming = alice.await("incoming-call");
+      try (LoopbackRtcClient audio = LoopbackRtcClient.join(rtc(),
+          incoming.get("channel").asText(), "alice")) {
+        alice.request("{\"type\":\"answer\",\"callId\":\"" + incoming.get("callId").asText()
+            + "\"}");
+        // the pcap: 2 s of 800 Hz, digits 1234, 2 s of 800 Hz
+        short[] heard = collect(audio, 150);
+        double share = Tones.share(Tones.loudest(heard, 60), 800);
+        assertTrue(share > 0.8, "800 Hz share of what the client heard: " + share);
+        StringBuilder digits = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+          digits.append(alice.await("dtmf").get("digit").asText());
+        }
+        assertEquals("1234", digits.toString());
+        alice.await("ended");
+      }
+      assertEquals(0, sipp.await(40), sipp.where());
+    }
+  }
+
+  @Test
+  void aToneFromTheClientGoesToSipAndComesBack() throws Exception {
+    // sipp's built-in UAS with -rtp_echo sends every RTP packet back: the client's tone crosses
+    // the chain four times (resample, encode, decode, resample) and comes back whole
+    try (SignalingCallsTest.Phone bob = phone("bob");
+        Sipp echo = Sipp.builtinUas("uas", "-rtp_echo")) {
+      JsonNode placed = bob.request("{\"type\":\"call\",\"to\":\"sip:echo@127.0.0.1:"
+          + echo.port + "\"}");
+      String callId = placed.get("callId").asText();
+      bob.await("answered");
+      try (LoopbackRtcClient audio = LoopbackRtcClient.join(rtc(),
+          placed.get("channel").asText(), "bob")) {
+        AtomicBoolean talking = new AtomicBoolean(true);
+        Thread speaker = Tones.play(audio, 1000, talking);
+        try {
+          short[] heard = collect(audio, 150);
+          double share = Tones.share(Tones.loudest(heard, 60), 1000);
+          assertTrue(share > 0.8, "1 kHz share of the echo through SIP: " + share);
+        } finally {
+          talking.set(false);
+          speaker.join();
+        }
+      }
+      bob.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
+      bob.await("ended");
+    }
+  }
+
+  @Test
+  void holdSilencesTheSipSideAndUnholdBringsItBack() throws Exception {
+    // sipp's uas_answer plays 400 Hz and answers re-INVITEs with the mirrored direction
+    try (SignalingCallsTest.Phone carol = phone("carol"); Sipp uas = Sipp.uas("uas_answer", 60000)) {
+      JsonNode placed = carol.request("{\"type\":\"call\",\"to\":\"sip:uas@127.0.0.1:"
+          + uas.port + "\"}");
+      String callId = placed.get("callId").asText();
+      carol.await("answered");
+      try (LoopbackRtcClient audio = LoopbackRtcClient.join(rtc(),
+          placed.get("channel").asText(), "carol")) {
+        double before = Tones.share(Tones.loudest(collect(audio, 100), 40), 400);
+        assertTrue(before > 0.8, "400 Hz from the SIP side: " + before);
+
+        carol.request("{\"type\":\"hold\",\"callId\":\"" + callId + "\"}");
+        carol.await("held");
+        collect(audio, 30); // what was under way
+        double held = Tones.rms(collect(audio, 60));
+        assertTrue(held < 50, "silence while held, rms " + held);
+
+        carol.request("{\"type\":\"unhold\",\"callId\":\"" + callId + "\"}");
+        carol.await("resumed");
+        collect(audio, 30);
+        double back = Tones.share(Tones.loudest(collect(audio, 100), 40), 400);
+        assertTrue(back > 0.8, "400 Hz again after unhold: " + back);
+      }
+      carol.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
+      carol.await("ended");
+      assertEquals(0, uas.await(30), uas.where());
+    }
+  }
+
+  private static SignalingCallsTest.Phone phone(String uid) throws Exception {
+    return new SignalingCallsTest.Phone(uid, node.signalingPort);
+  }
+
+  /** Up to {@code frames} frames from the client's receive queue (2 s without one: done). */
+  private static short[] collect(LoopbackRtcClient audio, int frames) throws Exception {
+    List<short[]> got = new ArrayList<>();
+    for (int i = 0; i < frames; i++) {
+      short[] f = audio.receive(2000);
+      if (f == null) {
+        break;
+      }
+      got.add(f);
+    }
+    short[] all = new short[got.size() * LoopbackRtcClient.FRAME_SAMPLES];
+    for (int i = 0; i < got.size(); i++) {
+      System.arraycopy(got.get(i), 0, all, i * LoopbackRtcClient.FRAME_SAMPLES,
+          LoopbackRtcClient.FRAME_SAMPLES);
+    }
+    return all;
+  }
+}
