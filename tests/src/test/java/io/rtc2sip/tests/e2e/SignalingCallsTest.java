@@ -205,6 +205,64 @@ class SignalingCallsTest {
   }
 
   @Test
+  void theUserTransfersTheSipParty() throws Exception {
+    try (Phone grace = new Phone("grace"); Sipp uas = Sipp.uas("uas_transferee", 60000)) {
+      String callId = grace.request("{\"type\":\"call\",\"to\":\"sip:transferee@127.0.0.1:"
+          + uas.port + "\"}").get("callId").asText();
+      grace.await("answered");
+      assertEquals("result", grace.request("{\"type\":\"transfer\",\"callId\":\"" + callId
+          + "\",\"to\":\"sip:reception@pbx.example\"}").get("type").asText());
+      JsonNode transferred = grace.await("transferred");
+      assertEquals("sip:reception@pbx.example", transferred.get("to").asText());
+      assertEquals(0, uas.await(30), uas.where());
+      assertTrue(uas.messages().contains("Refer-To: <sip:reception@pbx.example>"), uas.where());
+    }
+  }
+
+  @Test
+  void theSipPartyTransfersTheUser() throws Exception {
+    try (Phone ivan = new Phone("ivan"); Sipp target = Sipp.uas("uas_answer", 60000)) {
+      String targetUri = "sip:uas@127.0.0.1:" + target.port;
+      try (Sipp transferor = Sipp.uac("uac_refer", node.sipPort, "ivan", 1000,
+          "-key", "refer_to", targetUri)) {
+        String callId = ivan.await("incoming-call").get("callId").asText();
+        ivan.request("{\"type\":\"answer\",\"callId\":\"" + callId + "\"}");
+        JsonNode transferred = ivan.await("transferred");
+        assertEquals(targetUri, transferred.get("to").asText());
+        transferor.await(30);
+        assertTrue(transferor.messages().contains("SIP/2.0 202"), transferor.where());
+        assertTrue(transferor.messages().contains("Subscription-State: terminated"),
+            "final NOTIFY of the transfer: " + transferor.where());
+        // the user now talks to the target; hanging up ends that dialog
+        ivan.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
+        assertEquals("local-hangup", ivan.await("ended").get("cause").asText());
+      }
+      assertEquals(0, target.await(30), target.where());
+    }
+  }
+
+  @Test
+  void aReconnectingClientLearnsItsCalls() throws Exception {
+    try (Sipp uas = Sipp.uas("uas_answer", 60000)) {
+      String callId;
+      try (Phone first = new Phone("heidi")) {
+        callId = first.request("{\"type\":\"call\",\"to\":\"sip:uas@127.0.0.1:" + uas.port
+            + "\"}").get("callId").asText();
+        first.await("answered");
+      }
+      // the connection is gone; the call goes on; the user comes back on a new connection
+      try (Phone again = new Phone("heidi")) {
+        JsonNode calls = again.request("{\"type\":\"calls\"}");
+        assertEquals(callId, calls.get("calls").get(0).get("callId").asText(), calls.toString());
+        assertEquals("Active", calls.get("calls").get(0).get("state").asText());
+        again.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
+        assertEquals("local-hangup", again.await("ended").get("cause").asText());
+      }
+      assertEquals(0, uas.await(30), uas.where());
+    }
+  }
+
+  @Test
   void theClientCliPlacesACall() throws Exception {
     try (Sipp uas = Sipp.uas("uas_answer", 60000)) {
       ByteArrayOutputStream output = new ByteArrayOutputStream();
