@@ -51,6 +51,9 @@ class SerializationTest {
     TEST_KIT.shutdownTestKit();
   }
 
+  /** A message carrying a notification as a field, as signaling routers forward them. */
+  record Wrapped(ClientNotification notification) implements CborSerializable {}
+
   private static List<Object> samples() {
     ActorRef<Object> ref = TEST_KIT.createTestProbe().ref();
     Instant at = Instant.parse("2026-11-24T10:00:00Z");
@@ -109,6 +112,11 @@ class SerializationTest {
     s.add(new CallReply.Rejected("o-1", "no"));
     s.add(new CallCommand.GetCall(ref.narrow()));
     s.add(new CallEvent.CallEnded(EndCause.BUSY, 486, "busy", at));
+    for (Object o : new ArrayList<>(s)) {
+      if (o instanceof ClientNotification n) {
+        s.add(new Wrapped(n));
+      }
+    }
     return s;
   }
 

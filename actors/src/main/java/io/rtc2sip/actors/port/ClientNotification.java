@@ -1,5 +1,7 @@
 package io.rtc2sip.actors.port;
 
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.rtc2sip.actors.CborSerializable;
 import io.rtc2sip.actors.model.EndCause;
 import io.rtc2sip.actors.model.HoldSide;
@@ -9,8 +11,23 @@ import java.time.Instant;
 /**
  * What the entities tell RTC users, through the client-signaling adapter. Messages are addressed
  * by uid; the adapter finds the user's signaling connection (possibly on another node) or, for
- * {@link OfflineCallNotice}, sends a push notification.
+ * {@link OfflineCallNotice}, sends a push notification. Named subtypes: a notification can be a
+ * field of another message (forwarded between nodes), where Jackson needs its kind.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "kind")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = ClientNotification.IncomingCall.class, name = "incoming-call"),
+  @JsonSubTypes.Type(value = ClientNotification.Ringing.class, name = "ringing"),
+  @JsonSubTypes.Type(value = ClientNotification.Answered.class, name = "answered"),
+  @JsonSubTypes.Type(value = ClientNotification.Held.class, name = "held"),
+  @JsonSubTypes.Type(value = ClientNotification.Resumed.class, name = "resumed"),
+  @JsonSubTypes.Type(value = ClientNotification.DtmfReceived.class, name = "dtmf"),
+  @JsonSubTypes.Type(value = ClientNotification.Transferred.class, name = "transferred"),
+  @JsonSubTypes.Type(value = ClientNotification.TransferFailed.class, name = "transfer-failed"),
+  @JsonSubTypes.Type(value = ClientNotification.Ended.class, name = "ended"),
+  @JsonSubTypes.Type(value = ClientNotification.OfflineCallNotice.class, name = "offline-call"),
+  @JsonSubTypes.Type(value = ClientNotification.SessionReplaced.class, name = "session-replaced")
+})
 public sealed interface ClientNotification extends CborSerializable {
 
   /** The RTC user this is for. */

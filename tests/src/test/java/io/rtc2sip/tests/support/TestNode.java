@@ -21,10 +21,12 @@ public final class TestNode implements AutoCloseable {
   public final int signalingPort;
   public final int httpPort;
   public final int rtcPort;
+  public final int rtpMin;
 
   private TestNode(EmbeddedDatabase database, GatewayNode node, int sipPort, int signalingPort,
-      int httpPort, int rtcPort) {
+      int httpPort, int rtcPort, int rtpMin) {
     this.rtcPort = rtcPort;
+    this.rtpMin = rtpMin;
     this.database = database;
     this.node = node;
     this.sipPort = sipPort;
@@ -36,13 +38,24 @@ public final class TestNode implements AutoCloseable {
   public static TestNode start(Path dir, int sipPort, Map<String, Object> settings)
       throws Exception {
     EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("db"), 0);
+    try {
+      return start(dir, db, sipPort, settings);
+    } catch (Exception e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** A node on an existing database (several nodes of one cluster share it). */
+  public static TestNode start(Path dir, EmbeddedDatabase db, int sipPort,
+      Map<String, Object> settings) throws Exception {
     int signaling = FreePorts.next();
     int http = FreePorts.next();
     int rtp = 42000 + (int) ((ProcessHandle.current().pid() + sipPort) % 200) * 40;
     int rtcPort = FreePorts.next();
     Map<String, Object> all = new HashMap<>(Map.of(
         "rtc2sip.db.url", db.jdbcUrl(),
-        "rtc2sip.data-dir", dir.resolve("node").toString(),
+        "rtc2sip.data-dir", dir.resolve("node-" + sipPort).toString(),
         "rtc2sip.node.port", FreePorts.next(),
         "pekko.management.http.port", FreePorts.next(),
         "rtc2sip.http.port", http,
@@ -53,14 +66,9 @@ public final class TestNode implements AutoCloseable {
         "pekko.coordinated-shutdown.exit-jvm", "off"));
     all.put("rtc2sip.rtc.loopback.port", rtcPort);
     all.putAll(settings);
-    try {
-      GatewayNode node = GatewayNode.start(
-          NodeConfig.load(Map.of(), ConfigFactory.parseMap(all)), NodeServices::start);
-      return new TestNode(db, node, sipPort, signaling, http, rtcPort);
-    } catch (Exception e) {
-      db.close();
-      throw e;
-    }
+    GatewayNode node = GatewayNode.start(
+        NodeConfig.load(Map.of(), ConfigFactory.parseMap(all)), NodeServices::start);
+    return new TestNode(db, node, sipPort, signaling, http, rtcPort, rtp);
   }
 
   public ClusterSharding sharding() {
@@ -71,9 +79,15 @@ public final class TestNode implements AutoCloseable {
     return node.system().address().toString();
   }
 
+  /** Stops the node (and the database, when this node started it alone). */
   @Override
   public void close() {
     node.close();
     database.close();
+  }
+
+  /** Stops the node only. */
+  public void stopNode() {
+    node.close();
   }
 }

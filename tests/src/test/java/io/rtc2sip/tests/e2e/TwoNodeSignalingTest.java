@@ -1,0 +1,93 @@
+package io.rtc2sip.tests.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rtc2sip.persistence.EmbeddedDatabase;
+import io.rtc2sip.sip.Sipp;
+import io.rtc2sip.tests.support.TestNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two nodes of one cluster: a user connected to node B places calls that the cluster runs on
+ * either node; every notification reaches the user's connection on B, also those from calls
+ * running on A (forwarded between the nodes' signaling routers).
+ */
+class TwoNodeSignalingTest {
+  private static final Pattern MEDIA_PORT = Pattern.compile("m=audio (\\d+) ");
+  @TempDir Path dir;
+
+  @Test
+  void notificationsFollowTheUserToItsNode() throws Exception {
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(dir.resolve("db"), 0)) {
+      TestNode a = TestNode.start(dir, db, Sipp.freeUdpPort(), Map.of());
+      TestNode b = null;
+      try {
+        String seed = a.address();
+        b = TestNode.start(dir, db, Sipp.freeUdpPort(),
+            Map.of("rtc2sip.cluster.seed-nodes", seed));
+        awaitUp(b, 2);
+        int onA = 0;
+        try (SignalingCallsTest.Phone judy = new SignalingCallsTest.Phone("judy",
+            b.signalingPort)) {
+          for (int i = 0; i < 6 && onA == 0; i++) {
+            try (Sipp uas = Sipp.uas("uas_answer", 60000)) {
+              String callId = judy.request("{\"type\":\"call\",\"to\":\"sip:uas@127.0.0.1:"
+                  + uas.port + "\"}").get("callId").asText();
+              JsonNode answered = judy.await("answered");
+              assertEquals(callId, answered.get("callId").asText());
+              if (servedBy(uas, a)) {
+                onA++;
+              }
+              judy.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
+              assertEquals("local-hangup", judy.await("ended").get("cause").asText());
+              assertEquals(0, uas.await(30), uas.where());
+            }
+          }
+        }
+        assertTrue(onA > 0, "no call ran on node a in 6 tries: the cross-node path was not used");
+      } finally {
+        if (b != null) {
+          b.stopNode();
+        }
+        a.stopNode();
+      }
+    }
+  }
+
+  /** Whether the call's media (the port in our SDP offer) came from node {@code n}'s range. */
+  private static boolean servedBy(Sipp uas, TestNode n) throws Exception {
+    Matcher m = MEDIA_PORT.matcher(uas.messages());
+    if (!m.find()) {
+      return false;
+    }
+    int port = Integer.parseInt(m.group(1));
+    return port >= n.rtpMin && port < n.rtpMin + 40;
+  }
+
+  private static void awaitUp(TestNode node, int members) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      long up = 0;
+      for (var m : Cluster.get(node.node.system()).state().getMembers()) {
+        if (m.status() == MemberStatus.up()) {
+          up++;
+        }
+      }
+      if (up >= members) {
+        return;
+      }
+      Thread.sleep(100); // membership gossip: poll
+    }
+    throw new AssertionError(members + " members not up within 30 s");
+  }
+}
