@@ -26,8 +26,11 @@ public final class SipAdapter implements AutoCloseable {
   private final SipStackRunner sip;
   private final ActorRef<Object> legs;
   private final ActorRef<Object> registrations;
+  private final SipRegistrations registering;
 
-  private SipAdapter(SipStackRunner sip, ActorRef<Object> legs, ActorRef<Object> registrations) {
+  private SipAdapter(SipStackRunner sip, ActorRef<Object> legs, ActorRef<Object> registrations,
+      SipRegistrations registering) {
+    this.registering = registering;
     this.sip = sip;
     this.legs = legs;
     this.registrations = registrations;
@@ -50,14 +53,15 @@ public final class SipAdapter implements AutoCloseable {
     InboundInvites inbound = new InboundInvites(ctx);
     OutboundInvites outbound = new OutboundInvites(ctx);
     DialogRequests dialogs = new DialogRequests(ctx, query);
-    handler.bind(ctx, inbound, outbound, dialogs);
+    SipRegistrations registering = new SipRegistrations(ctx);
+    handler.bind(ctx, inbound, outbound, dialogs, registering);
     SipLegPort port = new SipLegPort(inbound, outbound, dialogs);
     ActorRef<Object> legs = system.systemActorOf(
         Behaviors.supervise(port.behavior(STOP)).onFailure(SupervisorStrategy.resume()),
         "sip-adapter", Props.empty());
-    ActorRef<Object> registrations = system.systemActorOf(registrationBehavior(),
+    ActorRef<Object> registrations = system.systemActorOf(registrationBehavior(registering),
         "sip-registrations", Props.empty());
-    return new SipAdapter(sip, legs, registrations);
+    return new SipAdapter(sip, legs, registrations, registering);
   }
 
   /** The port of the calls on this node. */
@@ -70,22 +74,26 @@ public final class SipAdapter implements AutoCloseable {
     return registrations.narrow();
   }
 
-  private static Behavior<Object> registrationBehavior() {
+  private static Behavior<Object> registrationBehavior(SipRegistrations registering) {
     return Behaviors.receive(Object.class)
         .onMessageEquals(STOP, Behaviors::stopped)
         .onMessage(SipRegistrationCommand.class, r -> {
-          // registration on behalf of users needs per-user credentials, not configured here
-          log.info("no SIP credentials for user {}: {} not sent to a registrar", r.uid(),
-              r instanceof SipRegistrationCommand.Bind ? "REGISTER" : "un-REGISTER");
+          registering.handle(r);
           return Behaviors.same();
         })
         .build();
+  }
+
+  /** REGISTERING, REGISTERED, FAILED or UNREGISTERED: where {@code uid}'s binding stands. */
+  public String registrationState(String uid) {
+    return registering.state(uid).name();
   }
 
   @Override
   public void close() {
     legs.tell(STOP);
     registrations.tell(STOP);
+    registering.close();
     sip.close();
   }
 }

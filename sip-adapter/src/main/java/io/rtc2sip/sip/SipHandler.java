@@ -34,9 +34,11 @@ final class SipHandler implements SipListener {
   private InboundInvites inbound;
   private OutboundInvites outbound;
   private DialogRequests dialogs;
+  private SipRegistrations registrations;
 
   void bind(SipContext ctx, InboundInvites inbound, OutboundInvites outbound,
-      DialogRequests dialogs) {
+      DialogRequests dialogs, SipRegistrations registrations) {
+    this.registrations = registrations;
     this.ctx = ctx;
     this.inbound = inbound;
     this.outbound = outbound;
@@ -131,6 +133,8 @@ final class SipHandler implements SipListener {
     try {
       if (purpose.kind().equals(OutboundInvites.INVITE) || purpose.kind().equals("AUTH")) {
         outbound.response(response, tx, purpose);
+      } else if (purpose.kind().contains("REGISTER")) {
+        registrations.response(response, tx, purpose);
       } else {
         dialogs.response(response, purpose);
       }
@@ -155,6 +159,8 @@ final class SipHandler implements SipListener {
       log.info("{} timed out", purpose.kind());
       if (purpose.kind().equals(OutboundInvites.INVITE) || purpose.kind().equals("AUTH")) {
         outbound.timeout(purpose);
+      } else if (purpose.kind().contains("REGISTER")) {
+        registrations.timeout(purpose);
       } else {
         dialogs.timeout(purpose);
       }

@@ -1,7 +1,10 @@
 package io.rtc2sip.sip;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigUtil;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Settings of the SIP adapter ({@code rtc2sip.sip}).
@@ -13,6 +16,9 @@ import java.util.List;
  * @param authUser digest user for challenges to our requests, or empty
  * @param authPassword digest password
  * @param userAgent product name in User-Agent and Server
+ * @param registrar SIP URI our users register at, or empty
+ * @param registerExpires the binding lifetime asked for, in seconds
+ * @param accounts SIP accounts of RTC users (uid to digest user and password)
  */
 public record SipSettings(
     String host,
@@ -21,9 +27,26 @@ public record SipSettings(
     String outboundProxy,
     String authUser,
     String authPassword,
-    String userAgent) {
+    String userAgent,
+    String registrar,
+    int registerExpires,
+    Map<String, Account> accounts) {
+
+  /** The SIP account of an RTC user at the registrar. */
+  public record Account(String username, String password) {}
+
+  /** Settings without registrar or accounts (tests, trunk-only nodes). */
+  public static SipSettings of(String host, int port, String outboundProxy, String authUser,
+      String authPassword) {
+    return new SipSettings(host, port, List.of("udp", "tcp"), outboundProxy, authUser,
+        authPassword, "rtc2sip", "", 300, Map.of());
+  }
 
   public SipSettings {
+    accounts = Map.copyOf(accounts);
+    if (registerExpires < 30) {
+      throw new IllegalArgumentException("rtc2sip.sip.register-expires must be at least 30 s");
+    }
     transports = List.copyOf(transports);
     if (transports.isEmpty()) {
       throw new IllegalArgumentException("rtc2sip.sip.transports must name at least one transport");
@@ -44,6 +67,19 @@ public record SipSettings(
         c.getString("outbound-proxy").trim(),
         c.getString("auth.username"),
         c.getString("auth.password"),
-        c.getString("user-agent"));
+        c.getString("user-agent"),
+        c.getString("registrar").trim(),
+        c.getInt("register-expires"),
+        accounts(c.getConfig("accounts")));
+  }
+
+  private static Map<String, Account> accounts(Config accounts) {
+    Map<String, Account> out = new HashMap<>();
+    for (String uid : accounts.root().keySet()) {
+      Config a = accounts.getConfig(ConfigUtil.quoteString(uid));
+      out.put(uid, new Account(a.hasPath("username") ? a.getString("username") : uid,
+          a.getString("password")));
+    }
+    return out;
   }
 }

@@ -51,8 +51,7 @@ class SipAdapterTest {
   @BeforeEach
   void start() throws Exception {
     port = Sipp.freeUdpPort();
-    SipSettings settings = new SipSettings("127.0.0.1", port, List.of("udp", "tcp"), "", "", "",
-        "rtc2sip-test");
+    SipSettings settings = SipSettings.of("127.0.0.1", port, "", "", "");
     adapter = SipAdapter.start(KIT.system(), settings, EntityMessenger.envelopes(calls.ref()),
         media, callId -> CompletableFuture.completedFuture(states.getOrDefault(callId, "Active")));
   }

@@ -1,0 +1,104 @@
+package io.rtc2sip.sip;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Kamailio (registrar with digest auth, record-routing proxy) from the test
+ * configuration, on a free loopback port; logs under target/kamailio-&lt;port&gt;. Users and
+ * passwords are in the configuration (alice/alice123, bob/bob123, any other user: password).
+ */
+public final class Kamailio implements AutoCloseable {
+  public final int port;
+  private final Process process;
+  private final Path dir;
+
+  private Kamailio(int port, Process process, Path dir) {
+    this.port = port;
+    this.process = process;
+    this.dir = dir;
+  }
+
+  public static Kamailio start() throws Exception {
+    if (!Files.isExecutable(Path.of("/usr/sbin/kamailio"))) {
+      throw new IllegalStateException("kamailio is not installed: apt-get install kamailio"
+          + " (.ci/run installs it)");
+    }
+    int port = Sipp.freeUdpPort();
+    Path dir = Path.of("target", "kamailio-" + port).toAbsolutePath();
+    Files.createDirectories(dir);
+    for (String f : List.of("kamailio.cfg", "dispatcher.list")) {
+      try (InputStream in = Kamailio.class.getResourceAsStream("/kamailio/" + f)) {
+        Files.copy(in, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    ProcessBuilder pb = new ProcessBuilder("kamailio", "-f", dir.resolve("kamailio.cfg").toString(),
+        "-DD", "-E", "-A", "WITH_AUTH", "-m", "64", "-M", "16", "-Y", dir.toString(),
+        "-P", dir.resolve("kamailio.pid").toString(), "-w", dir.toString())
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("kamailio.log").toFile());
+    pb.environment().putAll(Map.of(
+        "KAM_LISTEN", "udp:127.0.0.1:" + port,
+        "KAM_LISTEN_TCP", "tcp:127.0.0.1:" + port,
+        "KAM_DSLIST", dir.resolve("dispatcher.list").toString(),
+        "KAM_CTL", "unix:" + dir.resolve("kamailio_ctl")));
+    Kamailio k = new Kamailio(port, pb.start(), dir);
+    k.awaitOptions();
+    return k;
+  }
+
+  /** Waits until Kamailio answers an OPTIONS. */
+  private void awaitOptions() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+      s.setSoTimeout(300);
+      while (System.nanoTime() < deadline) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("kamailio exited: " + log());
+        }
+        String options = "OPTIONS sip:127.0.0.1:" + port + " SIP/2.0\r\n"
+            + "Via: SIP/2.0/UDP 127.0.0.1:" + s.getLocalPort() + ";branch=z9hG4bK" + System.nanoTime()
+            + "\r\nFrom: <sip:probe@127.0.0.1>;tag=p\r\nTo: <sip:127.0.0.1>\r\n"
+            + "Call-ID: probe" + System.nanoTime() + "\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n"
+            + "Content-Length: 0\r\n\r\n";
+        byte[] b = options.getBytes(StandardCharsets.US_ASCII);
+        s.send(new DatagramPacket(b, b.length, new InetSocketAddress("127.0.0.1", port)));
+        try {
+          DatagramPacket p = new DatagramPacket(new byte[2048], 2048);
+          s.receive(p);
+          return;
+        } catch (SocketTimeoutException notYet) {
+          // starting
+        }
+      }
+    }
+    throw new IllegalStateException("kamailio did not answer OPTIONS within 20 s: " + log());
+  }
+
+  public String log() throws IOException {
+    Path l = dir.resolve("kamailio.log");
+    return Files.exists(l) ? Files.readString(l) : "";
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.toHandle().descendants().forEach(ProcessHandle::destroy);
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package io.rtc2sip.sip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.rtc2sip.actors.EntityMessenger;
+import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.port.SipLegCommand;
+import io.rtc2sip.actors.port.SipRegistrationCommand;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Our users registered at a real Kamailio (digest challenge answered), then called through it
+ * by a real SIPp caller: the registrar's INVITE reaches the gateway for the right user.
+ */
+class SipRegistrationTest {
+  private static final ActorTestKit KIT = ActorTestKit.create();
+
+  @AfterAll
+  static void shutdown() {
+    KIT.shutdownTestKit();
+  }
+
+  @Test
+  void aUserRegistersThroughADigestChallengeAndIsCalledThroughTheRegistrar() throws Exception {
+    TestProbe<ShardingEnvelope<CallCommand>> calls = KIT.createTestProbe();
+    try (Kamailio kamailio = Kamailio.start()) {
+      int port = Sipp.freeUdpPort();
+      SipSettings settings = new SipSettings("127.0.0.1", port, List.of("udp", "tcp"), "", "",
+          "", "rtc2sip-test", "sip:127.0.0.1:" + kamailio.port, 60,
+          Map.of("alice", new SipSettings.Account("alice", "alice123"),
+              "mallory", new SipSettings.Account("mallory", "wrong-password")));
+      SipAdapter adapter = SipAdapter.start(KIT.system(), settings,
+          EntityMessenger.envelopes(calls.ref()), new TestMediaEndpoints(),
+          id -> CompletableFuture.completedFuture("Active"));
+      try {
+        adapter.registrations().tell(new SipRegistrationCommand.Bind("alice"));
+        adapter.registrations().tell(new SipRegistrationCommand.Bind("mallory"));
+        awaitState(adapter, "alice", "REGISTERED");
+        awaitState(adapter, "mallory", "FAILED");
+
+        try (Sipp caller = Sipp.uac("uac_call_pcap", kamailio.port, "alice", 1000)) {
+          ShardingEnvelope<CallCommand> e = calls.receiveMessage(Duration.ofSeconds(10));
+          CallCommand.SipInviteReceived invite =
+              assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
+          assertEquals("alice", invite.calleeUid());
+          adapter.port().tell(new SipLegCommand.Accept(e.entityId(), invite.dialog(),
+              invite.offer()));
+          assertInstanceOf(CallCommand.SipByeReceived.class,
+              calls.receiveMessage(Duration.ofSeconds(20)).message());
+          assertEquals(0, caller.await(30), caller.where());
+        }
+
+        adapter.registrations().tell(new SipRegistrationCommand.Unbind("alice"));
+        awaitState(adapter, "alice", "UNREGISTERED");
+      } finally {
+        adapter.close();
+      }
+    }
+  }
+
+  private static void awaitState(SipAdapter adapter, String uid, String state)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!adapter.registrationState(uid).equals(state) && System.nanoTime() < deadline) {
+      Thread.sleep(50); // the registrar answers asynchronously: poll the state
+    }
+    assertEquals(state, adapter.registrationState(uid), uid);
+  }
+}
