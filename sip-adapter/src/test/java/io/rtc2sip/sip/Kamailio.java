@@ -31,6 +31,11 @@ public final class Kamailio implements AutoCloseable {
   }
 
   public static Kamailio start() throws Exception {
+    return start(false);
+  }
+
+  /** With {@code inviteAuth}, every initial INVITE is challenged with 407. */
+  public static Kamailio start(boolean inviteAuth) throws Exception {
     if (!Files.isExecutable(Path.of("/usr/sbin/kamailio"))) {
       throw new IllegalStateException("kamailio is not installed: apt-get install kamailio"
           + " (.ci/run installs it)");
@@ -43,9 +48,14 @@ public final class Kamailio implements AutoCloseable {
         Files.copy(in, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    ProcessBuilder pb = new ProcessBuilder("kamailio", "-f", dir.resolve("kamailio.cfg").toString(),
-        "-DD", "-E", "-A", "WITH_AUTH", "-m", "64", "-M", "16", "-Y", dir.toString(),
-        "-P", dir.resolve("kamailio.pid").toString(), "-w", dir.toString())
+    List<String> cmd = new java.util.ArrayList<>(List.of("kamailio", "-f",
+        dir.resolve("kamailio.cfg").toString(), "-DD", "-E", "-A", "WITH_AUTH", "-m", "64", "-M",
+        "16", "-Y", dir.toString(), "-P", dir.resolve("kamailio.pid").toString(), "-w",
+        dir.toString()));
+    if (inviteAuth) {
+      cmd.addAll(List.of("-A", "WITH_INVITE_AUTH"));
+    }
+    ProcessBuilder pb = new ProcessBuilder(cmd)
         .directory(dir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("kamailio.log").toFile());

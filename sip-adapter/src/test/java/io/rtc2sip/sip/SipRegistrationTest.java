@@ -67,6 +67,57 @@ class SipRegistrationTest {
     }
   }
 
+  @Test
+  void aChallengedOutboundCallIsAnsweredWithTheTrunkCredentials() throws Exception {
+    try (Kamailio proxy = Kamailio.start(true)) {
+      for (String password : List.of("bob123", "wrong")) {
+        TestProbe<ShardingEnvelope<CallCommand>> calls = KIT.createTestProbe();
+        SipSettings settings = SipSettings.of("127.0.0.1", Sipp.freeUdpPort(),
+            "sip:127.0.0.1:" + proxy.port, "bob", password);
+        SipAdapter adapter = SipAdapter.start(KIT.system(), settings,
+            EntityMessenger.envelopes(calls.ref()), new TestMediaEndpoints(),
+            id -> CompletableFuture.completedFuture("Active"));
+        try (Sipp uas = Sipp.uas("uas_answer", 60000)) {
+          String callId = io.rtc2sip.actors.call.CallIds.newOutbound();
+          var dialog = io.rtc2sip.actors.model.SipDialog.outgoing(
+              io.rtc2sip.actors.call.CallIds.sipCallIdFor(callId),
+              io.rtc2sip.actors.call.CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1",
+              "sip:uas@127.0.0.1:" + uas.port);
+          adapter.port().tell(new SipLegCommand.Invite(callId, dialog,
+              io.rtc2sip.actors.model.Party.rtc("bob"),
+              io.rtc2sip.actors.model.Party.sip(dialog.remoteUri())));
+          if (password.equals("wrong")) {
+            CallCommand.SipFailed failed = assertInstanceOf(CallCommand.SipFailed.class,
+                nextNonProvisional(calls));
+            assertEquals(407, failed.status());
+            continue;
+          }
+          CallCommand.SipAnswered answered = assertInstanceOf(CallCommand.SipAnswered.class,
+              nextNonProvisional(calls));
+          adapter.port().tell(new SipLegCommand.Bye(callId, dialog.established(
+              answered.remoteTag(), answered.remoteTarget(), answered.routeSet())
+              .nextLocalCseq(), io.rtc2sip.actors.model.EndCause.LOCAL_HANGUP));
+          // the callee saw the INVITE only because the proxy accepted our credentials; its own
+          // verdict on the BYE racing the ACK through the proxy does not matter here
+          uas.await(30);
+          org.junit.jupiter.api.Assertions.assertTrue(
+              uas.messages().contains("INVITE sip:uas@127.0.0.1:" + uas.port), uas.where());
+        } finally {
+          adapter.close();
+        }
+      }
+    }
+  }
+
+  private static CallCommand nextNonProvisional(TestProbe<ShardingEnvelope<CallCommand>> calls) {
+    while (true) {
+      CallCommand c = calls.receiveMessage(Duration.ofSeconds(10)).message();
+      if (!(c instanceof CallCommand.SipProvisional)) {
+        return c;
+      }
+    }
+  }
+
   private static void awaitState(SipAdapter adapter, String uid, String state)
       throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
