@@ -57,13 +57,51 @@ public final class JournalSchema {
     return stmt;
   }
 
-  /** Runs every statement; tables and indexes that exist are left as they are. */
+  /** Session advisory lock that serialises schema creation between nodes. */
+  static final long LOCK_KEY = 0x72746332736970L; // "rtc2sip"
+
+  /**
+   * Takes the lock by polling: a session blocked inside pg_advisory_lock would hold a
+   * transaction open, and CREATE INDEX CONCURRENTLY in the session that has the lock waits for
+   * every open transaction, which would deadlock.
+   */
+  private static void lock(Statement st) throws SQLException {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+    while (true) {
+      try (java.sql.ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY
+          + ")")) {
+        if (rs.next() && rs.getBoolean(1)) {
+          return;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new SQLException("another node held the schema lock for 120 s");
+      }
+      try {
+        Thread.sleep(100); // another node is creating the schema
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while waiting for the schema lock", e);
+      }
+    }
+  }
+
+  /**
+   * Runs every statement; tables and indexes that exist are left as they are. Nodes starting
+   * at the same time on a fresh database take turns (PostgreSQL advisory lock): concurrent
+   * {@code CREATE TABLE IF NOT EXISTS} of the same table can still collide in the catalog.
+   */
   public static void create(Connection connection) throws SQLException {
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(true);
     try (Statement st = connection.createStatement()) {
-      for (String stmt : statements()) {
-        st.execute(stmt);
+      lock(st);
+      try {
+        for (String stmt : statements()) {
+          st.execute(stmt);
+        }
+      } finally {
+        st.execute("SELECT pg_advisory_unlock(" + LOCK_KEY + ")");
       }
     } finally {
       connection.setAutoCommit(autoCommit);

@@ -10,7 +10,11 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +34,12 @@ public final class ClientMain {
 
   private final PrintStream print;
   private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+  private InetSocketAddress rtc = new InetSocketAddress("127.0.0.1", 7072);
+  private Path play;
+  private Path record;
+  private String uid;
+  private final Map<String, String> channels = new ConcurrentHashMap<>();
+  private volatile CallAudio audio;
   private OutputStream out;
   private String currentCall;
   private int ids;
@@ -51,6 +61,7 @@ public final class ClientMain {
     String token = null;
     String secret = env("RTC2SIP_SIGNALING_TOKEN_SECRET", SignalingSettings.DEFAULT_SECRET);
     List<String> commands = new ArrayList<>();
+    ClientMain client = new ClientMain(stdout);
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--host" -> host = args[++i];
@@ -58,6 +69,12 @@ public final class ClientMain {
         case "--uid" -> uid = args[++i];
         case "--token" -> token = args[++i];
         case "--secret" -> secret = args[++i];
+        case "--rtc" -> {
+          String[] hp = args[++i].split(":");
+          client.rtc = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
+        }
+        case "--play" -> client.play = Path.of(args[++i]);
+        case "--record" -> client.record = Path.of(args[++i]);
         default -> {
           for (String c : args[i].split(";")) {
             if (!c.isBlank()) {
@@ -69,13 +86,14 @@ public final class ClientMain {
     }
     if (uid == null) {
       System.err.println("usage: rtc2sip client --uid U [--host H] [--port P] [--token T |"
-          + " --secret S] [\"cmd; cmd; ...\"]   (commands from stdin without arguments)");
+          + " --secret S] [--rtc H:P] [--play in.wav] [--record out.wav] [\"cmd; cmd; ...\"]"
+          + "  (commands from stdin without arguments)");
       return 2;
     }
     if (token == null) {
       token = new Tokens(secret, Clock.systemUTC()).issue(uid, Duration.ofHours(12));
     }
-    ClientMain client = new ClientMain(stdout);
+    client.uid = uid;
     try (Socket socket = new Socket(host, port)) {
       client.connect(socket);
       JsonNode login = client.request(JSON.createObjectNode().put("type", "login")
@@ -90,6 +108,7 @@ public final class ClientMain {
         while ((line = in.readLine()) != null) {
           int status = client.execute(line.trim());
           if (status >= 0) {
+            client.stopAudio();
             return status;
           }
         }
@@ -97,12 +116,15 @@ public final class ClientMain {
         for (String c : commands) {
           int status = client.execute(c);
           if (status >= 0) {
+            client.stopAudio();
             return status;
           }
         }
       }
+      client.stopAudio();
       return 0;
     } catch (IOException e) {
+      client.stopAudio();
       System.err.println("signaling connection to " + host + ":" + port + " failed: "
           + e.getMessage());
       return 1;
@@ -121,8 +143,14 @@ public final class ClientMain {
           synchronized (print) {
             print.println(line);
           }
-          if (n.path("type").asText().equals("incoming-call")) {
+          String type = n.path("type").asText();
+          if (type.equals("incoming-call")) {
             currentCall = n.path("callId").asText();
+            channels.put(currentCall, n.path("channel").asText());
+          } else if (type.equals("answered")) {
+            startAudio(n.path("callId").asText());
+          } else if (type.equals("ended") || type.equals("transferred")) {
+            stopAudio();
           }
           inbox.add(n);
         }
@@ -159,6 +187,7 @@ public final class ClientMain {
     String[] w = line.split("\\s+");
     switch (w[0]) {
       case "quit" -> {
+        stopAudio();
         return 0;
       }
       case "sleep" -> Thread.sleep(Long.parseLong(w[1]));
@@ -169,6 +198,7 @@ public final class ClientMain {
         JsonNode r = request(JSON.createObjectNode().put("type", "call").put("to", w[1]));
         if (r.hasNonNull("callId")) {
           currentCall = r.get("callId").asText();
+          channels.put(currentCall, r.path("channel").asText());
         }
       }
       case "answer", "reject", "hangup", "cancel", "hold", "unhold" ->
@@ -186,6 +216,31 @@ public final class ClientMain {
       }
     }
     return -1;
+  }
+
+  /** Joins the call's RTC channel on the loopback network when --play or --record is given. */
+  private void startAudio(String callId) {
+    String channel = channels.get(callId);
+    if ((play == null && record == null) || channel == null || audio != null) {
+      return;
+    }
+    try {
+      audio = CallAudio.start(rtc, channel, uid, play, record);
+    } catch (Exception e) {
+      System.err.println("call audio not started: " + e.getMessage());
+    }
+  }
+
+  private void stopAudio() {
+    CallAudio a = audio;
+    audio = null;
+    if (a != null) {
+      try {
+        a.close();
+      } catch (IOException e) {
+        System.err.println("recording not written: " + e.getMessage());
+      }
+    }
   }
 
   private String arg(String[] w, int index) {

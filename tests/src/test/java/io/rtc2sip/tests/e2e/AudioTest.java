@@ -125,6 +125,45 @@ class AudioTest {
     }
   }
 
+  @Test
+  void theClientCliPlaysAWavIntoACallAndRecordsWhatItHears() throws Exception {
+    // a 1 kHz WAV at 8 kHz goes out through the CLI, through SIP to sipp's RTP echo and back
+    java.nio.file.Path wav = dir.resolve("tone-1k.wav");
+    java.nio.file.Path recorded = dir.resolve("heard.wav");
+    short[] tone = new short[8000 * 4];
+    for (int i = 0; i < tone.length; i++) {
+      tone[i] = (short) (8000 * Math.sin(2 * Math.PI * 1000 * i / 8000.0));
+    }
+    byte[] pcm = new byte[tone.length * 2];
+    java.nio.ByteBuffer.wrap(pcm).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(tone);
+    javax.sound.sampled.AudioSystem.write(new javax.sound.sampled.AudioInputStream(
+        new java.io.ByteArrayInputStream(pcm),
+        new javax.sound.sampled.AudioFormat(8000, 16, 1, true, false), tone.length),
+        javax.sound.sampled.AudioFileFormat.Type.WAVE, wav.toFile());
+    try (Sipp echo = Sipp.builtinUas("uas", "-rtp_echo")) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      int status = io.rtc2sip.signaling.cli.ClientMain.run(new String[] {
+          "--uid", "kim", "--port", String.valueOf(node.signalingPort),
+          "--rtc", "127.0.0.1:" + node.rtcPort, "--play", wav.toString(),
+          "--record", recorded.toString(),
+          "call sip:echo@127.0.0.1:" + echo.port + "; wait answered 20; sleep 3000; hangup;"
+              + " wait ended 10; quit"},
+          java.io.InputStream.nullInputStream(),
+          new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals(0, status, out.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(recorded.toFile())) {
+      assertEquals(48000f, in.getFormat().getSampleRate());
+      byte[] bytes = in.readAllBytes();
+      short[] heard = new short[bytes.length / 2];
+      java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer()
+          .get(heard);
+      assertTrue(heard.length > 48000, "recorded " + heard.length + " samples");
+      double share = Tones.share(Tones.loudest(heard, 100), 1000);
+      assertTrue(share > 0.8, "1 kHz share of the recording: " + share);
+    }
+  }
+
   private static SignalingCallsTest.Phone phone(String uid) throws Exception {
     return new SignalingCallsTest.Phone(uid, node.signalingPort);
   }

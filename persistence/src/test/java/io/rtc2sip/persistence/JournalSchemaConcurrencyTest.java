@@ -1,0 +1,72 @@
+package io.rtc2sip.persistence;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Several nodes starting together on a fresh database all create the schema at once: every one
+ * must succeed (two nodes racing on CREATE TABLE IF NOT EXISTS once killed the second node).
+ */
+class JournalSchemaConcurrencyTest {
+  @TempDir Path dir;
+
+  @Test
+  void nodesStartingTogetherOnAFreshDatabaseAllSucceed() throws Exception {
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0)) {
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        for (int round = 0; round < 5; round++) {
+          String url = freshDatabase(db, "race" + round);
+          CountDownLatch go = new CountDownLatch(1);
+          List<Future<?>> nodes = new ArrayList<>();
+          for (int n = 0; n < 4; n++) {
+            nodes.add(pool.submit(() -> {
+              try (Connection c = DriverManager.getConnection(url, "postgres", "postgres")) {
+                go.await();
+                JournalSchema.create(c);
+              }
+              return null;
+            }));
+          }
+          go.countDown();
+          for (Future<?> node : nodes) {
+            node.get(60, TimeUnit.SECONDS); // throws when a node failed
+          }
+          try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
+              Statement st = c.createStatement();
+              ResultSet rs = st.executeQuery(
+                  "select count(*) from information_schema.tables where table_name in"
+                      + " ('event_journal','event_tag','snapshot')")) {
+            assertTrue(rs.next());
+            assertEquals(3, rs.getInt(1), "round " + round);
+          }
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private static String freshDatabase(EmbeddedDatabase db, String name) throws Exception {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "postgres");
+        Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + name);
+    }
+    return db.jdbcUrl().replace("/postgres", "/" + name);
+  }
+}
