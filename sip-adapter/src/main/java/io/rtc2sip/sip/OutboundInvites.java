@@ -2,7 +2,6 @@ package io.rtc2sip.sip;
 
 import gov.nist.javax.sip.SipStackExt;
 import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
-import gov.nist.javax.sip.clientauthutils.UserCredentials;
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.model.EndCause;
 import io.rtc2sip.actors.model.SdpDirection;
@@ -34,7 +33,8 @@ final class OutboundInvites {
     SipSettings s = ctx.sip.settings;
     this.auth = s.authUser().isEmpty() ? null
         : ((SipStackExt) ctx.sip.stack).getAuthenticationHelper(
-            (tx, realm) -> credentials(s, realm), ctx.sip.headers);
+            (tx, realm) -> new DigestCredentials(s.authUser(), s.authPassword(), realm),
+            ctx.sip.headers);
   }
 
   void invite(SipLegCommand.Invite invite) throws Exception {
@@ -153,24 +153,5 @@ final class OutboundInvites {
       log.info("unreadable SDP: {}", e.getMessage());
       return Optional.empty();
     }
-  }
-
-  private static UserCredentials credentials(SipSettings s, String realm) {
-    return new UserCredentials() {
-      @Override
-      public String getUserName() {
-        return s.authUser();
-      }
-
-      @Override
-      public String getPassword() {
-        return s.authPassword();
-      }
-
-      @Override
-      public String getSipDomain() {
-        return realm;
-      }
-    };
   }
 }

@@ -196,23 +196,9 @@ final class SipRegistrations {
   private UserCredentials credentials(ClientTransaction tx) {
     SipContext.Purpose p = (SipContext.Purpose) tx.getApplicationData();
     SipSettings.Account a = ctx.sip.settings.accounts().get(p.callId());
-    return new UserCredentials() {
-      @Override
-      public String getUserName() {
-        return a.username();
-      }
-
-      @Override
-      public String getPassword() {
-        return a.password();
-      }
-
-      @Override
-      public String getSipDomain() {
-        return "";
-      }
-    };
+    return new DigestCredentials(a.username(), a.password(), "");
   }
+
 
   void close() {
     timer.shutdownNow();

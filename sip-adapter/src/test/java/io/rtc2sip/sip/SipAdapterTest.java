@@ -135,22 +135,14 @@ class SipAdapterTest {
       adapter.port().tell(new SipLegCommand.Reinvite(callId, d.nextLocalCseq().nextLocalCseq(),
           io.rtc2sip.actors.model.SdpDirection.SENDRECV, answered.media()));
       long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (count(uas.messages(), "ACK sip:") < 3 && System.nanoTime() < deadline) {
+      while (Sipp.count(uas.messages(), "ACK sip:") < 3 && System.nanoTime() < deadline) {
         Thread.sleep(50); // sipp's log: poll it
       }
-      assertEquals(3, count(uas.messages(), "ACK sip:"), uas.where());
+      assertEquals(3, Sipp.count(uas.messages(), "ACK sip:"), uas.where());
       adapter.port().tell(new SipLegCommand.Bye(callId,
           d.nextLocalCseq().nextLocalCseq().nextLocalCseq(), EndCause.LOCAL_HANGUP));
       assertEquals(0, uas.await(30), uas.where());
     }
-  }
-
-  private static int count(String text, String what) {
-    int n = 0;
-    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
-      n++;
-    }
-    return n;
   }
 
   @Test

@@ -97,6 +97,11 @@ public final class Sipp implements AutoCloseable {
     return scenarios;
   }
 
+  /** Whether sipp ends within {@code seconds} (it goes on running otherwise). */
+  public boolean finishesWithin(int seconds) throws InterruptedException {
+    return process.waitFor(seconds, TimeUnit.SECONDS);
+  }
+
   /** Waits for sipp to finish; its exit code (0: every call passed). */
   public int await(int seconds) throws InterruptedException {
     if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
@@ -109,6 +114,26 @@ public final class Sipp implements AutoCloseable {
   public String messages() throws IOException {
     Path m = logs.resolve("messages.log");
     return Files.exists(m) ? Files.readString(m) : "";
+  }
+
+  /** Waits until {@code text} appears {@code times} times in sipp's message log. */
+  public void awaitInLog(String text, int times) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      if (count(messages(), text) >= times) {
+        return;
+      }
+      Thread.sleep(50); // another process's log: poll it
+    }
+    throw new AssertionError(times + " x '" + text + "' not in " + where());
+  }
+
+  static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
   }
 
   public String where() {

@@ -115,29 +115,13 @@ class SipCallsTest {
       awaitState(callId, "Active");
       // the entity is Active once the resume is decided; hang up after the re-INVITE completed
       // (sipp's scenario cannot take a BYE crossing a re-INVITE)
-      awaitInLog(uas, "ACK sip:", 3);
+      uas.awaitInLog("ACK sip:", 3);
       assertInstanceOf(CallReply.Accepted.class,
           call(callId, r -> new CallCommand.Hangup("carol", r)));
       assertEquals(EndCause.LOCAL_HANGUP, awaitState(callId, "Ended").endCause());
       assertEquals(0, uas.await(30), uas.where());
       assertTrue(uas.messages().contains("a=sendonly"), "hold re-INVITE: " + uas.where());
     }
-  }
-
-  private static void awaitInLog(Sipp sipp, String text, int times) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      String log = sipp.messages();
-      int n = 0;
-      for (int i = log.indexOf(text); i >= 0; i = log.indexOf(text, i + 1)) {
-        n++;
-      }
-      if (n >= times) {
-        return;
-      }
-      Thread.sleep(50); // another process's log: poll it
-    }
-    throw new AssertionError(times + " x '" + text + "' not in " + sipp.where());
   }
 
   private static void login(String uid, String connection) throws Exception {
