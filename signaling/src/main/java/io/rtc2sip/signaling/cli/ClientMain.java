@@ -208,6 +208,7 @@ public final class ClientMain {
         r.put(w[0].equals("dtmf") ? "digits" : "to", w[1]);
         request(r);
       }
+      case "auto-answer" -> autoAnswer(w.length > 1 ? Integer.parseInt(w[1]) : 3600);
       case "register" -> request(JSON.createObjectNode().put("type", "register").put("sip", true));
       case "calls" -> request(JSON.createObjectNode().put("type", "calls"));
       default -> {
@@ -241,6 +242,27 @@ public final class ClientMain {
         System.err.println("recording not written: " + e.getMessage());
       }
     }
+  }
+
+  /** Answers every incoming call for {@code seconds} (a test phone for load runs). */
+  private void autoAnswer(int seconds) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    long answered = 0;
+    while (System.nanoTime() < deadline) {
+      JsonNode n = inbox.poll(200, TimeUnit.MILLISECONDS);
+      if (n == null) {
+        continue;
+      }
+      if (n.path("type").asText().equals("closed")) {
+        break;
+      }
+      if (n.path("type").asText().equals("incoming-call")) {
+        send(JSON.createObjectNode().put("type", "answer")
+            .put("callId", n.path("callId").asText()));
+        answered++;
+      }
+    }
+    System.err.println("auto-answer: " + answered + " calls answered");
   }
 
   private String arg(String[] w, int index) {
