@@ -56,7 +56,7 @@ final class NodeHttp extends AllDirectives {
         Http.get(system).newServerAt(host, port).bind(route).toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
     binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-    log.info("http listening on http://{} (API, dashboard, WebSocket signaling)",
+    log.info("http listening on http://{} (API, WebSocket signaling at /signaling)",
         binding.localAddress().getHostString() + ":" + binding.localAddress().getPort());
     return binding;
   }

@@ -60,7 +60,9 @@ public final class LoopbackRtcNetwork implements RtcLegs, AutoCloseable {
       throws IOException {
     DatagramChannel socket = DatagramChannel.open().bind(new InetSocketAddress(host, port));
     LoopbackRtcNetwork network = new LoopbackRtcNetwork(socket, peerTimeout);
-    log.info("loopback RTC network listening on udp://{}", socket.getLocalAddress());
+    InetSocketAddress bound = (InetSocketAddress) socket.getLocalAddress();
+    log.info("loopback RTC network listening on udp://{}:{}", bound.getHostString(),
+        bound.getPort());
     return network;
   }
 
