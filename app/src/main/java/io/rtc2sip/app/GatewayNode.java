@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class GatewayNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GatewayNode.class);
   public static final String SYSTEM_NAME = "rtc2sip";
+  /** In the data directory: the JDBC URL of the embedded database while the node runs. */
+  public static final String EMBEDDED_URL_FILE = "embedded-db.url";
 
   private final ActorSystem<Void> system;
   private final EmbeddedDatabase embedded;
@@ -57,6 +59,8 @@ public final class GatewayNode implements AutoCloseable {
     if (db.embedded()) {
       embedded = EmbeddedDatabase.start(db.dataDir(), db.embeddedPort());
       db = db.withUrl(embedded.jdbcUrl());
+      // tools on this machine (bin/rtc2sip replay) find the running embedded database here
+      java.nio.file.Files.writeString(db.dataDir().resolve(EMBEDDED_URL_FILE), embedded.jdbcUrl());
     }
     try {
       prepareSchema(db, config.getInt("rtc2sip.db.connect-attempts"));

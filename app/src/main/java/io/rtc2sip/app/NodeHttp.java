@@ -9,7 +9,16 @@ import io.rtc2sip.actors.call.CallView;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import com.typesafe.config.Config;
+import io.rtc2sip.persistence.history.CallHistory;
+import io.rtc2sip.persistence.history.ReplayRenderer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.serialization.SerializationExtension;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -49,6 +58,7 @@ final class NodeHttp extends AllDirectives {
     NodeHttp http = new NodeHttp(system);
     List<Route> all = new ArrayList<>(routes);
     all.add(http.liveCall());
+    all.add(http.replay());
     Route route = http.concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
     String host = system.settings().config().getString("rtc2sip.http.host");
     int port = system.settings().config().getInt("rtc2sip.http.port");
@@ -77,6 +87,37 @@ final class NodeHttp extends AllDirectives {
               return complete(HttpResponse.create()
                   .withEntity(ContentTypes.APPLICATION_JSON, toJson(view)));
             })))));
+  }
+
+  /** {@code GET /api/calls/<id>/replay}: the call's timeline from the journal (JSON). */
+  private Route replay() {
+    return pathPrefix("api", () -> pathPrefix("calls", () ->
+        path(PathMatchers.segment().slash("replay"), callId -> get(() ->
+            onComplete(timeline(callId), result -> {
+              if (result.isFailure()) {
+                return complete(StatusCodes.INTERNAL_SERVER_ERROR,
+                    "journal not readable: " + result.failed().get().getMessage());
+              }
+              if (result.get().isEmpty()) {
+                return complete(StatusCodes.NOT_FOUND, "no call " + callId + " in the journal");
+              }
+              return complete(HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON,
+                  ReplayRenderer.json(callId, result.get())));
+            })))));
+  }
+
+  private CompletionStage<List<CallHistory.Step>> timeline(String callId) {
+    Config db = system.settings().config()
+        .getConfig("pekko-persistence-jdbc.shared-databases.rtc2sip.db");
+    return CompletableFuture.supplyAsync(() -> {
+      try (Connection c = DriverManager.getConnection(db.getString("url"),
+          db.getString("user"), db.getString("password"))) {
+        return new CallHistory(SerializationExtension.get(system.classicSystem()))
+            .timeline(c, callId);
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    }, system.dispatchers().lookup(DispatcherSelector.blocking()));
   }
 
   private CompletionStage<CallView> view(String callId) {

@@ -141,6 +141,35 @@ class NodeRestartTest {
       assertEquals(200, live.statusCode(), live.body());
       assertTrue(live.body().contains("\"state\":\"Held\""), live.body());
       assertTrue(live.body().contains("\"localHold\":true"), live.body());
+      // the replay of the held call: every event, the states the entity went through
+      HttpResponse<String> replay = http.send(HttpRequest.newBuilder(
+          URI.create("http://127.0.0.1:" + httpPort + "/api/calls/" + held + "/replay")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, replay.statusCode(), replay.body());
+      com.fasterxml.jackson.databind.JsonNode timeline =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(replay.body());
+      List<String> states = new java.util.ArrayList<>();
+      timeline.get("steps").forEach(st -> states.add(st.get("after").asText()));
+      assertEquals(List.of("Dialing", "Active", "Held", "Held"), states, replay.body());
+      assertEquals(heldNow.state(), timeline.get("state").asText());
+      assertTrue(timeline.get("steps").get(0).get("node").asText().startsWith("pekko://"),
+          replay.body());
+      // the same from the command line (bin/rtc2sip replay)
+      java.io.PrintStream stdout = System.out;
+      java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+      System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+      int known;
+      int unknownId;
+      try {
+        known = io.rtc2sip.app.Replay.run(new String[] {held}, config());
+        unknownId = io.rtc2sip.app.Replay.run(new String[] {"o-no-such-call"}, config());
+      } finally {
+        System.setOut(stdout);
+      }
+      String text = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(0, known, text);
+      assertEquals(3, unknownId);
+      assertTrue(text.contains("CallHeld") && text.contains("Active -> Held"), text);
       HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + httpPort + "/api/calls/o-unknown/live")).build(),
           HttpResponse.BodyHandlers.ofString());
