@@ -112,7 +112,7 @@ class SipAdapterTest {
       SipDialog confirmed = dialog.established(answered.remoteTag(), answered.remoteTarget(),
           answered.routeSet()).nextLocalCseq();
       adapter.port().tell(new SipLegCommand.Bye(callId, confirmed, EndCause.LOCAL_HANGUP));
-      assertEquals(0, uas.await(30), uas.where());
+      uas.assertByeAnswered();
       assertTrue(uas.messages().contains("Reason: Q.850;cause=16"), uas.where());
     }
   }
@@ -141,7 +141,7 @@ class SipAdapterTest {
       assertEquals(3, Sipp.count(uas.messages(), "ACK sip:"), uas.where());
       adapter.port().tell(new SipLegCommand.Bye(callId,
           d.nextLocalCseq().nextLocalCseq().nextLocalCseq(), EndCause.LOCAL_HANGUP));
-      assertEquals(0, uas.await(30), uas.where());
+      uas.assertByeAnswered();
     }
   }
 

@@ -50,7 +50,7 @@ class TwoNodeSignalingTest {
               }
               judy.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
               assertEquals("local-hangup", judy.await("ended").get("cause").asText());
-              assertEquals(0, uas.await(30), uas.where());
+              uas.assertByeAnswered();
             }
           }
         }
