@@ -61,6 +61,15 @@ class SipAdapterTest {
     adapter.close();
   }
 
+  /** Bob calls the UAS: an INVITE in a new dialog of {@code callId}; the dialog it opened. */
+  private SipDialog invite(String callId, Sipp uas) {
+    SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
+        CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1", "sip:uas@127.0.0.1:" + uas.port);
+    adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("bob"),
+        Party.sip(dialog.remoteUri())));
+    return dialog;
+  }
+
   private <T> T fact(Class<T> type) {
     ShardingEnvelope<CallCommand> e = calls.receiveMessage(WAIT);
     return assertInstanceOf(type, e.message(), () -> "got " + e.message());
@@ -99,11 +108,7 @@ class SipAdapterTest {
   void anOutboundCallIsAnsweredAndWeHangUp() throws Exception {
     try (Sipp uas = Sipp.uas("uas_answer", 60000)) {
       String callId = CallIds.newOutbound();
-      SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
-          CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1",
-          "sip:uas@127.0.0.1:" + uas.port);
-      adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("bob"),
-          Party.sip(dialog.remoteUri())));
+      SipDialog dialog = invite(callId, uas);
       CallCommand.SipProvisional ringing = fact(CallCommand.SipProvisional.class);
       assertEquals(180, ringing.status());
       CallCommand.SipAnswered answered = fact(CallCommand.SipAnswered.class);
@@ -121,10 +126,7 @@ class SipAdapterTest {
   void reInvitesGoOneAtATime() throws Exception {
     try (Sipp uas = Sipp.uas("uas_answer", 60000)) {
       String callId = CallIds.newOutbound();
-      SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
-          CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1", "sip:uas@127.0.0.1:" + uas.port);
-      adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("bob"),
-          Party.sip(dialog.remoteUri())));
+      SipDialog dialog = invite(callId, uas);
       fact(CallCommand.SipProvisional.class);
       CallCommand.SipAnswered answered = fact(CallCommand.SipAnswered.class);
       SipDialog d = dialog.established(answered.remoteTag(), answered.remoteTarget(),
@@ -149,10 +151,7 @@ class SipAdapterTest {
   void aBusyCalleeFailsTheCallWith486() throws Exception {
     try (Sipp uas = Sipp.uas("uas_busy", 1000)) {
       String callId = CallIds.newOutbound();
-      SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
-          CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1", "sip:uas@127.0.0.1:" + uas.port);
-      adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("bob"),
-          Party.sip(dialog.remoteUri())));
+      SipDialog dialog = invite(callId, uas);
       CallCommand.SipFailed failed = fact(CallCommand.SipFailed.class);
       assertEquals(486, failed.status());
       assertEquals(EndCause.BUSY, EndCause.fromSipStatus(failed.status()));
@@ -163,10 +162,7 @@ class SipAdapterTest {
   void weCancelARingingCall() throws Exception {
     try (Sipp uas = Sipp.uas("uas_ring_no_answer", 1000)) {
       String callId = CallIds.newOutbound();
-      SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
-          CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1", "sip:uas@127.0.0.1:" + uas.port);
-      adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("bob"),
-          Party.sip(dialog.remoteUri())));
+      SipDialog dialog = invite(callId, uas);
       assertEquals(180, fact(CallCommand.SipProvisional.class).status());
       adapter.port().tell(new SipLegCommand.Cancel(callId, dialog, EndCause.CANCELLED));
       assertEquals(487, fact(CallCommand.SipFailed.class).status());
