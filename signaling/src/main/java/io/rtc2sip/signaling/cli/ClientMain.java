@@ -55,6 +55,10 @@ public final class ClientMain {
   /** Runs the client; the exit status (see the class comment). */
   public static int run(String[] args, java.io.InputStream stdin, PrintStream stdout)
       throws Exception {
+    int users = users(args);
+    if (users > 1) {
+      return runMany(args, users, stdout);
+    }
     String host = "127.0.0.1";
     int port = 7070;
     String uid = null;
@@ -75,6 +79,7 @@ public final class ClientMain {
         }
         case "--play" -> client.play = Path.of(args[++i]);
         case "--record" -> client.record = Path.of(args[++i]);
+        case "--users" -> i++;
         default -> {
           for (String c : args[i].split(";")) {
             if (!c.isBlank()) {
@@ -86,7 +91,8 @@ public final class ClientMain {
     }
     if (uid == null) {
       System.err.println("usage: rtc2sip client --uid U [--host H] [--port P] [--token T |"
-          + " --secret S] [--rtc H:P] [--play in.wav] [--record out.wav] [\"cmd; cmd; ...\"]"
+          + " --secret S] [--users N] [--rtc H:P] [--play in.wav] [--record out.wav]"
+          + " [\"cmd; cmd; ...\"]"
           + "  (commands from stdin without arguments)");
       return 2;
     }
@@ -129,6 +135,50 @@ public final class ClientMain {
           + e.getMessage());
       return 1;
     }
+  }
+
+  private static int users(String[] args) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals("--users")) {
+        return Integer.parseInt(args[i + 1]);
+      }
+    }
+    return 1;
+  }
+
+  /**
+   * {@code --users N}: N clients in this process, uids {@code <uid>-0 .. <uid>-(N-1)}, each
+   * running the same commands (load runs: many users answering calls at once).
+   */
+  private static int runMany(String[] args, int users, PrintStream stdout) throws Exception {
+    List<Thread> threads = new ArrayList<>();
+    int[] status = new int[users];
+    for (int u = 0; u < users; u++) {
+      String[] own = args.clone();
+      for (int i = 0; i + 1 < own.length; i++) {
+        if (own[i].equals("--uid")) {
+          own[i + 1] = own[i + 1] + "-" + u;
+        } else if (own[i].equals("--users")) {
+          own[i + 1] = "1";
+        }
+      }
+      int index = u;
+      Thread t = new Thread(() -> {
+        try {
+          status[index] = run(own, java.io.InputStream.nullInputStream(), stdout);
+        } catch (Exception e) {
+          status[index] = 1;
+        }
+      }, "client-" + u);
+      t.start();
+      threads.add(t);
+    }
+    int worst = 0;
+    for (int u = 0; u < users; u++) {
+      threads.get(u).join();
+      worst = Math.max(worst, status[u]);
+    }
+    return worst;
   }
 
   private void connect(Socket socket) throws IOException {
