@@ -123,6 +123,19 @@ class SipAdapterTest {
   }
 
   @Test
+  void anOutboundCallIsHungUpByTheFarEnd() throws Exception {
+    try (Sipp uas = Sipp.uas("uas_answer_then_bye", 1500)) {
+      String callId = CallIds.newOutbound();
+      SipDialog dialog = invite(callId, uas);
+      fact(CallCommand.SipProvisional.class);
+      fact(CallCommand.SipAnswered.class);
+      CallCommand.SipByeReceived bye = fact(CallCommand.SipByeReceived.class);
+      assertEquals(dialog.callId(), bye.sipCallId());
+      assertEquals(0, uas.await(30), uas.where());
+    }
+  }
+
+  @Test
   void reInvitesGoOneAtATime() throws Exception {
     try (Sipp uas = Sipp.uas("uas_answer", 60000)) {
       String callId = CallIds.newOutbound();

@@ -1,0 +1,127 @@
+package io.rtc2sip.tests.support;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real baresip phone, headless: plays a WAV into its calls, records what it hears
+ * (rec/dump-*-dec.wav), auto-answers, takes console commands ({@code /dial}, {@code /hangup},
+ * {@code /sndcode}) over TCP. Its log (verbose, with the DTMF it receives) is under {@code dir}.
+ */
+public final class Baresip implements AutoCloseable {
+  public final int sipPort;
+  public final Path dir;
+  private final int consolePort;
+  private final Process process;
+
+  private Baresip(int sipPort, int consolePort, Path dir, Process process) {
+    this.sipPort = sipPort;
+    this.consolePort = consolePort;
+    this.dir = dir;
+    this.process = process;
+  }
+
+  public static Baresip start(Path dir, Path toneWav) throws Exception {
+    if (!Files.isExecutable(Path.of("/usr/bin/baresip"))) {
+      throw new IllegalStateException("baresip is not installed: apt-get install baresip-core"
+          + " (.ci/run installs it)");
+    }
+    int sip = FreePorts.next();
+    int console = FreePorts.next();
+    int rtp = 30000 + (int) (ProcessHandle.current().pid() % 500) * 20;
+    Files.createDirectories(dir.resolve("rec"));
+    Files.writeString(dir.resolve("config"), String.join("\n",
+        "poll_method epoll",
+        "sip_listen 127.0.0.1:" + sip,
+        "call_local_timeout 120",
+        "call_max_calls 4",
+        "audio_player alsa,null",
+        "audio_source aufile," + toneWav.toAbsolutePath(),
+        "audio_alert alsa,null",
+        "ausrc_srate 8000",
+        "auplay_srate 8000",
+        "ausrc_channels 1",
+        "auplay_channels 1",
+        "audio_buffer 20-160",
+        "rtp_ports " + rtp + "-" + (rtp + 19),
+        "rtcp_mux no",
+        "rtp_timeout 0",
+        "net_interface 127.0.0.1",
+        "dns_server 127.0.0.1:53",
+        "module_path /usr/lib/baresip/modules",
+        "module cons.so",
+        "module g711.so",
+        "module alsa.so",
+        "module aufile.so",
+        "module sndfile.so",
+        "module_tmp uuid.so",
+        "module_tmp account.so",
+        "module_app menu.so",
+        "cons_listen 127.0.0.1:" + console,
+        "snd_path " + dir.resolve("rec").toAbsolutePath(),
+        "ringback_disabled yes",
+        "statmode_default off",
+        ""));
+    Files.writeString(dir.resolve("accounts"), "<sip:phone@127.0.0.1:" + sip
+        + ">;regint=0;answermode=auto;audio_codecs=pcma,pcmu\n");
+    Files.writeString(dir.resolve("contacts"), "");
+    Process p = new ProcessBuilder("baresip", "-v", "-f", dir.toAbsolutePath().toString())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("baresip.log").toFile())
+        .start();
+    Baresip b = new Baresip(sip, console, dir, p);
+    b.awaitConsole();
+    return b;
+  }
+
+  private void awaitConsole() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (System.nanoTime() < deadline) {
+      try (Socket s = new Socket("127.0.0.1", consolePort)) {
+        return;
+      } catch (IOException starting) {
+        if (!process.isAlive()) {
+          throw new IllegalStateException("baresip exited: " + log());
+        }
+        Thread.sleep(100); // another process starting: poll its console port
+      }
+    }
+    throw new IllegalStateException("baresip console not up within 15 s: " + log());
+  }
+
+  /** Sends a console command such as {@code /dial sip:alice@127.0.0.1:5062}. */
+  public void command(String line) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", consolePort)) {
+      OutputStream out = s.getOutputStream();
+      out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+    }
+  }
+
+  public String log() throws IOException {
+    Path l = dir.resolve("baresip.log");
+    return Files.exists(l) ? Files.readString(l) : "";
+  }
+
+  /** The recording of what baresip heard in its call (decoded audio), if written. */
+  public Path recording() throws IOException {
+    try (Stream<Path> files = Files.list(dir.resolve("rec"))) {
+      return files.filter(f -> f.getFileName().toString().endsWith("-dec.wav")).findFirst()
+          .orElse(null);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+  }
+}
