@@ -185,10 +185,14 @@ final class DialogRequests {
 
   void reinvite(SipLegCommand.Reinvite reinvite) throws Exception {
     String callId = reinvite.callId();
-    if (!reinviting.add(callId)) {
-      log.info("re-INVITE offering {} waits for the one in progress", reinvite.direction());
-      queued.put(callId, reinvite);
-      return;
+    synchronized (reinviting) {
+      // with next(): a response that completes the previous re-INVITE must either see this one
+      // queued or find the dialog free
+      if (!reinviting.add(callId)) {
+        log.info("re-INVITE offering {} waits for the one in progress", reinvite.direction());
+        queued.put(callId, reinvite);
+        return;
+      }
     }
     try {
       sendReinvite(reinvite);
@@ -263,10 +267,13 @@ final class DialogRequests {
 
   /** Sends the re-INVITE that waited, if any, now that the previous one completed. */
   private void next(String callId) throws Exception {
-    SipLegCommand.Reinvite waiting = queued.remove(callId);
-    if (waiting == null) {
-      reinviting.remove(callId);
-      return;
+    SipLegCommand.Reinvite waiting;
+    synchronized (reinviting) {
+      waiting = queued.remove(callId);
+      if (waiting == null) {
+        reinviting.remove(callId);
+        return;
+      }
     }
     try {
       sendReinvite(waiting);

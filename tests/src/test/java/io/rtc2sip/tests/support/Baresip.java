@@ -80,19 +80,23 @@ public final class Baresip implements AutoCloseable {
     return b;
   }
 
+  /** Waits for "baresip is ready." in its log and its console port. */
   private void awaitConsole() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (System.nanoTime() < deadline) {
-      try (Socket s = new Socket("127.0.0.1", consolePort)) {
-        return;
-      } catch (IOException starting) {
-        if (!process.isAlive()) {
-          throw new IllegalStateException("baresip exited: " + log());
-        }
-        Thread.sleep(100); // another process starting: poll its console port
+      if (!process.isAlive()) {
+        throw new IllegalStateException("baresip exited: " + log());
       }
+      if (log().contains("baresip is ready")) {
+        try (Socket s = new Socket("127.0.0.1", consolePort)) {
+          return;
+        } catch (IOException notYet) {
+          // the console opens a moment later
+        }
+      }
+      Thread.sleep(100); // another process starting: poll its log and console port
     }
-    throw new IllegalStateException("baresip console not up within 15 s: " + log());
+    throw new IllegalStateException("baresip not ready within 20 s: " + log());
   }
 
   /** Sends a console command such as {@code /dial sip:alice@127.0.0.1:5062}. */
