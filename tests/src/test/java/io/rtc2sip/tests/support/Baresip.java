@@ -35,6 +35,13 @@ public final class Baresip implements AutoCloseable {
     int sip = FreePorts.next();
     int console = FreePorts.next();
     int rtp = 30000 + (int) (ProcessHandle.current().pid() % 500) * 20;
+    if (Files.exists(dir.resolve("rec"))) {
+      try (Stream<Path> old = Files.list(dir.resolve("rec"))) {
+        for (Path f : old.toList()) {
+          Files.delete(f); // recordings of an earlier run
+        }
+      }
+    }
     Files.createDirectories(dir.resolve("rec"));
     Files.writeString(dir.resolve("config"), String.join("\n",
         "poll_method epoll",
@@ -99,12 +106,31 @@ public final class Baresip implements AutoCloseable {
     throw new IllegalStateException("baresip not ready within 20 s: " + log());
   }
 
-  /** Sends a console command such as {@code /dial sip:alice@127.0.0.1:5062}. */
-  public void command(String line) throws IOException {
+  /**
+   * Sends a console command such as {@code /dial sip:alice@127.0.0.1:5062} and reads baresip's
+   * reply for a second (closing at once makes it drop the command while it writes its answer).
+   */
+  public String command(String line) throws IOException {
     try (Socket s = new Socket("127.0.0.1", consolePort)) {
+      s.setSoTimeout(200);
       OutputStream out = s.getOutputStream();
       out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
       out.flush();
+      StringBuilder reply = new StringBuilder();
+      byte[] buf = new byte[4096];
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+      while (System.nanoTime() < deadline) {
+        try {
+          int n = s.getInputStream().read(buf);
+          if (n < 0) {
+            break;
+          }
+          reply.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+        } catch (java.net.SocketTimeoutException quiet) {
+          // nothing more for now
+        }
+      }
+      return reply.toString();
     }
   }
 
