@@ -12,6 +12,11 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     String command = args.length == 0 ? "run" : args[0];
+    if (!command.equals("run")) {
+      // tools print their results on stdout (JSON for scripts): keep the node's INFO log out
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(
+          org.slf4j.Logger.ROOT_LOGGER_NAME)).setLevel(ch.qos.logback.classic.Level.WARN);
+    }
     switch (command) {
       case "run" -> run();
       case "client" -> io.rtc2sip.signaling.cli.ClientMain.main(
