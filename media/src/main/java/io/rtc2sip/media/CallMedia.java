@@ -51,6 +51,8 @@ final class CallMedia {
   private final ReceiverStats[] rtcpSources = new ReceiverStats[1];
   private final int ssrc = ThreadLocalRandom.current().nextInt();
   private final LatencyHistogram queueing;
+  private final PacketRing.Sink rtpSink = this::onRtp;
+  private final PacketRing.Sink discard = (d, n, t, s) -> { };
   private long tickNanos;
 
   private volatile NegotiatedMedia media;
@@ -152,42 +154,47 @@ final class CallMedia {
     if (closed) {
       return;
     }
-    MDC.put("callId", callId);
-    try {
-      tickNanos = nowNanos;
-      rebuildIfNeeded(nowNanos);
-      if (receive == null) {
-        ring.drain((d, n, t, s) -> { });
-        return;
-      }
-      ring.drain(this::onRtp);
-      SdpDirection d = direction;
-      boolean toRtc = d == SdpDirection.SENDRECV || d == SdpDirection.RECVONLY;
-      boolean toSip = d == SdpDirection.SENDRECV;
-      sending = d == SdpDirection.SENDRECV || d == SdpDirection.SENDONLY;
-      receive.pull10ms(fromSip, nowNanos);
-      RtcAudio audio = rtc;
-      if (audio != null) {
-        audio.publish(toRtc ? fromSip : silence);
-      }
-      boolean haveRtc = audio != null && audio.poll(fromRtc);
-      Character digit = digitsToSend.peek();
-      if (digit != null && send.sendDigit(digit, 100)) {
-        digitsToSend.poll();
-      }
-      send.push10ms(toSip && haveRtc ? fromRtc : silence);
-      checkTimeout(nowNanos, d);
-      sendRtcp(nowNanos);
-    } finally {
-      MDC.remove("callId");
+    tickNanos = nowNanos;
+    rebuildIfNeeded(nowNanos);
+    if (receive == null) {
+      ring.drain(discard);
+      return;
     }
+    ring.drain(rtpSink);
+    SdpDirection d = direction;
+    boolean toRtc = d == SdpDirection.SENDRECV || d == SdpDirection.RECVONLY;
+    boolean toSip = d == SdpDirection.SENDRECV;
+    sending = d == SdpDirection.SENDRECV || d == SdpDirection.SENDONLY;
+    receive.pull10ms(fromSip, nowNanos);
+    RtcAudio audio = rtc;
+    if (audio != null) {
+      audio.publish(toRtc ? fromSip : silence);
+    }
+    boolean haveRtc = audio != null && audio.poll(fromRtc);
+    Character digit = digitsToSend.peek();
+    if (digit != null && send.sendDigit(digit, 100)) {
+      digitsToSend.poll();
+    }
+    send.push10ms(toSip && haveRtc ? fromRtc : silence);
+    checkTimeout(nowNanos, d);
+    sendRtcp(nowNanos);
+  }
+
+  /** The call id for the log lines of the media threads (set only where something logs). */
+  private void mdc() {
+    MDC.put("callId", callId);
   }
 
   private void rebuildIfNeeded(long nowNanos) {
     NegotiatedMedia m = media;
-    if (m == null || m.equals(built)) {
+    if (m == null || m == built) {
       return;
     }
+    if (m.equals(built)) {
+      built = m; // the same codec offered again (a re-INVITE): keep the chain and its state
+      return;
+    }
+    mdc();
     G711 codec = codecOf(m);
     if (codec == null) {
       log.error("codec {} is not supported by the media bridge; no audio", m.codec());
@@ -219,6 +226,7 @@ final class CallMedia {
     queueing.record(tickNanos - arrivalNanos);
     lastRtpNanos = arrivalNanos;
     if (!source.equals(latched)) {
+      mdc();
       log.info("RTP from {}: sending there (symmetric RTP)", source);
       latched = source;
     }
@@ -238,17 +246,22 @@ final class CallMedia {
     try {
       ports.rtp().send(out, to);
     } catch (IOException e) {
+      mdc();
       log.debug("RTP to {} not sent: {}", to, e.toString());
     }
   }
 
   private void checkTimeout(long nowNanos, SdpDirection d) {
+    if (d != SdpDirection.SENDRECV) {
+      lastRtpNanos = nowNanos; // no media is expected while held: the clock restarts on resume
+      return;
+    }
     long timeout = settings.timeout().toNanos();
-    if (timeout == 0 || timedOut || d != SdpDirection.SENDRECV) {
-      lastRtpNanos = Math.max(lastRtpNanos, d != SdpDirection.SENDRECV ? nowNanos : lastRtpNanos);
+    if (timeout == 0 || timedOut) {
       return;
     }
     if (nowNanos - Math.max(lastRtpNanos, startedNanos) > timeout) {
+      mdc();
       timedOut = true;
       log.info("no RTP for {}: media timeout", settings.timeout());
       facts.mediaTimeout(callId);
@@ -278,6 +291,7 @@ final class CallMedia {
       ports.rtcp().send(ByteBuffer.wrap(rtcp, 0, len),
           new InetSocketAddress(rtpTo.getAddress(), rtpTo.getPort() + 1));
     } catch (IOException e) {
+      mdc();
       log.debug("RTCP not sent: {}", e.toString());
     }
   }

@@ -14,7 +14,6 @@ import io.rtc2sip.codec.g711.G711;
 import io.rtc2sip.codec.pipeline.SendPipeline;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -291,7 +290,4 @@ class MediaBridgeTest {
     public void close() {}
   }
 
-  static InetAddress loopback() throws Exception {
-    return InetAddress.getByName("127.0.0.1");
-  }
 }

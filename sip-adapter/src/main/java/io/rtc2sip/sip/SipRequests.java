@@ -40,7 +40,7 @@ final class SipRequests {
     URI target = sip.addresses.createURI(dialog.remoteTarget());
     Request r = base(target, method, dialog, contactUser);
     for (String route : dialog.routeSet()) {
-      r.addHeader(sip.headers.createRouteHeader(sip.addresses.createAddress(strip(route))));
+      r.addHeader(sip.headers.createRouteHeader(sip.addresses.createAddress(route.trim())));
     }
     return r;
   }
@@ -64,8 +64,8 @@ final class SipRequests {
 
   private Request base(URI requestUri, String method, SipDialog d, String contactUser)
       throws ParseException, InvalidArgumentException {
-    Address from = sip.addresses.createAddress(strip(d.localUri()));
-    Address to = sip.addresses.createAddress(strip(d.remoteUri()));
+    Address from = sip.addresses.createAddress(d.localUri().trim());
+    Address to = sip.addresses.createAddress(d.remoteUri().trim());
     String transport = transportFor(requestUri);
     ViaHeader via = sip.headers.createViaHeader(sip.settings.host(), sip.settings.port(),
         transport, "z9hG4bK" + UUID.randomUUID().toString().replace("-", ""));
@@ -169,14 +169,4 @@ final class SipRequests {
     return "udp";
   }
 
-  /** Route-set entries are stored as name-addr strings; createAddress wants them as is. */
-  private static String strip(String address) {
-    return address.trim();
-  }
-
-  /** The first Route of a request, for logging. */
-  static String firstRoute(Request r) {
-    RouteHeader h = (RouteHeader) r.getHeader(RouteHeader.NAME);
-    return h == null ? "" : h.getAddress().toString();
-  }
 }

@@ -267,8 +267,7 @@ class SipAdapterTest {
           + "Call-ID: live@host\r\nCSeq: 5 INFO\r\nMax-Forwards: 70\r\n"
           + "Content-Type: application/dtmf-relay\r\nContent-Length: " + body.length()
           + "\r\n\r\n" + body;
-      raw.send(new DatagramPacket(info.getBytes(StandardCharsets.US_ASCII), info.length(), gw));
-      assertTrue(receiveUntil(raw, "SIP/2.0 200"), "200 to INFO");
+      assertTrue(requestUntil(raw, gw, info, "SIP/2.0 200"), "200 to INFO");
       ShardingEnvelope<CallCommand> e = envelope();
       assertEquals(CallIds.forInbound("live@host", "peer"), e.entityId());
       assertEquals(new CallCommand.MediaDtmfReceived("5", 160), e.message());
@@ -298,27 +297,5 @@ class SipAdapterTest {
       }
     }
     return false;
-  }
-
-  private static boolean receiveUntil(DatagramSocket s, String prefix) throws Exception {
-    byte[] buf = new byte[4096];
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (System.nanoTime() < deadline) {
-      DatagramPacket p = new DatagramPacket(buf, buf.length);
-      try {
-        s.receive(p);
-      } catch (java.net.SocketTimeoutException e) {
-        return false;
-      }
-      String text = new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII);
-      if (text.startsWith(prefix)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  static NegotiatedMedia pcma() {
-    return NegotiatedMedia.pcma();
   }
 }

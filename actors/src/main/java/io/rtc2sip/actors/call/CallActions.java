@@ -215,7 +215,4 @@ final class CallActions {
     return SdpDirection.SENDRECV;
   }
 
-  static boolean ownsCallId(CallInfo info) {
-    return info.direction() == CallDirection.OUTBOUND || info.sipLegs() > 0;
-  }
 }

@@ -11,6 +11,7 @@ import io.rtc2sip.actors.call.CallReply;
 import io.rtc2sip.actors.call.CallView;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.persistence.EmbeddedDatabase;
+import io.rtc2sip.tests.support.CallStates;
 import io.rtc2sip.tests.support.ClusterClient;
 import io.rtc2sip.tests.support.FreePorts;
 import io.rtc2sip.tests.support.NodeProcess;
@@ -71,7 +72,7 @@ class NodeFailoverTest {
         int index = 0;
         for (var call : held.entrySet()) {
           String uid = "user-" + index++;
-          awaitState(client, call.getKey(), "Active");
+          CallStates.await(client::view, call.getKey(), "Active", Duration.ofSeconds(20));
           if (call.getValue()) {
             assertInstanceOf(CallReply.Accepted.class,
                 client.ask(call.getKey(), r -> new CallCommand.Hold(uid, r)));
@@ -141,19 +142,5 @@ class NodeFailoverTest {
     env.put("RTC2SIP_SIP_PORT", String.valueOf(FreePorts.next()));
     env.put("RTC2SIP_SIGNALING_PORT", String.valueOf(FreePorts.next()));
     return env;
-  }
-
-  private static void awaitState(ClusterClient client, String id, String state)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      last = client.view(id).state();
-      if (last.equals(state)) {
-        return;
-      }
-      Thread.sleep(20); // facts are told, not asked: poll the call's view
-    }
-    throw new AssertionError(id + " is " + last + ", expected " + state);
   }
 }

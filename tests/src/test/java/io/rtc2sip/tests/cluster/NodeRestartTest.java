@@ -17,6 +17,7 @@ import io.rtc2sip.app.GatewayNode;
 import io.rtc2sip.app.NodeConfig;
 import io.rtc2sip.app.NodeServices;
 import io.rtc2sip.persistence.EmbeddedDatabase;
+import io.rtc2sip.tests.support.CallStates;
 import io.rtc2sip.tests.support.FreePorts;
 import io.rtc2sip.tests.support.RecordingPorts;
 import java.net.URI;
@@ -93,12 +94,12 @@ class NodeRestartTest {
       calls.tell(held, answered());
       calls.tell(ringing, new CallCommand.SipProvisional(180, "tag-r", null));
       calls.tell(ended, new CallCommand.SipFailed(486, "Busy Here"));
-      awaitState(calls, active, "Active");
-      awaitState(calls, held, "Active");
+      CallStates.await(calls::view, active, "Active", Duration.ofSeconds(20));
+      CallStates.await(calls::view, held, "Active", Duration.ofSeconds(20));
       assertInstanceOf(CallReply.Accepted.class,
           calls.ask(held, r -> new CallCommand.Hold("alice", r)));
-      awaitState(calls, ringing, "Ringing");
-      awaitState(calls, ended, "Ended");
+      CallStates.await(calls::view, ringing, "Ringing", Duration.ofSeconds(20));
+      CallStates.await(calls::view, ended, "Ended", Duration.ofSeconds(20));
       views = Map.of(active, calls.view(active), held, calls.view(held),
           ringing, calls.view(ringing), ended, calls.view(ended));
       assertEquals("Held", views.get(held).state());
@@ -185,19 +186,6 @@ class NodeRestartTest {
   private static java.util.function.Consumer<org.apache.pekko.actor.typed.ActorSystem<Void>>
       services(BlockingQueue<String> sink) {
     return system -> NodeServices.start(system, RecordingPorts.into(sink::add));
-  }
-
-  private static void awaitState(Calls calls, String id, String state) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      last = calls.view(id).state();
-      if (last.equals(state)) {
-        return;
-      }
-      Thread.sleep(20); // facts are told, not asked: poll the call's view
-    }
-    throw new AssertionError(id + " is " + last + ", expected " + state);
   }
 
   /** Calls through the node's own sharding. */

@@ -9,8 +9,6 @@ import io.rtc2sip.sip.Sipp;
 import io.rtc2sip.tests.support.TestNode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +50,7 @@ class AudioTest {
         alice.request("{\"type\":\"answer\",\"callId\":\"" + incoming.get("callId").asText()
             + "\"}");
         // the pcap: 2 s of 800 Hz, digits 1234, 2 s of 800 Hz
-        short[] heard = collect(audio, 150);
+        short[] heard = Tones.collect(audio, 150);
         double share = Tones.share(Tones.loudest(heard, 60), 800);
         assertTrue(share > 0.8, "800 Hz share of what the client heard: " + share);
         StringBuilder digits = new StringBuilder();
@@ -81,7 +79,7 @@ class AudioTest {
         AtomicBoolean talking = new AtomicBoolean(true);
         Thread speaker = Tones.play(audio, 1000, talking);
         try {
-          short[] heard = collect(audio, 150);
+          short[] heard = Tones.collect(audio, 150);
           double share = Tones.share(Tones.loudest(heard, 60), 1000);
           assertTrue(share > 0.8, "1 kHz share of the echo through SIP: " + share);
         } finally {
@@ -104,19 +102,19 @@ class AudioTest {
       carol.await("answered");
       try (LoopbackRtcClient audio = LoopbackRtcClient.join(rtc(),
           placed.get("channel").asText(), "carol")) {
-        double before = Tones.share(Tones.loudest(collect(audio, 100), 40), 400);
+        double before = Tones.share(Tones.loudest(Tones.collect(audio, 100), 40), 400);
         assertTrue(before > 0.8, "400 Hz from the SIP side: " + before);
 
         carol.request("{\"type\":\"hold\",\"callId\":\"" + callId + "\"}");
         carol.await("held");
-        collect(audio, 30); // what was under way
-        double held = Tones.rms(collect(audio, 60));
+        Tones.collect(audio, 30); // what was under way
+        double held = Tones.rms(Tones.collect(audio, 60));
         assertTrue(held < 50, "silence while held, rms " + held);
 
         carol.request("{\"type\":\"unhold\",\"callId\":\"" + callId + "\"}");
         carol.await("resumed");
-        collect(audio, 30);
-        double back = Tones.share(Tones.loudest(collect(audio, 100), 40), 400);
+        Tones.collect(audio, 30);
+        double back = Tones.share(Tones.loudest(Tones.collect(audio, 100), 40), 400);
         assertTrue(back > 0.8, "400 Hz again after unhold: " + back);
       }
       carol.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
@@ -130,16 +128,7 @@ class AudioTest {
     // a 1 kHz WAV at 8 kHz goes out through the CLI, through SIP to sipp's RTP echo and back
     java.nio.file.Path wav = dir.resolve("tone-1k.wav");
     java.nio.file.Path recorded = dir.resolve("heard.wav");
-    short[] tone = new short[8000 * 4];
-    for (int i = 0; i < tone.length; i++) {
-      tone[i] = (short) (8000 * Math.sin(2 * Math.PI * 1000 * i / 8000.0));
-    }
-    byte[] pcm = new byte[tone.length * 2];
-    java.nio.ByteBuffer.wrap(pcm).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(tone);
-    javax.sound.sampled.AudioSystem.write(new javax.sound.sampled.AudioInputStream(
-        new java.io.ByteArrayInputStream(pcm),
-        new javax.sound.sampled.AudioFormat(8000, 16, 1, true, false), tone.length),
-        javax.sound.sampled.AudioFileFormat.Type.WAVE, wav.toFile());
+    Tones.writeWav8k(wav, 1000, 4);
     try (Sipp echo = Sipp.builtinUas("uas", "-rtp_echo")) {
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
       int status = io.rtc2sip.signaling.cli.ClientMain.run(new String[] {
@@ -152,37 +141,17 @@ class AudioTest {
           new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
       assertEquals(0, status, out.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
-    try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(recorded.toFile())) {
-      assertEquals(48000f, in.getFormat().getSampleRate());
-      byte[] bytes = in.readAllBytes();
-      short[] heard = new short[bytes.length / 2];
-      java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer()
-          .get(heard);
-      assertTrue(heard.length > 48000, "recorded " + heard.length + " samples");
-      double share = Tones.share(Tones.loudest(heard, 100), 1000);
-      assertTrue(share > 0.8, "1 kHz share of the recording: " + share);
-    }
+    assertEquals(48000f, javax.sound.sampled.AudioSystem.getAudioFileFormat(recorded.toFile())
+        .getFormat().getSampleRate());
+    short[] heard = Tones.readWav(recorded);
+    assertTrue(heard.length > 48000, "recorded " + heard.length + " samples");
+    double share = Tones.share(Tones.loudest(heard, 100), 1000);
+    assertTrue(share > 0.8, "1 kHz share of the recording: " + share);
+
   }
 
   private static SignalingCallsTest.Phone phone(String uid) throws Exception {
     return new SignalingCallsTest.Phone(uid, node.signalingPort);
   }
 
-  /** Up to {@code frames} frames from the client's receive queue (2 s without one: done). */
-  private static short[] collect(LoopbackRtcClient audio, int frames) throws Exception {
-    List<short[]> got = new ArrayList<>();
-    for (int i = 0; i < frames; i++) {
-      short[] f = audio.receive(2000);
-      if (f == null) {
-        break;
-      }
-      got.add(f);
-    }
-    short[] all = new short[got.size() * LoopbackRtcClient.FRAME_SAMPLES];
-    for (int i = 0; i < got.size(); i++) {
-      System.arraycopy(got.get(i), 0, all, i * LoopbackRtcClient.FRAME_SAMPLES,
-          LoopbackRtcClient.FRAME_SAMPLES);
-    }
-    return all;
-  }
 }

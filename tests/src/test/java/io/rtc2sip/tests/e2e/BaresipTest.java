@@ -7,19 +7,10 @@ import io.rtc2sip.rtc.loopback.LoopbackRtcClient;
 import io.rtc2sip.sip.Sipp;
 import io.rtc2sip.tests.support.Baresip;
 import io.rtc2sip.tests.support.TestNode;
-import java.io.ByteArrayInputStream;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.sound.sampled.AudioFileFormat;
-import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.AudioSystem;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,7 +39,7 @@ class BaresipTest {
   @Test
   void aPhoneCallsAUserAndAudioAndDigitsFlowBothWays() throws Exception {
     Path tone = dir.resolve("tone-600.wav");
-    writeTone(tone, 600, 20);
+    Tones.writeWav8k(tone, 600, 20);
     // under target/, so its log and recordings outlive the test
     try (Baresip phone = Baresip.start(Path.of("target", "baresip").toAbsolutePath(), tone);
         SignalingCallsTest.Phone lena = new SignalingCallsTest.Phone("lena",
@@ -64,11 +55,11 @@ class BaresipTest {
         AtomicBoolean talking = new AtomicBoolean(true);
         Thread speaker = Tones.play(audio, 1000, talking);
         try {
-          short[] heard = collect(audio, 150);
+          short[] heard = Tones.collect(audio, 150);
           double share = Tones.share(Tones.loudest(heard, 60), 600);
           assertTrue(share > 0.8, "600 Hz from baresip at the client: " + share);
           lena.request("{\"type\":\"dtmf\",\"callId\":\"" + callId + "\",\"digits\":\"5\"}");
-          collect(audio, 100);
+          Tones.collect(audio, 100);
         } finally {
           talking.set(false);
           speaker.join();
@@ -84,7 +75,7 @@ class BaresipTest {
       while (heardByPhone.length < 8000 && System.nanoTime() < deadline) {
         Path recording = phone.recording();
         try {
-          heardByPhone = recording == null ? new short[0] : read(recording);
+          heardByPhone = recording == null ? new short[0] : Tones.readWav(recording);
         } catch (javax.sound.sampled.UnsupportedAudioFileException | java.io.IOException e) {
           heardByPhone = new short[0]; // header not written yet
         }
@@ -106,48 +97,6 @@ class BaresipTest {
       log = phone.log();
     }
     return log;
-  }
-
-  private static short[] collect(LoopbackRtcClient audio, int frames) throws Exception {
-    List<short[]> got = new ArrayList<>();
-    for (int i = 0; i < frames; i++) {
-      short[] f = audio.receive(2000);
-      if (f == null) {
-        break;
-      }
-      got.add(f);
-    }
-    short[] all = new short[got.size() * LoopbackRtcClient.FRAME_SAMPLES];
-    for (int i = 0; i < got.size(); i++) {
-      System.arraycopy(got.get(i), 0, all, i * LoopbackRtcClient.FRAME_SAMPLES,
-          LoopbackRtcClient.FRAME_SAMPLES);
-    }
-    return all;
-  }
-
-  private static void writeTone(Path wav, double hz, int seconds) throws Exception {
-    short[] s = new short[8000 * seconds];
-    for (int i = 0; i < s.length; i++) {
-      s[i] = (short) (8000 * Math.sin(2 * Math.PI * hz * i / 8000.0));
-    }
-    byte[] pcm = new byte[s.length * 2];
-    ByteBuffer.wrap(pcm).order(ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(s);
-    AudioSystem.write(new AudioInputStream(new ByteArrayInputStream(pcm),
-        new AudioFormat(8000, 16, 1, true, false), s.length), AudioFileFormat.Type.WAVE,
-        wav.toFile());
-  }
-
-  private static short[] read(Path wav) throws Exception {
-    if (java.nio.file.Files.size(wav) < 44) {
-      return new short[0];
-    }
-    try (AudioInputStream in = AudioSystem.getAudioInputStream(wav.toFile())) {
-      byte[] b = in.readAllBytes();
-      short[] s = new short[b.length / 2];
-      ByteBuffer.wrap(b).order(in.getFormat().isBigEndian() ? ByteOrder.BIG_ENDIAN
-          : ByteOrder.LITTLE_ENDIAN).asShortBuffer().get(s);
-      return s;
-    }
   }
 
   /** 8 kHz to the 48 kHz that Tones measures, by repeating samples (fine for a 1 kHz check). */

@@ -15,6 +15,7 @@ import io.rtc2sip.actors.user.UserCommand;
 import io.rtc2sip.actors.user.UserReply;
 import io.rtc2sip.actors.user.UserSession;
 import io.rtc2sip.sip.Sipp;
+import io.rtc2sip.tests.support.CallStates;
 import io.rtc2sip.tests.support.TestNode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -172,15 +173,9 @@ class SipCallsTest {
   }
 
   private static CallView awaitState(String callId, String state) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    CallView v = view(callId);
-    while (!v.state().equals(state) && System.nanoTime() < deadline) {
-      Thread.sleep(50); // SIP answers arrive as facts: poll the call
-      v = view(callId);
-    }
-    assertEquals(state, v.state(), "call " + callId);
-    return v;
+    return CallStates.await(SipCallsTest::view, callId, state, Duration.ofSeconds(30));
   }
+
 
   private static CallReply call(String callId,
       Function<ActorRef<CallReply>, CallCommand> command) throws Exception {

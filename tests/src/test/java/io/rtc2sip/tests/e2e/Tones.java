@@ -80,4 +80,50 @@ final class Tones {
     t.start();
     return t;
   }
+
+  /** Up to {@code frames} frames from the client's receive queue (2 s without one: done). */
+  static short[] collect(LoopbackRtcClient audio, int frames) throws InterruptedException {
+    java.util.List<short[]> got = new java.util.ArrayList<>();
+    for (int i = 0; i < frames; i++) {
+      short[] f = audio.receive(2000);
+      if (f == null) {
+        break;
+      }
+      got.add(f);
+    }
+    short[] all = new short[got.size() * FRAME];
+    for (int i = 0; i < got.size(); i++) {
+      System.arraycopy(got.get(i), 0, all, i * FRAME, FRAME);
+    }
+    return all;
+  }
+
+  /** Writes {@code seconds} of a sine at {@code hz} as a mono 16-bit 8 kHz WAV. */
+  static void writeWav8k(java.nio.file.Path wav, double hz, int seconds) throws Exception {
+    short[] s = new short[8000 * seconds];
+    for (int i = 0; i < s.length; i++) {
+      s[i] = (short) (8000 * Math.sin(2 * Math.PI * hz * i / 8000.0));
+    }
+    byte[] pcm = new byte[s.length * 2];
+    java.nio.ByteBuffer.wrap(pcm).order(java.nio.ByteOrder.LITTLE_ENDIAN).asShortBuffer().put(s);
+    javax.sound.sampled.AudioSystem.write(new javax.sound.sampled.AudioInputStream(
+        new java.io.ByteArrayInputStream(pcm),
+        new javax.sound.sampled.AudioFormat(8000, 16, 1, true, false), s.length),
+        javax.sound.sampled.AudioFileFormat.Type.WAVE, wav.toFile());
+  }
+
+  /** The samples of a 16-bit mono WAV (empty while its writer has not finished it). */
+  static short[] readWav(java.nio.file.Path wav) throws Exception {
+    if (java.nio.file.Files.size(wav) < 44) {
+      return new short[0];
+    }
+    try (var in = javax.sound.sampled.AudioSystem.getAudioInputStream(wav.toFile())) {
+      byte[] b = in.readAllBytes();
+      short[] s = new short[b.length / 2];
+      java.nio.ByteBuffer.wrap(b).order(in.getFormat().isBigEndian()
+          ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN)
+          .asShortBuffer().get(s);
+      return s;
+    }
+  }
 }
