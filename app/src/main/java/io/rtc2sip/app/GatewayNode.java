@@ -6,6 +6,7 @@ import io.rtc2sip.persistence.DatabaseSettings;
 import io.rtc2sip.persistence.EmbeddedDatabase;
 import io.rtc2sip.persistence.JournalConfig;
 import io.rtc2sip.persistence.JournalSchema;
+import io.rtc2sip.persistence.history.CallRecords;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -83,6 +84,7 @@ public final class GatewayNode implements AutoCloseable {
   private static void prepareSchema(DatabaseSettings db, int attempts) throws InterruptedException, SQLException {
     try (Connection c = new DatabaseConnector(db).connectWithBackoff(attempts)) {
       JournalSchema.create(c);
+      CallRecords.createTables(c);
     }
   }
 

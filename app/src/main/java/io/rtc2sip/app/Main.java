@@ -24,6 +24,8 @@ public final class Main {
       case "token" -> token(args);
       case "replay" -> System.exit(Replay.run(
           java.util.Arrays.copyOfRange(args, 1, args.length), NodeConfig.load()));
+      case "calls" -> System.exit(Calls.run(
+          java.util.Arrays.copyOfRange(args, 1, args.length), NodeConfig.load()));
       case "help", "-h", "--help" -> usage(0);
       default -> {
         System.err.println("unknown command: " + command);
@@ -74,6 +76,7 @@ public final class Main {
           run     start a gateway node (configuration: RTC2SIP_* environment variables, see README)
           client  a test phone on the signaling protocol (docs/signaling.md): client --uid U ...
           token   mint a signaling login token: token <uid> [ttl-seconds]
+          calls   find calls in the call history: calls --uid U --since 2h [--cause C] [--json]
           replay  a call's timeline from the journal: replay <call-id> [--at <ISO time>] [--json]
           help    this text""");
     System.exit(status);

@@ -12,11 +12,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import com.typesafe.config.Config;
+import io.rtc2sip.persistence.JournalConfig;
 import io.rtc2sip.persistence.history.CallHistory;
+import io.rtc2sip.persistence.history.CallListRenderer;
+import io.rtc2sip.persistence.history.CallQueries;
+import io.rtc2sip.persistence.history.CallRecords;
 import io.rtc2sip.persistence.history.ReplayRenderer;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.time.Clock;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.serialization.SerializationExtension;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * The node's HTTP listener ({@code rtc2sip.http}, RTC2SIP_HTTP_PORT): the routes of the modules
  * that serve HTTP (dashboard, signaling WebSocket) and the live view of a call
  * ({@code GET /api/calls/<id>/live}: the entity's current state, asked through sharding from any
- * node).
+ * node), its timeline ({@code /api/calls/<id>/replay}) and the call history search
+ * ({@code /api/calls?uid=…}).
  */
 final class NodeHttp extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(NodeHttp.class);
@@ -59,6 +63,7 @@ final class NodeHttp extends AllDirectives {
     List<Route> all = new ArrayList<>(routes);
     all.add(http.liveCall());
     all.add(http.replay());
+    all.add(http.search());
     Route route = http.concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
     String host = system.settings().config().getString("rtc2sip.http.host");
     int port = system.settings().config().getInt("rtc2sip.http.port");
@@ -106,14 +111,41 @@ final class NodeHttp extends AllDirectives {
             })))));
   }
 
+  /**
+   * {@code GET /api/calls?uid=&number=&since=&until=&cause=&node=&call-id=&limit=}: calls from
+   * the call history, newest first (JSON); 400 with the reason for a bad parameter.
+   */
+  private Route search() {
+    return pathPrefix("api", () -> path("calls", () -> get(() -> parameterMap(params -> {
+      CallRecords.Query query;
+      try {
+        query = CallQueries.parse(params, Clock.systemUTC());
+      } catch (IllegalArgumentException e) {
+        return complete(StatusCodes.BAD_REQUEST, e.getMessage());
+      }
+      return onComplete(withDatabase(c -> CallRecords.search(c, query)), result ->
+          result.isFailure()
+              ? complete(StatusCodes.INTERNAL_SERVER_ERROR,
+                  "call history not readable: " + result.failed().get().getMessage())
+              : complete(HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON,
+                  CallListRenderer.json(result.get()))));
+    }))));
+  }
+
   private CompletionStage<List<CallHistory.Step>> timeline(String callId) {
-    Config db = system.settings().config()
-        .getConfig("pekko-persistence-jdbc.shared-databases.rtc2sip.db");
+    return withDatabase(c -> new CallHistory(SerializationExtension.get(system.classicSystem()))
+        .timeline(c, callId));
+  }
+
+  private interface SqlQuery<T> {
+    T run(Connection c) throws Exception;
+  }
+
+  /** Runs {@code query} on a connection to the journal database, off the HTTP threads. */
+  private <T> CompletionStage<T> withDatabase(SqlQuery<T> query) {
     return CompletableFuture.supplyAsync(() -> {
-      try (Connection c = DriverManager.getConnection(db.getString("url"),
-          db.getString("user"), db.getString("password"))) {
-        return new CallHistory(SerializationExtension.get(system.classicSystem()))
-            .timeline(c, callId);
+      try (Connection c = JournalConfig.connect(system.settings().config())) {
+        return query.run(c);
       } catch (Exception e) {
         throw new CompletionException(e);
       }

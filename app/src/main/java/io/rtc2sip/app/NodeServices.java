@@ -1,5 +1,8 @@
 package io.rtc2sip.app;
 
+import com.typesafe.config.Config;
+import io.rtc2sip.persistence.JournalConfig;
+import io.rtc2sip.persistence.history.CallHistoryProjection;
 import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.call.CallEntity;
@@ -50,6 +53,8 @@ public final class NodeServices {
     CallEntity.init(system, p.calls(), Clock.systemUTC());
     UserSession.init(system, p.calls().clients(), p.registrations(), Clock.systemUTC());
     log.info("call and user entities registered with cluster sharding");
+    Config config = system.settings().config();
+    CallHistoryProjection.init(system, () -> JournalConfig.connect(config));
     try {
       NodeHttp.bind(system, p.routes());
     } catch (Exception e) {

@@ -2,13 +2,9 @@ package io.rtc2sip.app;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.rtc2sip.persistence.DatabaseSettings;
 import io.rtc2sip.persistence.history.CallHistory;
 import io.rtc2sip.persistence.history.ReplayRenderer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Instant;
 import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -38,8 +34,6 @@ public final class Replay {
       System.err.println("usage: rtc2sip replay <call-id> [--at 2026-11-24T10:00:00Z] [--json]");
       return 2;
     }
-    DatabaseSettings db = DatabaseSettings.from(config);
-    String url = db.embedded() ? embeddedUrl(db) : db.url();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "rtc2sip-replay",
         // only what deserializing events needs: no cluster, and no JVM exit when it stops
         ConfigFactory.parseString("pekko.actor.provider = local\npekko.loglevel = WARNING\n"
@@ -47,11 +41,12 @@ public final class Replay {
             .withFallback(ConfigFactory.parseResources("rtc2sip-serialization.conf"))
             .withFallback(ConfigFactory.defaultReference())
             .resolve());
-    try (Connection c = DriverManager.getConnection(url, db.user(), db.password())) {
+    try (Connection c = ToolDatabase.connect(config)) {
       List<CallHistory.Step> steps =
           new CallHistory(SerializationExtension.get(system.classicSystem())).timeline(c, callId);
       if (steps.isEmpty()) {
-        System.err.println("no call " + callId + " in the journal at " + db.displayUrl());
+        System.err.println("no call " + callId + " in the journal at "
+            + ToolDatabase.displayUrl(config));
         return 3;
       }
       if (at != null) {
@@ -64,14 +59,5 @@ public final class Replay {
     } finally {
       system.terminate();
     }
-  }
-
-  private static String embeddedUrl(DatabaseSettings db) throws Exception {
-    Path file = db.dataDir().resolve(GatewayNode.EMBEDDED_URL_FILE);
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException("no RTC2SIP_DB_URL and no running node with an embedded"
-          + " database under " + db.dataDir() + ": start the node or set RTC2SIP_DB_URL");
-    }
-    return Files.readString(file).trim();
   }
 }

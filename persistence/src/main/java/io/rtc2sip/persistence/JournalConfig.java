@@ -2,6 +2,9 @@ package io.rtc2sip.persistence;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Map;
 
 /** The connection settings of the journal, snapshot store and read journal, known only at run time. */
@@ -16,5 +19,12 @@ public final class JournalConfig {
             prefix + "url", settings.url(),
             prefix + "user", settings.user(),
             prefix + "password", settings.password()));
+  }
+
+  /** A new connection to the journal database of a running actor system ({@code config}). */
+  public static Connection connect(Config config) throws SQLException {
+    Config db = config.getConfig("pekko-persistence-jdbc.shared-databases.rtc2sip.db");
+    return DriverManager.getConnection(db.getString("url"), db.getString("user"),
+        db.getString("password"));
   }
 }

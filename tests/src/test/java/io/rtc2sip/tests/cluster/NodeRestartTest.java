@@ -175,7 +175,53 @@ class NodeRestartTest {
           URI.create("http://127.0.0.1:" + httpPort + "/api/calls/o-unknown/live")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(404, unknown.statusCode(), unknown.body());
+
+      // the call history, fed from the journal across the restart: every call once, with all
+      // its events, the failed one findable by uid, time and cause (HTTP and command line)
+      String search = "http://127.0.0.1:" + httpPort + "/api/calls?uid=alice&since=1h";
+      com.fasterxml.jackson.databind.JsonNode history = null;
+      long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (System.nanoTime() < until) {
+        history = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.send(
+            HttpRequest.newBuilder(URI.create(search)).build(),
+            HttpResponse.BodyHandlers.ofString()).body()).get("calls");
+        if (history.size() == 4 && eventsOf(history, held) == timeline.get("steps").size()
+            && eventsOf(history, ended) == 2) {
+          break;
+        }
+        Thread.sleep(200);
+      }
+      assertEquals(4, history.size(), history.toString());
+      assertEquals(timeline.get("steps").size(), eventsOf(history, held), history.toString());
+      assertEquals(2, eventsOf(history, ended), history.toString());
+      HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(
+          "http://127.0.0.1:" + httpPort + "/api/calls?since=yesterday")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals(400, bad.statusCode());
+      assertTrue(bad.body().contains("since must be"), bad.body());
+      printed.reset();
+      System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+      int found;
+      try {
+        found = io.rtc2sip.app.Calls.run(new String[] {"--uid", "alice", "--since", "1h",
+            "--cause", "busy"}, config());
+      } finally {
+        System.setOut(stdout);
+      }
+      String listed = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(0, found, listed);
+      assertTrue(listed.contains(ended) && listed.contains("BUSY") && listed.endsWith("1 call\n"),
+          listed);
     }
+  }
+
+  private static int eventsOf(com.fasterxml.jackson.databind.JsonNode calls, String callId) {
+    for (com.fasterxml.jackson.databind.JsonNode c : calls) {
+      if (c.get("callId").asText().equals(callId)) {
+        return c.get("events").asInt();
+      }
+    }
+    return 0;
   }
 
   private static CallCommand.SipAnswered answered() {
