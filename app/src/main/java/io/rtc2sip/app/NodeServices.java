@@ -2,7 +2,10 @@ package io.rtc2sip.app;
 
 import com.typesafe.config.Config;
 import io.rtc2sip.persistence.JournalConfig;
+import io.rtc2sip.dashboard.DashboardRoutes;
 import io.rtc2sip.persistence.history.CallHistoryProjection;
+import java.util.ArrayList;
+import org.apache.pekko.http.javadsl.server.Route;
 import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.call.CallEntity;
@@ -54,9 +57,13 @@ public final class NodeServices {
     UserSession.init(system, p.calls().clients(), p.registrations(), Clock.systemUTC());
     log.info("call and user entities registered with cluster sharding");
     Config config = system.settings().config();
-    CallHistoryProjection.init(system, () -> JournalConfig.connect(config));
+    CallHistoryProjection.Database database = () -> JournalConfig.connect(config);
+    CallHistoryProjection.init(system, database);
+    List<Route> routes = new ArrayList<>(p.routes());
+    routes.add(DashboardRoutes.start(system, database,
+        List.of(CallEntity.TYPE_KEY, UserSession.TYPE_KEY)));
     try {
-      NodeHttp.bind(system, p.routes());
+      NodeHttp.bind(system, routes);
     } catch (Exception e) {
       throw new IllegalStateException("HTTP listener did not start: " + e.getMessage(), e);
     }

@@ -8,6 +8,7 @@ import io.rtc2sip.codec.jitter.JitterConfig;
 import io.rtc2sip.codec.pipeline.ReceivePipeline;
 import io.rtc2sip.codec.pipeline.SendPipeline;
 import io.rtc2sip.codec.rtcp.ReceiverStats;
+import io.rtc2sip.metrics.NodeMetrics;
 import io.rtc2sip.codec.rtcp.RtcpWriter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -49,6 +50,9 @@ final class CallMedia {
   private final ByteBuffer out = ByteBuffer.allocateDirect(PacketRing.MAX_PACKET);
   private final byte[] rtcp = new byte[512];
   private final ReceiverStats[] rtcpSources = new ReceiverStats[1];
+  private final NodeMetrics.Media metrics;
+  /** Packets reported lost up to the previous RTCP report (the counter gets the difference). */
+  private long lostReported;
   private final int ssrc = ThreadLocalRandom.current().nextInt();
   private final LatencyHistogram queueing;
   private final PacketRing.Sink rtpSink = this::onRtp;
@@ -74,8 +78,9 @@ final class CallMedia {
   private long nextRtcpNanos;
 
   CallMedia(String callId, RtpPorts.Pair ports, MediaSettings settings, Facts facts,
-      LatencyHistogram queueing) {
+      LatencyHistogram queueing, NodeMetrics.Media metrics) {
     this.queueing = queueing;
+    this.metrics = metrics;
     this.callId = callId;
     this.ports = ports;
     this.settings = settings;
@@ -222,6 +227,7 @@ final class CallMedia {
   }
 
   private void onRtp(byte[] data, int length, long arrivalNanos, SocketAddress source) {
+    metrics.rtpReceived.inc();
     receive.push(data, 0, length, arrivalNanos);
     queueing.record(tickNanos - arrivalNanos);
     lastRtpNanos = arrivalNanos;
@@ -245,6 +251,7 @@ final class CallMedia {
     out.put(packet, off, len).flip();
     try {
       ports.rtp().send(out, to);
+      metrics.rtpSent.inc();
     } catch (IOException e) {
       mdc();
       log.debug("RTP to {} not sent: {}", to, e.toString());
@@ -279,6 +286,14 @@ final class CallMedia {
     }
     ReceiverStats stats = receive.receiverStats();
     int count = stats == null ? 0 : 1;
+    if (stats != null && stats.started()) {
+      metrics.jitter(stats.jitterMillis() / 1000.0);
+      long lost = Math.max(0, stats.cumulativeLost());
+      if (lost > lostReported) {
+        metrics.rtpLost.inc(lost - lostReported);
+        lostReported = lost;
+      }
+    }
     rtcpSources[0] = stats;
     long ntp = RtcpWriter.ntp(System.currentTimeMillis() * 1_000_000L);
     int len = sending

@@ -1,6 +1,7 @@
 package io.rtc2sip.media;
 
 import io.rtc2sip.actors.EntityMessenger;
+import io.rtc2sip.actors.Supervised;
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.RtcLeg;
@@ -13,11 +14,11 @@ import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import io.rtc2sip.metrics.NodeMetrics;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,11 +43,14 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
   private final Map<String, CallMedia> media = new ConcurrentHashMap<>();
   private final CallMedia.Facts facts;
   private final LatencyHistogram queueing = new LatencyHistogram();
+  private final NodeMetrics.Media metrics;
   private ActorRef<Object> actor;
+  private AutoCloseable counted = () -> { };
   private static final Object STOP = new Object();
 
-  private MediaBridge(MediaSettings settings, EntityMessenger<CallCommand> calls, RtcLegs rtcLegs)
-      throws IOException {
+  private MediaBridge(MediaSettings settings, EntityMessenger<CallCommand> calls, RtcLegs rtcLegs,
+      NodeMetrics.Media metrics) throws IOException {
+    this.metrics = metrics;
     this.settings = settings;
     this.calls = calls;
     this.rtcLegs = rtcLegs;
@@ -75,9 +79,11 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
   public static MediaBridge start(
       ActorSystem<?> system, MediaSettings settings, EntityMessenger<CallCommand> calls,
       RtcLegs rtcLegs) throws IOException {
-    MediaBridge bridge = new MediaBridge(settings, calls, rtcLegs);
+    NodeMetrics nodeMetrics = NodeMetrics.get(system);
+    MediaBridge bridge = new MediaBridge(settings, calls, rtcLegs, nodeMetrics.media());
+    bridge.counted = nodeMetrics.media().bridge(bridge::droppedPackets, bridge::lateTicks);
     Behavior<Object> behavior =
-        Behaviors.supervise(bridge.behavior()).onFailure(SupervisorStrategy.restart());
+        Supervised.restart("media-bridge", nodeMetrics, bridge.behavior(), Object.class);
     bridge.actor = system.systemActorOf(behavior, "media-bridge", Props.empty());
     log.info("media bridge: RTP on {} ports {}-{}, media clock on {} thread(s)", settings.host(),
         settings.portMin(), settings.portMax(), settings.clockThreads());
@@ -184,7 +190,7 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
       if (pair.isEmpty()) {
         return Optional.empty();
       }
-      CallMedia m = new CallMedia(callId, pair.get(), settings, facts, queueing);
+      CallMedia m = new CallMedia(callId, pair.get(), settings, facts, queueing, metrics);
       io.register(pair.get().rtp(), m::rtpReceived);
       io.register(pair.get().rtcp(), m::rtcpReceived);
       clock.add(m);
@@ -223,5 +229,10 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
     clock.close();
     media.keySet().forEach(this::release);
     io.close();
+    try {
+      counted.close();
+    } catch (Exception e) {
+      log.debug("media counters not removed: {}", e.toString());
+    }
   }
 }

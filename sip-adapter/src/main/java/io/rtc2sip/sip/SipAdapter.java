@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
+import io.rtc2sip.metrics.NodeMetrics;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ public final class SipAdapter implements AutoCloseable {
       MediaEndpoints media,
       CallQuery query) throws Exception {
     SipHandler handler = new SipHandler();
-    SipStackRunner sip = SipStackRunner.start(settings, handler);
+    SipStackRunner sip = SipStackRunner.start(settings, handler, NodeMetrics.get(system));
     SipContext ctx = new SipContext(sip, calls, media);
     InboundInvites inbound = new InboundInvites(ctx);
     OutboundInvites outbound = new OutboundInvites(ctx);

@@ -1,5 +1,7 @@
 package io.rtc2sip.sip;
 
+import gov.nist.javax.sip.stack.SIPTransactionStack;
+import io.rtc2sip.metrics.NodeMetrics;
 import java.util.Properties;
 import java.util.TooManyListenersException;
 import javax.sip.InvalidArgumentException;
@@ -42,7 +44,7 @@ final class SipStackRunner implements AutoCloseable {
     this.addresses = addresses;
   }
 
-  static SipStackRunner start(SipSettings settings, SipListener listener)
+  static SipStackRunner start(SipSettings settings, SipListener listener, NodeMetrics metrics)
       throws javax.sip.SipException, InvalidArgumentException, TooManyListenersException {
     SipFactory factory = SipFactory.getInstance();
     factory.setPathName("gov.nist");
@@ -60,6 +62,7 @@ final class SipStackRunner implements AutoCloseable {
     p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "1024");
     p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
     SipStack stack = factory.createSipStack(p);
+    ((Slf4jServerLogger) ((SIPTransactionStack) stack).getServerLogger()).observe(metrics);
     SipProvider provider = null;
     for (String transport : settings.transports()) {
       ListeningPoint lp = stack.createListeningPoint(settings.host(), settings.port(), transport);

@@ -2,19 +2,31 @@ package io.rtc2sip.sip;
 
 import gov.nist.core.ServerLogger;
 import gov.nist.javax.sip.message.SIPMessage;
+import gov.nist.javax.sip.message.SIPRequest;
+import gov.nist.javax.sip.message.SIPResponse;
 import io.rtc2sip.actors.call.CallIds;
+import io.rtc2sip.metrics.NodeMetrics;
+import java.time.Instant;
 import java.util.Properties;
+import java.util.Set;
 import javax.sip.SipStack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Every SIP message the stack sends or receives, to logger {@code io.rtc2sip.sip.traffic}: the
- * first line at DEBUG, the whole message at TRACE, with the call id in the MDC.
+ * Every SIP message the stack sends or receives: counted by method and status in the node's
+ * metrics, kept in the SIP trace of its call (the dashboard's drill-down), and logged to
+ * {@code io.rtc2sip.sip.traffic}: the first line at DEBUG, the whole message at TRACE, with the
+ * call id in the MDC.
  */
 public final class Slf4jServerLogger implements ServerLogger {
   private static final Logger log = LoggerFactory.getLogger("io.rtc2sip.sip.traffic");
+  private static final Set<String> METHODS = Set.of("INVITE", "ACK", "BYE", "CANCEL",
+      "OPTIONS", "REGISTER", "INFO", "REFER", "NOTIFY", "SUBSCRIBE", "UPDATE", "PRACK",
+      "MESSAGE", "PUBLISH");
+
+  private volatile NodeMetrics metrics;
 
   @Override
   public void closeLogFile() {}
@@ -33,10 +45,16 @@ public final class Slf4jServerLogger implements ServerLogger {
   @Override
   public void logMessage(
       SIPMessage message, String from, String to, String status, boolean sender) {
+    String callId = callIdOf(message);
+    NodeMetrics m = metrics;
+    if (m != null) {
+      count(m, message, sender);
+      m.sipTrace().add(callId, Instant.now(), sender, from, to, message.encode());
+    }
     if (!log.isDebugEnabled()) {
       return;
     }
-    MDC.put("callId", callIdOf(message));
+    MDC.put("callId", callId);
     try {
       if (log.isTraceEnabled()) {
         log.trace("{} {} -> {}\n{}", sender ? "sent" : "received", from, to, message.encode());
@@ -47,6 +65,25 @@ public final class Slf4jServerLogger implements ServerLogger {
     } finally {
       MDC.remove("callId");
     }
+  }
+
+  /** From now on every message is also counted and traced in {@code nodeMetrics}. */
+  void observe(NodeMetrics nodeMetrics) {
+    this.metrics = nodeMetrics;
+  }
+
+  private static void count(NodeMetrics m, SIPMessage message, boolean sender) {
+    if (message instanceof SIPRequest request) {
+      m.sipRequest(sender, method(request.getMethod()));
+    } else if (message instanceof SIPResponse response) {
+      m.sipResponse(sender, response.getStatusCode(),
+          method(response.getCSeq() == null ? null : response.getCSeq().getMethod()));
+    }
+  }
+
+  /** A known method, or "other": what scanners send must not create new label values. */
+  static String method(String method) {
+    return method != null && METHODS.contains(method) ? method : "other";
   }
 
   static String callIdOf(SIPMessage message) {

@@ -59,8 +59,10 @@ public final class Slf4jStackLogger implements StackLogger {
 
   @Override
   public boolean isLoggingEnabled(int logLevel) {
-    if (logLevel == TRACE_MESSAGES && traffic.isDebugEnabled()) {
-      return true; // the stack then hands every message to Slf4jServerLogger
+    if (logLevel == TRACE_MESSAGES) {
+      // the stack then hands every message to Slf4jServerLogger: counted, kept for the
+      // dashboard's SIP trace, and logged when io.rtc2sip.sip.traffic is at DEBUG
+      return true;
     }
     if (logLevel >= TRACE_DEBUG) {
       return log.isDebugEnabled();

@@ -18,6 +18,7 @@ import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.MediaCommand;
 import io.rtc2sip.actors.port.SipLegCommand;
 import io.rtc2sip.actors.user.UserCommand;
+import io.rtc2sip.metrics.NodeMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -45,6 +46,7 @@ final class CallActions {
   private final TimerScheduler<CallCommand> timers;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final EffectFactories<CallEvent, CallState> effects;
+  private final NodeMetrics metrics;
 
   CallActions(
       String callId,
@@ -59,6 +61,26 @@ final class CallActions {
     this.timers = timers;
     this.shard = shard;
     this.effects = effects;
+    this.metrics = NodeMetrics.get(ctx.getSystem());
+  }
+
+  /**
+   * Counts a persisted call event in the node's metrics: a new call ({@code answered} null) or
+   * its answer, and the journal's write time since {@code persistingNanos}.
+   */
+  void counted(CallDirection direction, Class<CallEvent.CallAnswered> answered,
+      long persistingNanos) {
+    metrics.journalWrite(System.nanoTime() - persistingNanos);
+    if (answered == null) {
+      metrics.callLive(callId, direction.name(), true);
+    } else {
+      metrics.callAnswered(direction.name());
+    }
+  }
+
+  /** The entity stopped on this node (passivated, moved or node leaving). */
+  void stopped() {
+    metrics.callStopped(callId);
   }
 
   String callId() {
@@ -156,10 +178,13 @@ final class CallActions {
       Runnable sipAction) {
     CallInfo info = state.info();
     CallEnded event = new CallEnded(cause, sipStatus, cause.description(), now());
+    long persisting = System.nanoTime();
     return effects
         .persist(event)
         .thenRun(
             next -> {
+              metrics.journalWrite(System.nanoTime() - persisting);
+              metrics.callEnded(callId, info.direction().name(), cause.name());
               log().info("call ended: {} (SIP {}) in state {}", cause, sipStatus,
                   state.stateName());
               if (replyTo != null) {
@@ -182,6 +207,9 @@ final class CallActions {
       return;
     }
     log().info("recovered in state {}", state.stateName());
+    if (!(state instanceof Ended)) {
+      metrics.callLive(callId, started.info().direction().name(), false);
+    }
     armTimer(state);
     if (state instanceof Ended) {
       passivate();

@@ -13,12 +13,15 @@ import io.rtc2sip.actors.port.CallPorts;
 import io.rtc2sip.actors.user.UserCommand;
 import io.rtc2sip.actors.user.UserSession;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import io.rtc2sip.actors.Supervised;
+import io.rtc2sip.metrics.NodeMetrics;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import io.rtc2sip.actors.Mdc;
@@ -75,16 +78,20 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
   private final CallActions actions;
   private final PendingCallHandlers pending;
   private final EstablishedCallHandlers established;
+  private final Supervised.Restarts restarts;
 
   private CallEntity(
       String callId,
       Dependencies deps,
       ActorContext<CallCommand> ctx,
       TimerScheduler<CallCommand> timers,
-      ActorRef<ClusterSharding.ShardCommand> shard) {
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      Supervised.Restarts restarts) {
     super(
         PersistenceId.of(TYPE_KEY.name(), callId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+        SupervisorStrategy.restartWithBackoff(
+            Supervised.MIN_BACKOFF, Supervised.MAX_BACKOFF, 0.2));
+    this.restarts = restarts;
     this.nodeTag = NODE_TAG_PREFIX + deps.node();
     this.actions = new CallActions(callId, deps, ctx, timers, shard, Effect());
     this.pending = new PendingCallHandlers(actions);
@@ -100,13 +107,25 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
             EntityMessenger.sharded(system, UserSession.TYPE_KEY),
             clock,
             Cluster.get(system).selfMember().address().toString());
+    NodeMetrics metrics = NodeMetrics.get(system);
     return ClusterSharding.get(system)
-        .init(Entity.of(TYPE_KEY, ec -> create(ec.getEntityId(), deps, ec.getShard())));
+        .init(Entity.of(TYPE_KEY, ec -> {
+          Supervised.Restarts restarts =
+              Supervised.restarts(TYPE_KEY.name(), ec.getEntityId(), metrics);
+          return Supervised.restartWithBackoff(restarts,
+              create(ec.getEntityId(), deps, ec.getShard(), restarts));
+        }));
   }
 
   /** The behavior of call {@code callId}; {@code shard} receives its passivation request. */
   public static Behavior<CallCommand> create(
       String callId, Dependencies deps, ActorRef<ClusterSharding.ShardCommand> shard) {
+    return create(callId, deps, shard, null);
+  }
+
+  /** As above, with the restart accounting the entity shares with its outer supervisor. */
+  static Behavior<CallCommand> create(String callId, Dependencies deps,
+      ActorRef<ClusterSharding.ShardCommand> shard, Supervised.Restarts restarts) {
     // Object.class: the MDC must also cover the entity's internal persistence messages, in
     // which the effects after a persist run
     return Mdc.everyMessage(
@@ -114,7 +133,9 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
         Behaviors.setup(
             ctx ->
                 Behaviors.withTimers(
-                    timers -> new CallEntity(callId, deps, ctx, timers, shard))));
+                    timers -> new CallEntity(callId, deps, ctx, timers, shard,
+                        restarts != null ? restarts : Supervised.restarts(TYPE_KEY.name(),
+                            callId, NodeMetrics.get(ctx.getSystem()))))));
   }
 
   @Override
@@ -141,6 +162,8 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
   public SignalHandler<CallState> signalHandler() {
     return newSignalHandlerBuilder()
         .onSignal(RecoveryCompleted.instance(), actions::recovered)
+        .onSignal(PostStop.instance(), state -> actions.stopped())
+        .onSignal(PreRestart.instance(), state -> restarts.preRestart())
         .build();
   }
 

@@ -86,10 +86,12 @@ final class PendingCallHandlers {
     CallDialed event =
         new CallDialed(
             callId, caller, callee, rtc, dialog, now.plus(a.settings().noAnswerTimeout()), now);
+    long persisting = System.nanoTime();
     return a.effects()
         .persist(event)
         .thenRun(
             next -> {
+              a.counted(CallDirection.OUTBOUND, null, persisting);
               a.log().info("dialing {} for {}", remoteUri, place.uid());
               a.accepted(place);
               a.user(place.uid(), new UserCommand.CallStarted(callId));
@@ -121,10 +123,12 @@ final class PendingCallHandlers {
     if (command instanceof SipAnswered ok) {
       SipDialog dialog =
           info.dialog().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet());
+      long persisting = System.nanoTime();
       return a.effects()
           .persist(new CallAnswered(dialog, ok.media(), a.now()))
           .thenRun(
               next -> {
+                a.counted(info.direction(), CallAnswered.class, persisting);
                 a.log().info("answered with {}", ok.media().codec());
                 a.armTimer(next);
                 a.client(new ClientNotification.Answered(info.uid(), callId));
@@ -200,10 +204,12 @@ final class PendingCallHandlers {
             invite.offer(),
             now.plus(a.settings().noAnswerTimeout()),
             now);
+    long persisting = System.nanoTime();
     return a.effects()
         .persist(event)
         .thenRun(
             next -> {
+              a.counted(CallDirection.INBOUND, null, persisting);
               a.log().info("incoming call from {} to {}", invite.caller().address(),
                   invite.calleeUid());
               a.media(new MediaCommand.Prepare(callId, rtc, CallDirection.INBOUND));
@@ -262,10 +268,12 @@ final class PendingCallHandlers {
       return a.end(state, EndCause.CANCELLED, 487, userKnows, null, () -> {});
     }
     if (command instanceof Answer answer) {
+      long persisting = System.nanoTime();
       return a.effects()
           .persist(new CallAnswered(info.dialog(), info.media(), a.now()))
           .thenRun(
               next -> {
+                a.counted(info.direction(), CallAnswered.class, persisting);
                 a.log().info("answered by {}", info.uid());
                 a.armTimer(next);
                 a.accepted(answer);

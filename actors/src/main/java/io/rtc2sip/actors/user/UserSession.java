@@ -23,7 +23,6 @@ import io.rtc2sip.actors.user.UserState.Offline;
 import io.rtc2sip.actors.user.UserState.Online;
 import io.rtc2sip.actors.user.UserState.Unknown;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +30,10 @@ import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import io.rtc2sip.actors.Supervised;
+import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
+import io.rtc2sip.metrics.NodeMetrics;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import io.rtc2sip.actors.Mdc;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -77,15 +79,19 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
   private final Dependencies deps;
   private final ActorContext<UserCommand> ctx;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
+  private final Supervised.Restarts restarts;
 
   private UserSession(
       String uid,
       Dependencies deps,
       ActorContext<UserCommand> ctx,
-      ActorRef<ClusterSharding.ShardCommand> shard) {
+      ActorRef<ClusterSharding.ShardCommand> shard,
+      Supervised.Restarts restarts) {
     super(
         PersistenceId.of(TYPE_KEY.name(), uid),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+        SupervisorStrategy.restartWithBackoff(
+            Supervised.MIN_BACKOFF, Supervised.MAX_BACKOFF, 0.2));
+    this.restarts = restarts;
     this.uid = uid;
     this.deps = deps;
     this.ctx = ctx;
@@ -115,17 +121,31 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
             EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
             isMember,
             clock);
+    NodeMetrics metrics = NodeMetrics.get(system);
     return ClusterSharding.get(system)
-        .init(Entity.of(TYPE_KEY, ec -> create(ec.getEntityId(), deps, ec.getShard())));
+        .init(Entity.of(TYPE_KEY, ec -> {
+          Supervised.Restarts restarts =
+              Supervised.restarts(TYPE_KEY.name(), ec.getEntityId(), metrics);
+          return Supervised.restartWithBackoff(restarts,
+              create(ec.getEntityId(), deps, ec.getShard(), restarts));
+        }));
   }
 
   public static Behavior<UserCommand> create(
       String uid, Dependencies deps, ActorRef<ClusterSharding.ShardCommand> shard) {
+    return create(uid, deps, shard, null);
+  }
+
+  /** As above, with the restart accounting the entity shares with its outer supervisor. */
+  static Behavior<UserCommand> create(String uid, Dependencies deps,
+      ActorRef<ClusterSharding.ShardCommand> shard, Supervised.Restarts restarts) {
     // Object.class: the MDC must also cover the entity's internal persistence messages, in
     // which the effects after a persist run
     return Mdc.everyMessage(
         Map.of("uid", uid),
-        Behaviors.setup(ctx -> new UserSession(uid, deps, ctx, shard)));
+        Behaviors.setup(ctx -> new UserSession(uid, deps, ctx, shard,
+            restarts != null ? restarts
+                : Supervised.restarts(TYPE_KEY.name(), uid, NodeMetrics.get(ctx.getSystem())))));
   }
 
   @Override
@@ -150,7 +170,10 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
 
   @Override
   public SignalHandler<UserState> signalHandler() {
-    return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::recovered).build();
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::recovered)
+        .onSignal(PreRestart.instance(), state -> restarts.preRestart())
+        .build();
   }
 
   private void recovered(UserState state) {

@@ -2,6 +2,7 @@ package io.rtc2sip.persistence.history;
 
 import io.rtc2sip.actors.call.CallEntity;
 import io.rtc2sip.actors.call.CallEvent;
+import io.rtc2sip.metrics.NodeMetrics;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -56,12 +57,14 @@ public final class CallHistoryProjection {
   private final Database database;
   private final Executor blocking;
   private final AtomicLong applied = new AtomicLong();
+  private final NodeMetrics metrics;
   private Connection connection;
 
   private CallHistoryProjection(ActorSystem<?> system, Database database) {
     this.system = system;
     this.database = database;
     this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    this.metrics = NodeMetrics.get(system);
   }
 
   /** Runs the projection as this cluster's singleton {@code call-history-projection}. */
@@ -119,13 +122,17 @@ public final class CallHistoryProjection {
             e.persistenceId(), e.sequenceNr(), e.event().getClass().getName());
       }
     }
-    withConnection(c -> {
+    long newest = withConnection(c -> {
       CallRecords.apply(c, CallRecords.PROJECTION, events);
-      return null;
+      try (var st = c.createStatement();
+          var rs = st.executeQuery("SELECT coalesce(max(ordering), 0) FROM event_journal")) {
+        return rs.next() ? rs.getLong(1) : 0L;
+      }
     });
     if (!events.isEmpty()) {
       applied.set(events.get(events.size() - 1).ordering());
     }
+    metrics.callHistoryLag(Math.max(0, newest - applied.get()));
     return Done.getInstance();
   }
 

@@ -122,6 +122,14 @@ class SipCallsTest {
       assertEquals(EndCause.LOCAL_HANGUP, awaitState(callId, "Ended").endCause());
       assertEquals(0, uas.await(30), uas.where());
       assertTrue(uas.messages().contains("a=sendonly"), "hold re-INVITE: " + uas.where());
+      // the dashboard's drill-down: the call's SIP messages, as this node sent and received them
+      String trace = java.net.http.HttpClient.newHttpClient().send(
+          java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+              + node.httpPort + "/api/calls/" + callId + "/sip")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(trace.contains("INVITE sip:uas@127.0.0.1:" + uas.port), trace);
+      assertTrue(trace.contains("a=sendonly") && trace.contains("BYE sip:"), trace);
+      assertTrue(trace.contains("\"node\":\"" + self + "\""), trace);
     }
   }
 

@@ -1,0 +1,154 @@
+package io.rtc2sip.actors;
+
+import io.rtc2sip.metrics.NodeMetrics;
+import io.rtc2sip.metrics.SupervisionLog;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.BehaviorInterceptor;
+import org.apache.pekko.actor.typed.Signal;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.TypedActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * The supervision of entities and adapters. An entity's state is recoverable from its journal,
+ * so a failed entity is restarted with backoff and recovers its events again: a failed journal
+ * write (the database is down), a failed recovery, or a bug in a handler. Each restart is counted
+ * and recorded with its cause ({@link NodeMetrics#supervision()}). A failure stays inside its
+ * entity: the shard and every other entity go on. An adapter actor whose state is only a cache
+ * of what the stack holds is restarted at once, and that is recorded too.
+ */
+public final class Supervised {
+  /** First and longest wait before a failed entity restarts. */
+  public static final Duration MIN_BACKOFF = Duration.ofMillis(200);
+  public static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
+
+  private Supervised() {}
+
+  /**
+   * The restarts of one entity. Two supervisors restart an entity: the event-sourced behavior's
+   * own (for journal failures: it catches them inside the entity, which then sees only a
+   * {@code PreRestart} signal) and the one {@link #restartWithBackoff} puts around it (for any
+   * other failure, whose cause it sees). Both report here, each restart once.
+   */
+  public static final class Restarts {
+    private final String entity;
+    private final String id;
+    private final NodeMetrics metrics;
+    private boolean recordedByOuter;
+
+    private Restarts(String entity, String id, NodeMetrics metrics) {
+      this.entity = entity;
+      this.id = id;
+      this.metrics = metrics;
+    }
+
+    /** A failure on its way to the outer supervisor. */
+    void failed(Throwable cause) {
+      recordedByOuter = true;
+      metrics.entityRestarted(entity, id, kindOf(cause),
+          entity + " failed (" + cause + "); restarting with backoff");
+    }
+
+    /**
+     * The entity got {@code PreRestart}: from the outer supervisor (already recorded), or from
+     * its own after a journal failure (recorded now).
+     */
+    public void preRestart() {
+      if (recordedByOuter) {
+        recordedByOuter = false;
+        return;
+      }
+      metrics.entityRestarted(entity, id, SupervisionLog.KIND_PERSISTENCE_FAILURE,
+          "the journal failed to write or recover its events; " + entity
+              + " restarts with backoff and recovers them");
+    }
+  }
+
+  /** The restart accounting of entity {@code id} of type {@code entity} on this node. */
+  public static Restarts restarts(String entity, String id, NodeMetrics metrics) {
+    return new Restarts(entity, id, metrics);
+  }
+
+  /** {@code behavior} restarted with backoff on failure, each failure recorded. */
+  @SuppressWarnings("unchecked")
+  public static <T> Behavior<T> restartWithBackoff(Restarts restarts, Behavior<T> behavior) {
+    Behavior<Object> any = (Behavior<Object>) (Behavior<?>) behavior;
+    Behavior<Object> recorded = Behaviors.intercept(() -> new FailureRecorder(restarts), any);
+    return (Behavior<T>) (Behavior<?>) Behaviors.supervise(recorded)
+        .onFailure(SupervisorStrategy.restartWithBackoff(MIN_BACKOFF, MAX_BACKOFF, 0.2));
+  }
+
+  /** An adapter's actor, restarted at once on failure, each failure recorded. */
+  public static <T> Behavior<T> restart(String adapter, NodeMetrics metrics,
+      Behavior<T> behavior, Class<T> type) {
+    Behavior<T> recorded = Behaviors.intercept(
+        () -> new TypedFailureRecorder<>(type, adapter, metrics), behavior);
+    return Behaviors.supervise(recorded).onFailure(SupervisorStrategy.restart());
+  }
+
+  /** The supervision event kind of {@code failure} in an entity. */
+  static String kindOf(Throwable failure) {
+    String name = failure.getClass().getSimpleName();
+    if (name.equals("JournalFailureException")) {
+      String message = String.valueOf(failure.getMessage());
+      return message.contains("recovery") ? SupervisionLog.KIND_RECOVERY_FAILURE
+          : SupervisionLog.KIND_PERSISTENCE_FAILURE;
+    }
+    return SupervisionLog.KIND_ENTITY_RESTART;
+  }
+
+  private static final class TypedFailureRecorder<T> extends BehaviorInterceptor<T, T> {
+    private final String adapter;
+    private final NodeMetrics metrics;
+
+    TypedFailureRecorder(Class<T> type, String adapter, NodeMetrics metrics) {
+      super(type);
+      this.adapter = adapter;
+      this.metrics = metrics;
+    }
+
+    @Override
+    public Behavior<T> aroundReceive(TypedActorContext<T> ctx, T msg, ReceiveTarget<T> target) {
+      try {
+        return target.apply(ctx, msg);
+      } catch (RuntimeException e) {
+        metrics.supervision().record(SupervisionLog.KIND_ADAPTER_RESTART, adapter,
+            adapter + " restarted after " + e);
+        throw e;
+      }
+    }
+  }
+
+  /** Sees every failure on its way to the supervisor: records it, lets it through. */
+  private static final class FailureRecorder extends BehaviorInterceptor<Object, Object> {
+    private final Restarts restarts;
+
+    FailureRecorder(Restarts restarts) {
+      super(Object.class);
+      this.restarts = restarts;
+    }
+
+    @Override
+    public Behavior<Object> aroundReceive(TypedActorContext<Object> ctx, Object msg,
+        ReceiveTarget<Object> target) {
+      try {
+        return target.apply(ctx, msg);
+      } catch (RuntimeException e) {
+        restarts.failed(e);
+        throw e;
+      }
+    }
+
+    @Override
+    public Behavior<Object> aroundSignal(TypedActorContext<Object> ctx, Signal signal,
+        SignalTarget<Object> target) {
+      try {
+        return target.apply(ctx, signal);
+      } catch (RuntimeException e) {
+        restarts.failed(e);
+        throw e;
+      }
+    }
+  }
+}

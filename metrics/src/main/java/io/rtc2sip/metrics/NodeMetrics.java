@@ -1,0 +1,264 @@
+package io.rtc2sip.metrics;
+
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+
+/**
+ * The node's metrics (Prometheus text format at {@code /metrics}), its supervision events and
+ * the SIP trace of recent calls: one instance per actor system, so every module of the node
+ * reaches the same registry through {@link #get(ActorSystem)} and tests get a fresh one per
+ * system. Names follow Prometheus conventions: {@code rtc2sip_} prefix, base units
+ * ({@code _seconds}), {@code _total} for counters, lower-case label values.
+ */
+public final class NodeMetrics implements Extension {
+  /** The HTTP content type of {@link #scrape()}. */
+  public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final String node;
+  private final SupervisionLog supervision;
+  private final SipTrace sipTrace = new SipTrace(512, 40, 4000);
+  private final Map<String, String> activeCalls = new ConcurrentHashMap<>();
+
+  private final Counter callSetups;
+  private final Counter callsAnswered;
+  private final Counter callsEnded;
+  private final Counter sipRequests;
+  private final Counter sipResponses;
+  private final Histogram journalWrites;
+  private final Counter entityRestarts;
+  private final Counter supervisionEvents;
+  private final Gauge projectionLag;
+  private final Media media;
+
+  private NodeMetrics(String node, Clock clock) {
+    this.node = node;
+    callSetups = Counter.builder().name("rtc2sip_call_setups_total")
+        .help("Calls started on this node (INVITE received or placed by a client)")
+        .labelNames("direction").register(registry);
+    callsAnswered = Counter.builder().name("rtc2sip_calls_answered_total")
+        .help("Calls answered on this node").labelNames("direction").register(registry);
+    callsEnded = Counter.builder().name("rtc2sip_calls_ended_total")
+        .help("Calls ended on this node, by end cause").labelNames("direction", "cause")
+        .register(registry);
+    GaugeWithCallback.builder().name("rtc2sip_calls_active")
+        .help("Calls set up or established whose entity runs on this node")
+        .labelNames("direction")
+        .callback(cb -> {
+          long in = activeCalls.values().stream().filter("inbound"::equals).count();
+          cb.call(in, "inbound");
+          cb.call(activeCalls.size() - in, "outbound");
+        })
+        .register(registry);
+    sipRequests = Counter.builder().name("rtc2sip_sip_requests_total")
+        .help("SIP requests sent (out) and received (in) by method")
+        .labelNames("direction", "method").register(registry);
+    sipResponses = Counter.builder().name("rtc2sip_sip_responses_total")
+        .help("SIP responses sent (out) and received (in) by status code and CSeq method")
+        .labelNames("direction", "code", "method").register(registry);
+    journalWrites = Histogram.builder().name("rtc2sip_journal_write_seconds")
+        .help("Time from persisting a call event to its confirmation by the journal")
+        .classicOnly()
+        .classicUpperBounds(0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5)
+        .register(registry);
+    entityRestarts = Counter.builder().name("rtc2sip_entity_restarts_total")
+        .help("Entities restarted by their supervisor after a failure")
+        .labelNames("entity").register(registry);
+    supervisionEvents = Counter.builder().name("rtc2sip_supervision_events_total")
+        .help("Supervision events recorded on this node, by kind")
+        .labelNames("kind").register(registry);
+    projectionLag = Gauge.builder().name("rtc2sip_call_history_lag_events")
+        .help("Call events in the journal not yet in the call history (on the projection's node)")
+        .register(registry);
+    media = new Media(registry);
+    supervision = new SupervisionLog(node, clock, 200, (kind, subject) ->
+        supervisionEvents.labelValues(kind).inc());
+  }
+
+  /** The metrics of {@code system}'s node. */
+  public static NodeMetrics get(ActorSystem<?> system) {
+    return system.registerExtension(Id.INSTANCE);
+  }
+
+  /** The text exposition of every metric. */
+  public String scrape() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+    try {
+      new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+    } catch (IOException e) {
+      throw new IllegalStateException("metrics not written: " + e.getMessage(), e);
+    }
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  /** The cluster address of this node, as supervision events name it. */
+  public String node() {
+    return node;
+  }
+
+  public SupervisionLog supervision() {
+    return supervision;
+  }
+
+  public SipTrace sipTrace() {
+    return sipTrace;
+  }
+
+  public Media media() {
+    return media;
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  /** A call entity on this node started a call, or recovered one that is not over. */
+  public void callLive(String callId, String direction, boolean newCall) {
+    String d = lower(direction);
+    activeCalls.put(callId, d);
+    if (newCall) {
+      callSetups.labelValues(d).inc();
+    }
+  }
+
+  public void callAnswered(String direction) {
+    callsAnswered.labelValues(lower(direction)).inc();
+  }
+
+  /** The call ended here with {@code cause}. */
+  public void callEnded(String callId, String direction, String cause) {
+    activeCalls.remove(callId);
+    callsEnded.labelValues(lower(direction), lower(cause)).inc();
+  }
+
+  /** The call's entity stopped on this node (passivated, moved, or the node is leaving). */
+  public void callStopped(String callId) {
+    activeCalls.remove(callId);
+  }
+
+  /** The ids of the calls live on this node. */
+  public java.util.Set<String> activeCallIds() {
+    return java.util.Set.copyOf(activeCalls.keySet());
+  }
+
+  public void journalWrite(long nanos) {
+    journalWrites.observe(nanos / 1e9);
+  }
+
+  /**
+   * Counts a restart of entity {@code id} of type {@code entity} and records it as a supervision
+   * event of {@code kind} (a {@code SupervisionLog.KIND_*}).
+   */
+  public void entityRestarted(String entity, String id, String kind, String detail) {
+    entityRestarts.labelValues(entity).inc();
+    supervision.record(kind, id, detail);
+  }
+
+  public void callHistoryLag(long events) {
+    projectionLag.set(events);
+  }
+
+  // ---------------------------------------------------------------- SIP
+
+  public void sipRequest(boolean sent, String method) {
+    sipRequests.labelValues(sent ? "out" : "in", method).inc();
+  }
+
+  public void sipResponse(boolean sent, int code, String method) {
+    sipResponses.labelValues(sent ? "out" : "in", Integer.toString(code), method).inc();
+  }
+
+  // ---------------------------------------------------------------- media
+
+  /** Media counters, resolved once so the media clock's hot path only adds. */
+  public static final class Media {
+    public final CounterDataPoint rtpReceived;
+    public final CounterDataPoint rtpSent;
+    public final CounterDataPoint rtpLost;
+    private final Histogram jitter;
+    private final List<LongSupplier> droppedSources = new CopyOnWriteArrayList<>();
+    private final List<LongSupplier> lateSources = new CopyOnWriteArrayList<>();
+
+    private Media(PrometheusRegistry registry) {
+      Counter packets = Counter.builder().name("rtc2sip_rtp_packets_total")
+          .help("RTP packets received (in) and sent (out) by the media bridge")
+          .labelNames("direction").register(registry);
+      rtpReceived = packets.labelValues("in");
+      rtpSent = packets.labelValues("out");
+      rtpLost = Counter.builder().name("rtc2sip_rtp_packets_lost_total")
+          .help("RTP packets the SIP peers sent that never arrived (from sequence numbers)")
+          .register(registry).labelValues();
+      CounterWithCallback.builder().name("rtc2sip_media_packets_dropped_total")
+          .help("Received RTP packets dropped inside the gateway (a call's queue was full)")
+          .callback(cb -> cb.call(sum(droppedSources))).register(registry);
+      CounterWithCallback.builder().name("rtc2sip_media_ticks_late_total")
+          .help("10 ms media clock ticks that started late (the node is overloaded)")
+          .callback(cb -> cb.call(sum(lateSources))).register(registry);
+      jitter = Histogram.builder().name("rtc2sip_rtp_jitter_seconds")
+          .help("Interarrival jitter of received RTP (RFC 3550), sampled at every RTCP report")
+          .classicOnly()
+          .classicUpperBounds(0.001, 0.002, 0.005, 0.01, 0.02, 0.04, 0.08, 0.16)
+          .register(registry);
+    }
+
+    public void jitter(double seconds) {
+      jitter.observe(seconds);
+    }
+
+    /**
+     * Adds a media bridge's own counters (packets dropped and clock ticks late inside it) to
+     * what {@code rtc2sip_media_packets_dropped_total} and {@code rtc2sip_media_ticks_late_total}
+     * report; closing the result takes them out again.
+     */
+    public AutoCloseable bridge(LongSupplier dropped, LongSupplier late) {
+      droppedSources.add(dropped);
+      lateSources.add(late);
+      return () -> {
+        droppedSources.remove(dropped);
+        lateSources.remove(late);
+      };
+    }
+
+    private static long sum(List<LongSupplier> sources) {
+      long total = 0;
+      for (LongSupplier s : sources) {
+        total += s.getAsLong();
+      }
+      return total;
+    }
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+
+  private static final class Id extends ExtensionId<NodeMetrics> {
+    static final Id INSTANCE = new Id();
+
+    @Override
+    public NodeMetrics createExtension(ActorSystem<?> system) {
+      return new NodeMetrics(system.address().toString(), Clock.systemUTC());
+    }
+  }
+}
