@@ -71,6 +71,45 @@ class MediaBridgeTest {
   }
 
   @Test
+  void digitTonesFromAPhoneWithoutTelephoneEventsBecomeDtmfFacts() throws Exception {
+    bridge(Duration.ZERO);
+    String callId = "o-inband";
+    NegotiatedMedia noEvents = new NegotiatedMedia("PCMA", 8, 8000, -1, false);
+    InetSocketAddress local = bridge.localRtp(callId).orElseThrow();
+    bridge.remoteDescribed(callId, (InetSocketAddress) peer.getLocalSocketAddress(), noEvents);
+    bridge.port().tell(new MediaCommand.Start(callId, new RtcLeg("room", "alice"), noEvents));
+    SendPipeline phone = new SendPipeline(G711.PCMA, 8, -1, 77, 0, 0, (p, off, len) -> {
+      try {
+        peer.send(new DatagramPacket(p, off, len, local));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    short[] silence = new short[SendPipeline.FRAME_SAMPLES];
+    long start = System.nanoTime();
+    String digits = "42*";
+    for (int i = 0; i < 30 * digits.length() + 30; i++) { // 300 ms per digit, then 300 ms
+      if (i % 30 == 0 && i / 30 < digits.length()) {
+        assertTrue(phone.sendDigit(digits.charAt(i / 30), 100));
+      }
+      phone.push10ms(silence);
+      long due = start + (i + 1) * 10_000_000L;
+      while (System.nanoTime() < due) {
+        Thread.onSpinWait();
+      }
+    }
+    StringBuilder heard = new StringBuilder();
+    long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    while (heard.length() < digits.length() && System.nanoTime() < deadline) {
+      Object fact = calls.receiveMessage(Duration.ofSeconds(3)).message();
+      if (fact instanceof CallCommand.MediaDtmfReceived d) {
+        heard.append(d.digit());
+      }
+    }
+    assertEquals(digits, heard.toString(), "digits the call heard as in-band tones");
+  }
+
+  @Test
   void aToneFromSipReachesTheRtcUserAndOneFromTheRtcUserReachesSip() throws Exception {
     bridge(Duration.ZERO);
     String callId = "o-tone";

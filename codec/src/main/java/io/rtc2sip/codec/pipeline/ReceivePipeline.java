@@ -2,6 +2,7 @@ package io.rtc2sip.codec.pipeline;
 
 import io.rtc2sip.codec.dtmf.DigitListener;
 import io.rtc2sip.codec.dtmf.DtmfReceiver;
+import io.rtc2sip.codec.dtmf.GoertzelDetector;
 import io.rtc2sip.codec.g711.G711;
 import io.rtc2sip.codec.jitter.JitterBuffer;
 import io.rtc2sip.codec.jitter.JitterConfig;
@@ -37,6 +38,8 @@ public final class ReceivePipeline {
     private final LongSupplier clock;
     private final JitterBuffer jitterBuffer;
     private final DtmfReceiver dtmf;
+    /** Digits sent as tones: listened for when the peer did not agree to telephone-event. */
+    private final GoertzelDetector inBand;
     private final Depacketizer depacketizer;
     private final LossConcealer concealer = new LossConcealer();
     private final ComfortNoise comfortNoise;
@@ -47,7 +50,8 @@ public final class ReceivePipeline {
 
     /**
      * @param eventPayloadType payload type of telephone-event, or -1 if none was negotiated
-     * @param digits told of each digit received as a telephone event
+     * @param digits told of each digit received: as a telephone event, or, when no
+     *     telephone-event payload type was negotiated, as in-band tones in the audio
      * @param clock nanoseconds of a monotonic clock (System::nanoTime in production)
      */
     public ReceivePipeline(G711 codec, int audioPayloadType, int eventPayloadType, JitterConfig jitter,
@@ -56,6 +60,7 @@ public final class ReceivePipeline {
         this.clock = clock;
         this.jitterBuffer = new JitterBuffer(jitter);
         this.dtmf = new DtmfReceiver(digits);
+        this.inBand = eventPayloadType < 0 ? new GoertzelDetector(digits) : null;
         this.depacketizer = new Depacketizer(codec, audioPayloadType, eventPayloadType, jitterBuffer, dtmf);
         this.comfortNoise = new ComfortNoise(-70, audioPayloadType * 31 + 7);
     }
@@ -87,6 +92,9 @@ public final class ReceivePipeline {
             if (kind == Playout.AUDIO) {
                 codec.decode(codes, filled, narrow, filled, n);
                 concealer.received(narrow, filled, n);
+                if (inBand != null) {
+                    inBand.process(narrow, filled, n);
+                }
                 heardAudio = true;
             } else if (heardAudio && !concealer.faded()) {
                 concealer.conceal(narrow, filled, n);
@@ -124,7 +132,8 @@ public final class ReceivePipeline {
 
     @Override
     public String toString() {
-        return depacketizer + " -> " + jitterBuffer + " -> decode(" + codec + ") -> " + concealer + " + "
+        return depacketizer + " -> " + jitterBuffer + " -> decode(" + codec + ")"
+                + (inBand != null ? " + dtmf(in-band tones)" : "") + " -> " + concealer + " + "
                 + comfortNoise + " -> " + resampler + " -> frames(10 ms, " + OUTPUT_RATE + " Hz)";
     }
 }

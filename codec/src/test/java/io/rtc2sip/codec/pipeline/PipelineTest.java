@@ -32,6 +32,11 @@ class PipelineTest {
                 + " -> decode(PCMA) -> plc(pitch repetition, fade to silence in 60 ms) + comfort-noise(-70 dBFS)"
                 + " -> " + up + " -> frames(10 ms, 48000 Hz)",
                 ReceivePipeline.of(G711.PCMA, d -> { }, () -> 0).toString());
+        assertEquals("depacketize(PCMA pt 8) -> jitter(adaptive 20-200 ms, 64 packets)"
+                + " -> decode(PCMA) + dtmf(in-band tones) -> plc(pitch repetition, fade to silence in 60 ms)"
+                + " + comfort-noise(-70 dBFS) -> " + up + " -> frames(10 ms, 48000 Hz)",
+                new ReceivePipeline(G711.PCMA, 8, -1, io.rtc2sip.codec.jitter.JitterConfig.g711(), d -> { },
+                        () -> 0).toString());
         assertEquals("frames(10 ms, 48000 Hz) -> " + down + " -> encode(PCMU) -> packetize(pt 0, 20 ms)"
                 + " + dtmf(RFC 4733, end x3) pt 101", SendPipeline.of(G711.PCMU, 1, 0, 0, (b, o, l) -> { }).toString());
         assertEquals("frames(10 ms, 48000 Hz) -> " + down + " -> encode(PCMA) -> packetize(pt 8, 20 ms)"
@@ -161,6 +166,42 @@ class PipelineTest {
         StringBuilder heard = new StringBuilder();
         new io.rtc2sip.codec.dtmf.GoertzelDetector(heard::append).process(pcm, 0, pcm.length);
         assertEquals("6", heard.toString());
+    }
+
+    @Test
+    void withoutTelephoneEventsTheReceiverHearsDigitTonesOnce() {
+        Capture capture = new Capture();
+        SendPipeline send = new SendPipeline(G711.PCMA, 8, -1, 9, 0, 0, capture);
+        StringBuilder heard = new StringBuilder();
+        ReceivePipeline receive = new ReceivePipeline(G711.PCMA, 8, -1,
+                io.rtc2sip.codec.jitter.JitterConfig.g711(), heard::append, () -> 0);
+        StringBuilder doubled = new StringBuilder();
+        ReceivePipeline withEvents = new ReceivePipeline(G711.PCMA, 8, 101,
+                io.rtc2sip.codec.jitter.JitterConfig.g711(), doubled::append, () -> 0);
+        short[] frame = new short[480];
+        short[] out = new short[480];
+        long now = 0;
+        for (char digit : "1590#".toCharArray()) {
+            assertTrue(send.sendDigit(digit, 100));
+            int sent = capture.packets.size();
+            for (int tick = 0; tick < 20; tick++) { // the tone, then a pause
+                send.push10ms(frame);
+                for (int i = sent; i < capture.packets.size(); i++, sent++) {
+                    byte[] b = capture.packets.get(i);
+                    receive.push(b, b.length, now);
+                    withEvents.push(b, b.length, now);
+                }
+                now += 10 * MS;
+                receive.pull10ms(out, now);
+                withEvents.pull10ms(out, now);
+            }
+        }
+        for (int tick = 0; tick < 30; tick++, now += 10 * MS) {
+            receive.pull10ms(out, now);
+            withEvents.pull10ms(out, now);
+        }
+        assertEquals("1590#", heard.toString());
+        assertEquals("", doubled.toString(), "tones are not digits when telephone-event was agreed");
     }
 
     @Test
