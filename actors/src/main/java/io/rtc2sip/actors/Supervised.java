@@ -50,6 +50,11 @@ public final class Supervised {
           entity + " failed (" + cause + "); restarting with backoff");
     }
 
+    /** The entity recovered: whatever restarted it has been recorded. */
+    public void recovered() {
+      recordedByOuter = false;
+    }
+
     /**
      * The entity got {@code PreRestart}: from the outer supervisor (already recorded), or from
      * its own after a journal failure (recorded now).
@@ -79,12 +84,41 @@ public final class Supervised {
         .onFailure(SupervisorStrategy.restartWithBackoff(MIN_BACKOFF, MAX_BACKOFF, 0.2));
   }
 
-  /** An adapter's actor, restarted at once on failure, each failure recorded. */
-  public static <T> Behavior<T> restart(String adapter, NodeMetrics metrics,
-      Behavior<T> behavior, Class<T> type) {
+  /**
+   * An adapter's actor, restarted at once on failure, or resumed ({@code resume}) where its
+   * state must outlive a failed message; each failure recorded as an adapter restart.
+   */
+  public static <T> Behavior<T> adapter(String adapter, NodeMetrics metrics, Behavior<T> behavior,
+      Class<T> type, boolean resume) {
+    String outcome = resume ? "resumed" : "restarted";
     Behavior<T> recorded = Behaviors.intercept(
-        () -> new TypedFailureRecorder<>(type, adapter, metrics), behavior);
-    return Behaviors.supervise(recorded).onFailure(SupervisorStrategy.restart());
+        () -> new TypedFailureRecorder<>(type, adapter, outcome, metrics), behavior);
+    return Behaviors.supervise(recorded)
+        .onFailure(resume ? SupervisorStrategy.resume() : SupervisorStrategy.restart());
+  }
+
+  private static final class TypedFailureRecorder<T> extends BehaviorInterceptor<T, T> {
+    private final String adapter;
+    private final String outcome;
+    private final NodeMetrics metrics;
+
+    TypedFailureRecorder(Class<T> type, String adapter, String outcome, NodeMetrics metrics) {
+      super(type);
+      this.adapter = adapter;
+      this.outcome = outcome;
+      this.metrics = metrics;
+    }
+
+    @Override
+    public Behavior<T> aroundReceive(TypedActorContext<T> ctx, T msg, ReceiveTarget<T> target) {
+      try {
+        return target.apply(ctx, msg);
+      } catch (RuntimeException e) {
+        metrics.supervision().record(SupervisionLog.KIND_ADAPTER_RESTART, adapter,
+            adapter + " " + outcome + " after " + e);
+        throw e;
+      }
+    }
   }
 
   /** The supervision event kind of {@code failure} in an entity. */
@@ -96,28 +130,6 @@ public final class Supervised {
           : SupervisionLog.KIND_PERSISTENCE_FAILURE;
     }
     return SupervisionLog.KIND_ENTITY_RESTART;
-  }
-
-  private static final class TypedFailureRecorder<T> extends BehaviorInterceptor<T, T> {
-    private final String adapter;
-    private final NodeMetrics metrics;
-
-    TypedFailureRecorder(Class<T> type, String adapter, NodeMetrics metrics) {
-      super(type);
-      this.adapter = adapter;
-      this.metrics = metrics;
-    }
-
-    @Override
-    public Behavior<T> aroundReceive(TypedActorContext<T> ctx, T msg, ReceiveTarget<T> target) {
-      try {
-        return target.apply(ctx, msg);
-      } catch (RuntimeException e) {
-        metrics.supervision().record(SupervisionLog.KIND_ADAPTER_RESTART, adapter,
-            adapter + " restarted after " + e);
-        throw e;
-      }
-    }
   }
 
   /** Sees every failure on its way to the supervisor: records it, lets it through. */

@@ -83,7 +83,7 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
     MediaBridge bridge = new MediaBridge(settings, calls, rtcLegs, nodeMetrics.media());
     bridge.counted = nodeMetrics.media().bridge(bridge::droppedPackets, bridge::lateTicks);
     Behavior<Object> behavior =
-        Supervised.restart("media-bridge", nodeMetrics, bridge.behavior(), Object.class);
+        Supervised.adapter("media-bridge", nodeMetrics, bridge.behavior(), Object.class, false);
     bridge.actor = system.systemActorOf(behavior, "media-bridge", Props.empty());
     log.info("media bridge: RTP on {} ports {}-{}, media clock on {} thread(s)", settings.host(),
         settings.portMin(), settings.portMax(), settings.clockThreads());

@@ -1,6 +1,7 @@
 package io.rtc2sip.sip;
 
 import io.rtc2sip.actors.EntityMessenger;
+import io.rtc2sip.actors.Supervised;
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.port.MediaEndpoints;
 import io.rtc2sip.actors.port.SipLegCommand;
@@ -10,7 +11,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import io.rtc2sip.metrics.NodeMetrics;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +58,8 @@ public final class SipAdapter implements AutoCloseable {
     handler.bind(ctx, inbound, outbound, dialogs, registering);
     SipLegPort port = new SipLegPort(inbound, outbound, dialogs);
     ActorRef<Object> legs = system.systemActorOf(
-        Behaviors.supervise(port.behavior(STOP)).onFailure(SupervisorStrategy.resume()),
+        Supervised.adapter("sip-adapter", NodeMetrics.get(system), port.behavior(STOP),
+            Object.class, true),
         "sip-adapter", Props.empty());
     ActorRef<Object> registrations = system.systemActorOf(registrationBehavior(registering),
         "sip-registrations", Props.empty());

@@ -161,7 +161,10 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
   @Override
   public SignalHandler<CallState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), actions::recovered)
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          restarts.recovered();
+          actions.recovered(state);
+        })
         .onSignal(PostStop.instance(), state -> actions.stopped())
         .onSignal(PreRestart.instance(), state -> restarts.preRestart())
         .build();

@@ -171,7 +171,10 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
   @Override
   public SignalHandler<UserState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), this::recovered)
+        .onSignal(RecoveryCompleted.instance(), state -> {
+          restarts.recovered();
+          recovered(state);
+        })
         .onSignal(PreRestart.instance(), state -> restarts.preRestart())
         .build();
   }
