@@ -10,7 +10,18 @@ public final class Main {
 
   private Main() {}
 
+  /**
+   * The JDK runs the async stages of CompletableFuture (which Pekko's Java ask API completes
+   * through) on a new thread per stage when the common pool has fewer than 2 threads, as on a
+   * 2-core machine: a thread per request. A pool of at least 4 avoids that.
+   */
+  static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
   public static void main(String[] args) throws Exception {
+    if (System.getProperty(COMMON_POOL_PARALLELISM) == null) {
+      System.setProperty(COMMON_POOL_PARALLELISM,
+          Integer.toString(Math.max(4, Runtime.getRuntime().availableProcessors())));
+    }
     String command = args.length == 0 ? "run" : args[0];
     if (!command.equals("run")) {
       // tools print their results on stdout (JSON for scripts): keep the node's INFO log out
