@@ -213,6 +213,7 @@ final class DialogRequests {
     Request r = ctx.requests.inDialog(reinvite.dialog(), Request.INVITE, user);
     ctx.requests.body(r, Sdp.answer(local.get(), ctx.nextSdpVersion(callId), reinvite.media(),
         reinvite.direction()));
+    SessionTimers.refresh(r, reinvite.dialog().sessionRefreshSeconds(), ctx.sip.headers);
     ctx.offeredDirections.put(callId, reinvite.direction());
     send(r, new SipContext.Purpose(callId, "REINVITE", reinvite.dialog(), user));
     log.info("re-INVITE offering {} from {}", reinvite.direction(), local.get());

@@ -41,6 +41,14 @@ final class InboundInvites {
       tx.sendResponse(ctx.requests.response(Response.NOT_FOUND, request, tag(callId), null));
       return;
     }
+    if (SessionTimers.tooSmall(request)) {
+      log.info("INVITE for {} asks for a session interval below {} s: 422", uid,
+          SessionTimers.MIN_SE);
+      Response r = ctx.requests.response(422, request, tag(callId), null);
+      r.addHeader(ctx.sip.headers.createHeader("Min-SE", Integer.toString(SessionTimers.MIN_SE)));
+      tx.sendResponse(r);
+      return;
+    }
     Optional<Sdp.Remote> offer = offerOf(request);
     if (offer.isEmpty()) {
       log.info("INVITE for {} without a usable audio offer: 488", uid);
@@ -72,7 +80,8 @@ final class InboundInvites {
             : from.getAddress().getURI().toString(),
         SipRequests.routeSetOfRequest(request),
         0,
-        cseq);
+        cseq,
+        SessionTimers.refreshOfInbound(request));
     String display = from.getAddress().getDisplayName();
     Party caller = new Party(Party.Kind.SIP, from.getAddress().getURI().toString(), display);
     ctx.inboundInvites.put(callId, new SipContext.PendingInvite(tx, request, offer.get()));
@@ -106,6 +115,7 @@ final class InboundInvites {
         accept.dialog().localTag(), userOf(pending.request()));
     ctx.requests.body(ok, Sdp.answer(local.get(), ctx.nextSdpVersion(accept.callId()), media,
         direction));
+    SessionTimers.answer(ok, pending.request(), ctx.sip.headers);
     ctx.offeredDirections.put(accept.callId(), SdpDirection.SENDRECV);
     ctx.inboundInvites.remove(accept.callId());
     pending.tx().sendResponse(ok);

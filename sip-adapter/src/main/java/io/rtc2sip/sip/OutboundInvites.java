@@ -50,6 +50,7 @@ final class OutboundInvites {
         invite.from().displayName());
     ctx.requests.body(request, Sdp.offer(local.get(), ctx.nextSdpVersion(callId),
         SdpDirection.SENDRECV));
+    SessionTimers.offer(request, ctx.sip.settings.sessionExpires(), ctx.sip.headers);
     ctx.offeredDirections.put(callId, SdpDirection.SENDRECV);
     send(request, new SipContext.Purpose(callId, INVITE, invite.dialog(), user));
     log.info("INVITE to {}{}", invite.dialog().remoteUri(),
@@ -119,8 +120,13 @@ final class OutboundInvites {
     }
     ctx.media.remoteDescribed(callId, sdp.get().rtp(), sdp.get().media());
     log.info("answered: {} from {}", sdp.get().media().codec(), sdp.get().rtp());
+    int refresh = SessionTimers.refreshOfAnswer(ok);
+    if (refresh > 0) {
+      log.info("we refresh the session every {} s (Session-Expires {} s, refresher=uac)",
+          refresh / 2, refresh);
+    }
     ctx.calls.tell(callId, new CallCommand.SipAnswered(SipContext.toTag(ok), target,
-        SipRequests.routeSetOfResponse(ok), sdp.get().media()));
+        SipRequests.routeSetOfResponse(ok), sdp.get().media(), refresh));
   }
 
   void cancel(SipLegCommand.Cancel cancel) throws Exception {

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param registrar SIP URI our users register at, or empty
  * @param registerExpires the binding lifetime asked for, in seconds
  * @param accounts SIP accounts of RTC users (uid to digest user and password)
+ * @param sessionExpires the session interval our INVITEs ask for (RFC 4028), seconds; 0: none
  */
 public record SipSettings(
     String host,
@@ -30,7 +31,8 @@ public record SipSettings(
     String userAgent,
     String registrar,
     int registerExpires,
-    Map<String, Account> accounts) {
+    Map<String, Account> accounts,
+    int sessionExpires) {
 
   /** The SIP account of an RTC user at the registrar. */
   public record Account(String username, String password) {}
@@ -39,13 +41,17 @@ public record SipSettings(
   public static SipSettings of(String host, int port, String outboundProxy, String authUser,
       String authPassword) {
     return new SipSettings(host, port, List.of("udp", "tcp"), outboundProxy, authUser,
-        authPassword, "rtc2sip", "", 300, Map.of());
+        authPassword, "rtc2sip", "", 300, Map.of(), 1800);
   }
 
   public SipSettings {
     accounts = Map.copyOf(accounts);
     if (registerExpires < 30) {
       throw new IllegalArgumentException("rtc2sip.sip.register-expires must be at least 30 s");
+    }
+    if (sessionExpires != 0 && sessionExpires < SessionTimers.MIN_SE) {
+      throw new IllegalArgumentException("rtc2sip.sip.session-expires must be 0 (off) or at least "
+          + SessionTimers.MIN_SE + " s");
     }
     transports = List.copyOf(transports);
     if (transports.isEmpty()) {
@@ -70,7 +76,8 @@ public record SipSettings(
         c.getString("user-agent"),
         c.getString("registrar").trim(),
         c.getInt("register-expires"),
-        accounts(c.getConfig("accounts")));
+        accounts(c.getConfig("accounts")),
+        (int) c.getDuration("session-expires").toSeconds());
   }
 
   private static Map<String, Account> accounts(Config accounts) {

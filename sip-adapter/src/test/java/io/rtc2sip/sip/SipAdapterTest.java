@@ -136,6 +136,42 @@ class SipAdapterTest {
   }
 
   @Test
+  void aSessionTimerWithUsAsRefresherIsRefreshedByReinvite() throws Exception {
+    try (Sipp uas = Sipp.uas("uas_session_timer", 1000)) {
+      String callId = CallIds.newOutbound();
+      SipDialog dialog = invite(callId, uas);
+      CallCommand.SipAnswered answered = fact(CallCommand.SipAnswered.class);
+      assertEquals(4, answered.sessionRefreshSeconds(), "the 2xx made us the refresher");
+      // what the call does at half the interval (its timer is tested with the entity)
+      SipDialog d = dialog.established(answered.remoteTag(), answered.remoteTarget(),
+          answered.routeSet()).withSessionRefresh(answered.sessionRefreshSeconds());
+      adapter.port().tell(new SipLegCommand.Reinvite(callId, d.nextLocalCseq(),
+          io.rtc2sip.actors.model.SdpDirection.SENDRECV, answered.media()));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (Sipp.count(uas.messages(), "ACK sip:") < 2 && System.nanoTime() < deadline) {
+        Thread.sleep(50); // sipp's log: poll it
+      }
+      adapter.port().tell(new SipLegCommand.Bye(callId, d.nextLocalCseq().nextLocalCseq(),
+          EndCause.LOCAL_HANGUP));
+      assertEquals(0, uas.await(30), uas.where());
+      assertTrue(uas.messages().contains("Session-Expires: 1800"), uas.where());
+    }
+  }
+
+  @Test
+  void aCallerAskingForSessionTimersGetsThemConfirmedOrA422() throws Exception {
+    try (Sipp sipp = Sipp.uac("uac_session_timer", port, "alice", 1000)) {
+      CallCommand.SipInviteReceived invite = fact(CallCommand.SipInviteReceived.class);
+      assertEquals(0, invite.dialog().sessionRefreshSeconds(), "the caller refreshes");
+      String callId = CallIds.forInbound(invite.dialog().callId(), invite.dialog().remoteTag());
+      adapter.port().tell(new SipLegCommand.Accept(callId, invite.dialog(), invite.offer()));
+      fact(CallCommand.SipByeReceived.class);
+      assertEquals(0, sipp.await(30), sipp.where());
+      assertTrue(sipp.messages().contains("SIP/2.0 422"), sipp.where());
+    }
+  }
+
+  @Test
   void reInvitesGoOneAtATime() throws Exception {
     try (Sipp uas = Sipp.uas("uas_answer", 60000)) {
       String callId = CallIds.newOutbound();

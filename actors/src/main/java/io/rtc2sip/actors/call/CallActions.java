@@ -38,6 +38,7 @@ final class CallActions {
 
   private static final String DEADLINE_TIMER = "deadline";
   private static final String RETRY_TIMER = "reinvite-retry";
+  private static final String REFRESH_TIMER = "session-refresh";
   static final int DTMF_DURATION_MS = 100;
 
   private final String callId;
@@ -142,13 +143,25 @@ final class CallActions {
 
   // ------------------------------------------------------------------ timers and lifecycle
 
-  /** Starts the timer of {@code state} from its deadline, or cancels it in untimed states. */
+  /**
+   * Starts the timer of {@code state} from its deadline, or cancels it in untimed states; in an
+   * established dialog where we refresh the session (RFC 4028), restarts the refresh timer: every
+   * state change there came with a re-INVITE, which refreshed the session.
+   */
   void armTimer(CallState state) {
     timers.cancel(DEADLINE_TIMER);
     if (state instanceof Timed timed) {
       Duration left = Duration.between(now(), timed.deadline());
       timers.startSingleTimer(
           DEADLINE_TIMER, timed.timeoutMessage(), left.isNegative() ? Duration.ZERO : left);
+    }
+    int interval = state instanceof Started s ? s.info().dialog().sessionRefreshSeconds() : 0;
+    if (interval > 0 && (state instanceof Active || state instanceof Held
+        || state instanceof Transferring)) {
+      timers.startSingleTimer(REFRESH_TIMER, CallCommand.SessionRefreshDue.INSTANCE,
+          Duration.ofMillis(Math.max(1000, interval * 500L)));
+    } else {
+      timers.cancel(REFRESH_TIMER);
     }
   }
 

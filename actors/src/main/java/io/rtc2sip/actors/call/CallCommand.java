@@ -97,10 +97,17 @@ public sealed interface CallCommand extends CborSerializable {
 
   /** 2xx to our INVITE: the peer's tag, Contact, Record-Route set and the negotiated media. */
   record SipAnswered(
-      String remoteTag, String remoteTarget, List<String> routeSet, NegotiatedMedia media)
+      String remoteTag, String remoteTarget, List<String> routeSet, NegotiatedMedia media,
+      int sessionRefreshSeconds)
       implements CallCommand {
     public SipAnswered {
       routeSet = routeSet == null ? List.of() : List.copyOf(routeSet);
+    }
+
+    /** A 2xx that does not make us the refresher of session timers. */
+    public SipAnswered(String remoteTag, String remoteTarget, List<String> routeSet,
+        NegotiatedMedia media) {
+      this(remoteTag, remoteTarget, routeSet, media, 0);
     }
   }
 
@@ -187,6 +194,11 @@ public sealed interface CallCommand extends CborSerializable {
 
   /** Timer: retry the re-INVITE that met a 491 (RFC 3261 section 14.1). */
   enum ReinviteRetry implements CallCommand {
+    INSTANCE
+  }
+
+  /** Timer: we are the session-timer refresher (RFC 4028) and half the interval has passed. */
+  enum SessionRefreshDue implements CallCommand {
     INSTANCE
   }
 

@@ -74,7 +74,9 @@ public sealed interface CallEvent extends CborSerializable {
       /** The call was recovered on another node and rebuilt its media there. */
       REANCHOR,
       /** A re-INVITE met 491 Request Pending; retried after the RFC 3261 delay. */
-      GLARE_RETRY
+      GLARE_RETRY,
+      /** We are the session-timer refresher (RFC 4028) and half the interval passed. */
+      SESSION_REFRESH
     }
   }
 

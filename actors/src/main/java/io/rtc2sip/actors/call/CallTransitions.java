@@ -16,6 +16,7 @@ import io.rtc2sip.actors.call.CallCommand.ParkTimeout;
 import io.rtc2sip.actors.call.CallCommand.PlaceCall;
 import io.rtc2sip.actors.call.CallCommand.Reanchor;
 import io.rtc2sip.actors.call.CallCommand.ReinviteRetry;
+import io.rtc2sip.actors.call.CallCommand.SessionRefreshDue;
 import io.rtc2sip.actors.call.CallCommand.Reject;
 import io.rtc2sip.actors.call.CallCommand.RtcPeerLeft;
 import io.rtc2sip.actors.call.CallCommand.SendDtmf;
@@ -233,6 +234,10 @@ public final class CallTransitions {
     t.add(row(IN_DIALOG, ReinviteRetry.class, events(SessionReoffered.class), false,
         states(Active.class, Held.class, Transferring.class),
         "SIP Reinvite with the current direction"));
+    t.add(row(IN_DIALOG, SessionRefreshDue.class, events(SessionReoffered.class), false,
+        states(Active.class, Held.class, Transferring.class),
+        "we refresh the session (RFC 4028, the peer's 2xx or INVITE made us refresher): SIP"
+            + " Reinvite with the current direction at half the session interval"));
     t.add(row(IN_DIALOG, Reanchor.class, events(SessionReoffered.class), false,
         states(Active.class, Held.class, Transferring.class),
         "recovered on this node: media Reanchor (new RTP socket, RTC rejoin); SIP Reinvite"

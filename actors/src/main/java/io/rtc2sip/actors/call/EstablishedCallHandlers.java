@@ -7,6 +7,7 @@ import io.rtc2sip.actors.call.CallCommand.MediaStarted;
 import io.rtc2sip.actors.call.CallCommand.MediaTimeout;
 import io.rtc2sip.actors.call.CallCommand.Reanchor;
 import io.rtc2sip.actors.call.CallCommand.ReinviteRetry;
+import io.rtc2sip.actors.call.CallCommand.SessionRefreshDue;
 import io.rtc2sip.actors.call.CallCommand.RtcPeerLeft;
 import io.rtc2sip.actors.call.CallCommand.SendDtmf;
 import io.rtc2sip.actors.call.CallCommand.SipAnswered;
@@ -125,6 +126,9 @@ final class EstablishedCallHandlers {
     if (command instanceof Reanchor) {
       return reoffer(state, SessionReoffered.Reason.REANCHOR);
     }
+    if (command instanceof SessionRefreshDue) {
+      return reoffer(state, SessionReoffered.Reason.SESSION_REFRESH);
+    }
     if (command instanceof Transfer t) {
       SipDialog dialog = info.dialog().nextLocalCseq();
       return a.effects()
@@ -203,6 +207,7 @@ final class EstablishedCallHandlers {
         .thenRun(
             next -> {
               a.log().info("re-offering the session ({}), {}", reason, direction);
+              a.armTimer(next);
               if (reason == SessionReoffered.Reason.REANCHOR) {
                 a.media(new MediaCommand.Reanchor(
                     a.callId(), info.rtc(), info.media(), direction));

@@ -122,7 +122,8 @@ final class PendingCallHandlers {
     }
     if (command instanceof SipAnswered ok) {
       SipDialog dialog =
-          info.dialog().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet());
+          info.dialog().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet())
+              .withSessionRefresh(ok.sessionRefreshSeconds());
       long persisting = System.nanoTime();
       return a.effects()
           .persist(new CallAnswered(dialog, ok.media(), a.now()))
@@ -175,7 +176,8 @@ final class PendingCallHandlers {
     }
     if (command instanceof SipAnswered ok) {
       SipDialog dialog =
-          info.dialog().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet());
+          info.dialog().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet())
+              .withSessionRefresh(ok.sessionRefreshSeconds());
       return a.end(state, state.cause(), 200, true, null,
           () -> a.sip(new SipLegCommand.Bye(a.callId(), dialog.nextLocalCseq(), state.cause())));
     }

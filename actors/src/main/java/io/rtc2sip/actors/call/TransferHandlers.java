@@ -114,7 +114,8 @@ final class TransferHandlers {
   private Effect<CallEvent, CallState> targetAnswered(Referred state, SipAnswered ok) {
     CallInfo info = state.info();
     String callId = a.callId();
-    SipDialog dialog = state.newLeg().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet());
+    SipDialog dialog = state.newLeg().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet())
+        .withSessionRefresh(ok.sessionRefreshSeconds());
     Party party = Party.sip(state.target());
     return a.effects()
         .persist(new CallTransferCompleted(party, dialog, ok.media(), a.now()))

@@ -15,6 +15,8 @@ import java.util.List;
  * @param routeSet Record-Route set in the order used for requests
  * @param localCseq CSeq of the last request we sent in the dialog
  * @param remoteCseq CSeq of the last request the peer sent in the dialog (0 if none)
+ * @param sessionRefreshSeconds the session interval when we are the refresher of RFC 4028 session
+ *     timers in this dialog (we refresh at half of it); 0 when the peer refreshes or no timer
  */
 public record SipDialog(
     String callId,
@@ -25,13 +27,25 @@ public record SipDialog(
     String remoteTarget,
     List<String> routeSet,
     long localCseq,
-    long remoteCseq) {
+    long remoteCseq,
+    int sessionRefreshSeconds) {
 
   public SipDialog {
     if (callId == null || callId.isBlank() || localTag == null || localTag.isBlank()) {
       throw new IllegalArgumentException("a dialog needs a Call-ID and a local tag");
     }
     routeSet = routeSet == null ? List.of() : List.copyOf(routeSet);
+    if (sessionRefreshSeconds < 0) {
+      throw new IllegalArgumentException("a session interval is not negative");
+    }
+  }
+
+  /** A dialog without session timers of ours. */
+  public SipDialog(String callId, String localTag, String remoteTag, String localUri,
+      String remoteUri, String remoteTarget, List<String> routeSet, long localCseq,
+      long remoteCseq) {
+    this(callId, localTag, remoteTag, localUri, remoteUri, remoteTarget, routeSet, localCseq,
+        remoteCseq, 0);
   }
 
   /** The dialog of an INVITE we are about to send: CSeq 1, no remote tag yet. */
@@ -50,20 +64,28 @@ public record SipDialog(
         target == null ? remoteTarget : target,
         routes == null ? routeSet : routes,
         localCseq,
-        remoteCseq);
+        remoteCseq,
+        sessionRefreshSeconds);
   }
 
   /** The dialog after we sent one more request in it (re-INVITE, REFER, BYE). */
   public SipDialog nextLocalCseq() {
     return new SipDialog(
         callId, localTag, remoteTag, localUri, remoteUri, remoteTarget, routeSet, localCseq + 1,
-        remoteCseq);
+        remoteCseq, sessionRefreshSeconds);
   }
 
   /** The dialog after the peer sent a request with this CSeq. */
   public SipDialog withRemoteCseq(long cseq) {
     return new SipDialog(
         callId, localTag, remoteTag, localUri, remoteUri, remoteTarget, routeSet, localCseq,
-        Math.max(remoteCseq, cseq));
+        Math.max(remoteCseq, cseq), sessionRefreshSeconds);
+  }
+
+  /** The dialog with us refreshing its session every {@code seconds / 2} (0: we do not). */
+  public SipDialog withSessionRefresh(int seconds) {
+    return new SipDialog(
+        callId, localTag, remoteTag, localUri, remoteUri, remoteTarget, routeSet, localCseq,
+        remoteCseq, seconds);
   }
 }

@@ -71,6 +71,7 @@ class CallTransitionsTest {
         r -> ParkTimeout.INSTANCE,
         r -> CancelTimeout.INSTANCE,
         r -> ReinviteRetry.INSTANCE,
+        r -> CallCommand.SessionRefreshDue.INSTANCE,
         r -> Reanchor.INSTANCE);
   }
 

@@ -44,6 +44,37 @@ class EstablishedCallTest {
   }
 
   @Test
+  void asTheSessionTimerRefresherTheCallReinvitesAtHalfTheInterval() {
+    CallFixture f = CallFixture.outbound(TEST_KIT);
+    f.reach(CallState.Dialing.class);
+    // the peer's 2xx: Session-Expires: 2;refresher=uac
+    f.fact(new CallCommand.SipAnswered(CallFixture.PEER_TAG, "sip:callee@10.0.0.2:5060",
+        java.util.List.of(), io.rtc2sip.actors.model.NegotiatedMedia.pcmu(), 2));
+    f.clearProbes();
+    SipLegCommand.Reinvite first = (SipLegCommand.Reinvite) f.sip.receiveMessage(
+        java.time.Duration.ofSeconds(5));
+    assertEquals(SdpDirection.SENDRECV, first.direction());
+    assertEquals(2, first.dialog().localCseq());
+    assertEquals(2, first.dialog().sessionRefreshSeconds());
+    SipLegCommand.Reinvite second = (SipLegCommand.Reinvite) f.sip.receiveMessage(
+        java.time.Duration.ofSeconds(5));
+    assertEquals(3, second.dialog().localCseq(), "each refresh is a new request in the dialog");
+    CallState.Active active = assertInstanceOf(CallState.Active.class, f.kit.getState());
+    assertEquals(3, active.info().dialog().localCseq(), "the refreshes are persisted");
+    // hung up: no refresh after the end
+    f.client(r -> new CallCommand.Hangup(UID, r));
+    f.sip.receiveMessage(); // BYE
+    f.sip.expectNoMessage(java.time.Duration.ofMillis(1500));
+  }
+
+  @Test
+  void withoutASessionTimerOfOursNothingIsRefreshed() {
+    CallFixture f = CallFixture.outbound(TEST_KIT);
+    f.reach(CallState.Active.class);
+    f.sip.expectNoMessage(java.time.Duration.ofMillis(1500));
+  }
+
+  @Test
   void holdAndResumeByBothSidesOfferTheRightDirection() {
     CallFixture f = CallFixture.outbound(TEST_KIT);
     f.reach(CallState.Active.class);

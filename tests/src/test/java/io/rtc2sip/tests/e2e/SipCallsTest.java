@@ -133,6 +133,23 @@ class SipCallsTest {
     }
   }
 
+  @Test
+  void aPhoneThatMakesUsTheSessionRefresherGetsRefreshes() throws Exception {
+    try (Sipp uas = Sipp.uas("uas_session_timer", 60000)) {
+      String callId = CallIds.newOutbound();
+      assertInstanceOf(CallReply.Accepted.class, call(callId, r -> new CallCommand.PlaceCall(
+          "dave", "room-d", "sip:uas@127.0.0.1:" + uas.port, r)));
+      awaitState(callId, "Active");
+      // Session-Expires: 4;refresher=uac in the 200 OK: the call re-INVITEs by itself after 2 s
+      uas.awaitInLog("ACK sip:", 2);
+      assertTrue(view(callId).dialog().localCseq() >= 2, "the refresh is persisted");
+      assertInstanceOf(CallReply.Accepted.class,
+          call(callId, r -> new CallCommand.Hangup("dave", r)));
+      awaitState(callId, "Ended");
+      assertEquals(0, uas.await(30), uas.where());
+    }
+  }
+
   private static void login(String uid, String connection) throws Exception {
     UserReply reply = sharding.entityRefFor(UserSession.TYPE_KEY, uid)
         .<UserReply>ask(r -> new UserCommand.Login(self, connection, r), ASK)
