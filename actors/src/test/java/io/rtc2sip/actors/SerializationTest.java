@@ -71,6 +71,7 @@ class SerializationTest {
     s.add(new SipLegCommand.Bye("o-1", d, EndCause.LOCAL_HANGUP));
     s.add(new SipLegCommand.Reinvite("o-1", d, SdpDirection.SENDONLY, m));
     s.add(new SipLegCommand.Refer("o-1", d, "sip:bob@pbx"));
+    s.add(new SipLegCommand.Info("o-1", d, "12#", 100));
     s.add(new SipLegCommand.NotifyTransferProgress("o-1", d, 200));
     s.add(new MediaCommand.Prepare("o-1", rtc, CallDirection.OUTBOUND));
     s.add(new MediaCommand.Start("o-1", rtc, m));

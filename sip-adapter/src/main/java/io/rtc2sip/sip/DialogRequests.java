@@ -39,7 +39,10 @@ final class DialogRequests {
   /** The newest re-INVITE waiting for the one in progress (RFC 3261 14.1: one at a time). */
   private final Map<String, SipLegCommand.Reinvite> queued = new ConcurrentHashMap<>();
 
+  private final DtmfInfoSender infos;
+
   DialogRequests(SipContext ctx, CallQuery query) {
+    this.infos = new DtmfInfoSender(ctx);
     this.ctx = ctx;
     this.query = query;
   }
@@ -219,6 +222,10 @@ final class DialogRequests {
     log.info("re-INVITE offering {} from {}", reinvite.direction(), local.get());
   }
 
+  void info(SipLegCommand.Info info) throws Exception {
+    infos.send(info);
+  }
+
   void refer(SipLegCommand.Refer refer) throws Exception {
     Request r = ctx.requests.inDialog(refer.dialog(), Request.REFER,
         userOf(refer.dialog().localUri()));
@@ -262,6 +269,12 @@ final class DialogRequests {
           ctx.calls.tell(callId, new CallCommand.SipTransferProgress(status));
         }
       }
+      case DtmfInfoSender.KIND -> {
+        if (status >= 300) {
+          log.warn("DTMF INFO answered {}", status);
+        }
+        infos.next(callId);
+      }
       default -> { }
     }
   }
@@ -291,6 +304,13 @@ final class DialogRequests {
       ctx.calls.tell(purpose.callId(), new CallCommand.SipReinviteFailed(408));
     } else if (purpose.kind().equals("REFER")) {
       ctx.calls.tell(purpose.callId(), new CallCommand.SipTransferProgress(408));
+    } else if (purpose.kind().equals(DtmfInfoSender.KIND)) {
+      log.warn("DTMF INFO timed out");
+      try {
+        infos.next(purpose.callId());
+      } catch (Exception e) {
+        log.warn("next DTMF INFO not sent: {}", e.toString());
+      }
     }
   }
 
@@ -310,7 +330,7 @@ final class DialogRequests {
     return s.substring(colon + 1).trim();
   }
 
-  private static String userOf(String uri) {
+  static String userOf(String uri) {
     String s = uri.replaceAll("^<|>$", "");
     int colon = s.indexOf(':');
     int at = s.indexOf('@');

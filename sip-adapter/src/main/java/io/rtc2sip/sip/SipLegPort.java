@@ -55,6 +55,8 @@ final class SipLegPort {
       dialogs.reinvite(r);
     } else if (c instanceof SipLegCommand.Refer r) {
       dialogs.refer(r);
+    } else if (c instanceof SipLegCommand.Info i) {
+      dialogs.info(i);
     } else if (c instanceof SipLegCommand.NotifyTransferProgress n) {
       dialogs.notifyProgress(n);
     }

@@ -159,6 +159,31 @@ class SipAdapterTest {
   }
 
   @Test
+  void dtmfGoesOutAsInfoOneDigitAtATimeInOrder() throws Exception {
+    try (Sipp uas = Sipp.uas("uas_info_dtmf", 1000)) {
+      String callId = CallIds.newOutbound();
+      SipDialog dialog = invite(callId, uas);
+      CallCommand.SipAnswered answered = fact(CallCommand.SipAnswered.class);
+      SipDialog d = dialog.established(answered.remoteTag(), answered.remoteTarget(),
+          answered.routeSet());
+      adapter.port().tell(new SipLegCommand.Info(callId, d.nextLocalCseq(), "1#", 100));
+      adapter.port().tell(new SipLegCommand.Info(callId,
+          d.nextLocalCseq().nextLocalCseq().nextLocalCseq(), "5", 100));
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (Sipp.count(uas.messages(), "Signal=") < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(50); // sipp's log: poll it
+      }
+      adapter.port().tell(new SipLegCommand.Bye(callId,
+          d.nextLocalCseq().nextLocalCseq().nextLocalCseq().nextLocalCseq(),
+          EndCause.LOCAL_HANGUP));
+      assertEquals(0, uas.await(30), uas.where());
+      String messages = uas.messages();
+      assertTrue(messages.contains("CSeq: 2 INFO") && messages.contains("CSeq: 3 INFO")
+          && messages.contains("CSeq: 4 INFO") && messages.contains("CSeq: 5 BYE"), uas.where());
+    }
+  }
+
+  @Test
   void aCallerAskingForSessionTimersGetsThemConfirmedOrA422() throws Exception {
     try (Sipp sipp = Sipp.uac("uac_session_timer", port, "alice", 1000)) {
       CallCommand.SipInviteReceived invite = fact(CallCommand.SipInviteReceived.class);

@@ -80,6 +80,12 @@ public sealed interface CallEvent extends CborSerializable {
     }
   }
 
+  /**
+   * Our RTC user's {@code digits} go to the peer as SIP INFO, one request per digit; {@code
+   * dialog} has the CSeq of the last of them.
+   */
+  record DtmfSentByInfo(String digits, SipDialog dialog, Instant at) implements CallEvent {}
+
   /** Our RTC user transfers the peer to {@code target}: REFER sent in {@code dialog}. */
   record CallTransferRequested(String target, SipDialog dialog, Instant at) implements CallEvent {}
 

@@ -103,8 +103,9 @@ final class CallEventHandler {
       boolean remote = h.remoteHold() && e.by() != HoldSide.SIP;
       return local || remote ? new Held(next, local, remote) : new Active(next.since(e.at()));
     }
-    if (event instanceof SessionReoffered e) {
-      CallInfo next = info.withDialog(e.dialog());
+    if (event instanceof SessionReoffered || event instanceof CallEvent.DtmfSentByInfo) {
+      CallInfo next = info.withDialog(event instanceof SessionReoffered r ? r.dialog()
+          : ((CallEvent.DtmfSentByInfo) event).dialog());
       if (state instanceof Active) {
         return new Active(next);
       }

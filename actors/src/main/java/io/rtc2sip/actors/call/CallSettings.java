@@ -11,9 +11,12 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * @param parkTimeout how long an inbound call waits for an offline callee to log in
  * @param cancelTimeout how long we wait for the final response after sending CANCEL (64*T1)
  * @param sipDomain host part of our users' SIP URIs and of dialled numbers without a host
+ * @param dtmfByInfo digits from clients go to the SIP peer as SIP INFO (application/dtmf-relay)
+ *     instead of RFC 4733 events in the media
  */
 public record CallSettings(
-    Duration noAnswerTimeout, Duration parkTimeout, Duration cancelTimeout, String sipDomain) {
+    Duration noAnswerTimeout, Duration parkTimeout, Duration cancelTimeout, String sipDomain,
+    boolean dtmfByInfo) {
 
   public static final String CONFIG_PATH = "rtc2sip.call";
 
@@ -26,6 +29,12 @@ public record CallSettings(
     }
   }
 
+  /** Settings with DTMF in the media (RFC 4733). */
+  public CallSettings(Duration noAnswerTimeout, Duration parkTimeout, Duration cancelTimeout,
+      String sipDomain) {
+    this(noAnswerTimeout, parkTimeout, cancelTimeout, sipDomain, false);
+  }
+
   /** Reads {@code rtc2sip.call} from the given config. */
   public static CallSettings fromConfig(Config config) {
     Config c = config.getConfig(CONFIG_PATH);
@@ -33,7 +42,17 @@ public record CallSettings(
         c.getDuration("no-answer-timeout"),
         c.getDuration("park-timeout"),
         c.getDuration("cancel-timeout"),
-        c.getString("sip-domain"));
+        c.getString("sip-domain"),
+        dtmfByInfo(c.getString("dtmf-out")));
+  }
+
+  private static boolean dtmfByInfo(String mode) {
+    return switch (mode.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "rfc4733" -> false;
+      case "info" -> true;
+      default -> throw new IllegalArgumentException(CONFIG_PATH
+          + ".dtmf-out must be rfc4733 or info, not " + mode);
+    };
   }
 
   /** Reads {@code rtc2sip.call} from the system's config. */

@@ -208,8 +208,10 @@ public final class CallTransitions {
     t.add(row(ESTABLISHED, SipRemoteResume.class, events(CallResumed.class), true,
         states(Active.class, Held.class),
         "media SetDirection; client Resumed (nothing unless the peer holds)"));
-    t.add(row(ESTABLISHED, SendDtmf.class, events(), false, states(),
-        "rejected unless the digits are 0-9 * # A-D; reply Accepted; media SendDtmf"));
+    t.add(row(ESTABLISHED, SendDtmf.class, events(CallEvent.DtmfSentByInfo.class), true,
+        states(),
+        "rejected unless the digits are 0-9 * # A-D; reply Accepted; media SendDtmf, or with"
+            + " rtc2sip.call.dtmf-out = info: DtmfSentByInfo (the CSeqs used), SIP Info"));
     t.add(row(ESTABLISHED, MediaDtmfReceived.class, events(), false, states(),
         "client DtmfReceived"));
     t.add(row(List.of(Dialing.class, Ringing.class, Active.class, Held.class, Transferring.class,

@@ -87,6 +87,20 @@ final class EstablishedCallHandlers {
       if (!DTMF_DIGITS.matcher(digits).matches()) {
         return a.reject(dtmf, "DTMF digits must be 1 to 32 of 0-9 * # A-D: " + dtmf.digits());
       }
+      if (a.settings().dtmfByInfo()) {
+        SipDialog first = info.dialog().nextLocalCseq();
+        SipDialog last = first;
+        for (int i = 1; i < digits.length(); i++) {
+          last = last.nextLocalCseq();
+        }
+        return a.effects()
+            .persist(new CallEvent.DtmfSentByInfo(digits, last, a.now()))
+            .thenRun(next -> {
+              a.log().info("DTMF {} by SIP INFO", digits);
+              a.accepted(dtmf);
+              a.sip(new SipLegCommand.Info(callId, first, digits, CallActions.DTMF_DURATION_MS));
+            });
+      }
       a.media(new MediaCommand.SendDtmf(callId, digits, CallActions.DTMF_DURATION_MS));
       return a.accept(dtmf);
     }

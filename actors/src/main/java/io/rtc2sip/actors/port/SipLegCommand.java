@@ -52,6 +52,13 @@ public sealed interface SipLegCommand extends CborSerializable {
   record Refer(String callId, SipDialog dialog, String target) implements SipLegCommand {}
 
   /**
+   * DTMF as SIP INFO (application/dtmf-relay): one request per digit, one at a time; the first
+   * carries {@code dialog}'s CSeq, each next one the CSeq after.
+   */
+  record Info(String callId, SipDialog dialog, String digits, int durationMs)
+      implements SipLegCommand {}
+
+  /**
    * Report the progress of a transfer the peer asked for (NOTIFY with a message/sipfrag body
    * carrying {@code status}) in the dialog the REFER came in.
    */

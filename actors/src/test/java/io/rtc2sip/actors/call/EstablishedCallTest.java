@@ -68,6 +68,28 @@ class EstablishedCallTest {
   }
 
   @Test
+  void withDtmfByInfoDigitsGoToTheSipLegWithTheirCseqsPersisted() {
+    CallSettings byInfo = new CallSettings(java.time.Duration.ofSeconds(60),
+        java.time.Duration.ofSeconds(120), java.time.Duration.ofSeconds(32), "gw.example", true);
+    CallFixture f = new CallFixture(TEST_KIT, false, byInfo);
+    f.reach(CallState.Active.class);
+    var sent = f.kit.<CallReply>runCommand(r -> new CallCommand.SendDtmf(UID, "1#5", r));
+    assertAccepted(sent.reply());
+    CallEvent.DtmfSentByInfo event = assertInstanceOf(CallEvent.DtmfSentByInfo.class,
+        sent.event());
+    assertEquals("1#5", event.digits());
+    assertEquals(4, event.dialog().localCseq(), "three INFOs after the INVITE: CSeq 2, 3, 4");
+    SipLegCommand.Info info = (SipLegCommand.Info) f.sip.receiveMessage();
+    assertEquals("1#5", info.digits());
+    assertEquals(2, info.dialog().localCseq(), "the first INFO's CSeq");
+    f.media.expectNoMessage(java.time.Duration.ofMillis(200));
+    assertInstanceOf(CallState.Active.class, sent.state());
+    // the next request in the dialog comes after the INFOs
+    var held = f.kit.<CallReply>runCommand(r -> new Hold(UID, r));
+    assertEquals(5, assertInstanceOf(CallHeld.class, held.event()).dialog().localCseq());
+  }
+
+  @Test
   void withoutASessionTimerOfOursNothingIsRefreshed() {
     CallFixture f = CallFixture.outbound(TEST_KIT);
     f.reach(CallState.Active.class);
