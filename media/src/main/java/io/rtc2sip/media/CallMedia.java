@@ -170,10 +170,12 @@ final class CallMedia {
     boolean toRtc = d == SdpDirection.SENDRECV || d == SdpDirection.RECVONLY;
     boolean toSip = d == SdpDirection.SENDRECV;
     sending = d == SdpDirection.SENDRECV || d == SdpDirection.SENDONLY;
-    receive.pull10ms(fromSip, nowNanos);
     RtcAudio audio = rtc;
-    if (audio != null) {
+    if (audio != null && audio.listening()) {
+      receive.pull10ms(fromSip, nowNanos);
       audio.publish(toRtc ? fromSip : silence);
+    } else {
+      receive.skip10ms(nowNanos); // nobody hears it: keep timing, PLC and DTMF, skip the 48 kHz
     }
     boolean haveRtc = audio != null && audio.poll(fromRtc);
     Character digit = digitsToSend.peek();

@@ -9,6 +9,14 @@ public interface RtcAudio extends AutoCloseable {
   /** Sends one frame to the RTC user; the array is reused after the call returns. */
   void publish(short[] frame);
 
+  /**
+   * Whether the RTC user is there to hear what {@link #publish} sends; while not, the media
+   * bridge may skip producing those frames.
+   */
+  default boolean listening() {
+    return true;
+  }
+
   /** Copies the RTC user's next frame into {@code out}; false when none arrived in time. */
   boolean poll(short[] out);
 

@@ -197,6 +197,11 @@ public final class LoopbackRtcNetwork implements RtcLegs, AutoCloseable {
     }
 
     @Override
+    public boolean listening() {
+      return members.getOrDefault(leg.channel(), Map.of()).containsKey(leg.uid());
+    }
+
+    @Override
     public void publish(short[] frame) {
       Member peer = members.getOrDefault(leg.channel(), Map.of()).get(leg.uid());
       if (peer == null) {

@@ -47,6 +47,7 @@ public final class ReceivePipeline {
     private final byte[] codes = new byte[NARROW_FRAME];
     private final short[] narrow = new short[NARROW_FRAME];
     private boolean heardAudio;
+    private boolean skipped;
 
     /**
      * @param eventPayloadType payload type of telephone-event, or -1 if none was negotiated
@@ -85,6 +86,25 @@ public final class ReceivePipeline {
     }
 
     public void pull10ms(short[] out, long nowNanos) {
+        narrow10ms(nowNanos);
+        if (skipped) {
+            resampler.reset(); // what was skipped is not history of what follows
+            skipped = false;
+        }
+        resampler.process(narrow, 0, NARROW_FRAME, out, 0);
+    }
+
+    /**
+     * Plays out the next 10 ms without producing them: the jitter buffer, loss concealment and
+     * in-band DTMF detection go on as in {@link #pull10ms}, only the resampling to 48 kHz is
+     * skipped (nobody on the RTC side listens).
+     */
+    public void skip10ms(long nowNanos) {
+        narrow10ms(nowNanos);
+        skipped = true;
+    }
+
+    private void narrow10ms(long nowNanos) {
         int filled = 0;
         while (filled < NARROW_FRAME) {
             Playout kind = jitterBuffer.pop(nowNanos, codes, filled, NARROW_FRAME - filled);
@@ -103,7 +123,6 @@ public final class ReceivePipeline {
             }
             filled += n;
         }
-        resampler.process(narrow, 0, NARROW_FRAME, out, 0);
     }
 
     public JitterStats jitterStats() {

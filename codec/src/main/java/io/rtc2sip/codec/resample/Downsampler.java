@@ -84,9 +84,13 @@ final class Downsampler implements Resampler {
             inLen -= n;
             if (fill >= paddedTaps) {
                 int count = (fill - paddedTaps) / factor + 1;
-                filter(count);
-                for (int m = 0; m < count; m++) {
-                    out[outOff + written + m] = Resampler.toPcm(acc[m]);
+                if (silent(count)) {
+                    Arrays.fill(out, outOff + written, outOff + written + count, (short) 0);
+                } else {
+                    filter(count);
+                    for (int m = 0; m < count; m++) {
+                        out[outOff + written + m] = Resampler.toPcm(acc[m]);
+                    }
                 }
                 written += count;
                 int consumed = count * factor;
@@ -95,6 +99,20 @@ final class Downsampler implements Resampler {
             }
         }
         return written;
+    }
+
+    /**
+     * Whether every input sample the next {@code count} outputs read is zero: then they are zero
+     * (digital silence, e.g. while the RTC user has not published yet) and the filter is skipped.
+     */
+    private boolean silent(int count) {
+        int window = (count - 1) * factor + paddedTaps;
+        for (int i = 0; i < window; i++) {
+            if (buffer[i] != 0f) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void filter(int count) {

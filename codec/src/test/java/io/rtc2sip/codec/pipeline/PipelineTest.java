@@ -205,6 +205,35 @@ class PipelineTest {
     }
 
     @Test
+    void skippingTheResamplingKeepsPlayoutAndDigitsAndThenResumesCleanly() {
+        Capture capture = new Capture();
+        SendPipeline send = new SendPipeline(G711.PCMU, 0, -1, 5, 0, 0, capture);
+        StringBuilder heard = new StringBuilder();
+        ReceivePipeline receive = new ReceivePipeline(G711.PCMU, 0, -1,
+                io.rtc2sip.codec.jitter.JitterConfig.g711(), heard::append, () -> 0);
+        short[] tone = Signals.tone(1000, 8000, 48000, 480);
+        short[] out = new short[480];
+        long now = 0;
+        assertTrue(send.sendDigit('7', 100));
+        for (int tick = 0; tick < 60; tick++, now += 10 * MS) {
+            send.push10ms(tick < 30 ? new short[480] : tone);
+            for (byte[] b : capture.packets) {
+                receive.push(b, b.length, now);
+            }
+            capture.packets.clear();
+            if (tick < 40) {
+                receive.skip10ms(now); // nobody listens on the RTC side yet
+            } else {
+                receive.pull10ms(out, now);
+            }
+        }
+        assertEquals("7", heard.toString(), "digits are heard while nobody listens");
+        assertEquals(0, receive.jitterStats().lost(), "skipped frames were played out, not lost");
+        assertTrue(Signals.rms(out, 0, out.length) > 3000, "the 1 kHz tone is heard once somebody listens: "
+                + Signals.rms(out, 0, out.length));
+    }
+
+    @Test
     void malformedAndForeignPacketsAreCountedNotThrown() {
         ReceivePipeline receive = ReceivePipeline.of(G711.PCMU, d -> { }, () -> 0);
         assertEquals(RtpParseResult.TOO_SHORT, receive.push(new byte[5], 5, 0));

@@ -41,6 +41,33 @@ class ResamplerTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"8000, 48000, speech.8k.s16", "48000, 8000, speech.48k.s16",
+            "48000, 16000, speech.48k.s16"})
+    void digitalSilenceBetweenSpeechGivesTheSameSamplesWhateverTheFraming(int from, int to,
+            String vector) {
+        short[] speech = TestVectors.s16("resample/" + vector);
+        int half = speech.length / 2;
+        short[] in = new short[speech.length + from / 2]; // 500 ms of zeros in the middle
+        System.arraycopy(speech, 0, in, 0, half);
+        System.arraycopy(speech, half, in, half + from / 2, speech.length - half);
+        short[] whole = convert(Resampler.create(from, to), in);
+        for (int frame : new int[] {from / 100, 7, 1, 4097}) {
+            assertArrayEquals(whole, convert(Resampler.create(from, to), in, frame), "frames of " + frame);
+        }
+        // the middle of the gap is zeros, and speech resumes where it should (not cut, not shifted)
+        int gapStart = (int) ((long) half * to / from);
+        int gapEnd = (int) ((long) (half + from / 2) * to / from);
+        for (int i = gapStart + to / 100; i < gapEnd - to / 100; i++) {
+            assertEquals(0, whole[i], "sample " + i + " inside the gap");
+        }
+        short[] withoutGap = convert(Resampler.create(from, to), Arrays.copyOfRange(in, half + from / 2, in.length));
+        short[] tail = Arrays.copyOfRange(whole, gapEnd, whole.length);
+        int settle = to / 100; // the filter has forgotten the speech before the gap after 10 ms
+        assertArrayEquals(Arrays.copyOfRange(withoutGap, settle, withoutGap.length),
+                Arrays.copyOfRange(tail, settle, withoutGap.length));
+    }
+
     @Test
     void resetForgetsHistory() {
         short[] in = TestVectors.s16("resample/speech.8k.s16");
