@@ -55,6 +55,7 @@ public final class AgoraRtcLegs implements RtcLegs, AutoCloseable {
   }
 
   /** Mints tokens for the RTC users of calls (the client app joins the channel with one). */
+  @Override
   public AgoraTokens tokens() {
     return tokens;
   }

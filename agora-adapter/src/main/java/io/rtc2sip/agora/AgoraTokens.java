@@ -1,5 +1,6 @@
 package io.rtc2sip.agora;
 
+import io.rtc2sip.actors.rtc.RtcTokens;
 import io.agora.media.RtcTokenBuilder2;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -10,7 +11,7 @@ import java.util.regex.Pattern;
  * of that call (whose app joins with it). Token and privileges last {@code expiry}; the bot
  * renews its own before they run out.
  */
-public final class AgoraTokens {
+public final class AgoraTokens implements RtcTokens {
   private static final Pattern APP_KEY = Pattern.compile("[0-9a-fA-F]{32}");
   private static final long MAX_UID = 0xFFFF_FFFFL;
 
@@ -64,6 +65,7 @@ public final class AgoraTokens {
    *
    * @throws IllegalArgumentException when {@code uid} is not valid for the uid mode
    */
+  @Override
   public String issue(String channel, String uid) {
     if (channel == null || channel.isEmpty() || uid == null || uid.isEmpty()) {
       throw new IllegalArgumentException("a token needs a channel and a uid");

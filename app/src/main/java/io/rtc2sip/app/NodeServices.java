@@ -16,6 +16,7 @@ import io.rtc2sip.actors.user.UserSession;
 import io.rtc2sip.media.MediaBridge;
 import io.rtc2sip.media.MediaSettings;
 import io.rtc2sip.actors.rtc.RtcLegs;
+import io.rtc2sip.actors.rtc.RtcTokens;
 import io.rtc2sip.rtc.RtcNetworks;
 import io.rtc2sip.signaling.SignalingServer;
 import io.rtc2sip.signaling.SignalingSettings;
@@ -70,10 +71,11 @@ public final class NodeServices {
   }
 
   private static NodePorts defaultPorts(ActorSystem<Void> system) {
-    MediaBridge bridge = startMedia(system);
+    RtcLegs rtc = startRtc(system);
+    MediaBridge bridge = startMedia(system, rtc);
     SipAdapter sip = startSip(system, bridge);
     ActorRef<MediaCommand> media = bridge.port();
-    SignalingServer signaling = startSignaling(system);
+    SignalingServer signaling = startSignaling(system, rtc.tokens());
     return new NodePorts(new CallPorts(sip.port(), media, signaling.notifications()),
         sip.registrations(), List.of(signaling.websocketRoute()));
   }
@@ -97,14 +99,15 @@ public final class NodeServices {
     }
   }
 
-  private static SignalingServer startSignaling(ActorSystem<Void> system) {
+  private static SignalingServer startSignaling(ActorSystem<Void> system, RtcTokens rtcTokens) {
     try {
       SignalingServer server =
           SignalingServer.start(
               system,
               SignalingSettings.fromConfig(system.settings().config()),
               EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
-              EntityMessenger.sharded(system, UserSession.TYPE_KEY));
+              EntityMessenger.sharded(system, UserSession.TYPE_KEY),
+              rtcTokens);
       onShutdown(system, "stop-signaling", () -> server.stop());
       return server;
     } catch (Exception e) {
@@ -120,7 +123,8 @@ public final class NodeServices {
         });
   }
 
-  private static MediaBridge startMedia(ActorSystem<Void> system) {
+  /** The node's RTC network: Agora with an App ID (and the binding), else the loopback one. */
+  private static RtcLegs startRtc(ActorSystem<Void> system) {
     try {
       RtcLegs rtc = RtcNetworks.start(system.settings().config());
       if (rtc instanceof AutoCloseable closeable) {
@@ -132,6 +136,14 @@ public final class NodeServices {
           }
         });
       }
+      return rtc;
+    } catch (IOException e) {
+      throw new IllegalStateException("RTC network did not start: " + e.getMessage(), e);
+    }
+  }
+
+  private static MediaBridge startMedia(ActorSystem<Void> system, RtcLegs rtc) {
+    try {
       MediaBridge bridge =
           MediaBridge.start(
               system,

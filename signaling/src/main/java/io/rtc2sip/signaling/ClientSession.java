@@ -102,7 +102,7 @@ final class ClientSession {
 
   /** A notification for this connection's user. */
   void deliver(ClientNotification n) {
-    out.send(Protocol.render(n));
+    out.send(Protocol.render(n, shared.rtcTokens()));
     if (n instanceof ClientNotification.SessionReplaced) {
       uid = null; // the new connection owns the session now: do not log it out
       out.close();
@@ -118,6 +118,7 @@ final class ClientSession {
       case "register" -> user(r, ref -> new UserCommand.Register(r.body().path("sip")
           .asBoolean(true), ref));
       case "calls" -> calls(r);
+      case "rtc-token" -> rtcToken(r);
       case "call" -> place(r);
       case "answer" -> call(r, ref -> new CallCommand.Answer(uid, ref));
       case "hangup" -> call(r, ref -> new CallCommand.Hangup(uid, ref));
@@ -130,6 +131,33 @@ final class ClientSession {
       case "conference" -> call(r, ref -> new CallCommand.Conference(uid, r.text("to"), ref));
       default -> refuse(r.id(), "unknown-type", r.type());
     }
+  }
+
+  /**
+   * A fresh token for the channel of one of this user's calls (the previous one is about to
+   * expire); other users' calls are refused.
+   */
+  private void rtcToken(Protocol.Request r) {
+    String callId = r.text("callId");
+    String me = uid;
+    shared.entities().<CallView>call(callId, CallCommand.GetCall::new)
+        .whenComplete((view, failure) -> {
+          if (failure != null) {
+            refuse(r.id(), "unavailable", "call " + callId + " did not answer: "
+                + failure.getMessage());
+          } else if (view.rtc() == null || !view.rtc().uid().equals(me)
+              || view.state().equals("Ended")) {
+            refuse(r.id(), "no-such-call", "no call " + callId + " of yours is going on");
+          } else {
+            String token = shared.rtcTokens().issue(view.rtc().channel(), me);
+            if (token == null) {
+              refuse(r.id(), "no-rtc-tokens", "this gateway's RTC network needs no tokens");
+            } else {
+              out.send(Protocol.result(r.id()).put("callId", callId)
+                  .put("channel", view.rtc().channel()).put("rtcToken", token).toString());
+            }
+          }
+        });
   }
 
   private void login(Protocol.Request r) {
@@ -183,8 +211,8 @@ final class ClientSession {
         ref -> new CallCommand.PlaceCall(uid, channel, r.text("to"), ref))
         .whenComplete((res, failure) -> {
           if (failure == null && res instanceof CallReply.Accepted) {
-            out.send(Protocol.result(r.id()).put("callId", callId).put("channel", channel)
-                .toString());
+            out.send(Protocol.withToken(Protocol.result(r.id()).put("callId", callId)
+                .put("channel", channel), shared.rtcTokens(), channel, uid).toString());
           } else {
             reply(r.id(), res, failure);
           }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rtc2sip.actors.model.EndCause;
 import io.rtc2sip.actors.port.ClientNotification;
+import io.rtc2sip.actors.rtc.RtcTokens;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +37,7 @@ public final class Protocol {
       Map.entry("transfer", List.of("callId", "to")),
       Map.entry("conference", List.of("callId", "to")),
       Map.entry("calls", List.of()),
+      Map.entry("rtc-token", List.of("callId")),
       Map.entry("ping", List.of()),
       Map.entry("logout", List.of()));
 
@@ -84,6 +86,12 @@ public final class Protocol {
     return new Request(type, id, node);
   }
 
+  /** Adds {@code rtcToken} for {@code uid} in {@code channel} when the network has tokens. */
+  static ObjectNode withToken(ObjectNode o, RtcTokens rtcTokens, String channel, String uid) {
+    String token = rtcTokens.issue(channel, uid);
+    return token == null ? o : o.put("rtcToken", token);
+  }
+
   static String error(String id, String code, String reason) {
     ObjectNode n = JSON.createObjectNode().put("type", "error");
     if (id != null) {
@@ -100,12 +108,18 @@ public final class Protocol {
     return n.put("ok", true);
   }
 
-  /** The JSON a client receives for a notification. */
+  /** The JSON a client receives for a notification (on an RTC network without tokens). */
   static String render(ClientNotification n) {
+    return render(n, RtcTokens.NONE);
+  }
+
+  /** The JSON a client receives for a notification; calls carry a token for their channel. */
+  static String render(ClientNotification n, RtcTokens rtcTokens) {
     ObjectNode o = JSON.createObjectNode();
     if (n instanceof ClientNotification.IncomingCall c) {
       o.put("type", "incoming-call").put("callId", c.callId()).put("from", c.caller().address())
           .put("fromName", c.caller().displayName()).put("channel", c.rtcChannel());
+      withToken(o, rtcTokens, c.rtcChannel(), c.uid());
     } else if (n instanceof ClientNotification.Ringing r) {
       o.put("type", "ringing").put("callId", r.callId()).put("earlyMedia", r.earlyMedia());
     } else if (n instanceof ClientNotification.Answered a) {

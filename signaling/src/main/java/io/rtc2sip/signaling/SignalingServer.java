@@ -2,6 +2,7 @@ package io.rtc2sip.signaling;
 
 import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.rtc.RtcTokens;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.user.UserCommand;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ public final class SignalingServer extends AllDirectives {
 
   /** What every connection of the node shares. */
   record Shared(SignalingSettings settings, Tokens tokens, Entities entities,
-      NotificationRouter router, String node) {}
+      NotificationRouter router, String node, RtcTokens rtcTokens) {}
 
   private final ActorSystem<?> system;
   private final Shared shared;
@@ -58,12 +59,26 @@ public final class SignalingServer extends AllDirectives {
     this.routerActor = routerActor;
   }
 
-  /** Starts the router and binds the TCP listener. */
+  /** Starts the router and binds the TCP listener, for an RTC network without tokens. */
   public static SignalingServer start(
       ActorSystem<?> system,
       SignalingSettings settings,
       EntityMessenger<CallCommand> calls,
       EntityMessenger<UserCommand> users) throws Exception {
+    return start(system, settings, calls, users, RtcTokens.NONE);
+  }
+
+  /**
+   * Starts the router and binds the TCP listener.
+   *
+   * @param rtcTokens the tokens clients get with their calls to join the RTC channel
+   */
+  public static SignalingServer start(
+      ActorSystem<?> system,
+      SignalingSettings settings,
+      EntityMessenger<CallCommand> calls,
+      EntityMessenger<UserCommand> users,
+      RtcTokens rtcTokens) throws Exception {
     if (settings.tokenSecret().equals(SignalingSettings.DEFAULT_SECRET)) {
       log.warn("signaling tokens are signed with the built-in development secret: set"
           + " RTC2SIP_SIGNALING_TOKEN_SECRET for anything but a local run");
@@ -74,7 +89,7 @@ public final class SignalingServer extends AllDirectives {
     ActorRef<Object> routerActor =
         system.systemActorOf(router.behavior(), "signaling-router", Props.empty());
     Shared shared = new Shared(settings, new Tokens(settings.tokenSecret(), Clock.systemUTC()),
-        entities, router, node);
+        entities, router, node, rtcTokens);
     SignalingServer server = new SignalingServer(system, shared, routerActor);
     server.binding = Tcp.get(system).bind(settings.host(), settings.port())
         .to(Sink.foreach(c -> c.handleWith(server.tcpFlow(), system)))

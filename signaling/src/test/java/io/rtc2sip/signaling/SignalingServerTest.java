@@ -205,6 +205,61 @@ class SignalingServerTest {
   }
 
   @Test
+  void onAnRtcNetworkWithTokensCallsCarryATokenForTheirChannel() throws Exception {
+    server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    SignalingSettings settings = new SignalingSettings("127.0.0.1", 0, SECRET, 1024,
+        Duration.ofSeconds(30), 50, Duration.ofSeconds(3));
+    server = SignalingServer.start(KIT.system(), settings, EntityMessenger.envelopes(calls.ref()),
+        EntityMessenger.envelopes(users.ref()), (channel, uid) -> "token-" + uid + "@" + channel);
+    try (Client c = new Client()) {
+      c.login("alice");
+      c.send("{\"id\":\"1\",\"type\":\"call\",\"to\":\"+4930\",\"channel\":\"room-1\"}");
+      ShardingEnvelope<CallCommand> placed = calls.receiveMessage();
+      ((CallCommand.PlaceCall) placed.message()).replyTo()
+          .tell(new CallReply.Accepted(placed.entityId()));
+      assertEquals("token-alice@room-1", c.next().get("rtcToken").asText());
+
+      server.notifications().tell(new ClientNotification.IncomingCall("alice", "i-1",
+          Party.sip("sip:+49@pbx"), "call-i-1"));
+      assertEquals("token-alice@call-i-1", c.next().get("rtcToken").asText());
+
+      // a fresh token for one of her calls, and none for somebody else's
+      c.send("{\"id\":\"2\",\"type\":\"rtc-token\",\"callId\":\"i-1\"}");
+      answerGetCall("i-1", "call-i-1", "alice");
+      JsonNode fresh = c.next();
+      assertEquals("result", fresh.get("type").asText(), fresh.toString());
+      assertEquals("token-alice@call-i-1", fresh.get("rtcToken").asText());
+      c.send("{\"id\":\"3\",\"type\":\"rtc-token\",\"callId\":\"i-9\"}");
+      answerGetCall("i-9", "call-i-9", "bob");
+      JsonNode refused = c.next();
+      assertEquals("no-such-call", refused.get("code").asText(), refused.toString());
+    }
+  }
+
+  @Test
+  void onTheLoopbackNetworkThereAreNoRtcTokens() throws Exception {
+    try (Client c = new Client()) {
+      c.login("alice");
+      server.notifications().tell(new ClientNotification.IncomingCall("alice", "i-1",
+          Party.sip("sip:+49@pbx"), "call-i-1"));
+      assertNull(c.next().get("rtcToken"));
+      c.send("{\"id\":\"2\",\"type\":\"rtc-token\",\"callId\":\"i-1\"}");
+      answerGetCall("i-1", "call-i-1", "alice");
+      assertEquals("no-rtc-tokens", c.next().get("code").asText());
+    }
+  }
+
+  /** Answers the GetCall for {@code callId} as a call of {@code uid} in {@code channel} would. */
+  private void answerGetCall(String callId, String channel, String uid) {
+    ShardingEnvelope<CallCommand> e = calls.receiveMessage();
+    assertEquals(callId, e.entityId());
+    ((CallCommand.GetCall) e.message()).replyTo().tell(new io.rtc2sip.actors.call.CallView(
+        callId, "Active", io.rtc2sip.actors.model.CallDirection.INBOUND,
+        Party.sip("sip:+49@pbx"), Party.rtc(uid), new io.rtc2sip.actors.model.RtcLeg(channel, uid),
+        null, null, false, false, null, Instant.parse("2026-11-30T10:00:00Z")));
+  }
+
+  @Test
   void aSecondLoginReplacesTheFirstConnection() throws Exception {
     try (Client first = new Client(); Client second = new Client()) {
       first.login("alice");

@@ -14,6 +14,11 @@ public interface RtcLegs {
    */
   RtcAudio join(String callId, RtcLeg leg, Runnable peerLeft);
 
+  /** The tokens clients need to join their calls' channels on this network. */
+  default RtcTokens tokens() {
+    return RtcTokens.NONE;
+  }
+
   /** No RTC network: the SIP side is bridged to silence. */
   RtcLegs NONE = (callId, leg, peerLeft) -> null;
 }
