@@ -170,6 +170,8 @@ public final class LoopbackRtcNetwork implements RtcLegs, AutoCloseable {
     final String botUid;
     private final ArrayDeque<short[]> frames = new ArrayDeque<>();
     private final ByteBuffer out = ByteBuffer.allocate(Wire.MAX);
+    /** The members of the bot's channel (the map stays once created), read on every tick. */
+    private final Map<String, Member> channelMembers;
     private int sequence;
 
     Bot(String callId, RtcLeg leg, Runnable peerLeft) {
@@ -177,6 +179,7 @@ public final class LoopbackRtcNetwork implements RtcLegs, AutoCloseable {
       this.leg = leg;
       this.peerLeft = peerLeft;
       this.botUid = "gw-" + callId;
+      this.channelMembers = members.computeIfAbsent(leg.channel(), c -> new ConcurrentHashMap<>());
     }
 
     synchronized void received(short[] samples) {
@@ -198,12 +201,12 @@ public final class LoopbackRtcNetwork implements RtcLegs, AutoCloseable {
 
     @Override
     public boolean listening() {
-      return members.getOrDefault(leg.channel(), Map.of()).containsKey(leg.uid());
+      return channelMembers.containsKey(leg.uid());
     }
 
     @Override
     public void publish(short[] frame) {
-      Member peer = members.getOrDefault(leg.channel(), Map.of()).get(leg.uid());
+      Member peer = channelMembers.get(leg.uid());
       if (peer == null) {
         return;
       }

@@ -26,6 +26,8 @@ final class Downsampler implements Resampler {
     /** Input not yet consumed; buffer[0] is the first sample of the next output's window. */
     private final float[] buffer;
     private int fill;
+    /** Zeros at the end of the input so far (the reset window counts as zeros). */
+    private long zeroRun;
     private final float[][] phase;
     private final float[] acc;
 
@@ -77,14 +79,16 @@ final class Downsampler implements Resampler {
         while (inLen > 0) {
             int n = Math.min(inLen, CHUNK);
             for (int i = 0; i < n; i++) {
-                buffer[fill + i] = in[inOff + i];
+                short v = in[inOff + i];
+                buffer[fill + i] = v;
+                zeroRun = v == 0 ? zeroRun + 1 : 0;
             }
             fill += n;
             inOff += n;
             inLen -= n;
             if (fill >= paddedTaps) {
                 int count = (fill - paddedTaps) / factor + 1;
-                if (silent(count)) {
+                if (silent()) {
                     Arrays.fill(out, outOff + written, outOff + written + count, (short) 0);
                 } else {
                     filter(count);
@@ -102,17 +106,12 @@ final class Downsampler implements Resampler {
     }
 
     /**
-     * Whether every input sample the next {@code count} outputs read is zero: then they are zero
+     * Whether every input sample the next outputs read is zero: then they are zero
      * (digital silence, e.g. while the RTC user has not published yet) and the filter is skipped.
+     * The window is the whole buffer, so it is enough that the zeros run that far back.
      */
-    private boolean silent(int count) {
-        int window = (count - 1) * factor + paddedTaps;
-        for (int i = 0; i < window; i++) {
-            if (buffer[i] != 0f) {
-                return false;
-            }
-        }
-        return true;
+    private boolean silent() {
+        return zeroRun >= fill;
     }
 
     private void filter(int count) {
@@ -146,6 +145,7 @@ final class Downsampler implements Resampler {
         // a window of zeros before the first sample, so that output m is centred on input m·factor
         Arrays.fill(buffer, 0f);
         fill = paddedTaps - 1;
+        zeroRun = fill;
     }
 
     @Override
