@@ -37,6 +37,7 @@ class TwoNodeSignalingTest {
             Map.of("rtc2sip.cluster.seed-nodes", seed));
         awaitUp(b, 2);
         int onA = 0;
+        String callOnA = null;
         try (SignalingCallsTest.Phone judy = new SignalingCallsTest.Phone("judy",
             b.signalingPort)) {
           for (int i = 0; i < 6 && onA == 0; i++) {
@@ -47,6 +48,7 @@ class TwoNodeSignalingTest {
               assertEquals(callId, answered.get("callId").asText());
               if (servedBy(uas, a)) {
                 onA++;
+                callOnA = callId;
               }
               judy.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
               assertEquals("local-hangup", judy.await("ended").get("cause").asText());
@@ -55,6 +57,19 @@ class TwoNodeSignalingTest {
           }
         }
         assertTrue(onA > 0, "no call ran on node a in 6 tries: the cross-node path was not used");
+        // the dashboard of node b shows the whole cluster: both members, shards on both, and
+        // the SIP messages of a call that ran on node a
+        JsonNode picture = firstDashboardEvent(b.httpPort);
+        assertEquals(2, picture.get("members").size(), picture.toString());
+        java.util.Set<String> shardNodes = new java.util.HashSet<>();
+        picture.get("shards").forEach(r -> shardNodes.add(r.get("node").asText()));
+        assertEquals(java.util.Set.of(a.address(), b.address()), shardNodes, picture.toString());
+        String trace = java.net.http.HttpClient.newHttpClient().send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                + b.httpPort + "/api/calls/" + callOnA + "/sip")).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(trace.contains("\"node\":\"" + a.address() + "\"")
+            && trace.contains("INVITE sip:uas@127.0.0.1"), trace);
       } finally {
         if (b != null) {
           b.stopNode();
@@ -62,6 +77,24 @@ class TwoNodeSignalingTest {
         a.stopNode();
       }
     }
+  }
+
+  /** The first picture the dashboard of the node on {@code httpPort} sends (server-sent event). */
+  private static JsonNode firstDashboardEvent(int httpPort) throws Exception {
+    java.net.http.HttpResponse<java.io.InputStream> events =
+        java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + httpPort + "/dashboard/events"))
+                .timeout(Duration.ofSeconds(20)).build(),
+            java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+    try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+        events.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.startsWith("data:")) {
+          return new com.fasterxml.jackson.databind.ObjectMapper().readTree(line.substring(5));
+        }
+      }
+    }
+    throw new AssertionError("the dashboard sent no event");
   }
 
   /** Whether the call's media (the port in our SDP offer) came from node {@code n}'s range. */
