@@ -195,7 +195,7 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
       io.register(pair.get().rtcp(), m::rtcpReceived);
       clock.add(m);
       media.put(callId, m);
-      log.info("RTP for call {} on {}", callId, m.localRtp());
+      logForCall(callId, "RTP for call {} on {}", callId, m.localRtp());
       return Optional.of(m);
     }
   }
@@ -219,7 +219,23 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
     if (m != null) {
       clock.remove(m);
       m.close();
-      log.info("media of call {} stopped; RTP port {} free", callId, m.localRtp().getPort());
+      logForCall(callId, "media of call {} stopped; RTP port {} free", callId,
+          m.localRtp().getPort());
+    }
+  }
+
+  /** An INFO line with {@code callId} in the MDC, whichever thread (SIP, actor, shutdown) logs. */
+  private static void logForCall(String callId, String format, Object... args) {
+    String previous = MDC.get("callId");
+    MDC.put("callId", callId);
+    try {
+      log.info(format, args);
+    } finally {
+      if (previous == null) {
+        MDC.remove("callId");
+      } else {
+        MDC.put("callId", previous);
+      }
     }
   }
 

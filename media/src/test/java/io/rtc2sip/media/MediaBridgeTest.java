@@ -71,6 +71,28 @@ class MediaBridgeTest {
   }
 
   @Test
+  void portLinesCarryTheCallIdWhicheverThreadLogsThem() throws Exception {
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger(MediaBridge.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      bridge(Duration.ZERO);
+      bridge.localRtp("o-logged").orElseThrow(); // from this thread: no MDC of its own
+      bridge.release("o-logged");
+      java.util.List<String> about = lines.list.stream()
+          .filter(e -> e.getFormattedMessage().contains("o-logged"))
+          .map(e -> e.getMDCPropertyMap().get("callId")).toList();
+      assertEquals(java.util.List.of("o-logged", "o-logged"), about);
+      assertEquals(null, org.slf4j.MDC.get("callId"), "the caller's MDC is left as it was");
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
+  @Test
   void digitTonesFromAPhoneWithoutTelephoneEventsBecomeDtmfFacts() throws Exception {
     bridge(Duration.ZERO);
     String callId = "o-inband";
