@@ -103,7 +103,7 @@ public final class NodeMetrics implements Extension {
   public String scrape() {
     ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
     try {
-      new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+      PrometheusTextFormatWriter.create().write(out, registry.scrape());
     } catch (IOException e) {
       throw new IllegalStateException("metrics not written: " + e.getMessage(), e);
     }
