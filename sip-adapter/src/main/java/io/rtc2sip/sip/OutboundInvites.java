@@ -125,8 +125,9 @@ final class OutboundInvites {
       log.info("we refresh the session every {} s (Session-Expires {} s, refresher=uac)",
           refresh / 2, refresh);
     }
+    long inviteCseq = ((javax.sip.header.CSeqHeader) ok.getHeader("CSeq")).getSeqNumber();
     ctx.calls.tell(callId, new CallCommand.SipAnswered(SipContext.toTag(ok), target,
-        SipRequests.routeSetOfResponse(ok), sdp.get().media(), refresh));
+        SipRequests.routeSetOfResponse(ok), sdp.get().media(), refresh, inviteCseq));
   }
 
   void cancel(SipLegCommand.Cancel cancel) throws Exception {

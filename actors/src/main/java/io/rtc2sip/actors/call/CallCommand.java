@@ -95,10 +95,14 @@ public sealed interface CallCommand extends CborSerializable {
   record SipProvisional(int status, String remoteTag, NegotiatedMedia earlyMedia)
       implements CallCommand {}
 
-  /** 2xx to our INVITE: the peer's tag, Contact, Record-Route set and the negotiated media. */
+  /**
+   * 2xx to our INVITE: the peer's tag, Contact, Record-Route set and the negotiated media; the
+   * session interval when it makes us refresher; the CSeq of the INVITE it answers (higher than
+   * the dialog's first when a digest challenge was answered with a new INVITE; 0 if unknown).
+   */
   record SipAnswered(
       String remoteTag, String remoteTarget, List<String> routeSet, NegotiatedMedia media,
-      int sessionRefreshSeconds)
+      int sessionRefreshSeconds, long inviteCseq)
       implements CallCommand {
     public SipAnswered {
       routeSet = routeSet == null ? List.of() : List.copyOf(routeSet);
@@ -107,7 +111,13 @@ public sealed interface CallCommand extends CborSerializable {
     /** A 2xx that does not make us the refresher of session timers. */
     public SipAnswered(String remoteTag, String remoteTarget, List<String> routeSet,
         NegotiatedMedia media) {
-      this(remoteTag, remoteTarget, routeSet, media, 0);
+      this(remoteTag, remoteTarget, routeSet, media, 0, 0);
+    }
+
+    /** A 2xx to the INVITE as first sent (no challenge answered in between). */
+    public SipAnswered(String remoteTag, String remoteTarget, List<String> routeSet,
+        NegotiatedMedia media, int sessionRefreshSeconds) {
+      this(remoteTag, remoteTarget, routeSet, media, sessionRefreshSeconds, 0);
     }
   }
 

@@ -123,7 +123,8 @@ final class PendingCallHandlers {
     if (command instanceof SipAnswered ok) {
       SipDialog dialog =
           info.dialog().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet())
-              .withSessionRefresh(ok.sessionRefreshSeconds());
+              .withSessionRefresh(ok.sessionRefreshSeconds())
+              .withLocalCseqAtLeast(ok.inviteCseq());
       long persisting = System.nanoTime();
       return a.effects()
           .persist(new CallAnswered(dialog, ok.media(), a.now()))
@@ -177,7 +178,8 @@ final class PendingCallHandlers {
     if (command instanceof SipAnswered ok) {
       SipDialog dialog =
           info.dialog().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet())
-              .withSessionRefresh(ok.sessionRefreshSeconds());
+              .withSessionRefresh(ok.sessionRefreshSeconds())
+              .withLocalCseqAtLeast(ok.inviteCseq());
       return a.end(state, state.cause(), 200, true, null,
           () -> a.sip(new SipLegCommand.Bye(a.callId(), dialog.nextLocalCseq(), state.cause())));
     }

@@ -115,7 +115,8 @@ final class TransferHandlers {
     CallInfo info = state.info();
     String callId = a.callId();
     SipDialog dialog = state.newLeg().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet())
-        .withSessionRefresh(ok.sessionRefreshSeconds());
+        .withSessionRefresh(ok.sessionRefreshSeconds())
+              .withLocalCseqAtLeast(ok.inviteCseq());
     Party party = Party.sip(state.target());
     return a.effects()
         .persist(new CallTransferCompleted(party, dialog, ok.media(), a.now()))

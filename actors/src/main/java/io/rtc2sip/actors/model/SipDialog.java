@@ -82,6 +82,13 @@ public record SipDialog(
         Math.max(remoteCseq, cseq), sessionRefreshSeconds);
   }
 
+  /** The dialog after we sent a request with CSeq {@code cseq} in it (if that is higher). */
+  public SipDialog withLocalCseqAtLeast(long cseq) {
+    return cseq <= localCseq ? this : new SipDialog(
+        callId, localTag, remoteTag, localUri, remoteUri, remoteTarget, routeSet, cseq,
+        remoteCseq, sessionRefreshSeconds);
+  }
+
   /** The dialog with us refreshing its session every {@code seconds / 2} (0: we do not). */
   public SipDialog withSessionRefresh(int seconds) {
     return new SipDialog(

@@ -90,6 +90,18 @@ class EstablishedCallTest {
   }
 
   @Test
+  void afterAChallengedInviteTheDialogGoesOnFromItsCseq() {
+    CallFixture f = CallFixture.outbound(TEST_KIT);
+    f.reach(CallState.Dialing.class);
+    // the 2xx answers the INVITE we sent again with credentials: CSeq 2
+    f.fact(new CallCommand.SipAnswered(CallFixture.PEER_TAG, "sip:callee@10.0.0.2:5060",
+        java.util.List.of(), io.rtc2sip.actors.model.NegotiatedMedia.pcmu(), 0, 2));
+    f.clearProbes();
+    var hold = f.kit.<CallReply>runCommand(r -> new Hold(UID, r));
+    assertEquals(3, assertInstanceOf(CallHeld.class, hold.event()).dialog().localCseq());
+  }
+
+  @Test
   void withoutASessionTimerOfOursNothingIsRefreshed() {
     CallFixture f = CallFixture.outbound(TEST_KIT);
     f.reach(CallState.Active.class);
