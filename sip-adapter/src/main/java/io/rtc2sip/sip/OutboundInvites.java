@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 final class OutboundInvites {
   private static final Logger log = LoggerFactory.getLogger(OutboundInvites.class);
   static final String INVITE = "INVITE";
+  /** Our INVITE sent again after 422 Session Interval Too Small (RFC 4028), once. */
+  static final String MIN_SE_RETRY = "INVITE-MIN-SE";
 
   private final SipContext ctx;
   private final AuthenticationHelper auth;
@@ -92,6 +94,17 @@ final class OutboundInvites {
       retry.sendRequest();
       log.info("answered the {} challenge", status);
       return;
+    }
+    if (status == 422 && !purpose.kind().equals(MIN_SE_RETRY)) {
+      Optional<Request> again = SessionTimers.retryAfter422(tx.getRequest(), response,
+          ctx.sip.headers);
+      if (again.isPresent()) {
+        SipContext.Purpose retry = new SipContext.Purpose(callId, MIN_SE_RETRY,
+            purpose.dialog(), purpose.contactUser());
+        send(again.get(), retry);
+        log.info("422: INVITE sent again with the peer's Min-SE");
+        return;
+      }
     }
     ctx.outboundInvites.remove(callId);
     log.info("INVITE failed: {} {}", status, response.getReasonPhrase());

@@ -113,6 +113,34 @@ final class SessionTimers {
         se.get().seconds() + ";refresher=" + refresher));
   }
 
+  /**
+   * Our INVITE again after {@code 422}: the next CSeq, a new branch, and the peer's
+   * {@code Min-SE} as both our interval and our own Min-SE (RFC 4028 section 7.4); empty when
+   * the 422 names no usable Min-SE.
+   */
+  static Optional<Request> retryAfter422(Request invite, Message response, HeaderFactory headers)
+      throws ParseException, javax.sip.InvalidArgumentException {
+    Header minSe = response.getHeader("Min-SE");
+    if (minSe == null) {
+      return Optional.empty();
+    }
+    Optional<Interval> min = parse(valueOf(minSe));
+    if (min.isEmpty()) {
+      return Optional.empty();
+    }
+    int seconds = Math.max(min.get().seconds(), of(invite).map(Interval::seconds).orElse(0));
+    Request again = (Request) invite.clone();
+    javax.sip.header.CSeqHeader cseq = (javax.sip.header.CSeqHeader) again.getHeader("CSeq");
+    cseq.setSeqNumber(cseq.getSeqNumber() + 1);
+    javax.sip.header.ViaHeader via = (javax.sip.header.ViaHeader) again.getHeader("Via");
+    via.setBranch(gov.nist.javax.sip.Utils.getInstance().generateBranchId());
+    again.removeHeader("Session-Expires");
+    again.removeHeader("Min-SE");
+    again.addHeader(headers.createHeader("Session-Expires", Integer.toString(seconds)));
+    again.addHeader(headers.createHeader("Min-SE", Integer.toString(min.get().seconds())));
+    return Optional.of(again);
+  }
+
   /** Whether the request's interval is below what we accept (answer 422 with Min-SE). */
   static boolean tooSmall(Request request) {
     return of(request).map(i -> i.seconds() < MIN_SE).orElse(false);

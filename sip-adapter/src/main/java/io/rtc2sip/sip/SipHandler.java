@@ -131,7 +131,8 @@ final class SipHandler implements SipListener {
     }
     SipContext.mdc(purpose.callId());
     try {
-      if (purpose.kind().equals(OutboundInvites.INVITE) || purpose.kind().equals("AUTH")) {
+      if (purpose.kind().equals(OutboundInvites.INVITE) || purpose.kind().equals("AUTH")
+          || purpose.kind().equals(OutboundInvites.MIN_SE_RETRY)) {
         outbound.response(response, tx, purpose);
       } else if (purpose.kind().contains("REGISTER")) {
         registrations.response(response, tx, purpose);
@@ -157,7 +158,8 @@ final class SipHandler implements SipListener {
     SipContext.mdc(purpose.callId());
     try {
       log.info("{} timed out", purpose.kind());
-      if (purpose.kind().equals(OutboundInvites.INVITE) || purpose.kind().equals("AUTH")) {
+      if (purpose.kind().equals(OutboundInvites.INVITE) || purpose.kind().equals("AUTH")
+          || purpose.kind().equals(OutboundInvites.MIN_SE_RETRY)) {
         outbound.timeout(purpose);
       } else if (purpose.kind().contains("REGISTER")) {
         registrations.timeout(purpose);

@@ -184,6 +184,21 @@ class SipAdapterTest {
   }
 
   @Test
+  void after422TheInviteGoesAgainWithThePeersMinSe() throws Exception {
+    try (Sipp uas = Sipp.uas("uas_min_se", 1000)) {
+      String callId = CallIds.newOutbound();
+      SipDialog dialog = invite(callId, uas);
+      CallCommand.SipAnswered answered = fact(CallCommand.SipAnswered.class);
+      assertEquals(2, answered.inviteCseq(), "the INVITE sent again is CSeq 2");
+      adapter.port().tell(new SipLegCommand.Bye(callId, dialog.established(answered.remoteTag(),
+          answered.remoteTarget(), answered.routeSet()).withLocalCseqAtLeast(
+          answered.inviteCseq()).nextLocalCseq(), EndCause.LOCAL_HANGUP));
+      assertEquals(0, uas.await(30), uas.where());
+      assertTrue(uas.messages().contains("CSeq: 3 BYE"), uas.where());
+    }
+  }
+
+  @Test
   void aCallerAskingForSessionTimersGetsThemConfirmedOrA422() throws Exception {
     try (Sipp sipp = Sipp.uac("uac_session_timer", port, "alice", 1000)) {
       CallCommand.SipInviteReceived invite = fact(CallCommand.SipInviteReceived.class);
