@@ -78,9 +78,15 @@ public final class CallHistoryProjection {
     return Behaviors.setup(ctx -> {
       CallHistoryProjection projection = new CallHistoryProjection(ctx.getSystem(), database);
       UniqueKillSwitch running = projection.run();
+      Duration retention = ctx.getSystem().settings().config()
+          .getDuration("rtc2sip.call-history.retention");
+      UniqueKillSwitch expiring = retention.isZero() ? null : projection.expire(retention);
       return Behaviors.receive(Void.class)
           .onSignal(PostStop.class, signal -> {
             running.shutdown();
+            if (expiring != null) {
+              expiring.shutdown();
+            }
             projection.closeConnection();
             return Behaviors.same();
           })
@@ -94,6 +100,21 @@ public final class CallHistoryProjection {
     return RestartSource.onFailuresWithBackoff(restart, this::fromStoredOffset)
         .viaMat(KillSwitches.single(), Keep.right())
         .toMat(Sink.ignore(), Keep.left())
+        .run(system);
+  }
+
+  /** Every hour (first after a minute): deletes the rows of calls older than {@code retention}. */
+  private UniqueKillSwitch expire(Duration retention) {
+    return Source.tick(Duration.ofMinutes(1), Duration.ofHours(1), "expire")
+        .viaMat(KillSwitches.single(), Keep.right())
+        .mapAsync(1, tick -> CompletableFuture.supplyAsync(() -> withConnection(c ->
+                CallRecords.deleteEndedBefore(c, java.time.Instant.now().minus(retention))),
+            blocking).exceptionally(failure -> 0))
+        .toMat(Sink.foreach(deleted -> {
+          if (deleted > 0) {
+            log.info("call history: {} calls older than {} deleted", deleted, retention);
+          }
+        }), Keep.left())
         .run(system);
   }
 

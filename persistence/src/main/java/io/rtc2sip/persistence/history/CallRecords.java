@@ -241,6 +241,15 @@ public final class CallRecords {
     return semi >= 0 ? s.substring(0, semi) : s;
   }
 
+  /** Deletes the rows of calls that ended before {@code cutoff}; how many were deleted. */
+  public static int deleteEndedBefore(Connection db, Instant cutoff) throws SQLException {
+    try (PreparedStatement st = db.prepareStatement(
+        "DELETE FROM rtc2sip_call_history WHERE ended_at < ?")) {
+      st.setTimestamp(1, Timestamp.from(cutoff));
+      return st.executeUpdate();
+    }
+  }
+
   /** One call as the history shows it. */
   public record CallRecord(String callId, String direction, String uid, String caller,
       String callee, String sipParty, Instant startedAt, Instant answeredAt, Instant endedAt,
