@@ -166,9 +166,20 @@ public final class Sipp implements AutoCloseable {
     }
   }
 
+  /** A port free on 127.0.0.1 for UDP and for TCP alike. */
   public static int freeUdpPort() throws IOException {
-    try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-      return s.getLocalPort();
+    // a SIP stack listens on UDP and TCP on the same port: the port must be free for both
+    for (int attempt = 0; attempt < 50; attempt++) {
+      try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        int port = s.getLocalPort();
+        try (java.net.ServerSocket tcp = new java.net.ServerSocket()) {
+          tcp.bind(new InetSocketAddress("127.0.0.1", port));
+          return port;
+        } catch (IOException inUseForTcp) {
+          // try another one
+        }
+      }
     }
+    throw new IOException("no port free for both UDP and TCP on 127.0.0.1 in 50 tries");
   }
 }
