@@ -3,6 +3,7 @@ package io.rtc2sip.actors;
 import io.rtc2sip.metrics.NodeMetrics;
 import io.rtc2sip.metrics.SupervisionLog;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.BehaviorInterceptor;
 import org.apache.pekko.actor.typed.Signal;
@@ -46,7 +47,7 @@ public final class Supervised {
     /** A failure on its way to the outer supervisor. */
     void failed(Throwable cause) {
       recordedByOuter = true;
-      metrics.entityRestarted(entity, id, kindOf(cause),
+      metrics.entityRestarted(entity, id, SupervisionLog.KIND_ENTITY_RESTART,
           entity + " failed (" + cause + "); restarting with backoff");
     }
 
@@ -79,7 +80,8 @@ public final class Supervised {
   @SuppressWarnings("unchecked")
   public static <T> Behavior<T> restartWithBackoff(Restarts restarts, Behavior<T> behavior) {
     Behavior<Object> any = (Behavior<Object>) (Behavior<?>) behavior;
-    Behavior<Object> recorded = Behaviors.intercept(() -> new FailureRecorder(restarts), any);
+    Behavior<Object> recorded =
+        Behaviors.intercept(() -> new FailureRecorder<>(Object.class, restarts::failed), any);
     return (Behavior<T>) (Behavior<?>) Behaviors.supervise(recorded)
         .onFailure(SupervisorStrategy.restartWithBackoff(MIN_BACKOFF, MAX_BACKOFF, 0.2));
   }
@@ -91,22 +93,20 @@ public final class Supervised {
   public static <T> Behavior<T> adapter(String adapter, NodeMetrics metrics, Behavior<T> behavior,
       Class<T> type, boolean resume) {
     String outcome = resume ? "resumed" : "restarted";
-    Behavior<T> recorded = Behaviors.intercept(
-        () -> new TypedFailureRecorder<>(type, adapter, outcome, metrics), behavior);
+    Behavior<T> recorded = Behaviors.intercept(() -> new FailureRecorder<>(type,
+        e -> metrics.supervision().record(SupervisionLog.KIND_ADAPTER_RESTART, adapter,
+            adapter + " " + outcome + " after " + e)), behavior);
     return Behaviors.supervise(recorded)
         .onFailure(resume ? SupervisorStrategy.resume() : SupervisorStrategy.restart());
   }
 
-  private static final class TypedFailureRecorder<T> extends BehaviorInterceptor<T, T> {
-    private final String adapter;
-    private final String outcome;
-    private final NodeMetrics metrics;
+  /** Sees every failure on its way to the supervisor: records it, lets it through. */
+  private static final class FailureRecorder<T> extends BehaviorInterceptor<T, T> {
+    private final Consumer<RuntimeException> record;
 
-    TypedFailureRecorder(Class<T> type, String adapter, String outcome, NodeMetrics metrics) {
+    FailureRecorder(Class<T> type, Consumer<RuntimeException> record) {
       super(type);
-      this.adapter = adapter;
-      this.outcome = outcome;
-      this.metrics = metrics;
+      this.record = record;
     }
 
     @Override
@@ -114,51 +114,18 @@ public final class Supervised {
       try {
         return target.apply(ctx, msg);
       } catch (RuntimeException e) {
-        metrics.supervision().record(SupervisionLog.KIND_ADAPTER_RESTART, adapter,
-            adapter + " " + outcome + " after " + e);
-        throw e;
-      }
-    }
-  }
-
-  /** The supervision event kind of {@code failure} in an entity. */
-  static String kindOf(Throwable failure) {
-    String name = failure.getClass().getSimpleName();
-    if (name.equals("JournalFailureException")) {
-      String message = String.valueOf(failure.getMessage());
-      return message.contains("recovery") ? SupervisionLog.KIND_RECOVERY_FAILURE
-          : SupervisionLog.KIND_PERSISTENCE_FAILURE;
-    }
-    return SupervisionLog.KIND_ENTITY_RESTART;
-  }
-
-  /** Sees every failure on its way to the supervisor: records it, lets it through. */
-  private static final class FailureRecorder extends BehaviorInterceptor<Object, Object> {
-    private final Restarts restarts;
-
-    FailureRecorder(Restarts restarts) {
-      super(Object.class);
-      this.restarts = restarts;
-    }
-
-    @Override
-    public Behavior<Object> aroundReceive(TypedActorContext<Object> ctx, Object msg,
-        ReceiveTarget<Object> target) {
-      try {
-        return target.apply(ctx, msg);
-      } catch (RuntimeException e) {
-        restarts.failed(e);
+        record.accept(e);
         throw e;
       }
     }
 
     @Override
-    public Behavior<Object> aroundSignal(TypedActorContext<Object> ctx, Signal signal,
-        SignalTarget<Object> target) {
+    public Behavior<T> aroundSignal(TypedActorContext<T> ctx, Signal signal,
+        SignalTarget<T> target) {
       try {
         return target.apply(ctx, signal);
       } catch (RuntimeException e) {
-        restarts.failed(e);
+        record.accept(e);
         throw e;
       }
     }

@@ -93,10 +93,4 @@ class SupervisedTest {
         e.kind().equals(SupervisionLog.KIND_ADAPTER_RESTART) && e.subject().equals("sip-adapter")
             && e.detail().contains("resumed")));
   }
-
-  @Test
-  void theKindOfAFailureFollowsItsCause() {
-    assertEquals(SupervisionLog.KIND_ENTITY_RESTART,
-        Supervised.kindOf(new IllegalArgumentException("bad")));
-  }
 }

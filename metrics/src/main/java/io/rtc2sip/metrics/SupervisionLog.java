@@ -17,7 +17,6 @@ import org.slf4j.MDC;
 public final class SupervisionLog {
   public static final String KIND_ENTITY_RESTART = "entity-restart";
   public static final String KIND_PERSISTENCE_FAILURE = "persistence-failure";
-  public static final String KIND_RECOVERY_FAILURE = "recovery-failure";
   public static final String KIND_ADAPTER_RESTART = "adapter-restart";
   public static final String KIND_MEMBER_UNREACHABLE = "member-unreachable";
   public static final String KIND_MEMBER_REACHABLE = "member-reachable";

@@ -159,10 +159,10 @@ final class DialogRequests {
     }
     Header referredBy = request.getHeader("Referred-By");
     respond(tx, request, Response.ACCEPTED);
-    String target = value(referTo).replaceAll("^<|>$", "");
+    String target = SipRequests.value(referTo).replaceAll("^<|>$", "");
     log.info("REFER to {}", target);
     ctx.calls.tell(callId, new CallCommand.SipReferReceived(cseq, target,
-        referredBy == null ? "" : value(referredBy)));
+        referredBy == null ? "" : SipRequests.value(referredBy)));
   }
 
   private void notifyReceived(Request request, ServerTransaction tx, String callId)
@@ -322,12 +322,6 @@ final class DialogRequests {
 
   private void respond(ServerTransaction tx, Request request, int status) throws Exception {
     tx.sendResponse(ctx.requests.response(status, request, null, null));
-  }
-
-  private static String value(Header h) {
-    String s = h.toString();
-    int colon = s.indexOf(':');
-    return s.substring(colon + 1).trim();
   }
 
   static String userOf(String uri) {

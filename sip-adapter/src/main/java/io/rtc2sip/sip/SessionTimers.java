@@ -39,7 +39,7 @@ final class SessionTimers {
     if (h == null) {
       h = m.getHeader("x");
     }
-    return h == null ? Optional.empty() : parse(valueOf(h));
+    return h == null ? Optional.empty() : parse(SipRequests.value(h));
   }
 
   static Optional<Interval> parse(String value) {
@@ -59,7 +59,7 @@ final class SessionTimers {
 
   private static boolean hasTag(Message m, String header) {
     for (Iterator<?> it = m.getHeaders(header); it.hasNext(); ) {
-      for (String tag : valueOf((Header) it.next()).split(",")) {
+      for (String tag : SipRequests.value((Header) it.next()).split(",")) {
         if (tag.trim().equalsIgnoreCase("timer")) {
           return true;
         }
@@ -124,7 +124,7 @@ final class SessionTimers {
     if (minSe == null) {
       return Optional.empty();
     }
-    Optional<Interval> min = parse(valueOf(minSe));
+    Optional<Interval> min = parse(SipRequests.value(minSe));
     if (min.isEmpty()) {
       return Optional.empty();
     }
@@ -144,11 +144,5 @@ final class SessionTimers {
   /** Whether the request's interval is below what we accept (answer 422 with Min-SE). */
   static boolean tooSmall(Request request) {
     return of(request).map(i -> i.seconds() < MIN_SE).orElse(false);
-  }
-
-  private static String valueOf(Header h) {
-    String text = h.toString().trim();
-    int colon = text.indexOf(':');
-    return colon < 0 ? text : text.substring(colon + 1).trim();
   }
 }

@@ -101,6 +101,13 @@ final class SipRequests {
     return ack;
   }
 
+  /** A header's value as written, without its name (parameters included). */
+  static String value(javax.sip.header.Header h) {
+    String text = h.toString().trim();
+    int colon = text.indexOf(':');
+    return colon < 0 ? text : text.substring(colon + 1).trim();
+  }
+
   /** The route set of a dialog we created, from the 2xx's Record-Route (reversed). */
   static List<String> routeSetOfResponse(Response r) {
     List<String> routes = new ArrayList<>();

@@ -147,10 +147,7 @@ class SipAdapterTest {
           answered.routeSet()).withSessionRefresh(answered.sessionRefreshSeconds());
       adapter.port().tell(new SipLegCommand.Reinvite(callId, d.nextLocalCseq(),
           io.rtc2sip.actors.model.SdpDirection.SENDRECV, answered.media()));
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (Sipp.count(uas.messages(), "ACK sip:") < 2 && System.nanoTime() < deadline) {
-        Thread.sleep(50); // sipp's log: poll it
-      }
+      uas.awaitInLog("ACK sip:", 2);
       adapter.port().tell(new SipLegCommand.Bye(callId, d.nextLocalCseq().nextLocalCseq(),
           EndCause.LOCAL_HANGUP));
       assertEquals(0, uas.await(30), uas.where());
@@ -169,10 +166,7 @@ class SipAdapterTest {
       adapter.port().tell(new SipLegCommand.Info(callId, d.nextLocalCseq(), "1#", 100));
       adapter.port().tell(new SipLegCommand.Info(callId,
           d.nextLocalCseq().nextLocalCseq().nextLocalCseq(), "5", 100));
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (Sipp.count(uas.messages(), "Signal=") < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(50); // sipp's log: poll it
-      }
+      uas.awaitInLog("Signal=", 3);
       adapter.port().tell(new SipLegCommand.Bye(callId,
           d.nextLocalCseq().nextLocalCseq().nextLocalCseq().nextLocalCseq(),
           EndCause.LOCAL_HANGUP));
