@@ -64,7 +64,7 @@ public final class Sipp implements AutoCloseable {
           + " installs it)");
     }
     int port = freeUdpPort();
-    int media = freeUdpPort() & ~1;
+    int media = freeMediaPorts();
     Path logs = Path.of("target", "sipp-logs", scenario + "-" + port).toAbsolutePath();
     Files.createDirectories(logs);
     List<String> cmd = new ArrayList<>(List.of("sipp"));
@@ -152,8 +152,28 @@ public final class Sipp implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Where sipp's logs are, with the tail of its output and error log: a failure in CI then says
+   * why sipp stopped (a port in use, an unexpected message) without the files.
+   */
   public String where() {
-    return "sipp logs: " + logs;
+    StringBuilder s = new StringBuilder("sipp logs: ").append(logs);
+    if (!process.isAlive()) {
+      s.append(" (exited ").append(process.exitValue()).append(')');
+    }
+    for (String file : List.of("errors.log", "sipp.out")) {
+      Path f = logs.resolve(file);
+      try {
+        if (Files.exists(f)) {
+          String text = Files.readString(f);
+          s.append("\n--- ").append(file).append(" (end) ---\n")
+              .append(text, Math.max(0, text.length() - 2000), text.length());
+        }
+      } catch (IOException unreadable) {
+        s.append("\n--- ").append(file).append(" unreadable: ").append(unreadable);
+      }
+    }
+    return s.toString();
   }
 
   @Override
@@ -164,6 +184,37 @@ public final class Sipp implements AutoCloseable {
         process.destroyForcibly();
       }
     }
+  }
+
+  /**
+   * A base port for sipp's media: sipp binds its audio socket there and its video socket two
+   * above, and exits at once ("Unable to bind audio RTP socket") when either is taken. The
+   * even port and the three above it are checked free together.
+   */
+  static int freeMediaPorts() throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base;
+      try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+        base = probe.getLocalPort() & ~3;
+      }
+      if (base < 1024 || base > 65530) {
+        continue;
+      }
+      List<DatagramSocket> held = new ArrayList<>();
+      try {
+        for (int p = base; p < base + 4; p++) {
+          held.add(new DatagramSocket(new InetSocketAddress("127.0.0.1", p)));
+        }
+        return base;
+      } catch (IOException inUse) {
+        // one of the four is taken: try another block
+      } finally {
+        for (DatagramSocket s : held) {
+          s.close();
+        }
+      }
+    }
+    throw new IOException("no four consecutive UDP ports free on 127.0.0.1 in 50 tries");
   }
 
   /** A port free on 127.0.0.1 for UDP and for TCP alike. */

@@ -88,6 +88,16 @@ class SignalingCallsTest {
       return until(n -> type.equals(n.path("type").asText()));
     }
 
+    /** Awaits {@code type}, saying what became of the SIP peer if it never comes. */
+    JsonNode await(String type, Sipp peer) throws Exception {
+      try {
+        return await(type);
+      } catch (java.net.SocketTimeoutException timeout) {
+        throw new AssertionError("no " + type + " within 30 s; seen " + seen + "; "
+            + peer.where(), timeout);
+      }
+    }
+
     private JsonNode until(java.util.function.Predicate<JsonNode> match) throws Exception {
       for (int i = 0; i < seen.size(); i++) {
         if (match.test(seen.get(i))) {
@@ -117,7 +127,7 @@ class SignalingCallsTest {
   void inboundAnsweredWithDtmfThenTheCallerHangsUp() throws Exception {
     try (Phone alice = new Phone("alice");
         Sipp sipp = Sipp.uac("uac_call_pcap", node.sipPort, "alice", 6000)) {
-      JsonNode incoming = alice.await("incoming-call");
+      JsonNode incoming = alice.await("incoming-call", sipp);
       String callId = incoming.get("callId").asText();
       assertTrue(incoming.get("from").asText().startsWith("sip:sipp@"), incoming.toString());
       assertEquals("result",
@@ -138,7 +148,7 @@ class SignalingCallsTest {
   void inboundRejectedAsBusy() throws Exception {
     try (Phone bob = new Phone("bob");
         Sipp sipp = Sipp.uac("uac_call_pcap", node.sipPort, "bob", 1000)) {
-      String callId = bob.await("incoming-call").get("callId").asText();
+      String callId = bob.await("incoming-call", sipp).get("callId").asText();
       bob.request("{\"type\":\"reject\",\"callId\":\"" + callId + "\",\"busy\":true}");
       assertEquals("busy", bob.await("ended").get("cause").asText());
       sipp.await(30);
@@ -150,7 +160,7 @@ class SignalingCallsTest {
   void inboundMissedEndsWithNoAnswer() throws Exception {
     try (Phone dave = new Phone("dave");
         Sipp sipp = Sipp.uac("uac_call_pcap", node.sipPort, "dave", 1000)) {
-      dave.await("incoming-call");
+      dave.await("incoming-call", sipp);
       JsonNode ended = dave.await("ended");
       assertEquals("no-answer", ended.get("cause").asText());
       sipp.await(30);
@@ -225,7 +235,7 @@ class SignalingCallsTest {
       String targetUri = "sip:uas@127.0.0.1:" + target.port;
       try (Sipp transferor = Sipp.uac("uac_refer", node.sipPort, "ivan", 1000,
           "-key", "refer_to", targetUri)) {
-        String callId = ivan.await("incoming-call").get("callId").asText();
+        String callId = ivan.await("incoming-call", transferor).get("callId").asText();
         ivan.request("{\"type\":\"answer\",\"callId\":\"" + callId + "\"}");
         JsonNode transferred = ivan.await("transferred");
         assertEquals(targetUri, transferred.get("to").asText());
