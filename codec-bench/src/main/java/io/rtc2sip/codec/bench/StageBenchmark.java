@@ -37,6 +37,8 @@ public class StageBenchmark {
     private final short[] wideOut = new short[961];
     private final Resampler up = Resampler.create(8000, 48000);
     private final Resampler down = Resampler.create(48000, 8000);
+    private final Resampler downSilent = Resampler.create(48000, 8000);
+    private final short[] silence = new short[960];
     private final LossConcealer plc = new LossConcealer();
     private final JitterBuffer jitter = new JitterBuffer(JitterConfig.g711());
     private final RtpHeaderWriter header = new RtpHeaderWriter().payloadType(0).ssrc(7);
@@ -73,6 +75,13 @@ public class StageBenchmark {
     @Benchmark
     public short[] resample48to8() {
         down.process(wide, 0, 960, narrowOut, 0);
+        return narrowOut;
+    }
+
+    /** 20 ms of digital silence (the RTC user has not published yet), as most calls start. */
+    @Benchmark
+    public short[] resample48to8Silence() {
+        downSilent.process(silence, 0, 960, narrowOut, 0);
         return narrowOut;
     }
 

@@ -78,11 +78,7 @@ final class Downsampler implements Resampler {
         int written = 0;
         while (inLen > 0) {
             int n = Math.min(inLen, CHUNK);
-            for (int i = 0; i < n; i++) {
-                short v = in[inOff + i];
-                buffer[fill + i] = v;
-                zeroRun = v == 0 ? zeroRun + 1 : 0;
-            }
+            append(in, inOff, n);
             fill += n;
             inOff += n;
             inLen -= n;
@@ -103,6 +99,31 @@ final class Downsampler implements Resampler {
             }
         }
         return written;
+    }
+
+    /**
+     * Appends {@code n} input samples to the buffer and updates the run of zeros. Plain loops
+     * the JIT vectorises: an OR over the input tells silence (most frames of a call whose RTC
+     * user has not published), which is then written as zeros without converting it.
+     */
+    private void append(short[] in, int off, int n) {
+        int any = 0;
+        for (int i = 0; i < n; i++) {
+            any |= in[off + i];
+        }
+        if (any == 0) {
+            Arrays.fill(buffer, fill, fill + n, 0f);
+            zeroRun += n;
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            buffer[fill + i] = in[off + i];
+        }
+        int last = n - 1;
+        while (in[off + last] == 0) {
+            last--;
+        }
+        zeroRun = n - 1 - last;
     }
 
     /**
