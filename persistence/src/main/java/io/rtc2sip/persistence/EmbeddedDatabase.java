@@ -39,7 +39,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
             .setOverrideWorkingDirectory(binDir.toFile())
             .setRegisterShutdownHook(false)
             .setServerConfig("listen_addresses", "127.0.0.1")
-            .setServerConfig("max_connections", "100");
+            .setServerConfig("max_connections", "100")
+            // the library starts PostgreSQL without fsync and without synchronous commit (its
+            // defaults for throw-away test databases); the journal must survive a crash: a
+            // later -c wins over its -F
+            .setServerConfig("fsync", "on")
+            .setServerConfig("synchronous_commit", "on");
     if (port > 0) {
       builder.setPort(port);
     }

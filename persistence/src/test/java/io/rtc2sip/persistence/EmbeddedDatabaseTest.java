@@ -53,6 +53,17 @@ class EmbeddedDatabaseTest {
     }
   }
 
+  @Test
+  void commitsAreDurable() throws Exception {
+    // a journal write confirmed to an entity must survive a crash of the machine
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(root, 0);
+        Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "postgres")) {
+      assertEquals(List.of("on"), strings(c, "SHOW fsync"));
+      assertEquals(List.of("on"), strings(c, "SHOW synchronous_commit"));
+      assertEquals(List.of("on"), strings(c, "SHOW full_page_writes"));
+    }
+  }
+
   private static List<String> tables(Connection c) throws Exception {
     return strings(c, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
   }
