@@ -35,6 +35,19 @@ final class InboundInvites {
   }
 
   void invite(Request request, ServerTransaction tx, String callId) throws Exception {
+    int limit = ctx.sip.settings.maxPendingInvites();
+    int pending = ctx.inboundInvites.size();
+    if (limit > 0 && pending >= limit) {
+      // before any work for the call: under overload, refusing has to stay cheap
+      log.warn("overload: {} INVITEs await a final response on this node (limit {}):"
+          + " answered 503, retry after {} s", pending, limit,
+          ctx.sip.settings.overloadRetryAfter());
+      Response r = ctx.requests.response(Response.SERVICE_UNAVAILABLE, request, tag(callId),
+          null);
+      r.addHeader(ctx.sip.headers.createRetryAfterHeader(ctx.sip.settings.overloadRetryAfter()));
+      tx.sendResponse(r);
+      return;
+    }
     tx.sendResponse(ctx.requests.response(Response.TRYING, request, null, null));
     String uid = request.getRequestURI() instanceof SipURI uri ? uri.getUser() : null;
     if (uid == null || uid.isBlank()) {

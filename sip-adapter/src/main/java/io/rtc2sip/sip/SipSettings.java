@@ -20,6 +20,9 @@ import java.util.Map;
  * @param registerExpires the binding lifetime asked for, in seconds
  * @param accounts SIP accounts of RTC users (uid to digest user and password)
  * @param sessionExpires the session interval our INVITEs ask for (RFC 4028), seconds; 0: none
+ * @param maxPendingInvites INVITEs awaiting our final response on this node (ringing, parked
+ *     or still being routed) beyond which new INVITEs are answered 503; 0: no limit
+ * @param overloadRetryAfter the Retry-After of that 503, in seconds
  */
 public record SipSettings(
     String host,
@@ -32,7 +35,9 @@ public record SipSettings(
     String registrar,
     int registerExpires,
     Map<String, Account> accounts,
-    int sessionExpires) {
+    int sessionExpires,
+    int maxPendingInvites,
+    int overloadRetryAfter) {
 
   /** The SIP account of an RTC user at the registrar. */
   public record Account(String username, String password) {}
@@ -41,7 +46,7 @@ public record SipSettings(
   public static SipSettings of(String host, int port, String outboundProxy, String authUser,
       String authPassword) {
     return new SipSettings(host, port, List.of("udp", "tcp"), outboundProxy, authUser,
-        authPassword, "rtc2sip", "", 300, Map.of(), 1800);
+        authPassword, "rtc2sip", "", 300, Map.of(), 1800, 0, 5);
   }
 
   public SipSettings {
@@ -52,6 +57,10 @@ public record SipSettings(
     if (sessionExpires != 0 && sessionExpires < SessionTimers.MIN_SE) {
       throw new IllegalArgumentException("rtc2sip.sip.session-expires must be 0 (off) or at least "
           + SessionTimers.MIN_SE + " s");
+    }
+    if (maxPendingInvites < 0 || overloadRetryAfter < 0) {
+      throw new IllegalArgumentException("rtc2sip.sip.overload: max-pending-invites and"
+          + " retry-after must not be negative");
     }
     transports = List.copyOf(transports);
     if (transports.isEmpty()) {
@@ -77,7 +86,9 @@ public record SipSettings(
         c.getString("registrar").trim(),
         c.getInt("register-expires"),
         accounts(c.getConfig("accounts")),
-        (int) c.getDuration("session-expires").toSeconds());
+        (int) c.getDuration("session-expires").toSeconds(),
+        c.getInt("overload.max-pending-invites"),
+        (int) c.getDuration("overload.retry-after").toSeconds());
   }
 
   private static Map<String, Account> accounts(Config accounts) {

@@ -2,6 +2,7 @@ package io.rtc2sip.sip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rtc2sip.actors.EntityMessenger;
@@ -12,9 +13,6 @@ import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.Party;
 import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.port.SipLegCommand;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -291,9 +289,7 @@ class SipAdapterTest {
 
   @Test
   void badInputGetsClearAnswersAndDoesNotHarmTheNextCall() throws Exception {
-    try (DatagramSocket raw = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-      raw.setSoTimeout(3000);
-      InetSocketAddress gw = new InetSocketAddress("127.0.0.1", port);
+    try (RawSip raw = new RawSip(port)) {
       java.util.Random random = new java.util.Random(42);
       for (int i = 0; i < 3000; i++) {
         byte[] junk = new byte[20 + random.nextInt(400)];
@@ -303,69 +299,42 @@ class SipAdapterTest {
               StandardCharsets.US_ASCII);
           System.arraycopy(head, 0, junk, 0, Math.min(head.length, junk.length));
         }
-        raw.send(new DatagramPacket(junk, junk.length, gw));
+        raw.send(junk);
       }
       // a BYE for a dialog that does not exist is answered 481
       states.put(CallIds.forInbound("nosuch@host", "ft"), "Idle");
       String bye = "BYE sip:alice@127.0.0.1:" + port + " SIP/2.0\r\n"
-          + "Via: SIP/2.0/UDP 127.0.0.1:" + raw.getLocalPort() + ";branch=z9hG4bKbye1\r\n"
+          + "Via: SIP/2.0/UDP 127.0.0.1:" + raw.localPort() + ";branch=z9hG4bKbye1\r\n"
           + "From: <sip:x@127.0.0.1>;tag=ft\r\nTo: <sip:alice@127.0.0.1>;tag=tt\r\n"
           + "Call-ID: nosuch@host\r\nCSeq: 2 BYE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
       // sent like a UAC over UDP would: retransmitted until answered (the flood may still fill
       // the gateway's socket buffer)
-      assertTrue(requestUntil(raw, gw, bye, "SIP/2.0 481"), "481 for a BYE of an unknown dialog");
+      assertNotNull(raw.requestUntil(bye, "SIP/2.0 481"), "481 for a BYE of an unknown dialog");
       // an unknown method is 501, a known one we do not serve 405
       String sub = bye.replace("BYE sip", "SUBSCRIBE sip").replace("2 BYE", "3 SUBSCRIBE")
           .replace("bye1", "sub1");
-      assertTrue(requestUntil(raw, gw, sub, "SIP/2.0 405"), "405 for SUBSCRIBE");
+      assertNotNull(raw.requestUntil(sub, "SIP/2.0 405"), "405 for SUBSCRIBE");
       String foo = bye.replace("BYE sip", "FOO sip").replace("2 BYE", "4 FOO")
           .replace("bye1", "foo1");
-      assertTrue(requestUntil(raw, gw, foo, "SIP/2.0 501"), "501 for an unknown method");
+      assertNotNull(raw.requestUntil(foo, "SIP/2.0 501"), "501 for an unknown method");
     }
     anInboundCallIsAnsweredAndTheCallerHangsUp();
   }
 
   @Test
   void dtmfByInfoBecomesADigitForTheCall() throws Exception {
-    try (DatagramSocket raw = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-      raw.setSoTimeout(3000);
-      InetSocketAddress gw = new InetSocketAddress("127.0.0.1", port);
+    try (RawSip raw = new RawSip(port)) {
       String body = "Signal=5\r\nDuration=160\r\n";
       String info = "INFO sip:alice@127.0.0.1:" + port + " SIP/2.0\r\n"
-          + "Via: SIP/2.0/UDP 127.0.0.1:" + raw.getLocalPort() + ";branch=z9hG4bKinfo1\r\n"
+          + "Via: SIP/2.0/UDP 127.0.0.1:" + raw.localPort() + ";branch=z9hG4bKinfo1\r\n"
           + "From: <sip:x@127.0.0.1>;tag=peer\r\nTo: <sip:alice@127.0.0.1>;tag=ours\r\n"
           + "Call-ID: live@host\r\nCSeq: 5 INFO\r\nMax-Forwards: 70\r\n"
           + "Content-Type: application/dtmf-relay\r\nContent-Length: " + body.length()
           + "\r\n\r\n" + body;
-      assertTrue(requestUntil(raw, gw, info, "SIP/2.0 200"), "200 to INFO");
+      assertNotNull(raw.requestUntil(info, "SIP/2.0 200"), "200 to INFO");
       ShardingEnvelope<CallCommand> e = envelope();
       assertEquals(CallIds.forInbound("live@host", "peer"), e.entityId());
       assertEquals(new CallCommand.MediaDtmfReceived("5", 160), e.message());
     }
-  }
-
-  /** Sends {@code request} every 500 ms (RFC 3261 Timer E style) until a matching answer. */
-  private static boolean requestUntil(DatagramSocket s, InetSocketAddress to, String request,
-      String prefix) throws Exception {
-    byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
-    byte[] buf = new byte[4096];
-    s.setSoTimeout(500);
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (System.nanoTime() < deadline) {
-      s.send(new DatagramPacket(bytes, bytes.length, to));
-      try {
-        while (true) {
-          DatagramPacket p = new DatagramPacket(buf, buf.length);
-          s.receive(p);
-          if (new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII)
-              .startsWith(prefix)) {
-            return true;
-          }
-        }
-      } catch (java.net.SocketTimeoutException retransmit) {
-        // no answer yet
-      }
-    }
-    return false;
   }
 }

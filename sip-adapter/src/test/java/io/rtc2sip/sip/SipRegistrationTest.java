@@ -37,7 +37,7 @@ class SipRegistrationTest {
       SipSettings settings = new SipSettings("127.0.0.1", port, List.of("udp", "tcp"), "", "",
           "", "rtc2sip-test", "sip:127.0.0.1:" + kamailio.port, 60,
           Map.of("alice", new SipSettings.Account("alice", "alice123"),
-              "mallory", new SipSettings.Account("mallory", "wrong-password")), 1800);
+              "mallory", new SipSettings.Account("mallory", "wrong-password")), 1800, 0, 5);
       SipAdapter adapter = SipAdapter.start(KIT.system(), settings,
           EntityMessenger.envelopes(calls.ref()), new TestMediaEndpoints(),
           id -> CompletableFuture.completedFuture("Active"));

@@ -1,0 +1,85 @@
+package io.rtc2sip.sip;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Hand-written SIP over UDP to the gateway, for what a real peer would not send (malformed or
+ * unexpected requests) or to read a response exactly as it was sent.
+ */
+final class RawSip implements AutoCloseable {
+  final DatagramSocket socket;
+  final InetSocketAddress gateway;
+
+  RawSip(int gatewayPort) throws IOException {
+    socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+    gateway = new InetSocketAddress("127.0.0.1", gatewayPort);
+  }
+
+  int localPort() {
+    return socket.getLocalPort();
+  }
+
+  void send(byte[] datagram) throws IOException {
+    socket.send(new DatagramPacket(datagram, datagram.length, gateway));
+  }
+
+  /**
+   * Sends {@code request} every 500 ms (RFC 3261 Timer E style) until a message starting with
+   * {@code prefix} comes back; that message, or null after 15 s. Other messages are skipped.
+   * With a null request it only listens.
+   */
+  String requestUntil(String request, String prefix) throws IOException {
+    byte[] bytes = request == null ? null : request.getBytes(StandardCharsets.US_ASCII);
+    byte[] buf = new byte[8192];
+    socket.setSoTimeout(500);
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (bytes != null) {
+        send(bytes);
+      }
+      try {
+        while (true) {
+          DatagramPacket p = new DatagramPacket(buf, buf.length);
+          socket.receive(p);
+          String message = new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII);
+          if (message.startsWith(prefix)) {
+            return message;
+          }
+        }
+      } catch (SocketTimeoutException retransmit) {
+        // no answer yet
+      }
+    }
+    return null;
+  }
+
+  /** The From-tag of {@link #invite}'s INVITE with that Call-ID (a token: no '@'). */
+  static String fromTag(String sipCallId) {
+    return "from" + sipCallId.replaceAll("[^A-Za-z0-9]", "");
+  }
+
+  /** An initial INVITE from sip:caller to {@code user} with a PCMA offer, in its own dialog. */
+  String invite(String user, String sipCallId) {
+    String sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        + "m=audio 40000 RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\n"
+        + "a=rtpmap:101 telephone-event/8000\r\n";
+    return "INVITE sip:" + user + "@127.0.0.1:" + gateway.getPort() + " SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort() + ";branch=z9hG4bK" + fromTag(sipCallId) + "\r\n"
+        + "From: <sip:caller@127.0.0.1>;tag=" + fromTag(sipCallId) + "\r\n"
+        + "To: <sip:" + user + "@127.0.0.1>\r\n"
+        + "Call-ID: " + sipCallId + "\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
+        + "Contact: <sip:caller@127.0.0.1:" + localPort() + ">\r\n"
+        + "Content-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n" + sdp;
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+  }
+}
