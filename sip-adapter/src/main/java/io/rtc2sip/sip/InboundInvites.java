@@ -28,6 +28,9 @@ import org.slf4j.LoggerFactory;
 final class InboundInvites {
   private static final Logger log = LoggerFactory.getLogger(InboundInvites.class);
 
+  /** 64*T1 with T1 = 500 ms: how long our 2xx waits for its ACK (RFC 3261 Timer H). */
+  static final long ACK_WAIT_NANOS = 32_000_000_000L;
+
   private final SipContext ctx;
 
   InboundInvites(SipContext ctx) {
@@ -131,8 +134,42 @@ final class InboundInvites {
     SessionTimers.answer(ok, pending.request(), ctx.sip.headers);
     ctx.offeredDirections.put(accept.callId(), SdpDirection.SENDRECV);
     ctx.inboundInvites.remove(accept.callId());
+    // without the stack's dialogs, sending the 2xx again until the ACK is ours: the stack
+    // tells us when (T1 doubling up to T2) by RETRANSMIT timeouts of this transaction
+    pending.tx().enableRetransmissionAlerts();
+    ctx.unacknowledged.put(accept.callId(),
+        new SipContext.AnsweredInvite(pending.tx(), ok, System.nanoTime()));
     pending.tx().sendResponse(ok);
     log.info("answered with {} on {}", media.codec(), local.get());
+  }
+
+  /**
+   * The stack's cue to send our 2xx again: sent as it was, until 64*T1 (32 s) have passed
+   * without an ACK; then the call is told, to end the session with a BYE (RFC 3261 13.3.1.4).
+   */
+  void retransmit(ServerTransaction tx) throws Exception {
+    String callId = SipContext.callIdOfRequest(tx.getRequest());
+    SipContext.AnsweredInvite answered = ctx.unacknowledged.get(callId);
+    if (answered == null || answered.tx() != tx) {
+      if (tx instanceof gov.nist.javax.sip.stack.SIPServerTransaction nist) {
+        nist.disableRetransmissionAlerts(); // acknowledged or ended meanwhile
+      }
+      return;
+    }
+    SipContext.mdc(callId);
+    if (System.nanoTime() - answered.sentNanos() >= ACK_WAIT_NANOS) {
+      ctx.stopRetransmitting(callId);
+      log.warn("no ACK for our 200 within {} s: the call ends", ACK_WAIT_NANOS / 1_000_000_000L);
+      ctx.calls.tell(callId, CallCommand.SipAckTimeout.INSTANCE);
+      return;
+    }
+    log.debug("200 sent again: no ACK yet");
+    ctx.sip.provider.sendResponse(answered.ok());
+  }
+
+  /** The ACK of our 2xx (it comes outside any transaction). */
+  void acknowledged(Request ack) {
+    ctx.stopRetransmitting(SipContext.callIdOfRequest(ack));
   }
 
   void reject(SipLegCommand.Reject reject) throws Exception {

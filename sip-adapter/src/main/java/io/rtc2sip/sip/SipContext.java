@@ -16,6 +16,7 @@ import javax.sip.header.FromHeader;
 import javax.sip.header.ToHeader;
 import javax.sip.message.Message;
 import javax.sip.message.Request;
+import javax.sip.message.Response;
 import org.slf4j.MDC;
 
 /**
@@ -30,6 +31,9 @@ final class SipContext {
   /** An INVITE we received and have not answered finally. */
   record PendingInvite(ServerTransaction tx, Request request, Sdp.Remote offer) {}
 
+  /** Our 2xx to an INVITE, sent again until the caller's ACK (RFC 3261 13.3.1.4). */
+  record AnsweredInvite(ServerTransaction tx, Response ok, long sentNanos) {}
+
   /** What a client transaction of ours was for. */
   record Purpose(String callId, String kind, SipDialog dialog, String contactUser) {}
 
@@ -39,6 +43,7 @@ final class SipContext {
   final MediaEndpoints media;
   final Map<String, PendingInvite> inboundInvites = new ConcurrentHashMap<>();
   final Map<String, ClientTransaction> outboundInvites = new ConcurrentHashMap<>();
+  final Map<String, AnsweredInvite> unacknowledged = new ConcurrentHashMap<>();
   final Map<String, AtomicLong> sdpVersions = new ConcurrentHashMap<>();
   final Map<String, SdpDirection> offeredDirections = new ConcurrentHashMap<>();
 
@@ -49,6 +54,16 @@ final class SipContext {
     this.media = media;
   }
 
+  /** The caller acknowledged our 2xx, or the call is over: the 2xx is not sent again. */
+  AnsweredInvite stopRetransmitting(String callId) {
+    AnsweredInvite answered = unacknowledged.remove(callId);
+    if (answered != null
+        && answered.tx() instanceof gov.nist.javax.sip.stack.SIPServerTransaction nist) {
+      nist.disableRetransmissionAlerts();
+    }
+    return answered;
+  }
+
   long nextSdpVersion(String callId) {
     return sdpVersions.computeIfAbsent(callId, id -> new AtomicLong(System.currentTimeMillis() / 1000))
         .incrementAndGet();
@@ -56,6 +71,7 @@ final class SipContext {
 
   void forget(String callId) {
     inboundInvites.remove(callId);
+    stopRetransmitting(callId);
     outboundInvites.remove(callId);
     sdpVersions.remove(callId);
     offeredDirections.remove(callId);

@@ -50,7 +50,8 @@ final class SipHandler implements SipListener {
     Request request = event.getRequest();
     String method = request.getMethod();
     if (method.equals(Request.ACK)) {
-      return; // the ACK of our 2xx: nothing to do
+      inbound.acknowledged(request); // the ACK of our 2xx: stop sending the 2xx again
+      return;
     }
     String callId = "";
     ServerTransaction tx = null;
@@ -149,6 +150,15 @@ final class SipHandler implements SipListener {
   @Override
   public void processTimeout(TimeoutEvent event) {
     if (event.isServerTransaction()) {
+      if (event.getTimeout() == javax.sip.Timeout.RETRANSMIT) {
+        try {
+          inbound.retransmit(event.getServerTransaction());
+        } catch (Exception e) {
+          log.warn("could not send our 2xx again: {}", e.toString());
+        } finally {
+          SipContext.clearMdc();
+        }
+      }
       return;
     }
     ClientTransaction tx = event.getClientTransaction();

@@ -3,6 +3,7 @@ package io.rtc2sip.sip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rtc2sip.actors.EntityMessenger;
@@ -319,6 +320,62 @@ class SipAdapterTest {
       assertNotNull(raw.requestUntil(foo, "SIP/2.0 501"), "501 for an unknown method");
     }
     anInboundCallIsAnsweredAndTheCallerHangsUp();
+  }
+
+  @Test
+  void ourTwoHundredIsRetransmittedUntilTheCallerAcks() throws Exception {
+    try (RawSip raw = new RawSip(port)) {
+      String sipCallId = "noack@caller";
+      assertNotNull(raw.requestUntil(raw.invite("alice", sipCallId), "SIP/2.0 100"));
+      ShardingEnvelope<CallCommand> e = envelope();
+      CallCommand.SipInviteReceived invite =
+          assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
+      adapter.port().tell(new SipLegCommand.Accept(e.entityId(), invite.dialog(),
+          invite.offer()));
+      // the 200 is lost, as UDP may lose it: we send it again (T1 = 500 ms, doubling)
+      long start = System.nanoTime();
+      int oks = 0;
+      while (oks < 3 && System.nanoTime() - start < Duration.ofSeconds(6).toNanos()) {
+        String ok = raw.requestUntil(null, "SIP/2.0 200");
+        if (ok != null && ok.contains("Call-ID: " + sipCallId)) {
+          oks++;
+        }
+      }
+      assertEquals(3, oks, "the 200 and two retransmissions within 6 s");
+      // the ACK stops them (the next one was due 2 s after the third)
+      raw.send(ack(raw, sipCallId, invite.dialog().localTag()).getBytes(StandardCharsets.US_ASCII));
+      raw.socket.setSoTimeout(4000);
+      java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[8192], 8192);
+      assertThrows(java.net.SocketTimeoutException.class, () -> raw.socket.receive(p),
+          "no 200 after the ACK");
+      calls.expectNoMessage(Duration.ofMillis(100));
+    }
+  }
+
+  @Test
+  void anAnswerNeverAcknowledgedIsReportedToTheCallAfter32Seconds() throws Exception {
+    try (RawSip raw = new RawSip(port)) {
+      assertNotNull(raw.requestUntil(raw.invite("alice", "lost@caller"), "SIP/2.0 100"));
+      ShardingEnvelope<CallCommand> e = envelope();
+      CallCommand.SipInviteReceived invite =
+          assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
+      adapter.port().tell(new SipLegCommand.Accept(e.entityId(), invite.dialog(),
+          invite.offer()));
+      // 64*T1 of retransmissions, then the call learns it (and ends itself with a BYE)
+      ShardingEnvelope<CallCommand> timeout = calls.receiveMessage(Duration.ofSeconds(40));
+      assertEquals(e.entityId(), timeout.entityId());
+      assertEquals(CallCommand.SipAckTimeout.INSTANCE, timeout.message());
+    }
+  }
+
+  private static String ack(RawSip raw, String sipCallId, String toTag) {
+    return "ACK sip:alice@127.0.0.1:" + raw.gateway.getPort() + " SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 127.0.0.1:" + raw.localPort() + ";branch=z9hG4bKack"
+        + RawSip.fromTag(sipCallId) + "\r\n"
+        + "From: <sip:caller@127.0.0.1>;tag=" + RawSip.fromTag(sipCallId) + "\r\n"
+        + "To: <sip:alice@127.0.0.1>;tag=" + toTag + "\r\n"
+        + "Call-ID: " + sipCallId + "\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\n"
+        + "Content-Length: 0\r\n\r\n";
   }
 
   @Test

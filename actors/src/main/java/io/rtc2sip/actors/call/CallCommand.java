@@ -163,6 +163,14 @@ public sealed interface CallCommand extends CborSerializable {
     INSTANCE
   }
 
+  /**
+   * The caller never acknowledged our 2xx: retransmitted for 64*T1 without an ACK (RFC 3261
+   * 13.3.1.4), so the session is to end with a BYE.
+   */
+  enum SipAckTimeout implements CallCommand {
+    INSTANCE
+  }
+
   /** The SIP side sent a DTMF digit (RFC 4733 or SIP INFO). */
   record MediaDtmfReceived(String digit, int durationMs) implements CallCommand {}
 

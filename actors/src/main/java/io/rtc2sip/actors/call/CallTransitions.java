@@ -21,6 +21,7 @@ import io.rtc2sip.actors.call.CallCommand.Reject;
 import io.rtc2sip.actors.call.CallCommand.RtcPeerLeft;
 import io.rtc2sip.actors.call.CallCommand.SendDtmf;
 import io.rtc2sip.actors.call.CallCommand.SipAnswered;
+import io.rtc2sip.actors.call.CallCommand.SipAckTimeout;
 import io.rtc2sip.actors.call.CallCommand.SipByeReceived;
 import io.rtc2sip.actors.call.CallCommand.SipCancelled;
 import io.rtc2sip.actors.call.CallCommand.SipFailed;
@@ -228,6 +229,10 @@ public final class CallTransitions {
         "cause remote-hangup; client Ended; media Stop (a BYE of an earlier dialog is ignored)"));
     t.add(row(IN_DIALOG, RtcPeerLeft.class, events(CallEnded.class), false, states(Ended.class),
         "cause rtc-peer-left; SIP Bye; client Ended; media Stop"));
+    t.add(row(IN_DIALOG, SipAckTimeout.class, events(CallEnded.class), false,
+        states(Ended.class),
+        "no ACK for our 2xx within 64*T1 (RFC 3261 13.3.1.4): cause dialog-lost (SIP 408);"
+            + " SIP Bye; client Ended; media Stop"));
     // ------------------------------------------------------------ re-INVITE mechanics
     t.add(row(IN_DIALOG, SipReinviteFailed.class, events(CallEnded.class), true,
         states(Ended.class),

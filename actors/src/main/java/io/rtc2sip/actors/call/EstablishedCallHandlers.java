@@ -11,6 +11,7 @@ import io.rtc2sip.actors.call.CallCommand.SessionRefreshDue;
 import io.rtc2sip.actors.call.CallCommand.RtcPeerLeft;
 import io.rtc2sip.actors.call.CallCommand.SendDtmf;
 import io.rtc2sip.actors.call.CallCommand.SipAnswered;
+import io.rtc2sip.actors.call.CallCommand.SipAckTimeout;
 import io.rtc2sip.actors.call.CallCommand.SipByeReceived;
 import io.rtc2sip.actors.call.CallCommand.SipReinviteFailed;
 import io.rtc2sip.actors.call.CallCommand.SipRemoteHold;
@@ -124,6 +125,10 @@ final class EstablishedCallHandlers {
     if (command instanceof RtcPeerLeft) {
       return hangUp(state, EndCause.RTC_PEER_LEFT, null);
     }
+    if (command instanceof SipAckTimeout) {
+      a.log().warn("no ACK for our 2xx: ending the call with a BYE");
+      return hangUp(state, EndCause.DIALOG_LOST, 408, null);
+    }
     if (command instanceof SipByeReceived bye) {
       if (!bye.sipCallId().equals(info.dialog().callId())) {
         a.log().info("BYE of an earlier dialog {} ignored", bye.sipCallId());
@@ -159,8 +164,13 @@ final class EstablishedCallHandlers {
 
   /** Hangs up an established call: BYE with the cause (and CANCEL of a transfer leg). */
   Effect<CallEvent, CallState> hangUp(Started state, EndCause cause, Hangup replyTo) {
+    return hangUp(state, cause, 200, replyTo);
+  }
+
+  private Effect<CallEvent, CallState> hangUp(
+      Started state, EndCause cause, int sipStatus, Hangup replyTo) {
     CallInfo info = state.info();
-    return a.end(state, cause, 200, true, replyTo, () -> {
+    return a.end(state, cause, sipStatus, true, replyTo, () -> {
       if (state instanceof Referred r) {
         a.sip(new SipLegCommand.Cancel(a.callId(), r.newLeg(), cause));
         if (r.transferorLeft()) {

@@ -62,6 +62,7 @@ class CallTransitionsTest {
         r -> new SipTransferProgress(200),
         r -> MediaStarted.INSTANCE,
         r -> MediaTimeout.INSTANCE,
+        r -> SipAckTimeout.INSTANCE,
         r -> new MediaDtmfReceived("5", 100),
         r -> new RtcPeerLeft(uid),
         r -> new CalleeOnline(uid, "pekko://rtc2sip@127.0.0.1:2551", "conn-2"),

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.rtc2sip.actors.call.CallCommand.Hold;
 import io.rtc2sip.actors.call.CallCommand.MediaDtmfReceived;
 import io.rtc2sip.actors.call.CallCommand.MediaTimeout;
+import io.rtc2sip.actors.call.CallCommand.SipAckTimeout;
 import io.rtc2sip.actors.call.CallCommand.SendDtmf;
 import io.rtc2sip.actors.call.CallCommand.SipByeReceived;
 import io.rtc2sip.actors.call.CallCommand.SipReinviteFailed;
@@ -186,6 +187,19 @@ class EstablishedCallTest {
     var ended = f.kit.runCommand(MediaTimeout.INSTANCE);
     assertEquals(EndCause.MEDIA_TIMEOUT, ((CallEnded) ended.event()).cause());
     assertEquals(EndCause.MEDIA_TIMEOUT,
+        assertInstanceOf(SipLegCommand.Bye.class, f.sip.receiveMessage()).cause());
+  }
+
+  @Test
+  void anAnswerTheCallerNeverAcknowledgesEndsTheCallWithABye() {
+    // RFC 3261 13.3.1.4: no ACK for our 2xx in 64*T1: the session ends with a BYE
+    CallFixture f = CallFixture.inbound(TEST_KIT);
+    f.reach(CallState.Active.class);
+    var ended = f.kit.runCommand(SipAckTimeout.INSTANCE);
+    CallEnded event = (CallEnded) ended.event();
+    assertEquals(EndCause.DIALOG_LOST, event.cause());
+    assertEquals(408, event.sipStatus());
+    assertEquals(EndCause.DIALOG_LOST,
         assertInstanceOf(SipLegCommand.Bye.class, f.sip.receiveMessage()).cause());
   }
 
