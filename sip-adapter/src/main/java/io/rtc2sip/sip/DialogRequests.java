@@ -253,8 +253,12 @@ final class DialogRequests {
     String callId = purpose.callId();
     switch (purpose.kind()) {
       case "REINVITE" -> {
+        if (status < 300 && ctx.acknowledgedAgain(callId, response)) {
+          log.info("the 200 to our re-INVITE came again: ACK sent again");
+          return; // no news: the re-INVITE was answered the first time
+        }
         if (status < 300) {
-          ctx.sip.provider.sendRequest(ctx.requests.ackFor(response, purpose.dialog(),
+          ctx.acknowledge(callId, ctx.requests.ackFor(response, purpose.dialog(),
               purpose.contactUser()));
           OutboundInvites.sdpOf(response).ifPresent(r ->
               ctx.media.remoteDescribed(callId, r.rtp(), r.media()));

@@ -113,9 +113,12 @@ final class OutboundInvites {
 
   private void answered(Response ok, SipContext.Purpose purpose) throws Exception {
     String callId = purpose.callId();
+    if (ctx.acknowledgedAgain(callId, ok)) {
+      log.info("the 200 came again: our ACK was lost, sent again");
+      return;
+    }
     ctx.outboundInvites.remove(callId);
-    Request ack = ctx.requests.ackFor(ok, purpose.dialog(), purpose.contactUser());
-    ctx.sip.provider.sendRequest(ack);
+    ctx.acknowledge(callId, ctx.requests.ackFor(ok, purpose.dialog(), purpose.contactUser()));
     Optional<Sdp.Remote> sdp = sdpOf(ok);
     ContactHeader contact = (ContactHeader) ok.getHeader(ContactHeader.NAME);
     String target = contact != null ? contact.getAddress().getURI().toString()

@@ -44,6 +44,8 @@ final class SipContext {
   final Map<String, PendingInvite> inboundInvites = new ConcurrentHashMap<>();
   final Map<String, ClientTransaction> outboundInvites = new ConcurrentHashMap<>();
   final Map<String, AnsweredInvite> unacknowledged = new ConcurrentHashMap<>();
+  /** The last ACK we sent in each call's dialog, for the 2xx the peer sends again. */
+  final Map<String, Request> acks = new ConcurrentHashMap<>();
   final Map<String, AtomicLong> sdpVersions = new ConcurrentHashMap<>();
   final Map<String, SdpDirection> offeredDirections = new ConcurrentHashMap<>();
 
@@ -72,6 +74,7 @@ final class SipContext {
   void forget(String callId) {
     inboundInvites.remove(callId);
     stopRetransmitting(callId);
+    acks.remove(callId);
     outboundInvites.remove(callId);
     sdpVersions.remove(callId);
     offeredDirections.remove(callId);
@@ -86,6 +89,41 @@ final class SipContext {
     String fromTag = ((FromHeader) request.getHeader(FromHeader.NAME)).getTag();
     return CallIds.fromSipCallId(sipCallId)
         .orElseGet(() -> CallIds.forInbound(sipCallId, fromTag == null ? "" : fromTag));
+  }
+
+  /**
+   * The call a response to our request belongs to: a Call-ID we generated names it, otherwise
+   * (our request in a dialog the peer started) the peer's Call-ID and its tag, in To.
+   */
+  static String callIdOfResponse(Response response) {
+    String sipCallId = sipCallId(response);
+    String peerTag = toTag(response);
+    return CallIds.fromSipCallId(sipCallId)
+        .orElseGet(() -> CallIds.forInbound(sipCallId, peerTag == null ? "" : peerTag));
+  }
+
+  /** Sends an ACK for a 2xx and keeps it, to send it again if the 2xx comes again. */
+  void acknowledge(String callId, Request ack) throws javax.sip.SipException {
+    acks.put(callId, ack);
+    sip.provider.sendRequest(ack);
+  }
+
+  /**
+   * When {@code ok} is a 2xx to our INVITE that we acknowledged already, our ACK was lost: sends
+   * it again (RFC 3261 13.2.2.4) and returns true; the 2xx is no news for the call.
+   */
+  boolean acknowledgedAgain(String callId, Response ok) throws javax.sip.SipException {
+    Request ack = acks.get(callId);
+    if (ack == null || cseqOf(ack) != cseqOf(ok)) {
+      return false;
+    }
+    sip.provider.sendRequest(ack);
+    return true;
+  }
+
+  private static long cseqOf(Message m) {
+    return ((javax.sip.header.CSeqHeader) m.getHeader(javax.sip.header.CSeqHeader.NAME))
+        .getSeqNumber();
   }
 
   static String sipCallId(Message m) {

@@ -128,7 +128,8 @@ final class SipHandler implements SipListener {
     ClientTransaction tx = event.getClientTransaction();
     Response response = event.getResponse();
     if (tx == null || !(tx.getApplicationData() instanceof SipContext.Purpose purpose)) {
-      return; // a retransmitted 2xx after its transaction ended, or a stray response
+      ackAgain(response); // a 2xx sent again after its transaction ended, or a stray response
+      return;
     }
     SipContext.mdc(purpose.callId());
     try {
@@ -142,6 +143,30 @@ final class SipHandler implements SipListener {
       }
     } catch (Exception e) {
       log.warn("response {} not handled: {}", response.getStatusCode(), e.toString());
+    } finally {
+      SipContext.clearMdc();
+    }
+  }
+
+  /**
+   * A 2xx to our INVITE that comes again after its transaction ended means our ACK was lost:
+   * the same ACK goes again. Other stray responses are dropped.
+   */
+  private void ackAgain(Response response) {
+    javax.sip.header.CSeqHeader cseq =
+        (javax.sip.header.CSeqHeader) response.getHeader(javax.sip.header.CSeqHeader.NAME);
+    if (response.getStatusCode() / 100 != 2 || cseq == null
+        || !Request.INVITE.equals(cseq.getMethod())) {
+      return;
+    }
+    String callId = SipContext.callIdOfResponse(response);
+    SipContext.mdc(callId);
+    try {
+      if (ctx.acknowledgedAgain(callId, response)) {
+        log.info("the 200 to our INVITE came again: ACK sent again");
+      }
+    } catch (Exception e) {
+      log.warn("could not send the ACK again: {}", e.toString());
     } finally {
       SipContext.clearMdc();
     }

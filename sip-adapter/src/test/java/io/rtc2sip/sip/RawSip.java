@@ -78,6 +78,26 @@ final class RawSip implements AutoCloseable {
         + "Content-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n" + sdp;
   }
 
+  /** A 200 with a PCMA answer to {@code invite} (as received), with {@code toTag}. */
+  String okTo(String invite, String toTag) {
+    StringBuilder head = new StringBuilder("SIP/2.0 200 OK\r\n");
+    for (String line : invite.split("\r\n")) {
+      String name = line.contains(":") ? line.substring(0, line.indexOf(':')) : "";
+      if (name.equals("Via") || name.equals("From") || name.equals("Call-ID")
+          || name.equals("CSeq")) {
+        head.append(line).append("\r\n");
+      } else if (name.equals("To")) {
+        head.append(line).append(";tag=").append(toTag).append("\r\n");
+      }
+    }
+    String sdp = "v=0\r\no=- 2 2 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+        + "m=audio 40002 RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\n"
+        + "a=rtpmap:101 telephone-event/8000\r\n";
+    return head + "Contact: <sip:uas@127.0.0.1:" + localPort() + ">\r\n"
+        + "Content-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n"
+        + sdp;
+  }
+
   @Override
   public void close() {
     socket.close();

@@ -122,6 +122,29 @@ class SipAdapterTest {
   }
 
   @Test
+  void aTwoHundredThatComesAgainIsAcknowledgedAgain() throws Exception {
+    // a peer whose copy of our ACK was lost sends its 200 again (hand-written: sipp takes the
+    // repeated ACK for a retransmission of its own and answers it, without end)
+    try (RawSip peer = new RawSip(port)) {
+      String callId = CallIds.newOutbound();
+      SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
+          CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1",
+          "sip:uas@127.0.0.1:" + peer.localPort());
+      adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("bob"),
+          Party.sip(dialog.remoteUri())));
+      String invite = peer.requestUntil(null, "INVITE ");
+      assertNotNull(invite, "our INVITE at the peer");
+      String ok = peer.okTo(invite, "peer-tag");
+      String ack = peer.requestUntil(ok, "ACK ");
+      assertNotNull(ack, "our ACK");
+      fact(CallCommand.SipAnswered.class);
+      String again = peer.requestUntil(ok, "ACK ");
+      assertEquals(ack, again, "the same ACK again");
+      calls.expectNoMessage(Duration.ofMillis(200)); // the repeated 200 is no new answer
+    }
+  }
+
+  @Test
   void anOutboundCallIsHungUpByTheFarEnd() throws Exception {
     try (Sipp uas = Sipp.uas("uas_answer_then_bye", 1500)) {
       String callId = CallIds.newOutbound();
@@ -213,6 +236,9 @@ class SipAdapterTest {
       CallCommand.SipAnswered answered = fact(CallCommand.SipAnswered.class);
       SipDialog d = dialog.established(answered.remoteTag(), answered.remoteTarget(),
           answered.routeSet());
+      // sipp starts its RTP stream after the ACK and aborts on a request that comes meanwhile
+      uas.awaitInLog("ACK sip:", 1);
+      Thread.sleep(300);
       // hold and resume decided back to back: the second waits for the first's answer
       adapter.port().tell(new SipLegCommand.Reinvite(callId, d.nextLocalCseq(),
           io.rtc2sip.actors.model.SdpDirection.SENDONLY, answered.media()));
