@@ -110,7 +110,7 @@ final class DialogRequests {
         InboundInvites.userOf(request));
     ctx.requests.body(ok, Sdp.answer(local.get(), ctx.nextSdpVersion(callId),
         offer.get().media(), answer));
-    tx.sendResponse(ok);
+    ctx.sendUntilAcknowledged(callId, tx, ok);
     SdpDirection offered = offer.get().direction();
     boolean held = offered == SdpDirection.SENDONLY || offered == SdpDirection.INACTIVE;
     log.info("re-INVITE offering {}: answered {}", offered, answer);

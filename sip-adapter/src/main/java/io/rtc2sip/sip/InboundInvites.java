@@ -134,18 +134,14 @@ final class InboundInvites {
     SessionTimers.answer(ok, pending.request(), ctx.sip.headers);
     ctx.offeredDirections.put(accept.callId(), SdpDirection.SENDRECV);
     ctx.inboundInvites.remove(accept.callId());
-    // without the stack's dialogs, sending the 2xx again until the ACK is ours: the stack
-    // tells us when (T1 doubling up to T2) by RETRANSMIT timeouts of this transaction
-    pending.tx().enableRetransmissionAlerts();
-    ctx.unacknowledged.put(accept.callId(),
-        new SipContext.AnsweredInvite(pending.tx(), ok, System.nanoTime()));
-    pending.tx().sendResponse(ok);
+    ctx.sendUntilAcknowledged(accept.callId(), pending.tx(), ok);
     log.info("answered with {} on {}", media.codec(), local.get());
   }
 
   /**
-   * The stack's cue to send our 2xx again: sent as it was, until 64*T1 (32 s) have passed
-   * without an ACK; then the call is told, to end the session with a BYE (RFC 3261 13.3.1.4).
+   * The stack's cue to send our 2xx (to an INVITE or re-INVITE) again: sent as it was, until
+   * 64*T1 (32 s) have passed without an ACK; then the call is told, to end the session with a
+   * BYE (RFC 3261 13.3.1.4).
    */
   void retransmit(ServerTransaction tx) throws Exception {
     String callId = SipContext.callIdOfRequest(tx.getRequest());
@@ -167,7 +163,7 @@ final class InboundInvites {
     ctx.sip.provider.sendResponse(answered.ok());
   }
 
-  /** The ACK of our 2xx (it comes outside any transaction). */
+  /** The ACK of our 2xx to an INVITE or re-INVITE (it comes outside any transaction). */
   void acknowledged(Request ack) {
     ctx.stopRetransmitting(SipContext.callIdOfRequest(ack));
   }

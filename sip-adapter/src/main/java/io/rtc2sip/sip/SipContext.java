@@ -31,7 +31,7 @@ final class SipContext {
   /** An INVITE we received and have not answered finally. */
   record PendingInvite(ServerTransaction tx, Request request, Sdp.Remote offer) {}
 
-  /** Our 2xx to an INVITE, sent again until the caller's ACK (RFC 3261 13.3.1.4). */
+  /** Our 2xx to an INVITE or re-INVITE, sent again until the ACK (RFC 3261 13.3.1.4). */
   record AnsweredInvite(ServerTransaction tx, Response ok, long sentNanos) {}
 
   /** What a client transaction of ours was for. */
@@ -56,7 +56,19 @@ final class SipContext {
     this.media = media;
   }
 
-  /** The caller acknowledged our 2xx, or the call is over: the 2xx is not sent again. */
+  /**
+   * Sends our 2xx to an INVITE or re-INVITE and keeps sending it until its ACK: without the
+   * stack's dialogs this is ours, on the stack's RETRANSMIT timeouts (T1 doubling to T2) of the
+   * transaction ({@link InboundInvites#retransmit}).
+   */
+  void sendUntilAcknowledged(String callId, ServerTransaction tx, Response ok)
+      throws javax.sip.SipException, javax.sip.InvalidArgumentException {
+    tx.enableRetransmissionAlerts();
+    unacknowledged.put(callId, new AnsweredInvite(tx, ok, System.nanoTime()));
+    tx.sendResponse(ok);
+  }
+
+  /** The peer acknowledged our 2xx, or the call is over: the 2xx is not sent again. */
   AnsweredInvite stopRetransmitting(String callId) {
     AnsweredInvite answered = unacknowledged.remove(callId);
     if (answered != null

@@ -358,24 +358,44 @@ class SipAdapterTest {
           assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
       adapter.port().tell(new SipLegCommand.Accept(e.entityId(), invite.dialog(),
           invite.offer()));
-      // the 200 is lost, as UDP may lose it: we send it again (T1 = 500 ms, doubling)
-      long start = System.nanoTime();
-      int oks = 0;
-      while (oks < 3 && System.nanoTime() - start < Duration.ofSeconds(6).toNanos()) {
-        String ok = raw.requestUntil(null, "SIP/2.0 200");
-        if (ok != null && ok.contains("Call-ID: " + sipCallId)) {
-          oks++;
-        }
-      }
-      assertEquals(3, oks, "the 200 and two retransmissions within 6 s");
-      // the ACK stops them (the next one was due 2 s after the third)
-      raw.send(ack(raw, sipCallId, invite.dialog().localTag()).getBytes(StandardCharsets.US_ASCII));
-      raw.socket.setSoTimeout(4000);
-      java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[8192], 8192);
-      assertThrows(java.net.SocketTimeoutException.class, () -> raw.socket.receive(p),
-          "no 200 after the ACK");
-      calls.expectNoMessage(Duration.ofMillis(100));
+      assertNotNull(raw.requestUntil(null, "SIP/2.0 200"), "the 200");
+      assertSentAgainUntilAcked(raw, sipCallId, invite.dialog().localTag(), 1);
     }
+  }
+
+  @Test
+  void ourTwoHundredToAReinviteIsRetransmittedUntilItsAck() throws Exception {
+    try (RawSip raw = new RawSip(port)) {
+      String sipCallId = "reinvite-noack@caller";
+      String reinvite = raw.invite("alice", sipCallId)
+          .replace("To: <sip:alice@127.0.0.1>", "To: <sip:alice@127.0.0.1>;tag=ours")
+          .replace("CSeq: 1 INVITE", "CSeq: 2 INVITE");
+      assertNotNull(raw.requestUntil(reinvite, "SIP/2.0 200"));
+      assertInstanceOf(CallCommand.SipRemoteResume.class, envelope().message());
+      assertSentAgainUntilAcked(raw, sipCallId, "ours", 2);
+    }
+  }
+
+  /** The 200 (already received once) comes twice more within 6 s, and not after the ACK. */
+  private void assertSentAgainUntilAcked(RawSip raw, String sipCallId, String toTag, long cseq)
+      throws Exception {
+    // as if UDP lost them: we send it again (T1 = 500 ms, doubling)
+    long start = System.nanoTime();
+    int again = 0;
+    while (again < 2 && System.nanoTime() - start < Duration.ofSeconds(6).toNanos()) {
+      String ok = raw.requestUntil(null, "SIP/2.0 200");
+      if (ok != null && ok.contains("Call-ID: " + sipCallId)) {
+        again++;
+      }
+    }
+    assertEquals(2, again, "two retransmissions of the 200 within 6 s");
+    // the ACK stops them (the next one was due 2 s after the last)
+    raw.send(ack(raw, sipCallId, toTag, cseq).getBytes(StandardCharsets.US_ASCII));
+    raw.socket.setSoTimeout(4000);
+    java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[8192], 8192);
+    assertThrows(java.net.SocketTimeoutException.class, () -> raw.socket.receive(p),
+        "no 200 after the ACK");
+    calls.expectNoMessage(Duration.ofMillis(100));
   }
 
   @Test
@@ -394,13 +414,13 @@ class SipAdapterTest {
     }
   }
 
-  private static String ack(RawSip raw, String sipCallId, String toTag) {
+  private static String ack(RawSip raw, String sipCallId, String toTag, long cseq) {
     return "ACK sip:alice@127.0.0.1:" + raw.gateway.getPort() + " SIP/2.0\r\n"
         + "Via: SIP/2.0/UDP 127.0.0.1:" + raw.localPort() + ";branch=z9hG4bKack"
         + RawSip.fromTag(sipCallId) + "\r\n"
         + "From: <sip:caller@127.0.0.1>;tag=" + RawSip.fromTag(sipCallId) + "\r\n"
         + "To: <sip:alice@127.0.0.1>;tag=" + toTag + "\r\n"
-        + "Call-ID: " + sipCallId + "\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\n"
+        + "Call-ID: " + sipCallId + "\r\nCSeq: " + cseq + " ACK\r\nMax-Forwards: 70\r\n"
         + "Content-Length: 0\r\n\r\n";
   }
 
