@@ -81,7 +81,7 @@ for RATE in $RATES; do
   quantiles() { # rtd number -> "p50/p99" in ms
     awk -F';' -v r="$1" 'NR>1 && $3==r {print $2}' "$RTT" | sort -n |
       awk '{v[NR]=$1} END {if (NR==0) {print "-"} else {
-        a=int(NR*0.5); if (a<1) a=1; b=int(NR*0.99); if (b<1) b=1; print v[a] "/" v[b]}}'
+        a=int(NR*0.5); if (a<1) a=1; b=int(NR*0.99); if (b<1) b=1; printf "%.0f/%.0f\n", v[a], v[b]}}'
   }
   if [ -n "$RTT" ]; then
     T100=$(quantiles 1); T200=$(quantiles 2)
