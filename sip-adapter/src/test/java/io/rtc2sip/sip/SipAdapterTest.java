@@ -104,6 +104,24 @@ class SipAdapterTest {
   }
 
   @Test
+  void anInboundCallOverTcpIsAnsweredAndTheCallerHangsUp() throws Exception {
+    try (Sipp sipp = Sipp.uac("uac_call_pcap", port, "alice", 1000, "-t", "t1")) {
+      ShardingEnvelope<CallCommand> e = envelope();
+      CallCommand.SipInviteReceived invite =
+          assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
+      adapter.port().tell(new SipLegCommand.Ring(e.entityId(), invite.dialog(), false));
+      adapter.port().tell(new SipLegCommand.Accept(e.entityId(), invite.dialog(),
+          invite.offer()));
+      assertInstanceOf(CallCommand.SipByeReceived.class, envelope().message());
+      assertEquals(0, sipp.await(30), sipp.where());
+      String messages = sipp.messages();
+      assertTrue(messages.contains("TCP message received"), sipp.where());
+      assertTrue(messages.contains("Contact: <sip:alice@127.0.0.1:" + port + ";transport=tcp>"),
+          "our Contact names TCP: " + sipp.where());
+    }
+  }
+
+  @Test
   void anOutboundCallIsAnsweredAndWeHangUp() throws Exception {
     try (Sipp uas = Sipp.uas("uas_answer", 60000)) {
       String callId = CallIds.newOutbound();
