@@ -163,6 +163,27 @@ class SipAdapterTest {
   }
 
   @Test
+  void anOutboundCallOverTcpIsAnsweredAndWeHangUp() throws Exception {
+    try (Sipp uas = Sipp.uas("uas_answer", 60000, "-t", "t1")) {
+      String callId = CallIds.newOutbound();
+      SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
+          CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1",
+          "sip:uas@127.0.0.1:" + uas.port + ";transport=tcp");
+      adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("bob"),
+          Party.sip(dialog.remoteUri())));
+      fact(CallCommand.SipProvisional.class);
+      CallCommand.SipAnswered answered = fact(CallCommand.SipAnswered.class);
+      SipDialog confirmed = dialog.established(answered.remoteTag(), answered.remoteTarget(),
+          answered.routeSet()).nextLocalCseq();
+      adapter.port().tell(new SipLegCommand.Bye(callId, confirmed, EndCause.LOCAL_HANGUP));
+      uas.assertByeAnswered();
+      String messages = uas.messages();
+      assertTrue(messages.contains("TCP message received"), uas.where());
+      assertTrue(messages.contains("Via: SIP/2.0/TCP"), "our Via names TCP: " + uas.where());
+    }
+  }
+
+  @Test
   void anOutboundCallIsHungUpByTheFarEnd() throws Exception {
     try (Sipp uas = Sipp.uas("uas_answer_then_bye", 1500)) {
       String callId = CallIds.newOutbound();

@@ -45,9 +45,11 @@ public final class Sipp implements AutoCloseable {
   }
 
   /** A UAS running {@code scenario} for one call. */
-  public static Sipp uas(String scenario, int holdMs) throws IOException {
-    return start(scenario, new ArrayList<>(List.of("-sf", scenario + ".xml", "-m", "1",
-        "-d", String.valueOf(holdMs), "-timeout", "60", "-timeout_error")));
+  public static Sipp uas(String scenario, int holdMs, String... extra) throws IOException {
+    List<String> args = new ArrayList<>(List.of("-sf", scenario + ".xml", "-m", "1",
+        "-d", String.valueOf(holdMs), "-timeout", "60", "-timeout_error"));
+    args.addAll(List.of(extra));
+    return start(scenario, args);
   }
 
   /** A UAS running one of sipp's built-in scenarios ({@code -sn}) for one call. */
