@@ -60,11 +60,24 @@ final class OutboundInvites {
             : " via " + ctx.sip.settings.outboundProxy());
   }
 
+  /**
+   * Sends an INVITE of the call. When it cannot even leave (a TCP connection refused, no route),
+   * the call fails at once as if answered 503 (RFC 3261 8.1.3.1), instead of waiting for its
+   * no-answer timeout.
+   */
   private void send(Request request, SipContext.Purpose purpose) throws Exception {
     ClientTransaction tx = ctx.sip.provider.getNewClientTransaction(request);
     tx.setApplicationData(purpose);
     ctx.outboundInvites.put(purpose.callId(), tx);
-    tx.sendRequest();
+    try {
+      tx.sendRequest();
+    } catch (javax.sip.SipException transportError) {
+      ctx.outboundInvites.remove(purpose.callId());
+      String reason = "could not send the INVITE to " + request.getRequestURI() + ": "
+          + transportError.getMessage();
+      log.warn("{}: the call fails with 503", reason);
+      ctx.calls.tell(purpose.callId(), new CallCommand.SipFailed(503, reason));
+    }
   }
 
   void response(Response response, ClientTransaction tx, SipContext.Purpose purpose)

@@ -165,6 +165,7 @@ class SipAdapterTest {
   @Test
   void anOutboundCallOverTcpIsAnsweredAndWeHangUp() throws Exception {
     try (Sipp uas = Sipp.uas("uas_answer", 60000, "-t", "t1")) {
+      uas.awaitTcpListening();
       String callId = CallIds.newOutbound();
       SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
           CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1",
@@ -181,6 +182,24 @@ class SipAdapterTest {
       assertTrue(messages.contains("TCP message received"), uas.where());
       assertTrue(messages.contains("Via: SIP/2.0/TCP"), "our Via names TCP: " + uas.where());
     }
+  }
+
+  @Test
+  void anInviteThatCannotBeSentFailsTheCallAtOnce() throws Exception {
+    // nothing listens there: the TCP connection is refused
+    int nobody = Sipp.freeUdpPort();
+    String callId = CallIds.newOutbound();
+    SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
+        CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1",
+        "sip:nobody@127.0.0.1:" + nobody + ";transport=tcp");
+    adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("bob"),
+        Party.sip(dialog.remoteUri())));
+    ShardingEnvelope<CallCommand> e = calls.receiveMessage(Duration.ofSeconds(5));
+    assertEquals(callId, e.entityId());
+    CallCommand.SipFailed failed = assertInstanceOf(CallCommand.SipFailed.class, e.message());
+    assertEquals(503, failed.status());
+    assertTrue(failed.reason().contains("nobody@127.0.0.1"), failed.reason());
+    assertEquals(EndCause.SERVER_FAILURE, EndCause.fromSipStatus(failed.status()));
   }
 
   @Test

@@ -134,6 +134,26 @@ public final class Sipp implements AutoCloseable {
     return Files.exists(m) ? Files.readString(m) : "";
   }
 
+  /**
+   * Waits until sipp listens on its TCP port (for {@code -t t1}): a TCP request sent before
+   * that is refused, where UDP would be retransmitted until sipp reads it. Read from
+   * /proc/net/tcp, so that no probing connection reaches sipp.
+   */
+  public void awaitTcpListening() throws IOException, InterruptedException {
+    String local = String.format(":%04X ", port);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length > 3 && (f[1] + " ").endsWith(local) && f[3].equals("0A")) {
+          return; // 0A: LISTEN
+        }
+      }
+      Thread.sleep(20); // another process's socket: poll it
+    }
+    throw new AssertionError("sipp does not listen on TCP port " + port + ": " + where());
+  }
+
   /** Waits until {@code text} appears {@code times} times in sipp's message log. */
   public void awaitInLog(String text, int times) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
