@@ -199,10 +199,20 @@ final class DialogRequests {
     }
     try {
       sendReinvite(reinvite);
+    } catch (javax.sip.SipException transportError) {
+      unsent(callId, transportError);
     } catch (Exception e) {
       reinviting.remove(callId);
       throw e;
     }
+  }
+
+  /** A re-INVITE that could not be sent at all counts as answered 503 (RFC 3261 8.1.3.1). */
+  private void unsent(String callId, javax.sip.SipException transportError) {
+    queued.remove(callId);
+    reinviting.remove(callId);
+    log.warn("re-INVITE could not be sent ({}): reported as 503", transportError.getMessage());
+    ctx.calls.tell(callId, new CallCommand.SipReinviteFailed(503));
   }
 
   private void sendReinvite(SipLegCommand.Reinvite reinvite) throws Exception {
@@ -295,6 +305,8 @@ final class DialogRequests {
     }
     try {
       sendReinvite(waiting);
+    } catch (javax.sip.SipException transportError) {
+      unsent(callId, transportError);
     } catch (Exception e) {
       reinviting.remove(callId);
       throw e;

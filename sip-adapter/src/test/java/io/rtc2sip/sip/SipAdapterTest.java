@@ -203,6 +203,23 @@ class SipAdapterTest {
   }
 
   @Test
+  void aReinviteThatCannotBeSentIsReportedAs503() throws Exception {
+    // the peer's TCP side is gone: nothing listens at its Contact any more
+    int nobody = Sipp.freeUdpPort();
+    String callId = CallIds.newOutbound();
+    SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
+        CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1", "sip:gone@127.0.0.1")
+        .established("peer", "sip:gone@127.0.0.1:" + nobody + ";transport=tcp", List.of())
+        .nextLocalCseq();
+    adapter.port().tell(new SipLegCommand.Reinvite(callId, dialog,
+        io.rtc2sip.actors.model.SdpDirection.SENDONLY,
+        NegotiatedMedia.pcma()));
+    ShardingEnvelope<CallCommand> e = calls.receiveMessage(Duration.ofSeconds(5));
+    assertEquals(callId, e.entityId());
+    assertEquals(new CallCommand.SipReinviteFailed(503), e.message());
+  }
+
+  @Test
   void anOutboundCallIsHungUpByTheFarEnd() throws Exception {
     try (Sipp uas = Sipp.uas("uas_answer_then_bye", 1500)) {
       String callId = CallIds.newOutbound();
