@@ -11,7 +11,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.sip.ClientTransaction;
 import javax.sip.ServerTransaction;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.ContentTypeHeader;
@@ -199,20 +198,10 @@ final class DialogRequests {
     }
     try {
       sendReinvite(reinvite);
-    } catch (javax.sip.SipException transportError) {
-      unsent(callId, transportError);
     } catch (Exception e) {
       reinviting.remove(callId);
       throw e;
     }
-  }
-
-  /** A re-INVITE that could not be sent at all counts as answered 503 (RFC 3261 8.1.3.1). */
-  private void unsent(String callId, javax.sip.SipException transportError) {
-    queued.remove(callId);
-    reinviting.remove(callId);
-    log.warn("re-INVITE could not be sent ({}): reported as 503", transportError.getMessage());
-    ctx.calls.tell(callId, new CallCommand.SipReinviteFailed(503));
   }
 
   private void sendReinvite(SipLegCommand.Reinvite reinvite) throws Exception {
@@ -305,23 +294,22 @@ final class DialogRequests {
     }
     try {
       sendReinvite(waiting);
-    } catch (javax.sip.SipException transportError) {
-      unsent(callId, transportError);
     } catch (Exception e) {
       reinviting.remove(callId);
       throw e;
     }
   }
 
-  void timeout(SipContext.Purpose purpose) {
+  /** Our request in a dialog got no final response (408: timed out; 503: could not be sent). */
+  void failed(SipContext.Purpose purpose, int status) {
     if (purpose.kind().equals("REINVITE")) {
       queued.remove(purpose.callId());
       reinviting.remove(purpose.callId());
-      ctx.calls.tell(purpose.callId(), new CallCommand.SipReinviteFailed(408));
+      ctx.calls.tell(purpose.callId(), new CallCommand.SipReinviteFailed(status));
     } else if (purpose.kind().equals("REFER")) {
-      ctx.calls.tell(purpose.callId(), new CallCommand.SipTransferProgress(408));
+      ctx.calls.tell(purpose.callId(), new CallCommand.SipTransferProgress(status));
     } else if (purpose.kind().equals(DtmfInfoSender.KIND)) {
-      log.warn("DTMF INFO timed out");
+      log.warn("DTMF INFO failed: {}", status);
       try {
         infos.next(purpose.callId());
       } catch (Exception e) {
@@ -331,9 +319,7 @@ final class DialogRequests {
   }
 
   private void send(Request r, SipContext.Purpose purpose) throws Exception {
-    ClientTransaction tx = ctx.sip.provider.getNewClientTransaction(r);
-    tx.setApplicationData(purpose);
-    tx.sendRequest();
+    ctx.send(ctx.newTransaction(r, purpose));
   }
 
   private void respond(ServerTransaction tx, Request request, int status) throws Exception {

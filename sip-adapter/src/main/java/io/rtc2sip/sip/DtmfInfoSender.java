@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.sip.ClientTransaction;
 import javax.sip.message.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,10 +66,8 @@ final class DtmfInfoSender {
         return;
       }
     }
-    ClientTransaction tx = ctx.sip.provider.getNewClientTransaction(r);
-    tx.setApplicationData(new SipContext.Purpose(callId, KIND, null, null));
-    tx.sendRequest();
     log.info("DTMF by INFO: {}", new String(r.getRawContent(), StandardCharsets.US_ASCII)
         .lines().findFirst().orElse(""));
+    ctx.send(ctx.newTransaction(r, new SipContext.Purpose(callId, KIND, null, null)));
   }
 }

@@ -147,9 +147,7 @@ final class InboundInvites {
     String callId = SipContext.callIdOfRequest(tx.getRequest());
     SipContext.AnsweredInvite answered = ctx.unacknowledged.get(callId);
     if (answered == null || answered.tx() != tx) {
-      if (tx instanceof gov.nist.javax.sip.stack.SIPServerTransaction nist) {
-        nist.disableRetransmissionAlerts(); // acknowledged or ended meanwhile
-      }
+      SipContext.stopAlerts(tx); // acknowledged or ended meanwhile
       return;
     }
     SipContext.mdc(callId);

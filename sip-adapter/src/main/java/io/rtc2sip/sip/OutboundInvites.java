@@ -60,24 +60,10 @@ final class OutboundInvites {
             : " via " + ctx.sip.settings.outboundProxy());
   }
 
-  /**
-   * Sends an INVITE of the call. When it cannot even leave (a TCP connection refused, no route),
-   * the call fails at once as if answered 503 (RFC 3261 8.1.3.1), instead of waiting for its
-   * no-answer timeout.
-   */
   private void send(Request request, SipContext.Purpose purpose) throws Exception {
-    ClientTransaction tx = ctx.sip.provider.getNewClientTransaction(request);
-    tx.setApplicationData(purpose);
+    ClientTransaction tx = ctx.newTransaction(request, purpose);
     ctx.outboundInvites.put(purpose.callId(), tx);
-    try {
-      tx.sendRequest();
-    } catch (javax.sip.SipException transportError) {
-      ctx.outboundInvites.remove(purpose.callId());
-      String reason = "could not send the INVITE to " + request.getRequestURI() + ": "
-          + transportError.getMessage();
-      log.warn("{}: the call fails with 503", reason);
-      ctx.calls.tell(purpose.callId(), new CallCommand.SipFailed(503, reason));
-    }
+    ctx.send(tx);
   }
 
   void response(Response response, ClientTransaction tx, SipContext.Purpose purpose)
@@ -104,7 +90,7 @@ final class OutboundInvites {
           purpose.contactUser());
       retry.setApplicationData(again);
       ctx.outboundInvites.put(callId, retry);
-      retry.sendRequest();
+      ctx.send(retry);
       log.info("answered the {} challenge", status);
       return;
     }
@@ -173,9 +159,13 @@ final class OutboundInvites {
     log.info("CANCEL sent ({})", cancel.cause());
   }
 
-  void timeout(SipContext.Purpose purpose) {
+  /** Our INVITE got no final response (408: timed out; 503: could not be sent). */
+  void failed(SipContext.Purpose purpose, int status, String reason) {
     ctx.outboundInvites.remove(purpose.callId());
-    ctx.calls.tell(purpose.callId(), new CallCommand.SipFailed(408, "no response"));
+    if (status != 408) {
+      log.warn("{}: the call fails with {}", reason, status);
+    }
+    ctx.calls.tell(purpose.callId(), new CallCommand.SipFailed(status, reason));
   }
 
   static Optional<Sdp.Remote> sdpOf(javax.sip.message.Message m) {

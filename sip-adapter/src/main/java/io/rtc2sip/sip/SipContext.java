@@ -37,6 +37,11 @@ final class SipContext {
   /** What a client transaction of ours was for. */
   record Purpose(String callId, String kind, SipDialog dialog, String contactUser) {}
 
+  /** Where a client transaction that got no final response ends up (timeout, transport error). */
+  interface TransactionFailures {
+    void failed(Purpose purpose, int status, String reason);
+  }
+
   final SipStackRunner sip;
   final SipRequests requests;
   final EntityMessenger<CallCommand> calls;
@@ -48,12 +53,37 @@ final class SipContext {
   final Map<String, Request> acks = new ConcurrentHashMap<>();
   final Map<String, AtomicLong> sdpVersions = new ConcurrentHashMap<>();
   final Map<String, SdpDirection> offeredDirections = new ConcurrentHashMap<>();
+  /** Set by the listener when the adapter starts. */
+  volatile TransactionFailures failures;
 
   SipContext(SipStackRunner sip, EntityMessenger<CallCommand> calls, MediaEndpoints media) {
     this.sip = sip;
     this.requests = new SipRequests(sip);
     this.calls = calls;
     this.media = media;
+  }
+
+  /** A client transaction for our request, marked with what it is for. */
+  ClientTransaction newTransaction(Request request, Purpose purpose)
+      throws javax.sip.TransactionUnavailableException {
+    ClientTransaction tx = sip.provider.getNewClientTransaction(request);
+    tx.setApplicationData(purpose);
+    return tx;
+  }
+
+  /**
+   * Sends a request of ours. One that cannot even leave (a TCP connection refused, no route)
+   * fails its transaction at once as if answered 503 (RFC 3261 8.1.3.1), through the same path as
+   * a timeout, instead of being only logged while its call waits.
+   */
+  void send(ClientTransaction tx) {
+    try {
+      tx.sendRequest();
+    } catch (javax.sip.SipException transportError) {
+      Purpose purpose = (Purpose) tx.getApplicationData();
+      failures.failed(purpose, 503, "could not send " + tx.getRequest().getMethod() + " to "
+          + tx.getRequest().getRequestURI() + ": " + transportError.getMessage());
+    }
   }
 
   /**
@@ -69,13 +99,18 @@ final class SipContext {
   }
 
   /** The peer acknowledged our 2xx, or the call is over: the 2xx is not sent again. */
-  AnsweredInvite stopRetransmitting(String callId) {
+  void stopRetransmitting(String callId) {
     AnsweredInvite answered = unacknowledged.remove(callId);
-    if (answered != null
-        && answered.tx() instanceof gov.nist.javax.sip.stack.SIPServerTransaction nist) {
+    if (answered != null) {
+      stopAlerts(answered.tx());
+    }
+  }
+
+  /** No more RETRANSMIT timeouts for this transaction. */
+  static void stopAlerts(ServerTransaction tx) {
+    if (tx instanceof gov.nist.javax.sip.stack.SIPServerTransaction nist) {
       nist.disableRetransmissionAlerts();
     }
-    return answered;
   }
 
   long nextSdpVersion(String callId) {

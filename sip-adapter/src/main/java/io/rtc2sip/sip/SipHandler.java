@@ -43,6 +43,7 @@ final class SipHandler implements SipListener {
     this.inbound = inbound;
     this.outbound = outbound;
     this.dialogs = dialogs;
+    ctx.failures = this::failed;
   }
 
   @Override
@@ -190,16 +191,21 @@ final class SipHandler implements SipListener {
     if (!(tx.getApplicationData() instanceof SipContext.Purpose purpose)) {
       return;
     }
+    failed(purpose, 408, "no response");
+  }
+
+  /** A client transaction of ours ended without a final response: timed out, or not sent. */
+  private void failed(SipContext.Purpose purpose, int status, String reason) {
     SipContext.mdc(purpose.callId());
     try {
-      log.info("{} timed out", purpose.kind());
+      log.info("{} failed: {} ({})", purpose.kind(), status, reason);
       if (purpose.kind().equals(OutboundInvites.INVITE) || purpose.kind().equals("AUTH")
           || purpose.kind().equals(OutboundInvites.MIN_SE_RETRY)) {
-        outbound.timeout(purpose);
+        outbound.failed(purpose, status, reason);
       } else if (purpose.kind().contains("REGISTER")) {
-        registrations.timeout(purpose);
+        registrations.failed(purpose, reason);
       } else {
-        dialogs.timeout(purpose);
+        dialogs.failed(purpose, status);
       }
     } finally {
       SipContext.clearMdc();

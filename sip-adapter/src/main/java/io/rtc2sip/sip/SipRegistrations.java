@@ -110,15 +110,14 @@ final class SipRegistrations {
       r.addHeader(contact);
       r.addHeader(ctx.sip.headers.createExpiresHeader(expires));
       r.addHeader(ctx.sip.headers.createUserAgentHeader(List.of(s.userAgent())));
-      ClientTransaction tx = ctx.sip.provider.getNewClientTransaction(r);
-      tx.setApplicationData(new SipContext.Purpose(b.uid(), expires == 0 ? "UNREGISTER"
-          : "REGISTER", null, b.uid()));
+      ClientTransaction tx = ctx.newTransaction(r, new SipContext.Purpose(b.uid(),
+          expires == 0 ? "UNREGISTER" : "REGISTER", null, b.uid()));
       if (expires > 0) {
         states.put(b.uid(), State.REGISTERING);
       }
-      tx.sendRequest();
       log.info("{} {} at {} (expires {} s)", expires == 0 ? "un-REGISTER" : "REGISTER",
           aor, registrar, expires);
+      ctx.send(tx);
     } catch (Exception e) {
       failed(b.uid(), "REGISTER not sent: " + e);
     } finally {
@@ -138,7 +137,7 @@ final class SipRegistrations {
         ClientTransaction retry = auth.handleChallenge(response, tx, ctx.sip.provider, 5);
         retry.setApplicationData(new SipContext.Purpose(uid, purpose.kind() + "-AUTH", null,
             uid));
-        retry.sendRequest();
+        ctx.send(retry);
         return;
       }
       boolean unregister = purpose.kind().startsWith("UNREGISTER");
@@ -162,8 +161,9 @@ final class SipRegistrations {
     }
   }
 
-  void timeout(SipContext.Purpose purpose) {
-    failed(purpose.callId(), "registrar did not answer");
+  /** Our REGISTER got no final response: timed out, or could not be sent. */
+  void failed(SipContext.Purpose purpose, String reason) {
+    failed(purpose.callId(), "no answer from the registrar: " + reason);
   }
 
   private void failed(String uid, String why) {

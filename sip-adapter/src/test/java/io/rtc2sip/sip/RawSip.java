@@ -70,7 +70,8 @@ final class RawSip implements AutoCloseable {
         + "m=audio 40000 RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\n"
         + "a=rtpmap:101 telephone-event/8000\r\n";
     return "INVITE sip:" + user + "@127.0.0.1:" + gateway.getPort() + " SIP/2.0\r\n"
-        + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort() + ";branch=z9hG4bK" + fromTag(sipCallId) + "\r\n"
+        + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort() + ";branch=z9hG4bK" + fromTag(sipCallId)
+        + "\r\n"
         + "From: <sip:caller@127.0.0.1>;tag=" + fromTag(sipCallId) + "\r\n"
         + "To: <sip:" + user + "@127.0.0.1>\r\n"
         + "Call-ID: " + sipCallId + "\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"

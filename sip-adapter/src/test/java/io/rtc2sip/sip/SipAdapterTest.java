@@ -62,11 +62,21 @@ class SipAdapterTest {
 
   /** Bob calls the UAS: an INVITE in a new dialog of {@code callId}; the dialog it opened. */
   private SipDialog invite(String callId, Sipp uas) {
+    return invite(callId, "sip:uas@127.0.0.1:" + uas.port);
+  }
+
+  /** Bob calls {@code target}: an INVITE in a new dialog of {@code callId}. */
+  private SipDialog invite(String callId, String target) {
     SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
-        CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1", "sip:uas@127.0.0.1:" + uas.port);
+        CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1", target);
     adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("bob"),
         Party.sip(dialog.remoteUri())));
     return dialog;
+  }
+
+  /** The dialog the answer confirmed. */
+  private static SipDialog confirmed(SipDialog dialog, CallCommand.SipAnswered answered) {
+    return dialog.established(answered.remoteTag(), answered.remoteTarget(), answered.routeSet());
   }
 
   private <T> T fact(Class<T> type) {
@@ -131,8 +141,7 @@ class SipAdapterTest {
       CallCommand.SipAnswered answered = fact(CallCommand.SipAnswered.class);
       assertEquals("PCMA", answered.media().codec());
       assertEquals(uas.mediaPort, media.remote.get(callId).getPort());
-      SipDialog confirmed = dialog.established(answered.remoteTag(), answered.remoteTarget(),
-          answered.routeSet()).nextLocalCseq();
+      SipDialog confirmed = confirmed(dialog, answered).nextLocalCseq();
       adapter.port().tell(new SipLegCommand.Bye(callId, confirmed, EndCause.LOCAL_HANGUP));
       uas.assertByeAnswered();
       assertTrue(uas.messages().contains("Reason: Q.850;cause=16"), uas.where());
@@ -145,11 +154,7 @@ class SipAdapterTest {
     // repeated ACK for a retransmission of its own and answers it, without end)
     try (RawSip peer = new RawSip(port)) {
       String callId = CallIds.newOutbound();
-      SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
-          CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1",
-          "sip:uas@127.0.0.1:" + peer.localPort());
-      adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("bob"),
-          Party.sip(dialog.remoteUri())));
+      SipDialog dialog = invite(callId, "sip:uas@127.0.0.1:" + peer.localPort());
       String invite = peer.requestUntil(null, "INVITE ");
       assertNotNull(invite, "our INVITE at the peer");
       String ok = peer.okTo(invite, "peer-tag");
@@ -167,15 +172,10 @@ class SipAdapterTest {
     try (Sipp uas = Sipp.uas("uas_answer", 60000, "-t", "t1")) {
       uas.awaitTcpListening();
       String callId = CallIds.newOutbound();
-      SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
-          CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1",
-          "sip:uas@127.0.0.1:" + uas.port + ";transport=tcp");
-      adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("bob"),
-          Party.sip(dialog.remoteUri())));
+      SipDialog dialog = invite(callId, "sip:uas@127.0.0.1:" + uas.port + ";transport=tcp");
       fact(CallCommand.SipProvisional.class);
       CallCommand.SipAnswered answered = fact(CallCommand.SipAnswered.class);
-      SipDialog confirmed = dialog.established(answered.remoteTag(), answered.remoteTarget(),
-          answered.routeSet()).nextLocalCseq();
+      SipDialog confirmed = confirmed(dialog, answered).nextLocalCseq();
       adapter.port().tell(new SipLegCommand.Bye(callId, confirmed, EndCause.LOCAL_HANGUP));
       uas.assertByeAnswered();
       String messages = uas.messages();
@@ -189,11 +189,7 @@ class SipAdapterTest {
     // nothing listens there: the TCP connection is refused
     int nobody = Sipp.freeUdpPort();
     String callId = CallIds.newOutbound();
-    SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
-        CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1",
-        "sip:nobody@127.0.0.1:" + nobody + ";transport=tcp");
-    adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("bob"),
-        Party.sip(dialog.remoteUri())));
+    SipDialog dialog = invite(callId, "sip:nobody@127.0.0.1:" + nobody + ";transport=tcp");
     ShardingEnvelope<CallCommand> e = calls.receiveMessage(Duration.ofSeconds(5));
     assertEquals(callId, e.entityId());
     CallCommand.SipFailed failed = assertInstanceOf(CallCommand.SipFailed.class, e.message());
@@ -240,8 +236,8 @@ class SipAdapterTest {
       CallCommand.SipAnswered answered = fact(CallCommand.SipAnswered.class);
       assertEquals(4, answered.sessionRefreshSeconds(), "the 2xx made us the refresher");
       // what the call does at half the interval (its timer is tested with the entity)
-      SipDialog d = dialog.established(answered.remoteTag(), answered.remoteTarget(),
-          answered.routeSet()).withSessionRefresh(answered.sessionRefreshSeconds());
+      SipDialog d = confirmed(dialog, answered)
+          .withSessionRefresh(answered.sessionRefreshSeconds());
       adapter.port().tell(new SipLegCommand.Reinvite(callId, d.nextLocalCseq(),
           io.rtc2sip.actors.model.SdpDirection.SENDRECV, answered.media()));
       uas.awaitInLog("ACK sip:", 2);
@@ -258,8 +254,7 @@ class SipAdapterTest {
       String callId = CallIds.newOutbound();
       SipDialog dialog = invite(callId, uas);
       CallCommand.SipAnswered answered = fact(CallCommand.SipAnswered.class);
-      SipDialog d = dialog.established(answered.remoteTag(), answered.remoteTarget(),
-          answered.routeSet());
+      SipDialog d = confirmed(dialog, answered);
       adapter.port().tell(new SipLegCommand.Info(callId, d.nextLocalCseq(), "1#", 100));
       adapter.port().tell(new SipLegCommand.Info(callId,
           d.nextLocalCseq().nextLocalCseq().nextLocalCseq(), "5", 100));
@@ -281,9 +276,8 @@ class SipAdapterTest {
       SipDialog dialog = invite(callId, uas);
       CallCommand.SipAnswered answered = fact(CallCommand.SipAnswered.class);
       assertEquals(2, answered.inviteCseq(), "the INVITE sent again is CSeq 2");
-      adapter.port().tell(new SipLegCommand.Bye(callId, dialog.established(answered.remoteTag(),
-          answered.remoteTarget(), answered.routeSet()).withLocalCseqAtLeast(
-          answered.inviteCseq()).nextLocalCseq(), EndCause.LOCAL_HANGUP));
+      adapter.port().tell(new SipLegCommand.Bye(callId, confirmed(dialog, answered)
+          .withLocalCseqAtLeast(answered.inviteCseq()).nextLocalCseq(), EndCause.LOCAL_HANGUP));
       assertEquals(0, uas.await(30), uas.where());
       assertTrue(uas.messages().contains("CSeq: 3 BYE"), uas.where());
     }
@@ -309,11 +303,9 @@ class SipAdapterTest {
       SipDialog dialog = invite(callId, uas);
       fact(CallCommand.SipProvisional.class);
       CallCommand.SipAnswered answered = fact(CallCommand.SipAnswered.class);
-      SipDialog d = dialog.established(answered.remoteTag(), answered.remoteTarget(),
-          answered.routeSet());
+      SipDialog d = confirmed(dialog, answered);
       // sipp starts its RTP stream after the ACK and aborts on a request that comes meanwhile
-      uas.awaitInLog("ACK sip:", 1);
-      Thread.sleep(300);
+      uas.awaitAction("ready for re-INVITEs");
       // hold and resume decided back to back: the second waits for the first's answer
       adapter.port().tell(new SipLegCommand.Reinvite(callId, d.nextLocalCseq(),
           io.rtc2sip.actors.model.SdpDirection.SENDONLY, answered.media()));

@@ -73,6 +73,7 @@ public final class Sipp implements AutoCloseable {
     cmd.addAll(args);
     cmd.addAll(List.of("-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", String.valueOf(port),
         "-mp", String.valueOf(media), "-nostdin", "-aa", "-trace_err", "-trace_msg",
+        "-trace_logs", "-log_file", logs.resolve("actions.log").toString(),
         "-message_file", logs.resolve("messages.log").toString(),
         "-error_file", logs.resolve("errors.log").toString()));
     Process p = new ProcessBuilder(cmd)
@@ -156,14 +157,25 @@ public final class Sipp implements AutoCloseable {
 
   /** Waits until {@code text} appears {@code times} times in sipp's message log. */
   public void awaitInLog(String text, int times) throws IOException, InterruptedException {
+    awaitIn("messages.log", text, times);
+  }
+
+  /** Waits until the scenario's {@code <log>} actions have written {@code text}. */
+  public void awaitAction(String text) throws IOException, InterruptedException {
+    awaitIn("actions.log", text, 1);
+  }
+
+  private void awaitIn(String file, String text, int times)
+      throws IOException, InterruptedException {
+    Path f = logs.resolve(file);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
-      if (count(messages(), text) >= times) {
+      if (Files.exists(f) && count(Files.readString(f), text) >= times) {
         return;
       }
       Thread.sleep(50); // another process's log: poll it
     }
-    throw new AssertionError(times + " x '" + text + "' not in " + where());
+    throw new AssertionError(times + " x '" + text + "' not in " + f + "; " + where());
   }
 
   static int count(String text, String what) {

@@ -109,7 +109,11 @@ public final class CallHistoryProjection {
         .viaMat(KillSwitches.single(), Keep.right())
         .mapAsync(1, tick -> CompletableFuture.supplyAsync(() -> withConnection(c ->
                 CallRecords.deleteEndedBefore(c, java.time.Instant.now().minus(retention))),
-            blocking).exceptionally(failure -> 0))
+            blocking).exceptionally(failure -> {
+              log.warn("call history: deleting calls older than {} failed ({}); next try in an"
+                  + " hour", retention, failure.toString());
+              return 0;
+            }))
         .toMat(Sink.foreach(deleted -> {
           if (deleted > 0) {
             log.info("call history: {} calls older than {} deleted", deleted, retention);
