@@ -92,12 +92,22 @@ public final class JournalSchema {
    * {@code CREATE TABLE IF NOT EXISTS} of the same table can still collide in the catalog.
    */
   public static void create(Connection connection) throws SQLException {
+    runLocked(connection, statements());
+    log.info("journal schema present");
+  }
+
+  /**
+   * Runs idempotent DDL ({@code IF NOT EXISTS}) with the schema lock held and autocommit on, so
+   * that nodes starting together on a fresh database take turns. Every schema of ours is created
+   * through here: the journal's and the read sides'.
+   */
+  public static void runLocked(Connection connection, List<String> ddl) throws SQLException {
     boolean autoCommit = connection.getAutoCommit();
     connection.setAutoCommit(true);
     try (Statement st = connection.createStatement()) {
       lock(st);
       try {
-        for (String stmt : statements()) {
+        for (String stmt : ddl) {
           st.execute(stmt);
         }
       } finally {
@@ -106,6 +116,5 @@ public final class JournalSchema {
     } finally {
       connection.setAutoCommit(autoCommit);
     }
-    log.info("journal schema present");
   }
 }

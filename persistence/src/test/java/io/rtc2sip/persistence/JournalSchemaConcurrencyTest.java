@@ -20,17 +20,41 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several nodes starting together on a fresh database all create the schema at once: every one
- * must succeed (two nodes racing on CREATE TABLE IF NOT EXISTS once killed the second node).
+ * must succeed (two nodes racing on CREATE TABLE IF NOT EXISTS once killed the second node, for
+ * the journal's tables and again for the call history's).
  */
 class JournalSchemaConcurrencyTest {
   @TempDir Path dir;
 
+  /** What a node does at start, with a connection of its own. */
+  private interface SchemaStep {
+    void run(Connection c) throws Exception;
+  }
+
   @Test
   void nodesStartingTogetherOnAFreshDatabaseAllSucceed() throws Exception {
+    race(5, c -> {
+      JournalSchema.create(c);
+      io.rtc2sip.persistence.history.CallRecords.createTables(c);
+    }, "event_journal", "event_tag", "snapshot", "rtc2sip_call_history",
+        "rtc2sip_projection_offset");
+  }
+
+  @Test
+  void theCallHistoryTablesAreCreatedByOneNodeAtATimeToo() throws Exception {
+    race(10, io.rtc2sip.persistence.history.CallRecords::createTables,
+        "rtc2sip_call_history", "rtc2sip_projection_offset");
+  }
+
+  /**
+   * {@code rounds} fresh databases, four nodes running {@code step} at once on each; every node
+   * succeeds and the {@code tables} are there.
+   */
+  private void race(int rounds, SchemaStep step, String... tables) throws Exception {
     try (EmbeddedDatabase db = EmbeddedDatabase.start(dir, 0)) {
       ExecutorService pool = Executors.newFixedThreadPool(4);
       try {
-        for (int round = 0; round < 5; round++) {
+        for (int round = 0; round < rounds; round++) {
           String url = freshDatabase(db, "race" + round);
           CountDownLatch go = new CountDownLatch(1);
           List<Future<?>> nodes = new ArrayList<>();
@@ -38,7 +62,7 @@ class JournalSchemaConcurrencyTest {
             nodes.add(pool.submit(() -> {
               try (Connection c = DriverManager.getConnection(url, "postgres", "postgres")) {
                 go.await();
-                JournalSchema.create(c);
+                step.run(c);
               }
               return null;
             }));
@@ -50,10 +74,10 @@ class JournalSchemaConcurrencyTest {
           try (Connection c = DriverManager.getConnection(url, "postgres", "postgres");
               Statement st = c.createStatement();
               ResultSet rs = st.executeQuery(
-                  "select count(*) from information_schema.tables where table_name in"
-                      + " ('event_journal','event_tag','snapshot')")) {
+                  "select count(*) from information_schema.tables where table_name in ('"
+                      + String.join("','", tables) + "')")) {
             assertTrue(rs.next());
-            assertEquals(3, rs.getInt(1), "round " + round);
+            assertEquals(tables.length, rs.getInt(1), "round " + round);
           }
         }
       } finally {

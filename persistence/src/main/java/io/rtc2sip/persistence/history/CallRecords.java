@@ -101,13 +101,12 @@ public final class CallRecords {
   public record JournalEvent(long ordering, String persistenceId, long sequenceNr,
       CallEvent event) {}
 
-  /** Creates the tables and indexes if they are missing; safe on every start, from any node. */
+  /**
+   * Creates the tables and indexes if they are missing; safe on every start, from any node, and
+   * from nodes starting together (under the schema lock).
+   */
   public static void createTables(Connection db) throws SQLException {
-    try (Statement st = db.createStatement()) {
-      for (String ddl : DDL) {
-        st.execute(ddl);
-      }
-    }
+    io.rtc2sip.persistence.JournalSchema.runLocked(db, DDL);
   }
 
   /** The journal ordering up to which {@code projection} has applied events (0: none). */
