@@ -14,14 +14,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's one socket thread for media: waits on every call's RTP and RTCP sockets and moves
- * each datagram, stamped with its arrival time, into the call's ring. Never blocks on a call.
+ * A socket thread for media: waits on every call's sockets and hands each datagram, stamped with
+ * its arrival time, to the call's receiver (which copies it into a ring). Never blocks on a call.
+ * The media bridge has one for RTP; the WebRTC legs of a node have their own.
  */
-final class MediaIo implements AutoCloseable {
+public final class MediaIo implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MediaIo.class);
 
-  /** Where the datagrams of one socket go. */
-  interface Receiver {
+  /** Where the datagrams of one socket go; the buffer is reused after the call returns. */
+  public interface Receiver {
     void received(ByteBuffer datagram, SocketAddress from, long arrivalNanos);
   }
 
@@ -33,15 +34,20 @@ final class MediaIo implements AutoCloseable {
   private volatile boolean running = true;
 
   MediaIo(LongSupplier clock) throws IOException {
+    this(clock, "rtc2sip-media-io");
+  }
+
+  /** A socket thread named {@code threadName}, stamping arrivals with {@code clock}. */
+  public MediaIo(LongSupplier clock, String threadName) throws IOException {
     this.clock = clock;
     this.selector = Selector.open();
-    this.thread = new Thread(this::run, "rtc2sip-media-io");
+    this.thread = new Thread(this::run, threadName);
     thread.setDaemon(true);
     thread.start();
   }
 
-  /** Starts reading {@code channel} (non-blocking) into {@code receiver}. */
-  void register(DatagramChannel channel, Receiver receiver) {
+  /** Starts reading {@code channel} (non-blocking) into {@code receiver}; closing it stops. */
+  public void register(DatagramChannel channel, Receiver receiver) {
     pending.add(() -> {
       try {
         channel.register(selector, SelectionKey.OP_READ, receiver);

@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * clock falls behind and the ring is full, the newest packet is dropped and counted (a packet
  * lost inside the gateway).
  */
-final class PacketRing {
-  static final int MAX_PACKET = 1500;
+public final class PacketRing {
+  public static final int MAX_PACKET = 1500;
 
   private final byte[][] data;
   private final int[] length;
@@ -22,7 +22,7 @@ final class PacketRing {
   private final AtomicLong tail = new AtomicLong(); // next slot to write
   private final AtomicLong dropped = new AtomicLong();
 
-  PacketRing(int slotsPowerOfTwo) {
+  public PacketRing(int slotsPowerOfTwo) {
     if (Integer.bitCount(slotsPowerOfTwo) != 1) {
       throw new IllegalArgumentException("slots must be a power of two: " + slotsPowerOfTwo);
     }
@@ -34,7 +34,7 @@ final class PacketRing {
   }
 
   /** Producer: copies the buffer's remaining bytes; false (and counted) when full. */
-  boolean offer(ByteBuffer packet, SocketAddress from, long arrivalNanos) {
+  public boolean offer(ByteBuffer packet, SocketAddress from, long arrivalNanos) {
     long t = tail.get();
     if (t - head.get() > mask) {
       dropped.incrementAndGet();
@@ -51,7 +51,7 @@ final class PacketRing {
   }
 
   /** Consumer: hands each queued packet to {@code sink}, oldest first. */
-  int drain(Sink sink) {
+  public int drain(Sink sink) {
     long h = head.get();
     long t = tail.get();
     int n = 0;
@@ -63,13 +63,13 @@ final class PacketRing {
     return n;
   }
 
-  long dropped() {
+  public long dropped() {
     return dropped.get();
   }
 
   /** Receives drained packets; the array is reused after the call returns. */
   @FunctionalInterface
-  interface Sink {
+  public interface Sink {
     void packet(byte[] data, int length, long arrivalNanos, SocketAddress source);
   }
 }

@@ -10,13 +10,14 @@ import java.util.Optional;
  * Hands out RTP/RTCP socket pairs from the configured range: an even port for RTP and the next
  * one for RTCP, both bound before the pair is handed out (a port another process holds is
  * skipped). Allocation walks the range round-robin so a just-freed port is not reused at once
- * (late packets of the previous call would land in the new one).
+ * (late packets of the previous call would land in the new one). A range may also hand out
+ * single sockets ({@link #allocateOne}: RTP and RTCP multiplexed on one port, as WebRTC does).
  */
-final class RtpPorts {
+public final class RtpPorts {
 
   /** A bound RTP/RTCP pair. */
-  record Pair(DatagramChannel rtp, DatagramChannel rtcp, InetSocketAddress rtpAddress) {
-    void close() {
+  public record Pair(DatagramChannel rtp, DatagramChannel rtcp, InetSocketAddress rtpAddress) {
+    public void close() {
       closeQuietly(rtp);
       closeQuietly(rtcp);
     }
@@ -27,7 +28,7 @@ final class RtpPorts {
   private final int max;
   private int next;
 
-  RtpPorts(String host, int min, int max) {
+  public RtpPorts(String host, int min, int max) {
     this.host = host;
     this.min = min % 2 == 0 ? min : min + 1;
     this.max = max;
@@ -35,14 +36,40 @@ final class RtpPorts {
   }
 
   /** A bound pair, or empty when every pair of the range is taken. */
-  synchronized Optional<Pair> allocate() {
+  public synchronized Optional<Pair> allocate() {
     int pairs = (max - min + 1) / 2;
+    if (next % 2 != 0) {
+      next = next + 1 > max - 1 ? min : next + 1;
+    }
     for (int i = 0; i < pairs; i++) {
       int port = next;
       next = next + 2 > max - 1 ? min : next + 2;
       Optional<Pair> pair = tryBind(port);
       if (pair.isPresent()) {
         return pair;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * One bound, non-blocking socket from the range (any port, walked round-robin like pairs), or
+   * empty when every port is taken.
+   */
+  public synchronized Optional<DatagramChannel> allocateOne() {
+    int ports = max - min + 1;
+    for (int i = 0; i < ports; i++) {
+      int port = next;
+      next = next + 1 > max ? min : next + 1;
+      DatagramChannel channel = null;
+      try {
+        channel = DatagramChannel.open();
+        channel.setOption(StandardSocketOptions.SO_RCVBUF, 256 * 1024);
+        channel.bind(new InetSocketAddress(host, port));
+        channel.configureBlocking(false);
+        return Optional.of(channel);
+      } catch (IOException busy) {
+        closeQuietly(channel);
       }
     }
     return Optional.empty();
@@ -70,7 +97,8 @@ final class RtpPorts {
     }
   }
 
-  private static void closeQuietly(DatagramChannel c) {
+  /** Closes a socket of the range; closing a datagram socket cannot lose data. */
+  public static void closeQuietly(DatagramChannel c) {
     if (c != null) {
       try {
         c.close();

@@ -8,12 +8,8 @@ import java.util.Arrays;
  * An adaptive jitter buffer for one incoming RTP stream whose payload is one byte per sample
  * (G.711). Packets are held by sequence number; playout follows the RTP timeline.
  *
- * <p>Timing: for each packet, transit = arrival (in RTP units) − timestamp. The smallest
- * transit seen is the path's base; the far end's "now" is our now minus that base. The
- * playout position trails it by the current delay. Packets that arrive later than the fastest
- * one show as extra transit; the peak extra transit over the last two windows of 100 packets
- * (ignoring the two largest of each window, so that a single spike does not set it), plus one
- * frame, is the target delay, bounded by the configuration. Once per frame the
+ * <p>Timing: the target delay comes from packet transit times ({@link TransitDelay}); the
+ * playout position trails the far end's "now" by the current delay. Once per frame the
  * delay is nudged one frame towards the target: grown by concealing a frame without moving
  * the playout position, shrunk (slowly) by skipping a frame.
  *
@@ -22,9 +18,6 @@ import java.util.Arrays;
  */
 public final class JitterBuffer {
 
-    static final int WINDOW_PACKETS = 100;
-    /** The largest extra transits of a window not counted in its peak: single spikes do not set the delay. */
-    static final int OUTLIERS_IGNORED = 2;
     /** A sequence jump larger than this with the same SSRC means the sender restarted. */
     static final int MAX_SEQ_JUMP = 1000;
     /** Frames between two shrinking steps (growing is not held back). */
@@ -53,13 +46,7 @@ public final class JitterBuffer {
     private long nextSeq;
     /** Next timestamp to hand out. */
     private long playTs;
-    private boolean haveTiming;
-    private long baseTransit;
-    private long windowMinTransit;
-    private int windowPackets;
-    /** The largest extra transits of the current window, largest first. */
-    private final long[] windowTop = new long[OUTLIERS_IGNORED + 1];
-    private long previousPeak;
+    private final TransitDelay timing;
     private int samplesSinceCheck;
     private int framesSinceShrink;
     private long currentDelay;
@@ -88,6 +75,7 @@ public final class JitterBuffer {
         this.slotTs = new long[config.slots()];
         this.slotLen = new int[config.slots()];
         this.payloads = new byte[config.slots() * config.maxPayload()];
+        this.timing = new TransitDelay(config.clockRate(), minDelay, maxDelay, frame);
         Arrays.fill(slotSeq, EMPTY);
     }
 
@@ -120,7 +108,7 @@ public final class JitterBuffer {
         }
         if (len > 0) {
             // late packets too: they are the evidence that the delay must grow
-            updateTiming(extTs, arrivalNanos);
+            timing.update(extTs, arrivalNanos);
         }
         if (started && (extSeq < nextSeq || (len > 0 && extTs + len <= playTs))) {
             if (len > 0) {
@@ -162,56 +150,12 @@ public final class JitterBuffer {
         this.playTs = lastTs;
         this.lastAudioEnd = lastTs;
         this.started = false;
-        this.haveTiming = false;
+        timing.reset();
     }
 
-    private void updateTiming(long extTs, long arrivalNanos) {
-        long transit = toRtpUnits(arrivalNanos) - extTs;
-        if (!haveTiming) {
-            haveTiming = true;
-            baseTransit = transit;
-            windowMinTransit = transit;
-            Arrays.fill(windowTop, 0);
-            previousPeak = 0;
-            windowPackets = 0;
-        }
-        baseTransit = Math.min(baseTransit, transit);
-        windowMinTransit = Math.min(windowMinTransit, transit);
-        rank(Math.min(transit - baseTransit, maxDelay));
-        if (++windowPackets == WINDOW_PACKETS) {
-            // the fastest packet of a whole window defines the base from now on: follows clock
-            // drift and route changes in both directions
-            baseTransit = windowMinTransit;
-            previousPeak = windowPeak();
-            Arrays.fill(windowTop, 0);
-            windowMinTransit = Long.MAX_VALUE;
-            windowPackets = 0;
-        }
-    }
-
-    /** Keeps the largest extra transits of the window, in order. */
-    private void rank(long extra) {
-        for (int i = 0; i < windowTop.length; i++) {
-            if (extra > windowTop[i]) {
-                System.arraycopy(windowTop, i, windowTop, i + 1, windowTop.length - 1 - i);
-                windowTop[i] = extra;
-                return;
-            }
-        }
-    }
-
-    private long windowPeak() {
-        return windowTop[OUTLIERS_IGNORED];
-    }
-
-    private long toRtpUnits(long nanos) {
-        return Math.floorDiv(nanos, 1000L) * config.clockRate() / 1_000_000L;
-    }
-
-    /** The target delay in RTP units: peak extra transit plus a frame, within the bounds. */
+    /** The target delay in RTP units. */
     long targetDelay() {
-        long peak = Math.max(previousPeak, windowPeak());
-        return Math.max(minDelay, Math.min(maxDelay, peak + frame));
+        return timing.target();
     }
 
     /**
@@ -222,10 +166,10 @@ public final class JitterBuffer {
      */
     public Playout pop(long nowNanos, byte[] dst, int off, int max) {
         lastCount = max;
-        if (!haveTiming) {
+        if (!timing.haveTiming()) {
             return Playout.SILENT;
         }
-        long remoteNow = toRtpUnits(nowNanos) - baseTransit;
+        long remoteNow = timing.remoteNow(nowNanos);
         currentDelay = remoteNow - playTs;
         long target = targetDelay();
         if (!started) {
@@ -324,7 +268,7 @@ public final class JitterBuffer {
     }
 
     public JitterStats stats() {
-        double peakMs = Math.max(previousPeak, windowPeak()) * 1000.0 / config.clockRate();
+        double peakMs = timing.peakMs();
         return new JitterStats(pushed, popped, lost, late, duplicate, overflow, sourceChanges, stretched, dropped,
                 currentDelayMs(), targetDelayMs(), peakMs);
     }

@@ -24,6 +24,11 @@ public record JitterConfig(int clockRate, int minDelayMs, int maxDelayMs, int fr
         return new JitterConfig(8000, 20, 200, 10, 64, 480);
     }
 
+    /** Opus at 48 kHz (whole packets, {@link FrameJitterBuffer}): 20-200 ms, 20 ms frames, 64 packets of up to 1275 bytes. */
+    public static JitterConfig opus() {
+        return new JitterConfig(48000, 20, 200, 20, 64, 1275);
+    }
+
     int samples(int ms) {
         return (int) ((long) ms * clockRate / 1000);
     }

@@ -1,0 +1,410 @@
+package io.rtc2sip.webrtc;
+
+import io.rtc2sip.actors.rtc.RtcAudio;
+import io.rtc2sip.actors.rtc.WebRtcLegs;
+import io.rtc2sip.codec.rtcp.RtcpWriter;
+import io.rtc2sip.codec.rtcp.ReceiverStats;
+import io.rtc2sip.media.PacketRing;
+import io.rtc2sip.media.RtpPorts;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.security.GeneralSecurityException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.jitsi.srtp.SrtpErrorStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The browser leg of one call: one UDP socket carrying STUN, DTLS, SRTP and SRTCP (RFC 7983),
+ * the ICE-lite checks, the DTLS handshake, SRTP, and the codec ({@link LegAudio}).
+ *
+ * <p>Threads: datagrams arrive on the node's WebRTC socket thread ({@link #received}), which
+ * answers ICE checks, hands DTLS records to the handshake and queues SRTP packets; the media
+ * clock exchanges 10 ms frames ({@link #poll}, {@link #publish}), decrypting and encrypting on
+ * its own thread; the node's timer checks that the browser is there ({@link #checkLiveness}).
+ * Only packets from addresses that passed an ICE check (MESSAGE-INTEGRITY with this leg's
+ * password) are taken: DTLS from anyone else is dropped, and media goes only to the address the
+ * browser nominated.
+ */
+final class BrowserLeg implements RtcAudio {
+  private static final Logger log = LoggerFactory.getLogger(BrowserLeg.class);
+  private static final int MAX_ADDRESSES = 4;
+  /** Packets older than this when the media clock comes for them are stale. */
+  private static final long STALE_NANOS = 300_000_000L;
+  private static final long RTCP_INTERVAL_NANOS = 5_000_000_000L;
+
+  final String callId;
+  private final DatagramChannel channel;
+  private final InetSocketAddress local;
+  private final IceLite ice;
+  private final IceLite.Credentials credentials;
+  private final DtlsConnection dtls;
+  private final LegAudio audio;
+  private final WebRtcLegs.Listener listener;
+  private final LongSupplier clock;
+  private final long connectTimeoutNanos;
+  private final long peerTimeoutNanos;
+  private final int ssrc;
+  private final String cname;
+  private final long createdNanos;
+  private final PacketRing ring = new PacketRing(64);
+  private final AtomicBoolean reported = new AtomicBoolean();
+  private final AtomicLong refused = new AtomicLong();
+  private final java.util.function.Consumer<BrowserLeg> onClose;
+
+  // written by the socket thread, read by others
+  private volatile InetSocketAddress[] verified = new InetSocketAddress[0];
+  private volatile InetSocketAddress selected;
+  private volatile InetSocketAddress dtlsPeer;
+  private volatile long lastHeardNanos;
+  private volatile boolean checked;
+  // written by a DTLS thread
+  private volatile SrtpSession srtp;
+  private volatile long connectedNanos;
+  private volatile boolean closed;
+
+  // media clock thread only
+  private final SrtpSession.Packet inbound = new SrtpSession.Packet(PacketRing.MAX_PACKET + 64);
+  private final SrtpSession.Packet outbound = new SrtpSession.Packet(PacketRing.MAX_PACKET + 64);
+  private final ByteBuffer sendBuffer = ByteBuffer.wrap(outbound.getBuffer());
+  private final byte[] rtcp = new byte[256];
+  private final ReceiverStats[] noSources = new ReceiverStats[0];
+  private long pollNanos;
+  private long nextRtcpNanos;
+  private long sendFailures;
+  private final PacketRing.Sink fromRing = this::decrypt;
+
+  BrowserLeg(String callId, DatagramChannel channel, InetSocketAddress local, IceLite ice,
+      IceLite.Credentials credentials, DtlsConnection.Factory dtls, BrowserOffer offer,
+      AudioFactory audio, int ssrc, WebRtcLegs.Listener listener, WebRtcSettings settings,
+      LongSupplier clock, java.util.function.Consumer<BrowserLeg> onClose) {
+    this.onClose = onClose;
+    this.callId = callId;
+    this.channel = channel;
+    this.local = local;
+    this.ice = ice;
+    this.credentials = credentials;
+    this.listener = listener;
+    this.clock = clock;
+    this.ssrc = ssrc;
+    this.cname = "rtc2sip-" + Integer.toHexString(ssrc);
+    this.connectTimeoutNanos = settings.connectTimeout().toNanos();
+    this.peerTimeoutNanos = settings.peerTimeout().toNanos();
+    this.createdNanos = clock.getAsLong();
+    this.dtls = dtls.create(offer, this::sendDtls, new DtlsEvents());
+    this.audio = audio.create(this::sendRtp);
+  }
+
+  /** Makes the codec side of a leg, given where its packets go. */
+  interface AudioFactory {
+    LegAudio create(io.rtc2sip.codec.pipeline.PacketSink sink);
+  }
+
+  int ssrc() {
+    return ssrc;
+  }
+
+  String cname() {
+    return cname;
+  }
+
+  IceLite.Credentials credentials() {
+    return credentials;
+  }
+
+  // ---------------------------------------------------------------- socket thread
+
+  /** A datagram on the leg's socket, demultiplexed by its first byte (RFC 7983). */
+  void received(ByteBuffer datagram, SocketAddress source, long arrivalNanos) {
+    if (closed || datagram.remaining() == 0 || !(source instanceof InetSocketAddress from)) {
+      return;
+    }
+    int first = datagram.get(datagram.position()) & 0xFF;
+    if (first < 4) {
+      stun(datagram, from, arrivalNanos);
+    } else if (first >= 20 && first < 64) {
+      if (!isVerified(from)) {
+        refused.incrementAndGet();
+        return;
+      }
+      dtlsPeer = from; // before the handshake may answer
+      if (dtls.received(datagram)) {
+        lastHeardNanos = arrivalNanos;
+      } else {
+        refused.incrementAndGet();
+      }
+    } else if (first >= 128 && first < 192) {
+      if (srtp != null && isVerified(from) && ring.offer(datagram, from, arrivalNanos)) {
+        lastHeardNanos = arrivalNanos;
+      } else {
+        refused.incrementAndGet();
+      }
+    } else {
+      refused.incrementAndGet();
+    }
+  }
+
+  private void stun(ByteBuffer datagram, InetSocketAddress from, long arrivalNanos) {
+    byte[] data = new byte[datagram.remaining()];
+    datagram.get(data);
+    IceLite.Outcome outcome = ice.handle(credentials, data, data.length, from, local,
+        (response, to) -> send(ByteBuffer.wrap(response), to));
+    if (outcome == IceLite.Outcome.REFUSED) {
+      refused.incrementAndGet();
+      return;
+    }
+    lastHeardNanos = arrivalNanos;
+    if (!isVerified(from)) {
+      InetSocketAddress[] old = verified;
+      if (old.length < MAX_ADDRESSES) {
+        InetSocketAddress[] grown = java.util.Arrays.copyOf(old, old.length + 1);
+        grown[old.length] = from;
+        verified = grown;
+      }
+    }
+    if (!checked) {
+      checked = true;
+      logForCall("WebRTC: first ICE check from {} after {} ms", from,
+          (arrivalNanos - createdNanos) / 1_000_000);
+    }
+    if (outcome == IceLite.Outcome.NOMINATED && !from.equals(selected)) {
+      selected = from;
+      logForCall("WebRTC: browser nominated {}", from);
+    }
+  }
+
+  private boolean isVerified(InetSocketAddress from) {
+    for (InetSocketAddress a : verified) {
+      if (a.equals(from)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void sendDtls(byte[] data, int offset, int length) throws IOException {
+    InetSocketAddress to = selected != null ? selected : dtlsPeer;
+    if (to == null) {
+      throw new IOException("no ICE-verified address to send DTLS to");
+    }
+    channel.send(ByteBuffer.wrap(data, offset, length), to);
+  }
+
+  private void send(ByteBuffer data, InetSocketAddress to) {
+    try {
+      channel.send(data, to);
+    } catch (IOException e) {
+      sendFailures++;
+    }
+  }
+
+  // ---------------------------------------------------------------- media clock
+
+  @Override
+  public boolean listening() {
+    return srtp != null && selected != null && !closed;
+  }
+
+  @Override
+  public boolean poll(short[] out) {
+    if (closed) {
+      return false;
+    }
+    pollNanos = clock.getAsLong();
+    ring.drain(fromRing);
+    return audio.pull(out, pollNanos);
+  }
+
+  private void decrypt(byte[] data, int length, long arrivalNanos, SocketAddress source) {
+    SrtpSession session = srtp;
+    if (session == null || pollNanos - arrivalNanos > STALE_NANOS || length < 12) {
+      return;
+    }
+    System.arraycopy(data, 0, inbound.getBuffer(), 0, length);
+    inbound.reset(length);
+    int packetType = data[1] & 0xFF;
+    boolean isRtcp = packetType >= 192 && packetType <= 223; // RFC 5761 4
+    int ssrcOf = (data[isRtcp ? 4 : 8] & 0xFF) << 24 | (data[isRtcp ? 5 : 9] & 0xFF) << 16
+        | (data[isRtcp ? 6 : 10] & 0xFF) << 8 | data[isRtcp ? 7 : 11] & 0xFF;
+    try {
+      SrtpErrorStatus status = isRtcp ? session.unprotectRtcp(inbound, ssrcOf)
+          : session.unprotectRtp(inbound, ssrcOf);
+      if (status != SrtpErrorStatus.OK) {
+        refused.incrementAndGet(); // failed authentication, replay or an extra source
+        return;
+      }
+    } catch (GeneralSecurityException | RuntimeException e) {
+      refused.incrementAndGet();
+      return;
+    }
+    if (!isRtcp) {
+      audio.received(inbound.getBuffer(), inbound.getOffset(), inbound.getLength(), arrivalNanos);
+    }
+  }
+
+  @Override
+  public void publish(short[] frame) {
+    if (!listening()) {
+      return;
+    }
+    audio.push(frame);
+    long now = pollNanos != 0 ? pollNanos : clock.getAsLong();
+    if (now >= nextRtcpNanos) {
+      nextRtcpNanos = now + RTCP_INTERVAL_NANOS;
+      sendRtcp();
+    }
+  }
+
+  private void sendRtp(byte[] packet, int offset, int length) {
+    SrtpSession session = srtp;
+    InetSocketAddress to = selected;
+    if (session == null || to == null || closed) {
+      return;
+    }
+    System.arraycopy(packet, offset, outbound.getBuffer(), 0, length);
+    outbound.reset(length);
+    if (session.protectRtp(outbound)) {
+      transmit(to);
+    }
+  }
+
+  private void sendRtcp() {
+    SrtpSession session = srtp;
+    InetSocketAddress to = selected;
+    if (session == null || to == null) {
+      return;
+    }
+    long ntp = RtcpWriter.ntp(System.currentTimeMillis() * 1_000_000L);
+    int n = RtcpWriter.senderReport(rtcp, 0, ssrc, ntp, audio.nextTimestamp(),
+        audio.packetsSent(), audio.octetsSent(), noSources, 0, pollNanos);
+    n += RtcpWriter.sdesCname(rtcp, n, ssrc, cname);
+    System.arraycopy(rtcp, 0, outbound.getBuffer(), 0, n);
+    outbound.reset(n);
+    if (session.protectRtcp(outbound)) {
+      transmit(to);
+    }
+  }
+
+  private void transmit(InetSocketAddress to) {
+    sendBuffer.clear().limit(outbound.getLength());
+    try {
+      channel.send(sendBuffer, to);
+    } catch (IOException e) {
+      sendFailures++;
+    }
+  }
+
+  // ---------------------------------------------------------------- timer
+
+  /** Ends the leg when the browser never connected or went quiet (the node's timer). */
+  void checkLiveness(long nowNanos) {
+    if (closed || reported.get()) {
+      return;
+    }
+    if (srtp == null && nowNanos - createdNanos > connectTimeoutNanos) {
+      fail(checked
+          ? "DTLS with the browser did not complete within " + connectTimeoutNanos / 1_000_000
+              + " ms"
+          : "no ICE connectivity check from the browser within " + connectTimeoutNanos / 1_000_000
+              + " ms");
+    } else if (srtp != null && nowNanos - lastHeardNanos > peerTimeoutNanos) {
+      leave("nothing from the browser for " + (nowNanos - lastHeardNanos) / 1_000_000 + " ms");
+    }
+  }
+
+  private void fail(String reason) {
+    if (!closed && reported.compareAndSet(false, true)) {
+      logForCall("WebRTC leg failed: {}", reason);
+      listener.failed(reason);
+    }
+  }
+
+  private void leave(String reason) {
+    if (!closed && reported.compareAndSet(false, true)) {
+      logForCall("WebRTC leg ended by the browser: {}", reason);
+      listener.left(reason);
+    }
+  }
+
+  /** Packets dropped: unverified sources, failed SRTP authentication, malformed. */
+  long refused() {
+    return refused.get() + ring.dropped();
+  }
+
+  /** Milliseconds from the answer to DTLS connected; -1 while not connected. */
+  long connectMillis() {
+    return connectedNanos == 0 ? -1 : (connectedNanos - createdNanos) / 1_000_000;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    onClose.accept(this);
+    ice.unregister(credentials);
+    dtls.close(() -> RtpPorts.closeQuietly(channel));
+    audio.close();
+    SrtpSession session = srtp;
+    if (session != null) {
+      session.close();
+    }
+    logForCall("WebRTC leg closed ({} packets refused, {} sends failed)", refused(),
+        sendFailures);
+  }
+
+  private void logForCall(String format, Object... args) {
+    String previous = MDC.get("callId");
+    MDC.put("callId", callId);
+    try {
+      log.info(format, args);
+    } finally {
+      if (previous == null) {
+        MDC.remove("callId");
+      } else {
+        MDC.put("callId", previous);
+      }
+    }
+  }
+
+  /** The DTLS handshake's outcome. */
+  private final class DtlsEvents implements DtlsConnection.Events {
+    @Override
+    public void connected(SrtpKeys keys) {
+      try {
+        SrtpSession session = new SrtpSession(keys, ssrc);
+        if (closed) {
+          session.close();
+          return;
+        }
+        srtp = session;
+        connectedNanos = clock.getAsLong();
+        lastHeardNanos = connectedNanos;
+        logForCall("WebRTC leg connected in {} ms ({})", connectMillis(), audio);
+      } catch (GeneralSecurityException e) {
+        fail("SRTP could not be set up: " + e);
+      }
+    }
+
+    @Override
+    public void closed(String reason) {
+      leave(reason);
+    }
+
+    @Override
+    public void failed(String reason) {
+      fail(reason);
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.rtc2sip.webrtc;
+
+/**
+ * The codec side of a browser leg: decrypted RTP from the browser in, 10 ms frames of 48 kHz PCM
+ * out, and back. Used by the media clock thread only (close excepted).
+ */
+interface LegAudio extends AutoCloseable {
+
+  /** A decrypted RTP packet from the browser. */
+  void received(byte[] packet, int offset, int length, long arrivalNanos);
+
+  /** The browser's next 10 ms into {@code frame}; false while nothing arrived yet. */
+  boolean pull(short[] frame, long nowNanos);
+
+  /** 10 ms for the browser; RTP packets go to the leg's {@code PacketSink}. */
+  void push(short[] frame);
+
+  /** Packets and payload octets sent (RTCP sender report). */
+  long packetsSent();
+
+  long octetsSent();
+
+  /** The RTP timestamp of the next packet sent. */
+  int nextTimestamp();
+
+  @Override
+  void close();
+}

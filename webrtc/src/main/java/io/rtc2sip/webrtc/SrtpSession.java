@@ -1,0 +1,193 @@
+package io.rtc2sip.webrtc;
+
+import java.security.GeneralSecurityException;
+import org.jitsi.srtp.SrtcpCryptoContext;
+import org.jitsi.srtp.SrtpContextFactory;
+import org.jitsi.srtp.SrtpCryptoContext;
+import org.jitsi.srtp.SrtpErrorStatus;
+import org.jitsi.srtp.SrtpPolicy;
+import org.jitsi.utils.ByteArrayBuffer;
+import org.jitsi.utils.logging2.Logger;
+import org.jitsi.utils.logging2.LoggerImpl;
+
+/**
+ * SRTP and SRTCP (AES_CM_128 with HMAC-SHA1, RFC 3711) of one browser leg on jitsi-srtp: one
+ * context for what the gateway sends (its own SSRC) and one per SSRC the browser sends with
+ * (at most {@link #MAX_SOURCES}; packets of further sources are refused). Replay protection and
+ * rollover counting are the library's. Sending is used by the media clock only, receiving by the
+ * media clock only; each direction is single-threaded.
+ */
+final class SrtpSession implements AutoCloseable {
+  static final int MAX_SOURCES = 4;
+  private static final Logger LOGGER = new LoggerImpl(SrtpSession.class.getName());
+
+  private final SrtpContextFactory sendFactory;
+  private final SrtpContextFactory receiveFactory;
+  private final SrtpCryptoContext send;
+  private final SrtcpCryptoContext sendControl;
+  private final int[] sources = new int[MAX_SOURCES];
+  private final SrtpCryptoContext[] receive = new SrtpCryptoContext[MAX_SOURCES];
+  private final SrtcpCryptoContext[] receiveControl = new SrtcpCryptoContext[MAX_SOURCES];
+  private int sourceCount;
+
+  SrtpSession(SrtpKeys keys, int ssrc) throws GeneralSecurityException {
+    SrtpPolicy rtp = policy(keys.authTagBytes());
+    SrtpPolicy rtcp = policy(10); // SRTCP always carries the 80-bit tag (RFC 5764 4.1.2)
+    sendFactory = new SrtpContextFactory(true, keys.sendKey(), keys.sendSalt(), rtp, rtcp, LOGGER);
+    receiveFactory = new SrtpContextFactory(false, keys.receiveKey(), keys.receiveSalt(), rtp,
+        rtcp, LOGGER);
+    send = sendFactory.deriveContext(ssrc, 0);
+    sendControl = sendFactory.deriveControlContext(ssrc);
+  }
+
+  /**
+   * Sets the library up before the first call needs it: jitsi-srtp picks its AES implementation
+   * by timing the candidates on first use (about a second), which would otherwise delay the first
+   * leg's media.
+   */
+  static void warmUp() {
+    byte[] material = new byte[2 * (SrtpKeys.KEY_LENGTH + SrtpKeys.SALT_LENGTH)];
+    new java.security.SecureRandom().nextBytes(material);
+    try (SrtpSession session = new SrtpSession(SrtpKeys.fromServerSide(material, 10), 1)) {
+      Packet p = new Packet(64).reset(12 + 20);
+      p.getBuffer()[0] = (byte) 0x80;
+      session.protectRtp(p);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SRTP cannot be set up: " + e, e);
+    }
+  }
+
+  private static SrtpPolicy policy(int tagBytes) {
+    return new SrtpPolicy(SrtpPolicy.AESCM_ENCRYPTION, SrtpKeys.KEY_LENGTH,
+        SrtpPolicy.HMACSHA1_AUTHENTICATION, 20, tagBytes, SrtpKeys.SALT_LENGTH);
+  }
+
+  /** Protects the RTP packet in {@code packet} in place (it grows by the tag); false on error. */
+  boolean protectRtp(Packet packet) {
+    try {
+      return send.transformPacket(packet) == SrtpErrorStatus.OK;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  /** Protects the RTCP packet in {@code packet} in place; false on error. */
+  boolean protectRtcp(Packet packet) {
+    try {
+      return sendControl.transformPacket(packet) == SrtpErrorStatus.OK;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
+  /** Authenticates and decrypts an SRTP packet in place; the status says why it failed. */
+  SrtpErrorStatus unprotectRtp(Packet packet, int ssrc) throws GeneralSecurityException {
+    int i = source(ssrc);
+    return i < 0 ? SrtpErrorStatus.FAIL : receive[i].reverseTransformPacket(packet, false);
+  }
+
+  /** Authenticates and decrypts an SRTCP packet in place. */
+  SrtpErrorStatus unprotectRtcp(Packet packet, int ssrc) throws GeneralSecurityException {
+    int i = source(ssrc);
+    return i < 0 ? SrtpErrorStatus.FAIL : receiveControl[i].reverseTransformPacket(packet);
+  }
+
+  private int source(int ssrc) throws GeneralSecurityException {
+    for (int i = 0; i < sourceCount; i++) {
+      if (sources[i] == ssrc) {
+        return i;
+      }
+    }
+    if (sourceCount == MAX_SOURCES) {
+      return -1;
+    }
+    sources[sourceCount] = ssrc;
+    receive[sourceCount] = receiveFactory.deriveContext(ssrc, 0);
+    receiveControl[sourceCount] = receiveFactory.deriveControlContext(ssrc);
+    return sourceCount++;
+  }
+
+  @Override
+  public void close() {
+    sendFactory.close();
+    receiveFactory.close();
+  }
+
+  /** A packet buffer with room for the SRTP tag and index, reused for every packet. */
+  static final class Packet implements ByteArrayBuffer {
+    private final byte[] buffer;
+    private int offset;
+    private int length;
+
+    Packet(int capacity) {
+      buffer = new byte[capacity];
+    }
+
+    /** Starts over with {@code length} bytes at the start of the buffer. */
+    Packet reset(int length) {
+      this.offset = 0;
+      this.length = length;
+      return this;
+    }
+
+    @Override
+    public byte[] getBuffer() {
+      return buffer;
+    }
+
+    @Override
+    public int getOffset() {
+      return offset;
+    }
+
+    @Override
+    public int getLength() {
+      return length;
+    }
+
+    @Override
+    public void setLength(int length) {
+      if (length < 0 || offset + length > buffer.length) {
+        throw new IllegalArgumentException("length " + length);
+      }
+      this.length = length;
+    }
+
+    @Override
+    public void setOffset(int offset) {
+      if (offset < 0 || offset + length > buffer.length) {
+        throw new IllegalArgumentException("offset " + offset);
+      }
+      this.offset = offset;
+    }
+
+    @Override
+    public boolean isInvalid() {
+      return false;
+    }
+
+    @Override
+    public void readRegionToBuff(int off, int len, byte[] out) {
+      System.arraycopy(buffer, offset + off, out, 0, len);
+    }
+
+    @Override
+    public void grow(int howMuch) {
+      if (offset + length + howMuch > buffer.length) {
+        throw new IllegalStateException("packet buffer too small by " + howMuch);
+      }
+    }
+
+    @Override
+    public void append(byte[] data, int len) {
+      grow(len);
+      System.arraycopy(data, 0, buffer, offset + length, len);
+      length += len;
+    }
+
+    @Override
+    public void shrink(int len) {
+      length = Math.max(0, length - len);
+    }
+  }
+}
