@@ -75,6 +75,10 @@ class SerializationTest {
     s.add(new SipLegCommand.NotifyTransferProgress("o-1", d, 200));
     s.add(new MediaCommand.Prepare("o-1", rtc, CallDirection.OUTBOUND));
     s.add(new MediaCommand.Start("o-1", rtc, m));
+    s.add(new MediaCommand.Prepare("o-1", rtc, CallDirection.OUTBOUND,
+        new MediaCommand.BrowserOffer("v=0\r\n", ref.narrow())));
+    s.add(new MediaCommand.Start("o-1", rtc, m, new MediaCommand.BrowserOffer("v=0\r\n",
+        ref.narrow())));
     s.add(new MediaCommand.SetDirection("o-1", SdpDirection.INACTIVE));
     s.add(new MediaCommand.SendDtmf("o-1", "12#", 100));
     s.add(new MediaCommand.Reanchor("o-1", rtc, m, SdpDirection.SENDRECV));
@@ -110,6 +114,10 @@ class SerializationTest {
     s.add(new UserReply.Rejected("alice", "no"));
     s.add(new Presence("alice", true, "node", "c1", true, List.of("o-1"), List.of(), at));
     s.add(new CallReply.Accepted("o-1"));
+    s.add(new CallReply.Accepted("o-1", "v=0\r\n"));
+    s.add(new CallCommand.PlaceCall("alice", "room", "+4930123456", "v=0\r\n", ref.narrow()));
+    s.add(new CallCommand.Answer("alice", "v=0\r\n", ref.narrow()));
+    s.add(new CallCommand.RtcMediaFailed("DTLS handshake failed"));
     s.add(new CallReply.Rejected("o-1", "no"));
     s.add(new CallCommand.GetCall(ref.narrow()));
     s.add(new CallEvent.CallEnded(EndCause.BUSY, 486, "busy", at));

@@ -17,6 +17,9 @@ import io.rtc2sip.media.MediaBridge;
 import io.rtc2sip.media.MediaSettings;
 import io.rtc2sip.actors.rtc.RtcLegs;
 import io.rtc2sip.actors.rtc.RtcTokens;
+import io.rtc2sip.actors.rtc.WebRtcLegs;
+import io.rtc2sip.webrtc.BrowserMedia;
+import io.rtc2sip.webrtc.WebRtcSettings;
 import io.rtc2sip.rtc.RtcNetworks;
 import io.rtc2sip.signaling.SignalingServer;
 import io.rtc2sip.signaling.SignalingSettings;
@@ -72,10 +75,11 @@ public final class NodeServices {
 
   private static NodePorts defaultPorts(ActorSystem<Void> system) {
     RtcLegs rtc = startRtc(system);
-    MediaBridge bridge = startMedia(system, rtc);
+    WebRtcLegs browsers = startWebRtc(system);
+    MediaBridge bridge = startMedia(system, rtc, browsers);
     SipAdapter sip = startSip(system, bridge);
     ActorRef<MediaCommand> media = bridge.port();
-    SignalingServer signaling = startSignaling(system, rtc.tokens());
+    SignalingServer signaling = startSignaling(system, rtc.tokens(), browsers);
     return new NodePorts(new CallPorts(sip.port(), media, signaling.notifications()),
         sip.registrations(), List.of(signaling.websocketRoute()));
   }
@@ -99,7 +103,8 @@ public final class NodeServices {
     }
   }
 
-  private static SignalingServer startSignaling(ActorSystem<Void> system, RtcTokens rtcTokens) {
+  private static SignalingServer startSignaling(ActorSystem<Void> system, RtcTokens rtcTokens,
+      WebRtcLegs browsers) {
     try {
       SignalingServer server =
           SignalingServer.start(
@@ -107,7 +112,8 @@ public final class NodeServices {
               SignalingSettings.fromConfig(system.settings().config()),
               EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
               EntityMessenger.sharded(system, UserSession.TYPE_KEY),
-              rtcTokens);
+              rtcTokens,
+              browsers);
       onShutdown(system, "stop-signaling", () -> server.stop());
       return server;
     } catch (Exception e) {
@@ -142,14 +148,33 @@ public final class NodeServices {
     }
   }
 
-  private static MediaBridge startMedia(ActorSystem<Void> system, RtcLegs rtc) {
+  /** Browser legs (WebRTC) unless {@code rtc2sip.webrtc.enabled} is off. */
+  private static WebRtcLegs startWebRtc(ActorSystem<Void> system) {
+    Config config = system.settings().config();
+    if (!config.getBoolean("rtc2sip.webrtc.enabled")) {
+      log.info("WebRTC is off (rtc2sip.webrtc.enabled): calls with an SDP offer are refused");
+      return WebRtcLegs.NONE;
+    }
+    try {
+      BrowserMedia browsers = BrowserMedia.start(WebRtcSettings.fromConfig(config));
+      onShutdown(system, "stop-webrtc", browsers::close);
+      return browsers;
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("WebRTC media did not start: " + e.getMessage()
+          + " (RTC2SIP_WEBRTC_ENABLED=false runs the node without it)", e);
+    }
+  }
+
+  private static MediaBridge startMedia(ActorSystem<Void> system, RtcLegs rtc,
+      WebRtcLegs browsers) {
     try {
       MediaBridge bridge =
           MediaBridge.start(
               system,
               MediaSettings.fromConfig(system.settings().config()),
               EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
-              rtc);
+              rtc,
+              browsers);
       onShutdown(system, "stop-media", bridge::close);
       return bridge;
     } catch (IOException e) {

@@ -9,6 +9,8 @@ import io.rtc2sip.actors.port.MediaCommand;
 import io.rtc2sip.actors.port.MediaEndpoints;
 import io.rtc2sip.actors.rtc.RtcAudio;
 import io.rtc2sip.actors.rtc.RtcLegs;
+import io.rtc2sip.actors.rtc.WebRtcLegs;
+import io.rtc2sip.actors.call.CallReply;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -37,6 +39,7 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
   private final MediaSettings settings;
   private final EntityMessenger<CallCommand> calls;
   private final RtcLegs rtcLegs;
+  private final WebRtcLegs browsers;
   private final RtpPorts ports;
   private final MediaIo io;
   private final MediaClock clock;
@@ -49,11 +52,12 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
   private static final Object STOP = new Object();
 
   private MediaBridge(MediaSettings settings, EntityMessenger<CallCommand> calls, RtcLegs rtcLegs,
-      NodeMetrics.Media metrics) throws IOException {
+      WebRtcLegs browsers, NodeMetrics.Media metrics) throws IOException {
     this.metrics = metrics;
     this.settings = settings;
     this.calls = calls;
     this.rtcLegs = rtcLegs;
+    this.browsers = browsers;
     this.ports = new RtpPorts(settings.host(), settings.portMin(), settings.portMax());
     this.io = new MediaIo(System::nanoTime);
     this.clock = new MediaClock(settings.clockThreads());
@@ -75,12 +79,22 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
     };
   }
 
-  /** Starts the bridge and its port actor on {@code system}. */
+  /** Starts the bridge (without browser legs) and its port actor on {@code system}. */
   public static MediaBridge start(
       ActorSystem<?> system, MediaSettings settings, EntityMessenger<CallCommand> calls,
       RtcLegs rtcLegs) throws IOException {
+    return start(system, settings, calls, rtcLegs, WebRtcLegs.NONE);
+  }
+
+  /**
+   * Starts the bridge and its port actor on {@code system}: calls join {@code rtcLegs}' channels,
+   * or, when their user brings a WebRTC offer, get a leg of {@code browsers}.
+   */
+  public static MediaBridge start(
+      ActorSystem<?> system, MediaSettings settings, EntityMessenger<CallCommand> calls,
+      RtcLegs rtcLegs, WebRtcLegs browsers) throws IOException {
     NodeMetrics nodeMetrics = NodeMetrics.get(system);
-    MediaBridge bridge = new MediaBridge(settings, calls, rtcLegs, nodeMetrics.media());
+    MediaBridge bridge = new MediaBridge(settings, calls, rtcLegs, browsers, nodeMetrics.media());
     bridge.counted = nodeMetrics.media().bridge(bridge::droppedPackets, bridge::lateTicks);
     Behavior<Object> behavior =
         Supervised.adapter("media-bridge", nodeMetrics, bridge.behavior(), Object.class, false);
@@ -143,12 +157,18 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
     if (m == null) {
       log.error("{}: no free RTP port in {}-{}", command.getClass().getSimpleName(),
           settings.portMin(), settings.portMax());
+      MediaCommand.BrowserOffer browser = command instanceof MediaCommand.Prepare p ? p.browser()
+          : command instanceof MediaCommand.Start s ? s.browser() : null;
+      if (browser != null) {
+        browser.replyTo().tell(new CallReply.Rejected(callId, "no free RTP port on the gateway"));
+        calls.tell(callId, new CallCommand.RtcMediaFailed("no free RTP port"));
+      }
       return;
     }
     if (command instanceof MediaCommand.Prepare p) {
-      joinRtc(m, p.rtc());
+      joinRtc(m, p.rtc(), p.browser());
     } else if (command instanceof MediaCommand.Start s) {
-      joinRtc(m, s.rtc());
+      joinRtc(m, s.rtc(), s.browser());
       m.start(s.media());
     } else if (command instanceof MediaCommand.SetDirection d) {
       m.direction(d.direction());
@@ -156,7 +176,7 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
       m.sendDigits(d.digits());
     } else if (command instanceof MediaCommand.Reanchor r) {
       log.info("re-anchoring media on this node at {}", m.localRtp());
-      joinRtc(m, r.rtc());
+      joinRtc(m, r.rtc(), null);
       m.direction(r.direction());
       m.start(r.media());
     }
@@ -164,7 +184,15 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
 
   private final Map<String, RtcLeg> joined = new ConcurrentHashMap<>();
 
-  private void joinRtc(CallMedia m, RtcLeg leg) {
+  /**
+   * Gives the call its RTC leg: a WebRTC leg answering {@code browser}'s offer (which replaces
+   * whatever the call had), else the RTC network's channel unless it is joined already.
+   */
+  private void joinRtc(CallMedia m, RtcLeg leg, MediaCommand.BrowserOffer browser) {
+    if (browser != null) {
+      answerBrowser(m, leg, browser);
+      return;
+    }
     if (leg.equals(joined.get(m.callId))) {
       return;
     }
@@ -174,6 +202,33 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
     if (audio != null) {
       m.rtc(audio);
     }
+  }
+
+  private void answerBrowser(CallMedia m, RtcLeg leg, MediaCommand.BrowserOffer browser) {
+    String callId = m.callId;
+    WebRtcLegs.Answered answered;
+    try {
+      answered = browsers.answer(callId, browser.sdp(), new WebRtcLegs.Listener() {
+        @Override
+        public void left(String reason) {
+          logForCall(callId, "the browser of {} left: {}", leg.uid(), reason);
+          calls.tell(callId, new CallCommand.RtcPeerLeft(leg.uid()));
+        }
+
+        @Override
+        public void failed(String reason) {
+          calls.tell(callId, new CallCommand.RtcMediaFailed(reason));
+        }
+      });
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      log.warn("WebRTC offer of {} not answered: {}", leg.uid(), e.getMessage());
+      browser.replyTo().tell(new CallReply.Rejected(callId, "WebRTC: " + e.getMessage()));
+      calls.tell(callId, new CallCommand.RtcMediaFailed(e.getMessage()));
+      return;
+    }
+    joined.put(callId, leg); // later Starts keep this leg
+    m.rtc(answered.audio());
+    browser.replyTo().tell(new CallReply.Accepted(callId, answered.sdp()));
   }
 
   private Optional<CallMedia> ensure(String callId) {

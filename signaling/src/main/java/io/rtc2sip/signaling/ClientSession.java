@@ -120,7 +120,7 @@ final class ClientSession {
       case "calls" -> calls(r);
       case "rtc-token" -> rtcToken(r);
       case "call" -> place(r);
-      case "answer" -> call(r, ref -> new CallCommand.Answer(uid, ref));
+      case "answer" -> answer(r);
       case "hangup" -> call(r, ref -> new CallCommand.Hangup(uid, ref));
       case "reject" -> call(r, ref -> new CallCommand.Reject(uid, r.flag("busy"), ref));
       case "cancel" -> call(r, ref -> new CallCommand.Cancel(uid, ref));
@@ -204,19 +204,60 @@ final class ClientSession {
   }
 
   private void place(Protocol.Request r) {
+    if (!offerAcceptable(r)) {
+      return;
+    }
+    String offer = r.body().hasNonNull("sdp") ? r.text("sdp") : null;
     String callId = CallIds.newOutbound();
     String channel = r.body().hasNonNull("channel") ? r.text("channel")
         : CallIds.rtcChannelFor(callId);
     shared.entities().<CallReply>call(callId,
-        ref -> new CallCommand.PlaceCall(uid, channel, r.text("to"), ref))
+        ref -> new CallCommand.PlaceCall(uid, channel, r.text("to"), offer, ref))
         .whenComplete((res, failure) -> {
-          if (failure == null && res instanceof CallReply.Accepted) {
-            out.send(Protocol.withToken(Protocol.result(r.id()).put("callId", callId)
-                .put("channel", channel), shared.rtcTokens(), channel, uid).toString());
+          if (failure == null && res instanceof CallReply.Accepted accepted) {
+            ObjectNode result = Protocol.result(r.id()).put("callId", callId)
+                .put("channel", channel);
+            if (accepted.sdp() != null) {
+              result.put("sdp", accepted.sdp());
+            }
+            out.send(Protocol.withToken(result, shared.rtcTokens(), channel, uid).toString());
           } else {
             reply(r.id(), res, failure);
           }
         });
+  }
+
+  private void answer(Protocol.Request r) {
+    if (!offerAcceptable(r)) {
+      return;
+    }
+    String offer = r.body().hasNonNull("sdp") ? r.text("sdp") : null;
+    call(r, ref -> new CallCommand.Answer(uid, offer, ref));
+  }
+
+  /**
+   * A request's {@code sdp} (a browser's WebRTC offer), when it has one, must be an offer this
+   * gateway can answer: otherwise the request is refused here, before any call is made or
+   * answered.
+   */
+  private boolean offerAcceptable(Protocol.Request r) {
+    if (!r.body().hasNonNull("sdp")) {
+      return true;
+    }
+    if (!r.body().get("sdp").isTextual()) {
+      refuse(r.id(), "bad-message", r.type() + ": 'sdp' must be a string (an SDP offer)");
+      return false;
+    }
+    try {
+      shared.webRtc().check(r.text("sdp"));
+      return true;
+    } catch (IllegalArgumentException e) {
+      log.info("{} with an SDP offer refused: {}", r.type(), e.getMessage());
+      refuse(r.id(), "bad-sdp", e.getMessage());
+    } catch (IllegalStateException e) {
+      refuse(r.id(), "no-webrtc", e.getMessage());
+    }
+    return false;
   }
 
   private void call(Protocol.Request r, Function<ActorRef<CallReply>, CallCommand> command) {
@@ -265,6 +306,9 @@ final class ClientSession {
       ObjectNode ok = Protocol.result(id);
       if (res instanceof CallReply c) {
         ok.put("callId", c.callId());
+      }
+      if (res instanceof CallReply.Accepted a && a.sdp() != null) {
+        ok.put("sdp", a.sdp());
       }
       out.send(ok.toString());
     }

@@ -3,6 +3,7 @@ package io.rtc2sip.signaling;
 import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.rtc.RtcTokens;
+import io.rtc2sip.actors.rtc.WebRtcLegs;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.user.UserCommand;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ public final class SignalingServer extends AllDirectives {
 
   /** What every connection of the node shares. */
   record Shared(SignalingSettings settings, Tokens tokens, Entities entities,
-      NotificationRouter router, String node, RtcTokens rtcTokens) {}
+      NotificationRouter router, String node, RtcTokens rtcTokens, WebRtcLegs webRtc) {}
 
   private final ActorSystem<?> system;
   private final Shared shared;
@@ -65,20 +66,22 @@ public final class SignalingServer extends AllDirectives {
       SignalingSettings settings,
       EntityMessenger<CallCommand> calls,
       EntityMessenger<UserCommand> users) throws Exception {
-    return start(system, settings, calls, users, RtcTokens.NONE);
+    return start(system, settings, calls, users, RtcTokens.NONE, WebRtcLegs.NONE);
   }
 
   /**
    * Starts the router and binds the TCP listener.
    *
    * @param rtcTokens the tokens clients get with their calls to join the RTC channel
+   * @param webRtc checks the WebRTC offers clients bring before a call is made with them
    */
   public static SignalingServer start(
       ActorSystem<?> system,
       SignalingSettings settings,
       EntityMessenger<CallCommand> calls,
       EntityMessenger<UserCommand> users,
-      RtcTokens rtcTokens) throws Exception {
+      RtcTokens rtcTokens,
+      WebRtcLegs webRtc) throws Exception {
     if (settings.tokenSecret().equals(SignalingSettings.DEFAULT_SECRET)) {
       log.warn("signaling tokens are signed with the built-in development secret: set"
           + " RTC2SIP_SIGNALING_TOKEN_SECRET for anything but a local run");
@@ -89,7 +92,7 @@ public final class SignalingServer extends AllDirectives {
     ActorRef<Object> routerActor =
         system.systemActorOf(router.behavior(), "signaling-router", Props.empty());
     Shared shared = new Shared(settings, new Tokens(settings.tokenSecret(), Clock.systemUTC()),
-        entities, router, node, rtcTokens);
+        entities, router, node, rtcTokens, webRtc);
     SignalingServer server = new SignalingServer(system, shared, routerActor);
     server.binding = Tcp.get(system).bind(settings.host(), settings.port())
         .to(Sink.foreach(c -> c.handleWith(server.tcpFlow(), system)))

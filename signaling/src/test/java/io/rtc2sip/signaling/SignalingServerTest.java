@@ -69,13 +69,34 @@ class SignalingServerTest {
     SignalingSettings settings = new SignalingSettings("127.0.0.1", 0, SECRET, 1024,
         Duration.ofSeconds(30), 50, Duration.ofSeconds(3));
     server = SignalingServer.start(KIT.system(), settings, EntityMessenger.envelopes(calls.ref()),
-        EntityMessenger.envelopes(users.ref()), (channel, uid) -> rtcTokens.issue(channel, uid));
+        EntityMessenger.envelopes(users.ref()), (channel, uid) -> rtcTokens.issue(channel, uid),
+        OFFERS);
   }
 
   @AfterEach
   void stop() throws Exception {
     server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
+
+  /**
+   * The node's WebRTC legs as the signaling server sees them: only their offer check, which
+   * here takes offers with an audio line (the real check is the webrtc module's, tested there
+   * and end to end).
+   */
+  private static final io.rtc2sip.actors.rtc.WebRtcLegs OFFERS =
+      new io.rtc2sip.actors.rtc.WebRtcLegs() {
+        @Override
+        public Answered answer(String callId, String offer, Listener listener) {
+          throw new UnsupportedOperationException("legs are the call's node's");
+        }
+
+        @Override
+        public void check(String offer) {
+          if (!offer.contains("m=audio")) {
+            throw new IllegalArgumentException("the offer has no audio");
+          }
+        }
+      };
 
   /** A client on a real TCP connection. */
   final class Client implements AutoCloseable {
@@ -178,6 +199,46 @@ class SignalingServerTest {
         assertEquals("rejected", err.get("code").asText(), k.json());
         assertEquals("not now", err.get("reason").asText());
       }
+    }
+  }
+
+  @Test
+  void anSdpOfferTravelsWithCallAndAnswerAndTheAnswerComesBack() throws Exception {
+    try (Client c = new Client()) {
+      c.login("alice");
+      c.send("{\"id\":\"p\",\"type\":\"call\",\"to\":\"+4930123\",\"sdp\":\"v=0 m=audio\"}");
+      ShardingEnvelope<CallCommand> placed = calls.receiveMessage();
+      CallCommand.PlaceCall place = assertInstanceOf(CallCommand.PlaceCall.class,
+          placed.message());
+      assertEquals("v=0 m=audio", place.rtcOffer());
+      place.replyTo().tell(new CallReply.Accepted(placed.entityId(), "v=0 answer"));
+      JsonNode r = c.next();
+      assertEquals("p", r.get("id").asText());
+      assertEquals("v=0 answer", r.get("sdp").asText());
+      assertEquals(placed.entityId(), r.get("callId").asText());
+
+      c.send("{\"id\":\"a\",\"type\":\"answer\",\"callId\":\"i-1\",\"sdp\":\"m=audio\"}");
+      CallCommand.Answer answer = assertInstanceOf(CallCommand.Answer.class,
+          calls.receiveMessage().message());
+      assertEquals("m=audio", answer.rtcOffer());
+      answer.replyTo().tell(new CallReply.Accepted("i-1", "v=0 answer 2"));
+      assertEquals("v=0 answer 2", c.next().get("sdp").asText());
+    }
+  }
+
+  @Test
+  void aBadSdpOfferIsRefusedBeforeAnyCallIsMade() throws Exception {
+    try (Client c = new Client()) {
+      c.login("alice");
+      c.send("{\"id\":\"1\",\"type\":\"call\",\"to\":\"+4930\",\"sdp\":\"garbage\"}");
+      JsonNode e = c.next();
+      assertEquals("bad-sdp", e.get("code").asText());
+      assertEquals("the offer has no audio", e.get("reason").asText());
+      c.send("{\"id\":\"2\",\"type\":\"answer\",\"callId\":\"i-1\",\"sdp\":\"garbage\"}");
+      assertEquals("bad-sdp", c.next().get("code").asText());
+      c.send("{\"id\":\"3\",\"type\":\"call\",\"to\":\"+4930\",\"sdp\":{\"v\":0}}");
+      assertEquals("bad-message", c.next().get("code").asText());
+      calls.expectNoMessage(java.time.Duration.ofMillis(200));
     }
   }
 

@@ -106,6 +106,11 @@ public final class BrowserMedia implements WebRtcLegs, AutoCloseable {
     return new Answered(sdp, leg);
   }
 
+  @Override
+  public void check(String offer) {
+    BrowserOffer.parse(offer, settings.codecs());
+  }
+
   private DtlsConnection dtls(BrowserOffer offer, DtlsConnection.Sender sender,
       DtlsConnection.Events events) {
     return new DtlsConnection(crypto, identity, offer.fingerprintHash(), offer.fingerprint(),

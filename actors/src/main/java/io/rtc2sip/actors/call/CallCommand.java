@@ -36,18 +36,34 @@ public sealed interface CallCommand extends CborSerializable {
 
   /**
    * Dial out: the RTC user {@code uid}, in RTC channel {@code rtcChannel}, calls SIP {@code
-   * target} (a SIP URI or a number the SIP adapter's dispatch resolves). Send it to the entity id
-   * from {@link CallIds#newOutbound()}.
+   * target} (a SIP URI or a number the SIP adapter's dispatch resolves). With {@code rtcOffer}
+   * (a browser's WebRTC SDP offer, already checked) the RTC leg is a WebRTC leg answered by the
+   * media of the call's node, and the reply carries its SDP answer. Send it to the entity id from
+   * {@link CallIds#newOutbound()}.
    */
-  record PlaceCall(String uid, String rtcChannel, String target, ActorRef<CallReply> replyTo)
-      implements ClientCommand {
+  record PlaceCall(String uid, String rtcChannel, String target, String rtcOffer,
+      ActorRef<CallReply> replyTo) implements ClientCommand {
+    /** A call whose RTC leg joins {@code rtcChannel} on the node's RTC network. */
+    public PlaceCall(String uid, String rtcChannel, String target, ActorRef<CallReply> replyTo) {
+      this(uid, rtcChannel, target, null, replyTo);
+    }
+
     public RtcLeg rtc() {
       return new RtcLeg(rtcChannel, uid);
     }
   }
 
-  /** Take the incoming call that is alerting. */
-  record Answer(String uid, ActorRef<CallReply> replyTo) implements ClientCommand {}
+  /**
+   * Take the incoming call that is alerting; with {@code rtcOffer} (a browser's WebRTC SDP
+   * offer, already checked) over a WebRTC leg, whose SDP answer the reply carries.
+   */
+  record Answer(String uid, String rtcOffer, ActorRef<CallReply> replyTo)
+      implements ClientCommand {
+    /** Answer with the RTC leg on the node's RTC network. */
+    public Answer(String uid, ActorRef<CallReply> replyTo) {
+      this(uid, null, replyTo);
+    }
+  }
 
   /** End the call; before answer this cancels (outbound) or declines (inbound). */
   record Hangup(String uid, ActorRef<CallReply> replyTo) implements ClientCommand {}
@@ -174,8 +190,11 @@ public sealed interface CallCommand extends CborSerializable {
   /** The SIP side sent a DTMF digit (RFC 4733 or SIP INFO). */
   record MediaDtmfReceived(String digit, int durationMs) implements CallCommand {}
 
-  /** The RTC user left the call's RTC channel. */
+  /** The RTC user left the call's RTC channel (or its browser went away). */
   record RtcPeerLeft(String uid) implements CallCommand {}
+
+  /** The call's WebRTC leg never connected or broke (ICE, DTLS); {@code reason} says how. */
+  record RtcMediaFailed(String reason) implements CallCommand {}
 
   // ---------------------------------------------------------------- from the user session
 

@@ -18,6 +18,7 @@ import io.rtc2sip.actors.call.CallCommand.Reanchor;
 import io.rtc2sip.actors.call.CallCommand.ReinviteRetry;
 import io.rtc2sip.actors.call.CallCommand.SessionRefreshDue;
 import io.rtc2sip.actors.call.CallCommand.Reject;
+import io.rtc2sip.actors.call.CallCommand.RtcMediaFailed;
 import io.rtc2sip.actors.call.CallCommand.RtcPeerLeft;
 import io.rtc2sip.actors.call.CallCommand.SendDtmf;
 import io.rtc2sip.actors.call.CallCommand.SipAnswered;
@@ -131,7 +132,8 @@ public final class CallTransitions {
     // ------------------------------------------------------------ outbound: RTC user calls SIP
     t.add(row(List.of(Idle.class), PlaceCall.class, events(CallDialed.class), false,
         states(Dialing.class),
-        "reply Accepted; user CallStarted; media Prepare; SIP Invite; arm no-answer timer"));
+        "reply Accepted (with a WebRTC offer: media Prepare answers the client); user"
+            + " CallStarted; media Prepare; SIP Invite; arm no-answer timer"));
     t.add(row(List.of(Dialing.class), SipProvisional.class, events(CallRinging.class), false,
         states(Ringing.class), "client Ringing; media Start when the response has SDP (early media)"));
     t.add(row(List.of(Ringing.class), SipProvisional.class, events(CallRinging.class), true,
@@ -151,6 +153,9 @@ public final class CallTransitions {
         states(Cancelling.class), "cause no-answer; SIP Cancel; arm cancel timer"));
     t.add(row(OUTBOUND_PENDING, RtcPeerLeft.class, events(CallCancelling.class), false,
         states(Cancelling.class), "cause rtc-peer-left; SIP Cancel; arm cancel timer"));
+    t.add(row(OUTBOUND_PENDING, RtcMediaFailed.class, events(CallCancelling.class), false,
+        states(Cancelling.class),
+        "the WebRTC leg never connected: cause rtc-media-failed; SIP Cancel; arm cancel timer"));
     t.add(row(List.of(Cancelling.class), SipFailed.class, events(CallEnded.class), false,
         states(Ended.class), "ends with the cause of the cancel; client Ended; media Stop"));
     t.add(row(List.of(Cancelling.class), SipAnswered.class, events(CallEnded.class), false,
@@ -185,8 +190,8 @@ public final class CallTransitions {
     t.add(row(List.of(Alerting.class), CalleeOnline.class, events(), true,
         states(Alerting.class), "ignored (already alerting)"));
     t.add(row(List.of(Alerting.class), Answer.class, events(CallAnswered.class), false,
-        states(Active.class), "reply Accepted; SIP Accept (200 with SDP answer); media Start;"
-            + " client Answered"));
+        states(Active.class), "reply Accepted (with a WebRTC offer: media Start answers the"
+            + " client); SIP Accept (200 with SDP answer); media Start; client Answered"));
     t.add(row(List.of(Alerting.class), Reject.class, events(CallEnded.class), false,
         states(Ended.class),
         "reply Accepted; cause busy (486) or declined (603); SIP Reject; client Ended"));
@@ -229,6 +234,9 @@ public final class CallTransitions {
         "cause remote-hangup; client Ended; media Stop (a BYE of an earlier dialog is ignored)"));
     t.add(row(IN_DIALOG, RtcPeerLeft.class, events(CallEnded.class), false, states(Ended.class),
         "cause rtc-peer-left; SIP Bye; client Ended; media Stop"));
+    t.add(row(IN_DIALOG, RtcMediaFailed.class, events(CallEnded.class), false,
+        states(Ended.class),
+        "the WebRTC leg failed: cause rtc-media-failed; SIP Bye; client Ended; media Stop"));
     t.add(row(IN_DIALOG, SipAckTimeout.class, events(CallEnded.class), false,
         states(Ended.class),
         "no ACK for our 2xx within 64*T1 (RFC 3261 13.3.1.4): cause dialog-lost (SIP 408);"

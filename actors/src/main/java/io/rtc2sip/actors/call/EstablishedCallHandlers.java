@@ -8,6 +8,7 @@ import io.rtc2sip.actors.call.CallCommand.MediaTimeout;
 import io.rtc2sip.actors.call.CallCommand.Reanchor;
 import io.rtc2sip.actors.call.CallCommand.ReinviteRetry;
 import io.rtc2sip.actors.call.CallCommand.SessionRefreshDue;
+import io.rtc2sip.actors.call.CallCommand.RtcMediaFailed;
 import io.rtc2sip.actors.call.CallCommand.RtcPeerLeft;
 import io.rtc2sip.actors.call.CallCommand.SendDtmf;
 import io.rtc2sip.actors.call.CallCommand.SipAnswered;
@@ -124,6 +125,10 @@ final class EstablishedCallHandlers {
     }
     if (command instanceof RtcPeerLeft) {
       return hangUp(state, EndCause.RTC_PEER_LEFT, null);
+    }
+    if (command instanceof RtcMediaFailed failed) {
+      a.log().info("WebRTC leg failed: {}", failed.reason());
+      return hangUp(state, EndCause.RTC_MEDIA_FAILED, null);
     }
     if (command instanceof SipAckTimeout) {
       a.log().warn("no ACK for our 2xx: ending the call with a BYE");

@@ -12,6 +12,7 @@ import io.rtc2sip.actors.call.CallCommand.NoAnswerTimeout;
 import io.rtc2sip.actors.call.CallCommand.ParkTimeout;
 import io.rtc2sip.actors.call.CallCommand.PlaceCall;
 import io.rtc2sip.actors.call.CallCommand.Reject;
+import io.rtc2sip.actors.call.CallCommand.RtcMediaFailed;
 import io.rtc2sip.actors.call.CallCommand.RtcPeerLeft;
 import io.rtc2sip.actors.call.CallCommand.SipAnswered;
 import io.rtc2sip.actors.call.CallCommand.SipCancelled;
@@ -92,10 +93,16 @@ final class PendingCallHandlers {
         .thenRun(
             next -> {
               a.counted(CallDirection.OUTBOUND, null, persisting);
-              a.log().info("dialing {} for {}", remoteUri, place.uid());
-              a.accepted(place);
+              a.log().info("dialing {} for {}{}", remoteUri, place.uid(),
+                  place.rtcOffer() == null ? "" : " (WebRTC)");
+              MediaCommand.BrowserOffer browser = null;
+              if (place.rtcOffer() == null) {
+                a.accepted(place);
+              } else {
+                browser = new MediaCommand.BrowserOffer(place.rtcOffer(), place.replyTo());
+              }
               a.user(place.uid(), new UserCommand.CallStarted(callId));
-              a.media(new MediaCommand.Prepare(callId, rtc, CallDirection.OUTBOUND));
+              a.media(new MediaCommand.Prepare(callId, rtc, CallDirection.OUTBOUND, browser));
               a.sip(new SipLegCommand.Invite(callId, dialog, caller, callee));
               a.armTimer(next);
             });
@@ -149,6 +156,10 @@ final class PendingCallHandlers {
     }
     if (command instanceof RtcPeerLeft) {
       return cancel(state, EndCause.RTC_PEER_LEFT, null);
+    }
+    if (command instanceof RtcMediaFailed failed) {
+      a.log().info("WebRTC leg failed: {}", failed.reason());
+      return cancel(state, EndCause.RTC_MEDIA_FAILED, null);
     }
     return a.effects().none();
   }
@@ -278,11 +289,17 @@ final class PendingCallHandlers {
           .thenRun(
               next -> {
                 a.counted(info.direction(), CallAnswered.class, persisting);
-                a.log().info("answered by {}", info.uid());
+                a.log().info("answered by {}{}", info.uid(),
+                    answer.rtcOffer() == null ? "" : " (WebRTC)");
                 a.armTimer(next);
-                a.accepted(answer);
+                MediaCommand.BrowserOffer browser = null;
+                if (answer.rtcOffer() == null) {
+                  a.accepted(answer);
+                } else {
+                  browser = new MediaCommand.BrowserOffer(answer.rtcOffer(), answer.replyTo());
+                }
                 a.sip(new SipLegCommand.Accept(callId, info.dialog(), info.media()));
-                a.media(new MediaCommand.Start(callId, info.rtc(), info.media()));
+                a.media(new MediaCommand.Start(callId, info.rtc(), info.media(), browser));
                 a.client(new ClientNotification.Answered(info.uid(), callId));
               });
     }

@@ -12,6 +12,7 @@ public enum EndCause {
   LOCAL_HANGUP("hung up by the RTC user", 200, 200, 16),
   REMOTE_HANGUP("hung up by the SIP party", 200, 200, 16),
   RTC_PEER_LEFT("the RTC user left the channel", 200, 200, 16),
+  RTC_MEDIA_FAILED("the RTC user's media connection failed", 200, 200, 41),
   MEDIA_TIMEOUT("no media received", 200, 200, 41),
   DIALOG_LOST("the SIP dialog no longer exists", 481, 481, 41),
   TRANSFERRED("transferred", 200, 200, 16),

@@ -1,27 +1,52 @@
 package io.rtc2sip.actors.port;
 
 import io.rtc2sip.actors.CborSerializable;
+import io.rtc2sip.actors.call.CallReply;
 import io.rtc2sip.actors.model.CallDirection;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.RtcLeg;
 import io.rtc2sip.actors.model.SdpDirection;
+import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * What a call asks of the media bridge (node-local: sockets, codec chain and the RTC SDK
  * connection live on the node running the call and are rebuilt on failover). Audio never passes
  * through here; the bridge reports facts back to the call ({@code MediaStarted},
- * {@code MediaTimeout}, {@code MediaDtmfReceived}, {@code RtcPeerLeft}).
+ * {@code MediaTimeout}, {@code MediaDtmfReceived}, {@code RtcPeerLeft}, {@code RtcMediaFailed}).
  */
 public sealed interface MediaCommand extends CborSerializable {
 
   /** The call (entity id) this concerns. */
   String callId();
 
-  /** Reserve an RTP port and join the RTC channel before SDP is exchanged. */
-  record Prepare(String callId, RtcLeg rtc, CallDirection direction) implements MediaCommand {}
+  /**
+   * A browser's WebRTC offer for the call's RTC leg: the media answers it with a WebRTC leg on
+   * this node (in place of the RTC network's channel) and sends the SDP answer, or the reason it
+   * cannot, to {@code replyTo} (the client that brought the offer).
+   */
+  record BrowserOffer(String sdp, ActorRef<CallReply> replyTo) implements CborSerializable {}
 
-  /** Start bridging with the negotiated codec (after answer, or on early media). */
-  record Start(String callId, RtcLeg rtc, NegotiatedMedia media) implements MediaCommand {}
+  /**
+   * Reserve an RTP port and join the RTC leg before SDP is exchanged: {@code browser}'s WebRTC
+   * leg when there is one, else the RTC channel.
+   */
+  record Prepare(String callId, RtcLeg rtc, CallDirection direction, BrowserOffer browser)
+      implements MediaCommand {
+    public Prepare(String callId, RtcLeg rtc, CallDirection direction) {
+      this(callId, rtc, direction, null);
+    }
+  }
+
+  /**
+   * Start bridging with the negotiated codec (after answer, or on early media); with {@code
+   * browser}, over that browser's WebRTC leg.
+   */
+  record Start(String callId, RtcLeg rtc, NegotiatedMedia media, BrowserOffer browser)
+      implements MediaCommand {
+    public Start(String callId, RtcLeg rtc, NegotiatedMedia media) {
+      this(callId, rtc, media, null);
+    }
+  }
 
   /** Change the media direction (hold, resume) without rebuilding anything. */
   record SetDirection(String callId, SdpDirection direction) implements MediaCommand {}

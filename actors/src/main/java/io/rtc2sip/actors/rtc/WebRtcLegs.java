@@ -15,6 +15,14 @@ public interface WebRtcLegs {
    */
   Answered answer(String callId, String offer, Listener listener);
 
+  /**
+   * Checks, without making a leg, that {@code offer} could be answered.
+   *
+   * @throws IllegalArgumentException with the reason when it could not
+   * @throws IllegalStateException when this node has no WebRTC media
+   */
+  void check(String offer);
+
   /** The SDP answer for the browser and the leg's audio. */
   record Answered(String sdp, RtcAudio audio) {}
 
@@ -28,7 +36,15 @@ public interface WebRtcLegs {
   }
 
   /** A node without WebRTC: every offer is refused. */
-  WebRtcLegs NONE = (callId, offer, listener) -> {
-    throw new IllegalStateException("this node has no WebRTC media");
+  WebRtcLegs NONE = new WebRtcLegs() {
+    @Override
+    public Answered answer(String callId, String offer, Listener listener) {
+      throw new IllegalStateException("this gateway has no WebRTC media");
+    }
+
+    @Override
+    public void check(String offer) {
+      throw new IllegalStateException("this gateway has no WebRTC media");
+    }
   };
 }

@@ -65,6 +65,7 @@ class CallTransitionsTest {
         r -> SipAckTimeout.INSTANCE,
         r -> new MediaDtmfReceived("5", 100),
         r -> new RtcPeerLeft(uid),
+        r -> new CallCommand.RtcMediaFailed("DTLS handshake failed"),
         r -> new CalleeOnline(uid, "pekko://rtc2sip@127.0.0.1:2551", "conn-2"),
         r -> new CalleeOffline(uid),
         r -> new CalleeUnknown(uid),

@@ -75,6 +75,7 @@ class EndCauseTest {
             EndCause.LOCAL_HANGUP,
             EndCause.REMOTE_HANGUP,
             EndCause.RTC_PEER_LEFT,
+            EndCause.RTC_MEDIA_FAILED,
             EndCause.MEDIA_TIMEOUT,
             EndCause.TRANSFERRED,
             EndCause.TRANSFER_FAILED);
