@@ -49,6 +49,7 @@ public final class NodeMetrics implements Extension {
   private final Counter supervisionEvents;
   private final Gauge projectionLag;
   private final Media media;
+  private final WebRtc webrtc;
 
   private NodeMetrics(String node, Clock clock) {
     this.node = node;
@@ -90,6 +91,7 @@ public final class NodeMetrics implements Extension {
         .help("Call events in the journal not yet in the call history (on the projection's node)")
         .register(registry);
     media = new Media(registry);
+    webrtc = new WebRtc(registry);
     supervision = new SupervisionLog(node, clock, 200, (kind, subject) ->
         supervisionEvents.labelValues(kind).inc());
   }
@@ -129,6 +131,10 @@ public final class NodeMetrics implements Extension {
 
   public Media media() {
     return media;
+  }
+
+  public WebRtc webrtc() {
+    return webrtc;
   }
 
   // ---------------------------------------------------------------- calls
@@ -240,13 +246,70 @@ public final class NodeMetrics implements Extension {
       };
     }
 
-    private static long sum(List<LongSupplier> sources) {
-      long total = 0;
-      for (LongSupplier s : sources) {
-        total += s.getAsLong();
-      }
-      return total;
+  }
+
+  /** Browser (WebRTC) legs: how many, how they end, how fast they connect, what they refuse. */
+  public static final class WebRtc {
+    public final CounterDataPoint answered;
+    public final CounterDataPoint connected;
+    public final CounterDataPoint failed;
+    public final CounterDataPoint left;
+    public final CounterDataPoint refused;
+    public final CounterDataPoint lost;
+    private final Histogram connectTime;
+    private final List<LongSupplier> active = new CopyOnWriteArrayList<>();
+
+    private WebRtc(PrometheusRegistry registry) {
+      Counter legs = Counter.builder().name("rtc2sip_webrtc_legs_total")
+          .help("Browser legs by what became of them: answered (an offer was answered),"
+              + " connected (ICE and DTLS completed), failed (they never did, or broke),"
+              + " left (the browser closed or went quiet)")
+          .labelNames("event").register(registry);
+      answered = legs.labelValues("answered");
+      connected = legs.labelValues("connected");
+      failed = legs.labelValues("failed");
+      left = legs.labelValues("left");
+      refused = Counter.builder().name("rtc2sip_webrtc_packets_refused_total")
+          .help("Datagrams browser legs dropped: from addresses no ICE check verified, failed"
+              + " SRTP authentication or replay, malformed")
+          .register(registry).labelValues();
+      lost = Counter.builder().name("rtc2sip_webrtc_packets_lost_total")
+          .help("Media packets browsers sent that never arrived (from sequence numbers), counted"
+              + " when their leg closes")
+          .register(registry).labelValues();
+      GaugeWithCallback.builder().name("rtc2sip_webrtc_legs_active")
+          .help("Browser legs open on this node")
+          .callback(cb -> cb.call(sum(active))).register(registry);
+      connectTime = Histogram.builder().name("rtc2sip_webrtc_connect_seconds")
+          .help("Time from the SDP answer to ICE and DTLS completed, per browser leg")
+          .classicOnly()
+          .classicUpperBounds(0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1, 2, 5, 10)
+          .register(registry);
     }
+
+    /** Counters of their own, in a registry nobody scrapes (legs outside a node: tests). */
+    public static WebRtc detached() {
+      return new WebRtc(new PrometheusRegistry());
+    }
+
+    public void connected(long millis) {
+      connected.inc();
+      connectTime.observe(millis / 1000.0);
+    }
+
+    /** Adds a node's count of open legs to the gauge; closing the result takes it out. */
+    public AutoCloseable legs(LongSupplier open) {
+      active.add(open);
+      return () -> active.remove(open);
+    }
+  }
+
+  private static long sum(List<LongSupplier> sources) {
+    long total = 0;
+    for (LongSupplier s : sources) {
+      total += s.getAsLong();
+    }
+    return total;
   }
 
   private static String lower(String s) {

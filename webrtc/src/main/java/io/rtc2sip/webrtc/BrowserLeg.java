@@ -57,6 +57,7 @@ final class BrowserLeg implements RtcAudio {
   private final AtomicBoolean reported = new AtomicBoolean();
   private final AtomicLong refused = new AtomicLong();
   private final java.util.function.Consumer<BrowserLeg> onClose;
+  private final java.util.function.LongConsumer onConnected;
 
   // written by the socket thread, read by others
   private volatile InetSocketAddress[] verified = new InetSocketAddress[0];
@@ -83,8 +84,10 @@ final class BrowserLeg implements RtcAudio {
   BrowserLeg(String callId, DatagramChannel channel, InetSocketAddress local, IceLite ice,
       IceLite.Credentials credentials, DtlsConnection.Factory dtls, BrowserOffer offer,
       AudioFactory audio, int ssrc, WebRtcLegs.Listener listener, WebRtcSettings settings,
-      LongSupplier clock, java.util.function.Consumer<BrowserLeg> onClose) {
+      LongSupplier clock, java.util.function.Consumer<BrowserLeg> onClose,
+      java.util.function.LongConsumer onConnected) {
     this.onClose = onClose;
+    this.onConnected = onConnected;
     this.callId = callId;
     this.channel = channel;
     this.local = local;
@@ -337,6 +340,11 @@ final class BrowserLeg implements RtcAudio {
     return refused.get() + ring.dropped();
   }
 
+  /** Packets of the browser's that never arrived. */
+  long lost() {
+    return audio.lost();
+  }
+
   /** Milliseconds from the answer to DTLS connected; -1 while not connected. */
   long connectMillis() {
     return connectedNanos == 0 ? -1 : (connectedNanos - createdNanos) / 1_000_000;
@@ -392,6 +400,7 @@ final class BrowserLeg implements RtcAudio {
         connectedNanos = clock.getAsLong();
         lastHeardNanos = connectedNanos;
         logForCall("WebRTC leg connected in {} ms ({})", connectMillis(), audio);
+        onConnected.accept(connectMillis());
       } catch (GeneralSecurityException e) {
         fail("SRTP could not be set up: " + e);
       }

@@ -4,6 +4,7 @@ import io.rtc2sip.actors.rtc.WebRtcLegs;
 import io.rtc2sip.codec.g711.G711;
 import io.rtc2sip.media.MediaIo;
 import io.rtc2sip.media.RtpPorts;
+import io.rtc2sip.metrics.NodeMetrics;
 import io.rtc2sip.webrtc.WebRtcSettings.Codec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -45,9 +46,12 @@ public final class BrowserMedia implements WebRtcLegs, AutoCloseable {
   private final ScheduledExecutorService timer;
   private final Set<BrowserLeg> legs = ConcurrentHashMap.newKeySet();
   private final List<String> addresses;
+  private final NodeMetrics.WebRtc metrics;
+  private final AutoCloseable counted;
 
-  private BrowserMedia(WebRtcSettings settings) throws IOException {
+  private BrowserMedia(WebRtcSettings settings, NodeMetrics.WebRtc metrics) throws IOException {
     this.settings = settings;
+    this.metrics = metrics;
     if (settings.codecs().contains(Codec.OPUS)) {
       OpusCodec.load(); // fail at start, not at the first call
     }
@@ -68,11 +72,18 @@ public final class BrowserMedia implements WebRtcLegs, AutoCloseable {
     this.addresses = List.copyOf(a);
     timer.scheduleAtFixedRate(this::checkLiveness, LIVENESS_MILLIS, LIVENESS_MILLIS,
         TimeUnit.MILLISECONDS);
+    this.counted = metrics.legs(legs::size);
   }
 
-  /** Starts the node's browser legs. */
+  /** Starts browser legs outside a node (their counters go nowhere). */
   public static BrowserMedia start(WebRtcSettings settings) throws IOException {
-    BrowserMedia media = new BrowserMedia(settings);
+    return start(settings, NodeMetrics.WebRtc.detached());
+  }
+
+  /** Starts the node's browser legs, counted in {@code metrics}. */
+  public static BrowserMedia start(WebRtcSettings settings, NodeMetrics.WebRtc metrics)
+      throws IOException {
+    BrowserMedia media = new BrowserMedia(settings, metrics);
     log.info("WebRTC: ICE-lite on {} ports {}-{}, codecs {}, DTLS certificate sha-256 {}",
         media.addresses, settings.portMin(), settings.portMax(), settings.codecs(),
         media.identity.fingerprint);
@@ -91,19 +102,43 @@ public final class BrowserMedia implements WebRtcLegs, AutoCloseable {
       local = (InetSocketAddress) channel.getLocalAddress();
       int ssrc = random.nextInt();
       leg = new BrowserLeg(callId, channel, local, ice, credentials, this::dtls, offer,
-          sink -> audio(offer, ssrc, sink), ssrc, listener, settings, System::nanoTime,
-          legs::remove);
+          sink -> audio(offer, ssrc, sink), ssrc, counting(listener), settings,
+          System::nanoTime, this::closed, metrics::connected);
     } catch (IOException | RuntimeException e) {
       ice.unregister(credentials);
       RtpPorts.closeQuietly(channel);
       throw new IllegalStateException("the WebRTC leg could not be made: " + e.getMessage(), e);
     }
     legs.add(leg);
+    metrics.answered.inc();
     io.register(channel, leg::received);
     String sdp = BrowserAnswer.of(offer, Math.abs(random.nextLong() >> 1), addresses,
         local.getPort(), credentials.ufrag(), credentials.pwd(), identity.fingerprint,
         leg.ssrc(), leg.cname(), settings.opusBandwidth().maxPlaybackRate);
     return new Answered(sdp, leg);
+  }
+
+  /** The call's listener, with the leg's end counted first. */
+  private Listener counting(Listener listener) {
+    return new Listener() {
+      @Override
+      public void left(String reason) {
+        metrics.left.inc();
+        listener.left(reason);
+      }
+
+      @Override
+      public void failed(String reason) {
+        metrics.failed.inc();
+        listener.failed(reason);
+      }
+    };
+  }
+
+  private void closed(BrowserLeg leg) {
+    legs.remove(leg);
+    metrics.refused.inc(leg.refused());
+    metrics.lost.inc(leg.lost());
   }
 
   @Override
@@ -149,6 +184,11 @@ public final class BrowserMedia implements WebRtcLegs, AutoCloseable {
   @Override
   public void close() {
     timer.shutdownNow();
+    try {
+      counted.close();
+    } catch (Exception e) {
+      log.debug("WebRTC legs gauge not removed: {}", e.toString());
+    }
     for (BrowserLeg leg : legs) {
       leg.close();
     }

@@ -55,6 +55,11 @@ final class G711Audio implements LegAudio {
   }
 
   @Override
+  public long lost() {
+    return receive.jitterStats().lost();
+  }
+
+  @Override
   public int nextTimestamp() {
     return send.nextTimestamp();
   }

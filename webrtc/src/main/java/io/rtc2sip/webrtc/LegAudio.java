@@ -20,6 +20,9 @@ interface LegAudio extends AutoCloseable {
 
   long octetsSent();
 
+  /** Packets of the browser's that never arrived (sequence gaps). */
+  long lost();
+
   /** The RTP timestamp of the next packet sent. */
   int nextTimestamp();
 

@@ -139,6 +139,11 @@ final class OpusAudio implements LegAudio {
   }
 
   @Override
+  public long lost() {
+    return jitter.stats().lost();
+  }
+
+  @Override
   public int nextTimestamp() {
     return timestamp;
   }
