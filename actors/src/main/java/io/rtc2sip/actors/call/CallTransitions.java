@@ -269,8 +269,8 @@ public final class CallTransitions {
     t.add(row(List.of(Transferring.class), SipTransferProgress.class,
         events(CallEnded.class, CallTransferFailed.class), true,
         states(Ended.class, Active.class, Held.class),
-        "1xx: nothing; 2xx: cause transferred, SIP Bye, client Transferred; 3xx-6xx: client"
-            + " TransferFailed"));
+        "1xx: nothing; 2xx: cause transferred, SIP Bye, client Transferred and Ended; 3xx-6xx:"
+            + " client TransferFailed"));
     // ------------------------------------------------------------ transfer by the SIP peer
     t.add(row(ESTABLISHED, SipReferReceived.class, events(CallReferred.class), false,
         states(Referred.class),

@@ -75,7 +75,7 @@ final class TransferHandlers {
       return a.effects().none();
     }
     if (status < 300) {
-      return a.end(state, EndCause.TRANSFERRED, 200, false, null, () -> {
+      return a.end(state, EndCause.TRANSFERRED, 200, true, null, () -> {
         a.client(new ClientNotification.Transferred(info.uid(), a.callId(), state.target()));
         a.sip(new SipLegCommand.Bye(
             a.callId(), info.dialog().nextLocalCseq(), EndCause.TRANSFERRED));

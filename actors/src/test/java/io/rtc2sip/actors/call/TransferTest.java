@@ -61,6 +61,9 @@ class TransferTest {
         START), done.event());
     assertEquals(new ClientNotification.Transferred(UID, f.callId, BOB),
         f.clients.receiveMessage());
+    // the call is over for the user too: like every call, it ends with Ended
+    assertEquals(new ClientNotification.Ended(UID, f.callId, EndCause.TRANSFERRED, 200),
+        f.clients.receiveMessage());
     SipLegCommand.Bye bye = (SipLegCommand.Bye) f.sip.receiveMessage();
     assertEquals(3, bye.dialog().localCseq());
   }
