@@ -62,6 +62,7 @@ final class BrowserLeg implements RtcAudio {
   // written by the socket thread, read by others
   private volatile InetSocketAddress[] verified = new InetSocketAddress[0];
   private volatile InetSocketAddress selected;
+  private volatile InetSocketAddress nominated;
   private volatile InetSocketAddress dtlsPeer;
   private volatile long lastHeardNanos;
   private volatile boolean checked;
@@ -176,9 +177,15 @@ final class BrowserLeg implements RtcAudio {
       logForCall("WebRTC: first ICE check from {} after {} ms", from,
           (arrivalNanos - createdNanos) / 1_000_000);
     }
-    if (outcome == IceLite.Outcome.NOMINATED && !from.equals(selected)) {
+    // media goes to the first address that passed a check (the browser listens where it checks
+    // from), and to the nominated one once the browser nominates: waiting for the nomination
+    // would hold the first audio back by seconds (Chromium nominates late)
+    if (outcome == IceLite.Outcome.NOMINATED && !from.equals(nominated)) {
+      nominated = from;
       selected = from;
       logForCall("WebRTC: browser nominated {}", from);
+    } else if (selected == null) {
+      selected = from;
     }
   }
 

@@ -19,6 +19,7 @@ import org.ice4j.message.Response;
 import org.ice4j.security.CredentialsAuthority;
 import org.ice4j.stack.RawMessage;
 import org.ice4j.stack.StunStack;
+import org.ice4j.stack.TransactionID;
 
 /**
  * The node's ICE-lite agent (RFC 8445 2.5): browser legs only answer the browser's connectivity
@@ -48,6 +49,8 @@ final class IceLite {
     }
   }
 
+  /** The ufrag of the check {@link #warmUp} sends itself (never a leg's: those are random). */
+  private static final String SELF_CHECK = "self-check";
   private final StunStack stun = new StunStack();
   private final Map<String, byte[]> keys = new ConcurrentHashMap<>();
   private final SecureRandom random;
@@ -62,7 +65,8 @@ final class IceLite {
 
       @Override
       public byte[] getRemoteKey(String username, String media) {
-        return null; // a lite agent sends no requests
+        // a lite agent sends no requests; only its own self-check at start signs one
+        return username.startsWith(SELF_CHECK + ":") ? keys.get(SELF_CHECK) : null;
       }
 
       @Override
@@ -70,6 +74,35 @@ final class IceLite {
         return keys.containsKey(username);
       }
     });
+    warmUp();
+  }
+
+  /**
+   * Runs one check through the STUN code before the first browser does: its first use loads
+   * ice4j's configuration and classes (about a second), which would otherwise hold up the socket
+   * thread, and with it every leg's packets, when the first call comes.
+   */
+  private void warmUp() {
+    Credentials c = new Credentials(SELF_CHECK, randomChars(24));
+    keys.put(c.ufrag(), c.pwd().getBytes(StandardCharsets.US_ASCII));
+    try {
+      Request check = MessageFactory.createBindingRequest();
+      check.setTransactionID(TransactionID.createNewTransactionID().getBytes());
+      check.putAttribute(AttributeFactory.createUsernameAttribute(c.ufrag() + ":browser"));
+      check.putAttribute(AttributeFactory.createMessageIntegrityAttribute(
+          c.ufrag() + ":browser"));
+      check.putAttribute(AttributeFactory.createFingerprintAttribute());
+      byte[] encoded = check.encode(stun);
+      InetSocketAddress here = new InetSocketAddress("127.0.0.1", 9);
+      if (handle(c, encoded, encoded.length, here, here, (response, to) -> { })
+          != Outcome.CHECKED) {
+        throw new IllegalStateException("the STUN self-check failed");
+      }
+    } catch (StunException e) {
+      throw new IllegalStateException("the STUN self-check failed: " + e, e);
+    } finally {
+      keys.remove(c.ufrag());
+    }
   }
 
   /** New random credentials for a leg (RFC 8839: 24 bits of ufrag, 128 of password at least). */
