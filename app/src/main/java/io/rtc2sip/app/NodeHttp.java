@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's HTTP listener ({@code rtc2sip.http}, RTC2SIP_HTTP_PORT): the routes of the modules
- * that serve HTTP (dashboard, signaling WebSocket) and the live view of a call
+ * that serve HTTP (dashboard, signaling WebSocket, browser phone), a landing page at {@code /}
+ * that links to the phone and the dashboard, and the live view of a call
  * ({@code GET /api/calls/<id>/live}: the entity's current state, asked through sharding from any
  * node), its timeline ({@code /api/calls/<id>/replay}) and the call history search
  * ({@code /api/calls?uid=…}).
@@ -46,6 +47,14 @@ import org.slf4j.LoggerFactory;
 final class NodeHttp extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(NodeHttp.class);
   private static final Duration ASK = Duration.ofSeconds(5);
+  private static final String LANDING = """
+      <!doctype html>
+      <html lang="en"><head><meta charset="utf-8"><title>rtc2sip</title></head><body>
+      <h1>rtc2sip gateway node</h1>
+      <p><a href="/phone">Phone</a>: call a number from this browser (WebRTC).</p>
+      <p><a href="/dashboard">Dashboard</a>: the cluster's nodes, shards and calls, live.</p>
+      </body></html>
+      """;
 
   private final ActorSystem<?> system;
   private final ObjectMapper json =
@@ -61,6 +70,7 @@ final class NodeHttp extends AllDirectives {
   static ServerBinding bind(ActorSystem<?> system, List<Route> routes) throws Exception {
     NodeHttp http = new NodeHttp(system);
     List<Route> all = new ArrayList<>(routes);
+    all.add(http.landing());
     all.add(http.liveCall());
     all.add(http.replay());
     all.add(http.search());
@@ -68,12 +78,22 @@ final class NodeHttp extends AllDirectives {
     String host = system.settings().config().getString("rtc2sip.http.host");
     int port = system.settings().config().getInt("rtc2sip.http.port");
     ServerBinding binding =
-        Http.get(system).newServerAt(host, port).bind(route).toCompletableFuture()
+        Http.get(system).newServerAt(host, port)
+            // the phone's dev-token route needs the client's address; set here, not only in
+            // signaling's reference.conf, whose key pekko-http's own reference.conf also sets
+            .adaptSettings(s -> s.withRemoteAddressAttribute(true))
+            .bind(route).toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
     binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-    log.info("http listening on http://{} (API, WebSocket signaling at /signaling)",
+    log.info("http listening on http://{} (API, WebSocket signaling at /signaling,"
+        + " phone at /phone)",
         binding.localAddress().getHostString() + ":" + binding.localAddress().getPort());
     return binding;
+  }
+
+  private Route landing() {
+    return pathSingleSlash(() -> get(() -> complete(HttpResponse.create()
+        .withEntity(ContentTypes.TEXT_HTML_UTF8, LANDING))));
   }
 
   private Route liveCall() {

@@ -18,6 +18,7 @@ import io.rtc2sip.media.MediaSettings;
 import io.rtc2sip.actors.rtc.RtcLegs;
 import io.rtc2sip.actors.rtc.RtcTokens;
 import io.rtc2sip.actors.rtc.WebRtcLegs;
+import io.rtc2sip.metrics.NodeMetrics;
 import io.rtc2sip.webrtc.BrowserMedia;
 import io.rtc2sip.webrtc.WebRtcSettings;
 import io.rtc2sip.rtc.RtcNetworks;
@@ -81,7 +82,7 @@ public final class NodeServices {
     ActorRef<MediaCommand> media = bridge.port();
     SignalingServer signaling = startSignaling(system, rtc.tokens(), browsers);
     return new NodePorts(new CallPorts(sip.port(), media, signaling.notifications()),
-        sip.registrations(), List.of(signaling.websocketRoute()));
+        sip.registrations(), List.of(signaling.websocketRoute(), signaling.phoneRoutes()));
   }
 
   private static SipAdapter startSip(ActorSystem<Void> system, MediaBridge media) {
@@ -156,7 +157,8 @@ public final class NodeServices {
       return WebRtcLegs.NONE;
     }
     try {
-      BrowserMedia browsers = BrowserMedia.start(WebRtcSettings.fromConfig(config));
+      BrowserMedia browsers = BrowserMedia.start(WebRtcSettings.fromConfig(config),
+          NodeMetrics.get(system).webrtc());
       onShutdown(system, "stop-webrtc", browsers::close);
       return browsers;
     } catch (IOException | RuntimeException e) {

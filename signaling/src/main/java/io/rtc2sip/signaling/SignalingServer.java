@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The client signaling server of a node: newline-delimited JSON on TCP
  * ({@code rtc2sip.signaling}) and the same messages over WebSocket ({@link #websocketRoute()},
- * mounted by the node at {@code /signaling} on its HTTP port), plus the clients port calls tell
- * their users through ({@link #notifications()}).
+ * mounted by the node at {@code /signaling} on its HTTP port) with the browser phone that uses
+ * it ({@link #phoneRoutes()}), plus the clients port calls tell their users through
+ * ({@link #notifications()}).
  */
 public final class SignalingServer extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
@@ -116,6 +117,11 @@ public final class SignalingServer extends AllDirectives {
   /** The WebSocket endpoint, {@code GET /signaling} with an upgrade. */
   public Route websocketRoute() {
     return path("signaling", () -> handleWebSocketMessages(websocketFlow()));
+  }
+
+  /** The browser phone at {@code /phone} and its development tokens ({@link PhoneRoutes}). */
+  public Route phoneRoutes() {
+    return new PhoneRoutes(shared.settings().tokenSecret(), Clock.systemUTC()).route();
   }
 
   public CompletionStage<Done> stop() {

@@ -65,6 +65,9 @@ public final class TestNode implements AutoCloseable {
         "rtc2sip.media.port-max", rtp + 39,
         "pekko.coordinated-shutdown.exit-jvm", "off"));
     all.put("rtc2sip.rtc.loopback.port", rtcPort);
+    int webrtc = 51000 + (int) ((ProcessHandle.current().pid() + sipPort) % 200) * 20;
+    all.put("rtc2sip.webrtc.port-min", webrtc);
+    all.put("rtc2sip.webrtc.port-max", webrtc + 19);
     all.putAll(settings);
     GatewayNode node = GatewayNode.start(
         NodeConfig.load(Map.of(), ConfigFactory.parseMap(all)), NodeServices::start);

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Load benchmark of browser calls (not run in CI): a gateway node on its embedded defaults,
+# sipp's built-in UAS echoing RTP as the SIP side, and one headless Chromium page placing N
+# WebRTC calls through the node's WebSocket signaling (tests' io.rtc2sip.tests.bench.WebRtcLoad).
+#
+# usage: bench/webrtc-load.sh [CALLS="10 25 50"] [SECONDS=30] [STAGGER_MS=100]
+# prints per step: calls connected; offer -> connected and offer -> first audio (p50/p95/max,
+# measured in the page: the offer is sent, the answer comes back over signaling, ICE and DTLS
+# complete, the first audio decodes); the node's CPU per call (its /proc ticks over SECONDS
+# with the calls up, less the same with none) and live heap per call (after a full GC, with
+# the calls up, less the same with none); packets the browsers lost; the node's own loss,
+# refusal and late-tick counters.
+# Needs Chromium with chromedriver and sipp (.ci/run installs them); runs as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+STEPS=${1:-"10 25 50"}
+SECONDS_PER_STEP=${2:-30}
+STAGGER=${3:-100}
+OUT=$(mktemp -d /tmp/rtc2sip-webrtc-load.XXXXXX)
+export RTC2SIP_DATA_DIR="$OUT/data" RTC2SIP_SIP_PORT=15062 RTC2SIP_SIGNALING_PORT=17070 \
+  RTC2SIP_HTTP_PORT=18080 RTC2SIP_MANAGEMENT_PORT=18558 RTC2SIP_NODE_PORT=25590 \
+  RTC2SIP_RTC_LOOPBACK_PORT=17072 RTC2SIP_LOG_LEVEL=WARN \
+  RTC2SIP_WEBRTC_PORT_MIN=40000 RTC2SIP_WEBRTC_PORT_MAX=40999
+
+command -v sipp >/dev/null || { echo "sipp is missing: apt-get install sip-tester" >&2; exit 2; }
+command -v chromium >/dev/null || { echo "chromium is missing: apt-get install chromium chromium-driver" >&2; exit 2; }
+./mvnw -q -B -DskipTests install >&2
+bin/rtc2sip run > "$OUT/node.log" 2>&1 &
+NODE=$!
+UAS=""
+cleanup() {
+  [ -n "$UAS" ] && kill "$UAS" 2>/dev/null || true
+  kill "$NODE" 2>/dev/null || true
+  wait "$NODE" 2>/dev/null || true
+}
+trap cleanup EXIT
+for _ in $(seq 1 180); do
+  curl -sf "localhost:$RTC2SIP_MANAGEMENT_PORT/ready" >/dev/null 2>&1 && break
+  kill -0 "$NODE" 2>/dev/null || { echo "node did not start: $OUT/node.log" >&2; exit 1; }
+  sleep 1
+done
+# bin/rtc2sip execs java: $NODE is the node's JVM
+(cd "$OUT" && exec sipp -sn uas -rtp_echo -i 127.0.0.1 -p 15090 -mp 16000 -nostdin \
+  > "$OUT/sipp.out" 2>&1) &
+UAS=$!
+echo "rtc2sip WebRTC load: ${SECONDS_PER_STEP}s per step, $(nproc) cores, $(chromium --version); logs in $OUT"
+for CALLS in $STEPS; do
+  echo "== $CALLS calls"
+  ./mvnw -q -B -pl tests exec:java -Dexec.classpathScope=test \
+    -Dexec.mainClass=io.rtc2sip.tests.bench.WebRtcLoad \
+    -Dexec.args="$RTC2SIP_HTTP_PORT $NODE sip:echo@127.0.0.1:15090 $CALLS $SECONDS_PER_STEP $STAGGER" \
+    2> "$OUT/load-$CALLS.err" | grep -v "^WARNING"
+done

@@ -1,0 +1,92 @@
+package io.rtc2sip.signaling;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.CacheControl;
+import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The browser phone, {@code GET /phone} (static files under {@code phone/} on the class path: a
+ * WebRTC client of the signaling protocol), and {@code GET /phone/dev-token?uid=}: a login token
+ * for trying it out, given only by a node that still signs with the built-in development secret
+ * and only to a browser on the node's own machine.
+ */
+public final class PhoneRoutes extends AllDirectives {
+  /** A day's trying out; the token is worthless elsewhere anyway (the secret is public). */
+  static final Duration DEV_TOKEN_VALIDITY = Duration.ofHours(12);
+  static final String REFUSED = "development tokens are only given out while the development"
+      + " secret is in use, and only to loopback (mint tokens with bin/rtc2sip token <uid>)";
+  private static final Pattern UID = Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
+  private static final ContentType JS =
+      MediaTypes.APPLICATION_JAVASCRIPT.toContentType(HttpCharsets.UTF_8);
+  private static final ContentType CSS = MediaTypes.TEXT_CSS.toContentType(HttpCharsets.UTF_8);
+
+  private final boolean developmentSecret;
+  private final Tokens tokens;
+
+  /** The routes of a node whose login tokens are signed with {@code tokenSecret}. */
+  public PhoneRoutes(String tokenSecret, Clock clock) {
+    this.developmentSecret = SignalingSettings.DEFAULT_SECRET.equals(tokenSecret);
+    this.tokens = new Tokens(tokenSecret, clock);
+  }
+
+  /** Edits of the page reach the browser at once: it asks again every time (304 if unchanged). */
+  public Route route() {
+    return pathPrefix("phone", () -> respondWithHeader(
+        CacheControl.create(CacheDirectives.NO_CACHE), () -> concat(
+            pathEndOrSingleSlash(() -> get(() -> resource("index.html",
+                ContentTypes.TEXT_HTML_UTF8))),
+            path("phone.js", () -> get(() -> resource("phone.js", JS))),
+            path("phone.css", () -> get(() -> resource("phone.css", CSS))),
+            path("dev-token", () -> get(this::devToken)))));
+  }
+
+  private Route resource(String name, ContentType type) {
+    return getFromResource("phone/" + name, type);
+  }
+
+  private Route devToken() {
+    return optionalAttribute(AttributeKeys.remoteAddress, connection ->
+        extractClientIP(client -> parameterOptional("uid", uid -> {
+          if (!allowed(developmentSecret, connection.flatMap(RemoteAddress::getAddress),
+              client.getAddress())) {
+            return complete(StatusCodes.FORBIDDEN, REFUSED);
+          }
+          if (uid.isEmpty() || !UID.matcher(uid.get()).matches()) {
+            return complete(StatusCodes.BAD_REQUEST,
+                "uid: 1 to 64 characters, letters A-Z a-z, digits and . _ - @ +");
+          }
+          String json = Protocol.JSON.createObjectNode().put("uid", uid.get())
+              .put("token", tokens.issue(uid.get(), DEV_TOKEN_VALIDITY)).toString();
+          return complete(HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, json));
+        })));
+  }
+
+  /**
+   * Whether a development token may be given out: only while tokens are signed with the
+   * development secret (it is in the sources, so its tokens prove nothing), and only to this
+   * machine. Both addresses must be loopback: {@code connection}, the TCP peer, because
+   * extractClientIP ({@code client}) believes X-Forwarded-For and X-Real-Ip first, which any
+   * remote client can set to 127.0.0.1; and {@code client}, because behind a proxy on this
+   * machine every connection is loopback. An unknown address is not loopback.
+   */
+  static boolean allowed(boolean developmentSecret, Optional<InetAddress> connection,
+      Optional<InetAddress> client) {
+    return developmentSecret
+        && connection.map(InetAddress::isLoopbackAddress).orElse(false)
+        && client.map(InetAddress::isLoopbackAddress).orElse(false);
+  }
+}
