@@ -1,6 +1,7 @@
 package io.rtc2sip.webrtc;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -101,11 +102,19 @@ public record WebRtcSettings(
         c.getInt("port-max"),
         c.getDuration("connect-timeout"),
         c.getDuration("peer-timeout"),
-        c.getStringList("codecs").stream().map(WebRtcSettings::codec).toList(),
+        codecNames(c).stream().map(WebRtcSettings::codec).toList(),
         c.getInt("opus.complexity"),
         c.getInt("opus.bitrate"),
         bandwidth(c.getString("opus.bandwidth")),
         c.getInt("dtls-threads"));
+  }
+
+  /** A list in HOCON, or a comma-separated string (from the environment). */
+  private static List<String> codecNames(Config c) {
+    if (c.getValue("codecs").valueType() == ConfigValueType.STRING) {
+      return List.of(c.getString("codecs").split(","));
+    }
+    return c.getStringList("codecs");
   }
 
   private static Codec codec(String name) {

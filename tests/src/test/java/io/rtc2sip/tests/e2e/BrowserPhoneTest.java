@@ -10,6 +10,7 @@ import io.rtc2sip.actors.call.CallEntity;
 import io.rtc2sip.actors.call.CallView;
 import io.rtc2sip.actors.model.EndCause;
 import io.rtc2sip.codec.testing.ToneMeter;
+import io.rtc2sip.metrics.NodeMetrics;
 import io.rtc2sip.signaling.SignalingSettings;
 import io.rtc2sip.signaling.Tokens;
 import io.rtc2sip.sip.Sipp;
@@ -158,16 +159,20 @@ class BrowserPhoneTest {
       page.awaitState("incoming");
       assertTrue(page.element("incoming").isDisplayed(), page.describe());
       assertTrue(page.text("incoming-from").contains("127.0.0.1"), page.text("incoming-from"));
+      var rtpSent = NodeMetrics.get(node.node.system()).media().rtpSent;
+      double sentBefore = rtpSent.get();
       page.click("answer");
       page.awaitState("active");
       page.awaitHearing(600);
+      // three seconds of the page's voice on their way to the phone (RTP every 20 ms)
+      browser.await("3 s of RTP to baresip", WAIT, () -> rtpSent.get() >= sentBefore + 150);
       page.press("5");
       String log = awaitInLog(phone, "received event: '5'");
       assertTrue(log.contains("received event: '5'"), "baresip got DTMF 5: " + phone.dir);
       page.click("hangup");
       page.awaitState("ended");
       // baresip completes its recording once it has taken the BYE
-      short[] heardByPhone = awaitRecording(phone, 8000);
+      short[] heardByPhone = awaitRecording(phone, 16000);
       double share = ToneMeter.share(ToneMeter.loudest(heardByPhone, 160, 50), 1000, 8000);
       assertTrue(share > 0.5, "1 kHz from the page at baresip: " + share);
     }
