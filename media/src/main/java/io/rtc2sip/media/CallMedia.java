@@ -47,6 +47,10 @@ final class CallMedia {
   private final short[] fromSip = new short[ReceivePipeline.FRAME_SAMPLES];
   private final short[] fromRtc = new short[SendPipeline.FRAME_SAMPLES];
   private final short[] silence = new short[SendPipeline.FRAME_SAMPLES];
+  // the same at 8 kHz, for an RTC leg that takes and gives narrowband frames
+  private final short[] fromSipNarrow = new short[ReceivePipeline.NARROW_FRAME_SAMPLES];
+  private final short[] fromRtcNarrow = new short[SendPipeline.NARROW_FRAME_SAMPLES];
+  private final short[] silenceNarrow = new short[SendPipeline.NARROW_FRAME_SAMPLES];
   private final ByteBuffer out = ByteBuffer.allocateDirect(PacketRing.MAX_PACKET);
   private final byte[] rtcp = new byte[512];
   private final ReceiverStats[] rtcpSources = new ReceiverStats[1];
@@ -171,18 +175,28 @@ final class CallMedia {
     boolean toSip = d == SdpDirection.SENDRECV;
     sending = d == SdpDirection.SENDRECV || d == SdpDirection.SENDONLY;
     RtcAudio audio = rtc;
+    boolean narrow = audio != null && audio.sampleRate() == 8000;
     if (audio != null && audio.listening()) {
-      receive.pull10ms(fromSip, nowNanos);
-      audio.publish(toRtc ? fromSip : silence);
+      if (narrow) {
+        receive.pull10msNarrow(fromSipNarrow, nowNanos);
+        audio.publish(toRtc ? fromSipNarrow : silenceNarrow);
+      } else {
+        receive.pull10ms(fromSip, nowNanos);
+        audio.publish(toRtc ? fromSip : silence);
+      }
     } else {
       receive.skip10ms(nowNanos); // nobody hears it: keep timing, PLC and DTMF, skip the 48 kHz
     }
-    boolean haveRtc = audio != null && audio.poll(fromRtc);
+    boolean haveRtc = audio != null && audio.poll(narrow ? fromRtcNarrow : fromRtc);
     Character digit = digitsToSend.peek();
     if (digit != null && send.sendDigit(digit, 100)) {
       digitsToSend.poll();
     }
-    send.push10ms(toSip && haveRtc ? fromRtc : silence);
+    if (narrow) {
+      send.push10msNarrow(toSip && haveRtc ? fromRtcNarrow : silenceNarrow);
+    } else {
+      send.push10ms(toSip && haveRtc ? fromRtc : silence);
+    }
     checkTimeout(nowNanos, d);
     sendRtcp(nowNanos);
   }

@@ -133,14 +133,24 @@ class MediaBridgeTest {
 
   @Test
   void aToneFromSipReachesTheRtcUserAndOneFromTheRtcUserReachesSip() throws Exception {
+    tonesBothWays("o-tone", 48000);
+  }
+
+  @Test
+  void aNarrowbandRtcLegExchangesEightKilohertzFramesWithoutResampling() throws Exception {
+    // a browser leg coding at 8 kHz takes and gives G.711's own rate
+    rtc.rate = 8000;
+    tonesBothWays("o-narrow", 8000);
+  }
+
+  private void tonesBothWays(String callId, int rtcRate) throws Exception {
     bridge(Duration.ZERO);
-    String callId = "o-tone";
     InetSocketAddress local = bridge.localRtp(callId).orElseThrow();
     bridge.remoteDescribed(callId, (InetSocketAddress) peer.getLocalSocketAddress(),
         NegotiatedMedia.pcmu());
     bridge.port().tell(new MediaCommand.Start(callId, new RtcLeg("room", "alice"),
         NegotiatedMedia.pcmu()));
-    rtc.play(Tone.of(600, 48000));
+    rtc.play(Tone.of(600, rtcRate));
 
     // 1.5 s of a 1 kHz tone from the SIP side, paced like a phone
     Tone tone = Tone.of(1000, 48000);
@@ -167,8 +177,8 @@ class MediaBridgeTest {
 
     // what the RTC user heard: the last 500 ms must be the 1 kHz tone
     short[] heard = rtc.lastPublished(50);
-    assertTrue(ratio(heard, 1000) > 0.9, "1 kHz share of what the RTC user heard: "
-        + ratio(heard, 1000));
+    assertTrue(ratio(heard, 1000, rtcRate) > 0.9, "1 kHz share of what the RTC user heard: "
+        + ratio(heard, 1000, rtcRate));
 
     // what the phone hears: RTP from the bridge, decoded, carries the RTC user's 600 Hz
     int packets = 60;
@@ -319,6 +329,12 @@ class MediaBridgeTest {
     private final short[][] published = new short[400][];
     private int count;
     private volatile Tone playing;
+    private volatile int rate = 48000;
+
+    @Override
+    public int sampleRate() {
+      return rate;
+    }
 
     void play(Tone tone) {
       playing = tone;
@@ -330,9 +346,12 @@ class MediaBridgeTest {
     }
 
     synchronized short[] lastPublished(int frames) {
-      short[] out = new short[frames * 480];
+      int size = rate / 100;
+      short[] out = new short[frames * size];
       for (int i = 0; i < frames; i++) {
-        System.arraycopy(published[(count - frames + i) % published.length], 0, out, i * 480, 480);
+        short[] f = published[(count - frames + i) % published.length];
+        assertEquals(size, f.length, "frames of the leg's rate");
+        System.arraycopy(f, 0, out, i * size, size);
       }
       return out;
     }

@@ -22,11 +22,9 @@ final class BrowserAnswer {
    * @param fingerprint our certificate's SHA-256 fingerprint
    * @param ssrc the SSRC we send with
    * @param cname our RTCP CNAME
-   * @param opusMaxPlaybackRate the highest sample rate we want to receive Opus at
    */
   static String of(BrowserOffer offer, long sessionId, List<String> addresses, int port,
-      String ufrag, String pwd, String fingerprint, int ssrc, String cname,
-      int opusMaxPlaybackRate) {
+      String ufrag, String pwd, String fingerprint, int ssrc, String cname) {
     String address = addresses.get(0);
     StringBuilder sdp = new StringBuilder(1024)
         .append("v=0\r\n")
@@ -64,9 +62,9 @@ final class BrowserAnswer {
       }
       sdp.append("\r\n");
       if (codec == Codec.OPUS) {
+        // narrowband is all the SIP side carries: ask the browser not to spend more
         sdp.append("a=fmtp:").append(pt).append(" minptime=10;useinbandfec=1;stereo=0;")
-            .append("sprop-stereo=0;maxplaybackrate=").append(opusMaxPlaybackRate)
-            .append(";sprop-maxcapturerate=").append(opusMaxPlaybackRate).append("\r\n");
+            .append("sprop-stereo=0;maxplaybackrate=8000;sprop-maxcapturerate=8000\r\n");
       }
       sdp.append("a=ptime:20\r\n")
           .append("a=msid:rtc2sip audio\r\n")

@@ -216,6 +216,12 @@ final class BrowserLeg implements RtcAudio {
 
   // ---------------------------------------------------------------- media clock
 
+  /** Frames at G.711's 8 kHz: the media bridge does not resample for a browser leg. */
+  @Override
+  public int sampleRate() {
+    return 8000;
+  }
+
   @Override
   public boolean listening() {
     return srtp != null && selected != null && !closed;

@@ -114,7 +114,7 @@ public final class BrowserMedia implements WebRtcLegs, AutoCloseable {
     io.register(channel, leg::received);
     String sdp = BrowserAnswer.of(offer, Math.abs(random.nextLong() >> 1), addresses,
         local.getPort(), credentials.ufrag(), credentials.pwd(), identity.fingerprint,
-        leg.ssrc(), leg.cname(), settings.opusBandwidth().maxPlaybackRate);
+        leg.ssrc(), leg.cname());
     return new Answered(sdp, leg);
   }
 
@@ -156,8 +156,8 @@ public final class BrowserMedia implements WebRtcLegs, AutoCloseable {
     int sequence = random.nextInt(0x10000);
     int timestamp = random.nextInt();
     return switch (offer.codec()) {
-      case OPUS -> new OpusAudio(new OpusCodec(settings.opusComplexity(), settings.opusBitrate(),
-          settings.opusBandwidth()), offer.payloadType(), ssrc, sequence, timestamp, sink);
+      case OPUS -> new OpusAudio(new OpusCodec(settings.opusComplexity(), settings.opusBitrate()),
+          offer.payloadType(), ssrc, sequence, timestamp, sink);
       case PCMU -> new G711Audio(G711.PCMU, offer.payloadType(), ssrc, sequence, timestamp, sink,
           System::nanoTime);
       case PCMA -> new G711Audio(G711.PCMA, offer.payloadType(), ssrc, sequence, timestamp, sink,

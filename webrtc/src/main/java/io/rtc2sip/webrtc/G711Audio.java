@@ -9,18 +9,22 @@ import java.util.function.LongSupplier;
 
 /**
  * G.711 both ways for a browser leg that chose PCMU or PCMA: the media bridge's own receive and
- * send pipelines (jitter buffer, loss concealment, 8↔48 kHz), without telephone-event (digits
+ * send pipelines (jitter buffer, loss concealment) at 8 kHz, without telephone-event (digits
  * come over signaling).
  */
 final class G711Audio implements LegAudio {
+  /** Outside RTP's 7-bit payload types. */
+  private static final int NO_EVENTS = 128;
   private final ReceivePipeline receive;
   private final SendPipeline send;
   private boolean heard;
 
   G711Audio(G711 codec, int payloadType, int ssrc, int firstSequence, int firstTimestamp,
       PacketSink sink, LongSupplier clock) {
-    receive = new ReceivePipeline(codec, payloadType, -1, JitterConfig.g711(), digit -> { },
-        clock);
+    // digits come over signaling: no telephone-event, and no listening for tones in the audio
+    // (an event payload type no packet can carry turns the in-band detector off)
+    receive = new ReceivePipeline(codec, payloadType, NO_EVENTS, JitterConfig.g711(),
+        digit -> { }, clock);
     send = new SendPipeline(codec, payloadType, -1, ssrc, firstSequence, firstTimestamp, sink);
   }
 
@@ -35,13 +39,13 @@ final class G711Audio implements LegAudio {
     if (!heard) {
       return false;
     }
-    receive.pull10ms(frame, nowNanos);
+    receive.pull10msNarrow(frame, nowNanos);
     return true;
   }
 
   @Override
   public void push(short[] frame) {
-    send.push10ms(frame);
+    send.push10msNarrow(frame);
   }
 
   @Override

@@ -1,10 +1,13 @@
 package io.rtc2sip.webrtc;
 
 /**
- * The codec side of a browser leg: decrypted RTP from the browser in, 10 ms frames of 48 kHz PCM
- * out, and back. Used by the media clock thread only (close excepted).
+ * The codec side of a browser leg: decrypted RTP from the browser in, 10 ms frames of 8 kHz PCM
+ * out (G.711's rate: the SIP side needs no resampling), and back. Used by the media clock thread
+ * only (close excepted).
  */
 interface LegAudio extends AutoCloseable {
+  /** Samples of a 10 ms frame at 8 kHz. */
+  int FRAME = 80;
 
   /** A decrypted RTP packet from the browser. */
   void received(byte[] packet, int offset, int length, long arrivalNanos);

@@ -10,14 +10,16 @@ import io.rtc2sip.codec.rtp.RtpParseResult;
 import java.util.Arrays;
 
 /**
- * Opus both ways for a browser leg. Received: RTP → {@link FrameJitterBuffer} → libopus decode
- * (its loss concealment where a packet is missing, its in-band FEC when the next packet is
- * already here) → 10 ms frames. Sent: two 10 ms frames → one 20 ms Opus packet. No allocation
- * per frame.
+ * Opus both ways for a browser leg, narrowband at 8 kHz: the SIP side's rate, so nothing is
+ * resampled anywhere between the browser and G.711. Received: RTP → {@link FrameJitterBuffer}
+ * → libopus decode (its loss concealment where a packet is missing, its in-band FEC when the
+ * next packet is already here) → 10 ms frames. Sent: two 10 ms frames → one 20 ms Opus packet.
+ * The RTP clock is 48 kHz (RFC 7587). No allocation per frame.
  */
 final class OpusAudio implements LegAudio {
-  static final int FRAME = 480;
-  private static final int PACKET_SAMPLES = 960;
+  /** A 20 ms packet on the 48 kHz RTP clock. */
+  private static final int PACKET_TICKS = 960;
+  private static final int PACKET_SAMPLES = 2 * FRAME;
 
   private final OpusCodec codec;
   private final int payloadType;
@@ -27,7 +29,7 @@ final class OpusAudio implements LegAudio {
   private final RtpHeaderWriter header = new RtpHeaderWriter();
   private final byte[] payload = new byte[1275];
   private final byte[] incoming = new byte[1275];
-  private final short[] decoded = new short[OpusCodec.MAX_FRAME + FRAME];
+  private final short[] decoded = new short[OpusCodec.MAX_FRAME_48K / 6 + FRAME];
   private int decodedFill;
   private boolean heard;
   private final short[] toEncode = new short[PACKET_SAMPLES];
@@ -43,6 +45,9 @@ final class OpusAudio implements LegAudio {
 
   OpusAudio(OpusCodec codec, int payloadType, int ssrc, int firstSequence, int firstTimestamp,
       PacketSink sink) {
+    if (codec.rate != 8000) {
+      throw new IllegalArgumentException("a browser leg codes Opus at 8 kHz");
+    }
     this.codec = codec;
     this.payloadType = payloadType;
     this.sink = sink;
@@ -67,12 +72,12 @@ final class OpusAudio implements LegAudio {
       return;
     }
     System.arraycopy(parsed.buffer(), parsed.payloadOffset(), incoming, 0, size);
-    int samples = OpusCodec.samplesIn(incoming, size);
-    if (samples < 0) {
+    int ticks = OpusCodec.samplesIn(incoming, size);
+    if (ticks < 0) {
       undecodable++;
       return;
     }
-    jitter.push(parsed.ssrc(), parsed.sequenceNumber(), parsed.timestamp(), samples, incoming, 0,
+    jitter.push(parsed.ssrc(), parsed.sequenceNumber(), parsed.timestamp(), ticks, incoming, 0,
         size, arrivalNanos);
     heard = true;
   }
@@ -84,17 +89,17 @@ final class OpusAudio implements LegAudio {
     }
     while (decodedFill < FRAME) {
       Playout kind = jitter.pop(nowNanos, payload);
-      int samples = jitter.lastSamples();
+      int samples = jitter.lastSamples() / 6; // 48 kHz ticks to 8 kHz samples
       int n = switch (kind) {
         case AUDIO -> codec.decode(payload, jitter.lastLength(), decoded, decodedFill,
-            OpusCodec.MAX_FRAME, false);
+            decoded.length - decodedFill, false);
         case CONCEAL -> jitter.lastRedundant()
             ? codec.decode(payload, jitter.lastLength(), decoded, decodedFill, samples, true)
             : codec.decode(null, 0, decoded, decodedFill, samples, false);
         case SILENT -> -1;
       };
       if (n < 0) {
-        n = Math.min(samples, decoded.length - decodedFill);
+        n = Math.min(Math.max(samples, 1), decoded.length - decodedFill);
         Arrays.fill(decoded, decodedFill, decodedFill + n, (short) 0);
         if (kind != Playout.SILENT) {
           undecodable++;
@@ -125,7 +130,7 @@ final class OpusAudio implements LegAudio {
       octetsSent += n;
       sink.send(packet, 0, RtpPacket.FIXED_HEADER + n);
     }
-    timestamp += PACKET_SAMPLES;
+    timestamp += PACKET_TICKS;
   }
 
   @Override
@@ -153,10 +158,6 @@ final class OpusAudio implements LegAudio {
     return undecodable + otherPayload;
   }
 
-  FrameJitterBuffer jitter() {
-    return jitter;
-  }
-
   @Override
   public void close() {
     codec.close();
@@ -164,6 +165,6 @@ final class OpusAudio implements LegAudio {
 
   @Override
   public String toString() {
-    return "opus(pt " + payloadType + ") ← " + jitter;
+    return "opus(pt " + payloadType + ", narrowband at 8 kHz) <- " + jitter;
   }
 }

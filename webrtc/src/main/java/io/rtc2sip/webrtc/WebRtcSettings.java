@@ -18,7 +18,6 @@ import java.util.Locale;
  * @param codecs codecs the answer may choose, best first
  * @param opusComplexity Opus encoder complexity, 0-10
  * @param opusBitrate Opus bits per second sent
- * @param opusBandwidth audio bandwidth of Opus both ways
  * @param dtlsThreads threads running DTLS handshakes
  */
 public record WebRtcSettings(
@@ -31,7 +30,6 @@ public record WebRtcSettings(
     List<Codec> codecs,
     int opusComplexity,
     int opusBitrate,
-    OpusBandwidth opusBandwidth,
     int dtlsThreads) {
 
   /** Codecs a browser leg speaks. */
@@ -53,19 +51,6 @@ public record WebRtcSettings(
     /** The static RTP payload type, or -1 for a dynamic one. */
     int staticPayloadType() {
       return this == PCMU ? 0 : this == PCMA ? 8 : -1;
-    }
-  }
-
-  /** Opus audio bandwidths, with the sample rate a receiver is asked not to exceed. */
-  public enum OpusBandwidth {
-    NARROWBAND(8000),
-    WIDEBAND(16000),
-    FULLBAND(48000);
-
-    final int maxPlaybackRate;
-
-    OpusBandwidth(int maxPlaybackRate) {
-      this.maxPlaybackRate = maxPlaybackRate;
     }
   }
 
@@ -105,7 +90,6 @@ public record WebRtcSettings(
         codecNames(c).stream().map(WebRtcSettings::codec).toList(),
         c.getInt("opus.complexity"),
         c.getInt("opus.bitrate"),
-        bandwidth(c.getString("opus.bandwidth")),
         c.getInt("dtls-threads"));
   }
 
@@ -126,12 +110,4 @@ public record WebRtcSettings(
     }
   }
 
-  private static OpusBandwidth bandwidth(String name) {
-    try {
-      return OpusBandwidth.valueOf(name.trim().toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("rtc2sip.webrtc.opus.bandwidth: '" + name
-          + "' is not narrowband, wideband or fullband");
-    }
-  }
 }

@@ -50,7 +50,7 @@ class BrowserLegTest {
     final CompletableFuture<String> left = new CompletableFuture<>();
     final CompletableFuture<String> failed = new CompletableFuture<>();
     volatile RtcAudio audio;
-    final short[] heard = new short[48000 * 20];
+    final short[] heard = new short[8000 * 20];
     volatile int heardSamples;
     ScheduledExecutorService clock;
 
@@ -64,21 +64,22 @@ class BrowserLegTest {
       failed.complete(reason);
     }
 
-    /** Publishes 400 Hz and collects what arrives, every 10 ms. */
+    /** Publishes 400 Hz and collects what arrives, every 10 ms, at the leg's rate. */
     void run() {
       clock = Executors.newSingleThreadScheduledExecutor();
-      short[] out = new short[480];
-      short[] in = new short[480];
+      int rate = audio.sampleRate();
+      short[] out = new short[rate / 100];
+      short[] in = new short[rate / 100];
       long[] n = {0};
       clock.scheduleAtFixedRate(() -> {
-        ToneMeter.sine(out, 400, 48000, 8000, n[0]);
-        n[0] += 480;
+        ToneMeter.sine(out, 400, rate, 8000, n[0]);
+        n[0] += out.length;
         if (audio.listening()) {
           audio.publish(out);
         }
-        if (audio.poll(in) && heardSamples + 480 <= heard.length) {
-          System.arraycopy(in, 0, heard, heardSamples, 480);
-          heardSamples += 480;
+        if (audio.poll(in) && heardSamples + in.length <= heard.length) {
+          System.arraycopy(in, 0, heard, heardSamples, in.length);
+          heardSamples += in.length;
         }
       }, 10, 10, TimeUnit.MILLISECONDS);
     }
@@ -101,8 +102,7 @@ class BrowserLegTest {
     }
     media = BrowserMedia.start(new WebRtcSettings("127.0.0.1", "", portMin, portMin + 40,
         Duration.ofSeconds(3), Duration.ofSeconds(3),
-        List.of(WebRtcSettings.Codec.OPUS, WebRtcSettings.Codec.PCMU), 1, 24000,
-        WebRtcSettings.OpusBandwidth.NARROWBAND, 2));
+        List.of(WebRtcSettings.Codec.OPUS, WebRtcSettings.Codec.PCMU), 1, 24000, 2));
     http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     http.createContext("/page", ex -> {
       try (InputStream page = BrowserLegTest.class.getResourceAsStream("/webrtc-test/page.html")) {
@@ -181,9 +181,10 @@ class BrowserLegTest {
     });
     // the leg hears the page's 1 kHz
     Leg leg = current;
-    browser.await("a second of audio from the page", WAIT, () -> leg.heardSamples > 48000 * 2);
+    assertEquals(8000, leg.audio.sampleRate(), "a browser leg gives G.711's rate");
+    browser.await("two seconds of audio from the page", WAIT, () -> leg.heardSamples > 8000 * 2);
     short[] heard = java.util.Arrays.copyOf(leg.heard, leg.heardSamples);
-    double share = ToneMeter.share(ToneMeter.loudest(heard, 480, 100), 1000, 48000);
+    double share = ToneMeter.share(ToneMeter.loudest(heard, 80, 100), 1000, 8000);
     assertTrue(share > 0.8, "1 kHz share of what the leg heard: " + share);
 
     browser.js("pc.close();");

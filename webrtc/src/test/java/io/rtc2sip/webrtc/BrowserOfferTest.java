@@ -88,7 +88,7 @@ class BrowserOfferTest {
   void theAnswerRefusesVideoAndDataButKeepsTheirMids() throws IOException {
     BrowserOffer o = BrowserOffer.parse(sdp("chromium-156-audio-video-data.sdp"), OPUS_FIRST);
     String answer = BrowserAnswer.of(o, 42, List.of("127.0.0.1"), 40000, "ufra", "p".repeat(24),
-        "AB:CD", 1234, "cname", 8000);
+        "AB:CD", 1234, "cname");
     assertTrue(answer.contains("a=group:BUNDLE 0\r\n"), answer);
     assertTrue(answer.contains("m=audio 40000 UDP/TLS/RTP/SAVPF 111\r\n"), answer);
     assertTrue(answer.contains("m=video 0 UDP/TLS/RTP/SAVPF 0\r\nc=IN IP4 0.0.0.0\r\na=mid:1\r\n"),
@@ -101,7 +101,7 @@ class BrowserOfferTest {
   void theAnswerIsAnIceLiteDtlsServerWithOurCandidates() throws IOException {
     BrowserOffer o = BrowserOffer.parse(audioOffer(), OPUS_FIRST);
     String answer = BrowserAnswer.of(o, 42, List.of("10.0.0.5", "203.0.113.7"), 40002, "ufra",
-        "p".repeat(24), "AB:CD", -5, "cname", 8000);
+        "p".repeat(24), "AB:CD", -5, "cname");
     for (String line : List.of("a=ice-lite", "a=setup:passive", "a=rtcp-mux",
         "a=ice-ufrag:ufra", "a=fingerprint:sha-256 AB:CD", "a=rtpmap:111 opus/48000/2",
         "a=fmtp:111 minptime=10;useinbandfec=1;stereo=0;sprop-stereo=0;maxplaybackrate=8000;"
@@ -114,6 +114,6 @@ class BrowserOfferTest {
     }
     String recvonly = audioOffer().replace("a=sendrecv", "a=recvonly");
     assertTrue(BrowserAnswer.of(BrowserOffer.parse(recvonly, OPUS_FIRST), 1, List.of("h"), 1,
-        "u", "p", "f", 1, "c", 8000).contains("a=sendonly\r\n"));
+        "u", "p", "f", 1, "c").contains("a=sendonly\r\n"));
   }
 }

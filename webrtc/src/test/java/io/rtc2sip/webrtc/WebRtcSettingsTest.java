@@ -24,7 +24,7 @@ class WebRtcSettingsTest {
     assertEquals("10.0.0.5", s.host());
     assertEquals(List.of(Codec.OPUS, Codec.PCMU, Codec.PCMA), s.codecs());
     assertEquals(Duration.ofSeconds(8), s.connectTimeout());
-    assertEquals(WebRtcSettings.OpusBandwidth.NARROWBAND, s.opusBandwidth());
+    assertEquals(1, s.opusComplexity());
   }
 
   @Test
@@ -34,10 +34,10 @@ class WebRtcSettingsTest {
   }
 
   @Test
-  void anUnknownCodecOrBandwidthIsRefusedByName() {
+  void anUnknownCodecOrAWrongComplexityIsRefusedByName() {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> WebRtcSettings.fromConfig(
         with("rtc2sip.webrtc.codecs = [g729]"))).getMessage().contains("'g729'"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> WebRtcSettings.fromConfig(
-        with("rtc2sip.webrtc.opus.bandwidth = huge"))).getMessage().contains("'huge'"));
+        with("rtc2sip.webrtc.opus.complexity = 11"))).getMessage().contains("complexity"));
   }
 }

@@ -32,7 +32,9 @@ public final class ReceivePipeline {
 
     public static final int OUTPUT_RATE = 48000;
     public static final int FRAME_SAMPLES = OUTPUT_RATE / 100;
-    static final int NARROW_FRAME = G711.SAMPLE_RATE / 100;
+    /** 10 ms at G.711's 8 kHz: the frames of {@link #pull10msNarrow}. */
+    public static final int NARROW_FRAME_SAMPLES = G711.SAMPLE_RATE / 100;
+    static final int NARROW_FRAME = NARROW_FRAME_SAMPLES;
 
     private final G711 codec;
     private final LongSupplier clock;
@@ -92,6 +94,17 @@ public final class ReceivePipeline {
             skipped = false;
         }
         resampler.process(narrow, 0, NARROW_FRAME, out, 0);
+    }
+
+    /**
+     * Writes the next 10 ms at 8 kHz (80 samples) into {@code out}, without resampling: for an
+     * RTC side that takes narrowband audio. The 48 kHz filter's history is dropped, as for
+     * {@link #skip10ms}.
+     */
+    public void pull10msNarrow(short[] out, long nowNanos) {
+        narrow10ms(nowNanos);
+        System.arraycopy(narrow, 0, out, 0, NARROW_FRAME);
+        skipped = true;
     }
 
     /**

@@ -26,6 +26,8 @@ public final class SendPipeline {
     public static final int INPUT_RATE = 48000;
     public static final int FRAME_SAMPLES = INPUT_RATE / 100;
     static final int PACKET_SAMPLES = G711.SAMPLE_RATE / 50;
+    /** 10 ms at 8 kHz: the frames of {@link #push10msNarrow}. */
+    public static final int NARROW_FRAME_SAMPLES = G711.SAMPLE_RATE / 100;
 
     private final G711 codec;
     private final int payloadType;
@@ -38,6 +40,7 @@ public final class SendPipeline {
     private final short[] narrow = new short[PACKET_SAMPLES + resampler.maxOutput(FRAME_SAMPLES)];
     private final byte[] packet = new byte[RtpPacket.FIXED_HEADER + PACKET_SAMPLES];
     private int fill;
+    private boolean narrowFrames;
     private int sequence;
     private int timestamp;
     private boolean first = true;
@@ -70,7 +73,26 @@ public final class SendPipeline {
     }
 
     public void push10ms(short[] frame48k, int off) {
+        if (narrowFrames) {
+            resampler.reset(); // its history predates the narrowband frames
+            narrowFrames = false;
+        }
         fill += resampler.process(frame48k, off, FRAME_SAMPLES, narrow, fill);
+        packetizeFull();
+    }
+
+    /**
+     * Takes 10 ms of 8 kHz audio (80 samples) as it is, without resampling: for an RTC side that
+     * gives narrowband audio. Sends a packet every second call.
+     */
+    public void push10msNarrow(short[] frame8k) {
+        narrowFrames = true;
+        System.arraycopy(frame8k, 0, narrow, fill, NARROW_FRAME_SAMPLES);
+        fill += NARROW_FRAME_SAMPLES;
+        packetizeFull();
+    }
+
+    private void packetizeFull() {
         if (fill >= PACKET_SAMPLES) {
             packetize();
             fill -= PACKET_SAMPLES;

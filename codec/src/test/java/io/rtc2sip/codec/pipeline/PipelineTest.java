@@ -233,6 +233,47 @@ class PipelineTest {
                 + Signals.rms(out, 0, out.length));
     }
 
+    @ParameterizedTest
+    @EnumSource(G711.class)
+    void narrowbandFramesSkipTheResamplersAndMatchTheCodecExactly(G711 codec) {
+        // an RTC side that takes 8 kHz audio (a browser leg coding Opus at 8 kHz) gets the
+        // decoded samples themselves, and what it gives is encoded as it is
+        Capture capture = new Capture();
+        SendPipeline send = SendPipeline.of(codec, 1, 0, 0, capture);
+        ReceivePipeline receive = ReceivePipeline.of(codec, d -> { }, () -> 0);
+        short[] tone = Signals.tone(1000, 8000, 8000, 80 * 30);
+        short[] frame = new short[ReceivePipeline.NARROW_FRAME_SAMPLES];
+        for (int i = 0; i < 30; i++) {
+            System.arraycopy(tone, i * 80, frame, 0, 80);
+            send.push10msNarrow(frame);
+        }
+        assertEquals(15, capture.packets.size());
+        byte[] first = capture.packets.get(0);
+        for (int k = 0; k < 160; k++) {
+            assertEquals(codec.encode(tone[k]), first[12 + k], "sample " + k);
+        }
+        short[] heard = new short[80 * 40];
+        for (int tick = 0; tick < 40; tick++) {
+            if (tick % 2 == 0 && tick / 2 < capture.packets.size()) {
+                byte[] p = capture.packets.get(tick / 2);
+                receive.push(p, p.length, tick * 10 * MS);
+            }
+            receive.pull10msNarrow(frame, tick * 10 * MS);
+            System.arraycopy(frame, 0, heard, tick * 80, 80);
+        }
+        short[] expected = new short[800];
+        for (int k = 0; k < expected.length; k++) {
+            expected[k] = codec.decode(codec.encode(tone[k]));
+        }
+        // after the jitter buffer's delay (comfort noise until then), the tone sample for sample
+        boolean found = false;
+        for (int start = 0; start + expected.length <= heard.length && !found; start++) {
+            found = Arrays.equals(expected, 0, expected.length, heard, start,
+                start + expected.length);
+        }
+        assertTrue(found, "the decoded samples themselves, unresampled");
+    }
+
     @Test
     void malformedAndForeignPacketsAreCountedNotThrown() {
         ReceivePipeline receive = ReceivePipeline.of(G711.PCMU, d -> { }, () -> 0);
@@ -265,12 +306,20 @@ class PipelineTest {
         for (int i = 0; i < 20_000; i++) {
             tick.run(); // warm up, including the first packet's statistics object
         }
-        long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
-        for (int i = 0; i < 10_000; i++) {
-            tick.run();
+        // three windows of 10,000 frames: anything allocated per frame shows in each of them
+        // (at least 10 kB); a one-off allocation of the runtime's own (a late compilation seen
+        // when this module's tests run alone) shows in one at most
+        long[] windows = new long[3];
+        for (int w = 0; w < windows.length; w++) {
+            long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+            for (int i = 0; i < 10_000; i++) {
+                tick.run();
+            }
+            windows[w] = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
         }
-        long allocated = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-        assertTrue(allocated < 1024, "allocated " + allocated + " bytes over 10,000 duplex frames");
+        long least = Math.min(windows[0], Math.min(windows[1], windows[2]));
+        assertTrue(least < 1024, "allocated " + Arrays.toString(windows)
+                + " bytes in three windows of 10,000 duplex frames");
         assertEquals(0, receive.jitterStats().lost());
     }
 }
