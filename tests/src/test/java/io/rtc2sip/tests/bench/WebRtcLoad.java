@@ -79,7 +79,9 @@ public final class WebRtcLoad {
         Thread.sleep(200);
       }
       Thread.sleep(3000); // every call's audio under way before the window
+      Map<String, Long> threadsBefore = threadTicks(pid);
       double loadCpu = cpuShare(pid, seconds);
+      Map<String, Long> threadsAfter = threadTicks(pid);
       long loadHeap = liveHeapKb(pid);
       List<Map<String, Object>> results = results(browser);
       browser.js("hangUpAll();");
@@ -91,7 +93,11 @@ public final class WebRtcLoad {
       String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
           URI.create("http://127.0.0.1:" + http + "/metrics")).build(),
           HttpResponse.BodyHandlers.ofString()).body();
-      report(calls, seconds, idleCpu, loadCpu, idleHeap, loadHeap, results, metrics);
+      double jit = (threadsAfter.getOrDefault("CN CompilerThre", 0L)
+          - threadsBefore.getOrDefault("CN CompilerThre", 0L)) / 100.0 / seconds;
+      report(calls, seconds, idleCpu, loadCpu, jit, idleHeap, loadHeap, results, metrics);
+      System.out.println("node threads over the window (% of a core): "
+          + busiest(threadsBefore, threadsAfter, seconds));
     } finally {
       page.stop(0);
     }
@@ -128,6 +134,36 @@ public final class WebRtcLoad {
     return (t1 - t0) / 100.0 / wall; // USER_HZ is 100 on Linux
   }
 
+  /** CPU ticks of the node's threads by name (digits dropped: pools add up). */
+  private static Map<String, Long> threadTicks(long pid) throws Exception {
+    Map<String, Long> ticks = new java.util.TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : tasks.toList()) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+              .replaceAll("[0-9]+", "N");
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+        } catch (java.io.IOException gone) {
+          // the thread ended meanwhile
+        }
+      }
+    }
+    return ticks;
+  }
+
+  private static String busiest(Map<String, Long> before, Map<String, Long> after, int seconds) {
+    StringBuilder out = new StringBuilder();
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(6)
+        .forEach(e -> out.append(String.format(Locale.ROOT, "%s %.1f, ", e.getKey(),
+            e.getValue() / (double) seconds)));
+    return out.length() == 0 ? "-" : out.substring(0, out.length() - 2);
+  }
+
   private static long cpuTicks(long pid) throws Exception {
     String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
@@ -156,23 +192,37 @@ public final class WebRtcLoad {
   }
 
   private static void report(int calls, int seconds, double idleCpu, double loadCpu,
-      long idleHeap, long loadHeap, List<Map<String, Object>> results, String metrics) {
+      double jitShare, long idleHeap, long loadHeap, List<Map<String, Object>> results,
+      String metrics) {
     int up = connected(results);
     double[] connect = values(results, "connectMs");
+    double[] answer = values(results, "answerMs");
     double[] firstAudio = values(results, "firstAudioMs");
+    double[] answeredToAudio = values(results, "answeredToAudioMs");
     long received = sum(results, "received");
     long lost = sum(results, "lost");
     System.out.printf(Locale.ROOT, "%d calls offered, %d connected, %d failed%n", calls, up,
         calls - up);
     results.stream().filter(r -> r.get("connectMs") == null).limit(5)
         .forEach(r -> System.out.println("  not connected: " + r));
+    System.out.printf(Locale.ROOT, "offer -> answer (signaling, call, media): p50 %.0f ms, p95 %.0f"
+        + " ms, max %.0f ms%n", pct(answer, 50), pct(answer, 95), pct(answer, 100));
     System.out.printf(Locale.ROOT, "offer -> connected: p50 %.0f ms, p95 %.0f ms, max %.0f ms%n",
         pct(connect, 50), pct(connect, 95), pct(connect, 100));
-    System.out.printf(Locale.ROOT, "offer -> first audio: p50 %.0f ms, p95 %.0f ms, max %.0f ms%n",
+    double legs = metricValue(metrics, "rtc2sip_webrtc_connect_seconds_count");
+    System.out.printf(Locale.ROOT, "node: answer -> ICE and DTLS done, mean of all legs so far:"
+        + " %.0f ms%n", legs == 0 ? Double.NaN
+        : metricValue(metrics, "rtc2sip_webrtc_connect_seconds_sum") * 1000 / legs);
+    System.out.printf(Locale.ROOT, "offer -> first audio: p50 %.0f ms, p95 %.0f ms, max %.0f ms"
+        + " (the SIP side answers in between)%n",
         pct(firstAudio, 50), pct(firstAudio, 95), pct(firstAudio, 100));
+    System.out.printf(Locale.ROOT, "'answered' -> first audio: p50 %.0f ms, p95 %.0f ms, max %.0f"
+        + " ms%n", pct(answeredToAudio, 50), pct(answeredToAudio, 95), pct(answeredToAudio, 100));
     System.out.printf(Locale.ROOT, "node CPU over %d s: %.1f %% of a core with %d calls, %.2f %%"
         + " idle: %.3f %% of a core per call%n", seconds, loadCpu * 100, up, idleCpu * 100,
         up == 0 ? 0 : (loadCpu - idleCpu) * 100 / up);
+    System.out.printf(Locale.ROOT, "  without the JIT compiler's share in the window: %.3f %% of a"
+        + " core per call%n", up == 0 ? 0 : (loadCpu - jitShare - idleCpu) * 100 / up);
     System.out.printf(Locale.ROOT, "node live heap: %d MiB with the calls, %d MiB idle: %.2f MiB"
         + " per call%n", loadHeap / 1024, idleHeap / 1024,
         up == 0 ? 0 : (loadHeap - idleHeap) / 1024.0 / up);
@@ -192,6 +242,11 @@ public final class WebRtcLoad {
       }
     }
     return "-";
+  }
+
+  private static double metricValue(String metrics, String name) {
+    String v = metric(metrics, name);
+    return v.equals("-") ? 0 : Double.parseDouble(v);
   }
 
   private static double[] values(List<Map<String, Object>> results, String key) {
