@@ -23,10 +23,13 @@ import io.rtc2sip.actors.user.Presence;
 import io.rtc2sip.actors.user.UserCommand;
 import io.rtc2sip.actors.user.UserEvent;
 import io.rtc2sip.actors.user.UserReply;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -34,6 +37,7 @@ import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.serialization.Serializers;
 import org.apache.pekko.serialization.jackson.JacksonCborSerializer;
+import org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +67,8 @@ class SerializationTest {
     Party p = Party.sip("sip:b@pbx");
     RtcLeg rtc = new RtcLeg("room", "alice");
     List<Object> s = new ArrayList<>();
+    s.add(new MediaCommand.Reanchor("o-1", new RtcLeg("room", "alice", true), m,
+        SdpDirection.SENDRECV));
     s.add(new SipLegCommand.Invite("o-1", d, Party.rtc("alice"), p));
     s.add(new SipLegCommand.Ring("i-1", d, true));
     s.add(new SipLegCommand.Accept("i-1", d, m));
@@ -154,5 +160,28 @@ class SerializationTest {
         assertTrue(sampled.contains(leaf), leaf.getName() + " has no sample");
       }
     }
+  }
+
+  /**
+   * Events journaled before browser legs existed lack their flags: they read back as calls
+   * without a browser (which re-anchor on recovery, as they did when written).
+   */
+  @Test
+  void eventsWithoutTheBrowserFlagsReadAsNoBrowser() throws Exception {
+    ObjectMapper cbor = JacksonObjectMapperProvider.get(TEST_KIT.system())
+        .getOrCreate("jackson-cbor", Optional.empty());
+    ObjectNode leg = cbor.valueToTree(new RtcLeg("room", "alice", true));
+    leg.remove("browser");
+    assertEquals(new RtcLeg("room", "alice", false),
+        cbor.readValue(cbor.writeValueAsBytes(leg), RtcLeg.class));
+
+    Instant at = Instant.parse("2026-11-24T10:00:00Z");
+    SipDialog d = new SipDialog("c@h", "lt", "rt", "sip:a@gw", "sip:b@pbx", "sip:b@1.2.3.4",
+        List.of(), 3, 4);
+    ObjectNode answered = cbor.valueToTree(
+        new CallEvent.CallAnswered(d, NegotiatedMedia.pcma(), at, true));
+    answered.remove("browserAnswered");
+    assertEquals(new CallEvent.CallAnswered(d, NegotiatedMedia.pcma(), at, false),
+        cbor.readValue(cbor.writeValueAsBytes(answered), CallEvent.CallAnswered.class));
   }
 }

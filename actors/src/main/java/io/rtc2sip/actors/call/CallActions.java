@@ -4,9 +4,11 @@ import io.rtc2sip.actors.call.CallCommand.ClientCommand;
 import io.rtc2sip.actors.call.CallEntity.Dependencies;
 import io.rtc2sip.actors.call.CallEvent.CallEnded;
 import io.rtc2sip.actors.call.CallState.Active;
+import io.rtc2sip.actors.call.CallState.Dialing;
 import io.rtc2sip.actors.call.CallState.Ended;
 import io.rtc2sip.actors.call.CallState.Held;
 import io.rtc2sip.actors.call.CallState.Referred;
+import io.rtc2sip.actors.call.CallState.Ringing;
 import io.rtc2sip.actors.call.CallState.Routing;
 import io.rtc2sip.actors.call.CallState.Started;
 import io.rtc2sip.actors.call.CallState.Timed;
@@ -228,6 +230,17 @@ final class CallActions {
       passivate();
     } else if (state instanceof Routing) {
       askRoute(started.info());
+    } else if (started.info().rtc().browser() && (state instanceof Dialing
+        || state instanceof Ringing
+        || state instanceof Active
+        || state instanceof Held
+        || state instanceof Transferring
+        || state instanceof Referred)) {
+      // the browser's leg (ICE, DTLS, SRTP) was on the node that ran the call before: no other
+      // node can take it over, and the SIP side must not be left up without it
+      log().warn("recovered a browser's call: its WebRTC leg is gone; ending the call");
+      ctx.getSelf().tell(new CallCommand.RtcMediaFailed(
+          "the call was recovered away from the browser's WebRTC leg"));
     } else if (state instanceof Active
         || state instanceof Held
         || state instanceof Transferring

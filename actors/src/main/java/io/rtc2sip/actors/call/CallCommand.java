@@ -49,7 +49,7 @@ public sealed interface CallCommand extends CborSerializable {
     }
 
     public RtcLeg rtc() {
-      return new RtcLeg(rtcChannel, uid);
+      return new RtcLeg(rtcChannel, uid, rtcOffer != null);
     }
   }
 

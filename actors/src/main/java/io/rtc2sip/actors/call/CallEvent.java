@@ -58,8 +58,13 @@ public sealed interface CallEvent extends CborSerializable {
   /** Outbound: CANCEL sent; the call will end with {@code cause}. */
   record CallCancelling(EndCause cause, Instant deadline, Instant at) implements CallEvent {}
 
-  /** The call was answered: confirmed {@code dialog} and negotiated {@code media}. */
-  record CallAnswered(SipDialog dialog, NegotiatedMedia media, Instant at) implements CallEvent {}
+  /**
+   * The call was answered: confirmed {@code dialog} and negotiated {@code media}; {@code
+   * browserAnswered} when our RTC user answered from a browser over WebRTC (an inbound call's
+   * RTC leg is a browser's from then on; false in events written before browsers could).
+   */
+  record CallAnswered(SipDialog dialog, NegotiatedMedia media, Instant at,
+      boolean browserAnswered) implements CallEvent {}
 
   /** {@code by} put the call on hold; {@code dialog} has the CSeq of the re-INVITE involved. */
   record CallHeld(HoldSide by, SipDialog dialog, Instant at) implements CallEvent {}

@@ -84,7 +84,8 @@ final class CallEventHandler {
     }
     if (event instanceof CallAnswered e
         && (state instanceof Dialing || state instanceof Ringing || state instanceof Alerting)) {
-      return new Active(info.answered(e.dialog(), e.media(), e.at()));
+      CallInfo answered = info.answered(e.dialog(), e.media(), e.at());
+      return new Active(e.browserAnswered() ? answered.withRtc(info.rtc().asBrowser()) : answered);
     }
     if (event instanceof CallHeld e) {
       CallInfo next = info.withDialog(e.dialog());

@@ -56,6 +56,11 @@ public record CallInfo(
         callId, direction, caller, callee, rtc, dialog, m, createdAt, answeredAt, since, sipLegs);
   }
 
+  public CallInfo withRtc(RtcLeg leg) {
+    return new CallInfo(
+        callId, direction, caller, callee, leg, dialog, media, createdAt, answeredAt, since, sipLegs);
+  }
+
   public CallInfo withSipLegs(int legs) {
     return new CallInfo(
         callId, direction, caller, callee, rtc, dialog, media, createdAt, answeredAt, since, legs);

@@ -103,6 +103,8 @@ public final class CallTransitions {
       List.of(Active.class, Held.class);
   private static final List<Class<? extends CallState>> IN_DIALOG =
       List.of(Active.class, Held.class, Transferring.class);
+  private static final List<Class<? extends CallState>> IN_DIALOG_OR_REFERRED =
+      List.of(Active.class, Held.class, Transferring.class, Referred.class);
   private static final List<Class<? extends CallState>> INBOUND_PENDING =
       List.of(Routing.class, Parked.class, Alerting.class);
   private static final List<Class<? extends CallState>> ACTIVE_OR_HELD =
@@ -155,7 +157,8 @@ public final class CallTransitions {
         states(Cancelling.class), "cause rtc-peer-left; SIP Cancel; arm cancel timer"));
     t.add(row(OUTBOUND_PENDING, RtcMediaFailed.class, events(CallCancelling.class), false,
         states(Cancelling.class),
-        "the WebRTC leg never connected: cause rtc-media-failed; SIP Cancel; arm cancel timer"));
+        "the WebRTC leg never connected, or the call was recovered away from it: cause"
+            + " rtc-media-failed; SIP Cancel; arm cancel timer"));
     t.add(row(List.of(Cancelling.class), SipFailed.class, events(CallEnded.class), false,
         states(Ended.class), "ends with the cause of the cancel; client Ended; media Stop"));
     t.add(row(List.of(Cancelling.class), SipAnswered.class, events(CallEnded.class), false,
@@ -226,17 +229,20 @@ public final class CallTransitions {
         states(Ended.class), "cause media-timeout; SIP Bye; client Ended; media Stop"));
     t.add(row(List.of(Held.class), MediaTimeout.class, events(), false, states(),
         "ignored: no media is expected while held"));
-    t.add(row(List.of(Active.class, Held.class, Transferring.class, Referred.class),
+    t.add(row(IN_DIALOG_OR_REFERRED,
         Hangup.class, events(CallEnded.class), false, states(Ended.class),
         "reply Accepted; cause local-hangup; SIP Bye (Referred: and Cancel of the new leg);"
             + " client Ended; media Stop"));
     t.add(row(IN_DIALOG, SipByeReceived.class, events(CallEnded.class), true, states(Ended.class),
         "cause remote-hangup; client Ended; media Stop (a BYE of an earlier dialog is ignored)"));
-    t.add(row(IN_DIALOG, RtcPeerLeft.class, events(CallEnded.class), false, states(Ended.class),
-        "cause rtc-peer-left; SIP Bye; client Ended; media Stop"));
-    t.add(row(IN_DIALOG, RtcMediaFailed.class, events(CallEnded.class), false,
+    t.add(row(IN_DIALOG_OR_REFERRED, RtcPeerLeft.class, events(CallEnded.class), false,
         states(Ended.class),
-        "the WebRTC leg failed: cause rtc-media-failed; SIP Bye; client Ended; media Stop"));
+        "cause rtc-peer-left; SIP Bye (Referred: and Cancel of the new leg); client Ended;"
+            + " media Stop"));
+    t.add(row(IN_DIALOG_OR_REFERRED, RtcMediaFailed.class, events(CallEnded.class), false,
+        states(Ended.class),
+        "the WebRTC leg failed, or the call was recovered away from it: cause rtc-media-failed;"
+            + " SIP Bye (Referred: and Cancel of the new leg); client Ended; media Stop"));
     t.add(row(IN_DIALOG, SipAckTimeout.class, events(CallEnded.class), false,
         states(Ended.class),
         "no ACK for our 2xx within 64*T1 (RFC 3261 13.3.1.4): cause dialog-lost (SIP 408);"
@@ -325,7 +331,10 @@ public final class CallTransitions {
     md.append("\nAfter recovery (`RecoveryCompleted`): a state with a timer re-arms it from its"
             + " persisted deadline (firing at once when it has passed); Active, Held,"
             + " Transferring and Referred send themselves `Reanchor`; Routing asks the user"
-            + " session again; Ended passivates.\n");
+            + " session again; Ended passivates. A call whose RTC side is a browser's WebRTC"
+            + " leg cannot take its media elsewhere (the leg, its ICE and DTLS were on the node"
+            + " that ran the call): Dialing, Ringing, Active, Held, Transferring and Referred"
+            + " send themselves `RtcMediaFailed` instead, and the call ends.\n");
     return md.toString();
   }
 

@@ -134,7 +134,7 @@ final class PendingCallHandlers {
               .withLocalCseqAtLeast(ok.inviteCseq());
       long persisting = System.nanoTime();
       return a.effects()
-          .persist(new CallAnswered(dialog, ok.media(), a.now()))
+          .persist(new CallAnswered(dialog, ok.media(), a.now(), false))
           .thenRun(
               next -> {
                 a.counted(info.direction(), CallAnswered.class, persisting);
@@ -285,7 +285,8 @@ final class PendingCallHandlers {
     if (command instanceof Answer answer) {
       long persisting = System.nanoTime();
       return a.effects()
-          .persist(new CallAnswered(info.dialog(), info.media(), a.now()))
+          .persist(new CallAnswered(info.dialog(), info.media(), a.now(),
+              answer.rtcOffer() != null))
           .thenRun(
               next -> {
                 a.counted(info.direction(), CallAnswered.class, persisting);
@@ -299,7 +300,8 @@ final class PendingCallHandlers {
                   browser = new MediaCommand.BrowserOffer(answer.rtcOffer(), answer.replyTo());
                 }
                 a.sip(new SipLegCommand.Accept(callId, info.dialog(), info.media()));
-                a.media(new MediaCommand.Start(callId, info.rtc(), info.media(), browser));
+                a.media(new MediaCommand.Start(callId, ((Started) next).info().rtc(),
+                    info.media(), browser));
                 a.client(new ClientNotification.Answered(info.uid(), callId));
               });
     }

@@ -27,6 +27,13 @@ public interface RtcAudio extends AutoCloseable {
   /** Copies the RTC user's next frame into {@code out}; false when none arrived in time. */
   boolean poll(short[] out);
 
+  /**
+   * Called instead of {@link #poll} on a tick that has no use for the RTC user's audio (the SIP
+   * side is not up yet): a leg that queues what arrives drops it here, after whatever checks
+   * keep the leg alive.
+   */
+  default void skip() {}
+
   /** Leaves the channel. */
   @Override
   void close();

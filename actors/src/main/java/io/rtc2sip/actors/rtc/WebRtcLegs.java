@@ -3,7 +3,8 @@ package io.rtc2sip.actors.rtc;
 /**
  * Browser legs: the RTC leg of a call whose user brought a WebRTC SDP offer. The node answers the
  * offer with its own media endpoint (ICE, DTLS-SRTP, Opus) and bridges it like any other RTC leg:
- * 10 ms frames of 48 kHz PCM through {@link RtcAudio}.
+ * 10 ms frames of PCM through {@link RtcAudio}, at 8 kHz (its {@code sampleRate()}): the leg
+ * codes narrowband itself, so nothing between it and G.711 resamples.
  */
 public interface WebRtcLegs {
 

@@ -5,11 +5,14 @@ import static io.rtc2sip.actors.call.CallFixture.START;
 import static io.rtc2sip.actors.call.CallFixture.UID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rtc2sip.actors.call.CallCommand.Answer;
 import io.rtc2sip.actors.call.CallCommand.CalleeOnline;
 import io.rtc2sip.actors.call.CallCommand.PlaceCall;
 import io.rtc2sip.actors.call.CallCommand.RtcMediaFailed;
+import io.rtc2sip.actors.call.CallCommand.SipProvisional;
+import io.rtc2sip.actors.call.CallCommand.SipReferReceived;
 import io.rtc2sip.actors.call.CallEvent.CallCancelling;
 import io.rtc2sip.actors.call.CallEvent.CallEnded;
 import io.rtc2sip.actors.model.CallDirection;
@@ -28,11 +31,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Calls whose RTC leg is a browser's WebRTC leg: the offer goes to the call's media, which
- * answers the client; a leg that fails ends the call like a user who left, with its own cause.
+ * answers the client; a leg that fails ends the call like a user who left, with its own cause;
+ * a browser's call recovered on another node (which cannot have its leg) ends the same way.
  */
 class BrowserLegCallTest {
   private static final ActorTestKit TEST_KIT = ActorTestKit.create(TestKits.eventSourcedConfig());
   private static final String OFFER = "v=0\r\n(an offer the signaling server checked)\r\n";
+  private static final Duration SOON = Duration.ofSeconds(3);
 
   @AfterAll
   static void shutdown() {
@@ -46,7 +51,7 @@ class BrowserLegCallTest {
     var placed = f.kit.runCommand(new PlaceCall(UID, "room-1", "+4930123456", OFFER,
         client.ref()));
     assertInstanceOf(CallEvent.CallDialed.class, placed.event());
-    assertEquals(new MediaCommand.Prepare(f.callId, new RtcLeg("room-1", UID),
+    assertEquals(new MediaCommand.Prepare(f.callId, new RtcLeg("room-1", UID, true),
         CallDirection.OUTBOUND, new MediaCommand.BrowserOffer(OFFER, client.ref())),
         f.media.receiveMessage());
     assertInstanceOf(SipLegCommand.Invite.class, f.sip.receiveMessage());
@@ -64,9 +69,10 @@ class BrowserLegCallTest {
     var answered = f.kit.runCommand(new Answer(UID, OFFER, client.ref()));
     assertInstanceOf(CallEvent.CallAnswered.class, answered.event());
     assertInstanceOf(SipLegCommand.Accept.class, f.sip.receiveMessage());
-    assertEquals(new MediaCommand.Start(f.callId, new RtcLeg(CallIds.rtcChannelFor(f.callId), UID),
-        NegotiatedMedia.pcma(), new MediaCommand.BrowserOffer(OFFER, client.ref())),
-        f.media.receiveMessage());
+    assertEquals(new MediaCommand.Start(f.callId,
+        new RtcLeg(CallIds.rtcChannelFor(f.callId), UID, true), NegotiatedMedia.pcma(),
+        new MediaCommand.BrowserOffer(OFFER, client.ref())), f.media.receiveMessage());
+    assertTrue(f.info().rtc().browser(), "the call's RTC leg is the browser's from now on");
     assertEquals(new ClientNotification.Answered(UID, f.callId), f.clients.receiveMessage());
     client.expectNoMessage(Duration.ofMillis(100));
   }
@@ -95,5 +101,80 @@ class BrowserLegCallTest {
     assertEquals(new MediaCommand.Stop(f.callId), f.media.receiveMessage());
     assertEquals(new ClientNotification.Ended(UID, f.callId, EndCause.RTC_MEDIA_FAILED, 200),
         f.clients.receiveMessage());
+  }
+
+  /** An outbound call placed from a browser (the media's reply to the client is not awaited). */
+  private static CallFixture browserCall() {
+    CallFixture f = CallFixture.outbound(TEST_KIT);
+    TestProbe<CallReply> client = TEST_KIT.createTestProbe();
+    f.kit.runCommand(new PlaceCall(UID, "room-1", "+4930123456", OFFER, client.ref()));
+    return f;
+  }
+
+  private static void assertEndedForTheLostLeg(CallFixture f) {
+    SipLegCommand.Bye bye = f.sip.expectMessageClass(SipLegCommand.Bye.class, SOON);
+    assertEquals(EndCause.RTC_MEDIA_FAILED, bye.cause());
+    assertEquals(new MediaCommand.Stop(f.callId),
+        f.media.expectMessageClass(MediaCommand.Stop.class, SOON));
+    f.media.expectNoMessage(Duration.ofMillis(100)); // no Reanchor: no leg to rejoin
+    assertEquals(new ClientNotification.Ended(UID, f.callId, EndCause.RTC_MEDIA_FAILED, 200),
+        f.clients.expectMessageClass(ClientNotification.Ended.class, SOON));
+    assertInstanceOf(CallState.Ended.class, f.state());
+  }
+
+  @Test
+  void anEstablishedBrowserCallRecoveredElsewhereEndsInsteadOfReanchoring() {
+    CallFixture f = browserCall();
+    f.fact(CallFixture.answered());
+    f.clearProbes();
+    f.kit.restart();
+    assertEndedForTheLostLeg(f);
+  }
+
+  @Test
+  void aRingingBrowserCallRecoveredElsewhereIsCancelled() {
+    CallFixture f = browserCall();
+    f.fact(new SipProvisional(180, "peer-tag", null));
+    f.clearProbes();
+    f.kit.restart();
+    SipLegCommand.Cancel cancel = f.sip.expectMessageClass(SipLegCommand.Cancel.class, SOON);
+    assertEquals(EndCause.RTC_MEDIA_FAILED, cancel.cause());
+    assertInstanceOf(CallState.Cancelling.class, f.state());
+  }
+
+  @Test
+  void anInboundCallAnsweredInABrowserRecoveredElsewhereEnds() {
+    CallFixture f = CallFixture.inbound(TEST_KIT);
+    f.reach(CallState.Routing.class);
+    f.kit.runCommand(new CalleeOnline(UID, NODE, "conn-1"));
+    f.kit.runCommand(new Answer(UID, OFFER, TEST_KIT.<CallReply>createTestProbe().ref()));
+    f.clearProbes();
+    f.kit.restart();
+    assertEndedForTheLostLeg(f);
+  }
+
+  @Test
+  void aCallAnsweredWithoutABrowserStillReanchors() {
+    CallFixture f = CallFixture.inbound(TEST_KIT);
+    f.reach(CallState.Routing.class);
+    f.kit.runCommand(new CalleeOnline(UID, NODE, "conn-1"));
+    f.client(r -> new Answer(UID, r));
+    f.clearProbes();
+    f.kit.restart();
+    f.media.expectMessageClass(MediaCommand.Reanchor.class, SOON);
+  }
+
+  @Test
+  void aReferredBrowserCallWhoseLegFailsCancelsTheNewLegAndHangsUp() {
+    CallFixture f = browserCall();
+    f.fact(CallFixture.answered());
+    f.fact(new SipReferReceived(2, "sip:carol@pbx.example", "sip:callee@pbx.example"));
+    f.clearProbes();
+    f.kit.runCommand(new RtcMediaFailed("the browser stopped answering ICE checks"));
+    SipLegCommand.Cancel cancel = f.sip.expectMessageClass(SipLegCommand.Cancel.class, SOON);
+    assertEquals(EndCause.RTC_MEDIA_FAILED, cancel.cause());
+    SipLegCommand.Bye bye = f.sip.expectMessageClass(SipLegCommand.Bye.class, SOON);
+    assertEquals(EndCause.RTC_MEDIA_FAILED, bye.cause());
+    assertInstanceOf(CallState.Ended.class, f.state());
   }
 }

@@ -78,7 +78,7 @@ class InboundCallTest {
     var answer = f.kit.<CallReply>runCommand(r -> new Answer(UID, r));
     assertAccepted(answer.reply());
     assertEquals(new CallAnswered(CallFixture.inboundDialog(f.callId), NegotiatedMedia.pcma(),
-        START), answer.event());
+        START, false), answer.event());
     assertEquals(new SipLegCommand.Accept(f.callId, CallFixture.inboundDialog(f.callId),
         NegotiatedMedia.pcma()), f.sip.receiveMessage());
     assertInstanceOf(MediaCommand.Start.class, f.media.receiveMessage());

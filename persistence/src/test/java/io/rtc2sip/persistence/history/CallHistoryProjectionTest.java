@@ -78,7 +78,7 @@ class CallHistoryProjectionTest {
         new CallEvent.CallDialed("a", Party.rtc("alice"), Party.sip("sip:+4930123@pbx.test"),
             new RtcLeg("ch-a", "alice"), dialog("a"), T0.plusSeconds(60), T0),
         new CallEvent.CallRinging(180, "rt", null, T0.plusSeconds(1)),
-        new CallEvent.CallAnswered(dialog("a"), NegotiatedMedia.pcma(), T0.plusSeconds(3)),
+        new CallEvent.CallAnswered(dialog("a"), NegotiatedMedia.pcma(), T0.plusSeconds(3), false),
         new CallEvent.CallEnded(EndCause.REMOTE_HANGUP, 200, "BYE", T0.plusSeconds(30))));
     persist("node-1", "b", List.of(
         new CallEvent.CallReceived("b", Party.sip("sip:bob@pbx.test"), Party.rtc("alice"),
