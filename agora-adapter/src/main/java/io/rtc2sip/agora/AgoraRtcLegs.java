@@ -1,5 +1,6 @@
 package io.rtc2sip.agora;
 
+import io.rtc2sip.actors.Mdc;
 import io.rtc2sip.actors.model.RtcLeg;
 import io.rtc2sip.actors.rtc.RtcAudio;
 import io.rtc2sip.actors.rtc.RtcLegs;
@@ -62,7 +63,7 @@ public final class AgoraRtcLegs implements RtcLegs, AutoCloseable {
 
   @Override
   public RtcAudio join(String callId, RtcLeg leg, Runnable peerLeft) {
-    return CallMdc.with(callId, () -> {
+    return Mdc.withCall(callId, () -> {
       AgoraLeg audio;
       synchronized (legs) {
         if (closed.get()) {

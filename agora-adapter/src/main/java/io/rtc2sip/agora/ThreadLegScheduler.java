@@ -1,5 +1,6 @@
 package io.rtc2sip.agora;
 
+import io.rtc2sip.actors.Mdc;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -20,7 +21,7 @@ final class ThreadLegScheduler implements LegScheduler {
     this.callId = callId;
     executor = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(() -> {
-        MDC.put(CallMdc.KEY, callId);
+        MDC.put(Mdc.CALL_ID, callId);
         r.run();
       }, "rtc2sip-agora-" + callId);
       t.setDaemon(true);
@@ -41,7 +42,7 @@ final class ThreadLegScheduler implements LegScheduler {
     try {
       executor.execute(guarded(task));
     } catch (RejectedExecutionException e) {
-      CallMdc.with(callId, () -> {
+      Mdc.withCall(callId, () -> {
         log.debug("the leg has stopped; task dropped");
         return null;
       });
