@@ -167,6 +167,10 @@ final class CallMedia {
     rebuildIfNeeded(nowNanos);
     if (receive == null) {
       ring.drain(discard);
+      RtcAudio audio = rtc;
+      if (audio != null) {
+        audio.skip();
+      }
       return;
     }
     ring.drain(rtpSink);

@@ -1,6 +1,7 @@
 package io.rtc2sip.media;
 
 import io.rtc2sip.actors.EntityMessenger;
+import io.rtc2sip.actors.Mdc;
 import io.rtc2sip.actors.Supervised;
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.model.NegotiatedMedia;
@@ -196,6 +197,12 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
     if (leg.equals(joined.get(m.callId))) {
       return;
     }
+    if (leg.browser()) {
+      // a browser's leg is made from its offer only; this one failed to be made (the call was
+      // told), and the RTC network's channel of the same name is nobody's
+      logForCall(m.callId, "no WebRTC leg for {}: the call has no RTC audio", leg.uid());
+      return;
+    }
     joined.put(m.callId, leg);
     RtcAudio audio = rtcLegs.join(m.callId, leg,
         () -> calls.tell(m.callId, new CallCommand.RtcPeerLeft(leg.uid())));
@@ -220,8 +227,9 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
           calls.tell(callId, new CallCommand.RtcMediaFailed(reason));
         }
       });
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      log.warn("WebRTC offer of {} not answered: {}", leg.uid(), e.getMessage());
+    } catch (RuntimeException e) { // a bad offer, no port or thread left, a library's failure
+      Mdc.runWithCall(callId,
+          () -> log.warn("WebRTC offer of {} not answered: {}", leg.uid(), e.toString()));
       browser.replyTo().tell(new CallReply.Rejected(callId, "WebRTC: " + e.getMessage()));
       calls.tell(callId, new CallCommand.RtcMediaFailed(e.getMessage()));
       return;
@@ -281,17 +289,7 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
 
   /** An INFO line with {@code callId} in the MDC, whichever thread (SIP, actor, shutdown) logs. */
   private static void logForCall(String callId, String format, Object... args) {
-    String previous = MDC.get("callId");
-    MDC.put("callId", callId);
-    try {
-      log.info(format, args);
-    } finally {
-      if (previous == null) {
-        MDC.remove("callId");
-      } else {
-        MDC.put("callId", previous);
-      }
-    }
+    Mdc.runWithCall(callId, () -> log.info(format, args));
   }
 
   @Override

@@ -1,15 +1,19 @@
 package io.rtc2sip.media;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.call.CallReply;
+import io.rtc2sip.actors.model.CallDirection;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.RtcLeg;
 import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.port.MediaCommand;
 import io.rtc2sip.actors.rtc.RtcAudio;
+import io.rtc2sip.actors.rtc.WebRtcLegs;
 import io.rtc2sip.codec.g711.G711;
 import io.rtc2sip.codec.pipeline.SendPipeline;
 import java.net.DatagramPacket;
@@ -38,6 +42,7 @@ class MediaBridgeTest {
 
   private final TestProbe<ShardingEnvelope<CallCommand>> calls = KIT.createTestProbe();
   private final RecordingRtc rtc = new RecordingRtc();
+  private final AtomicInteger networkJoins = new AtomicInteger();
   private MediaBridge bridge;
   private DatagramSocket peer;
 
@@ -60,11 +65,18 @@ class MediaBridgeTest {
   }
 
   private MediaBridge bridge(Duration timeout) throws Exception {
+    return bridge(timeout, WebRtcLegs.NONE);
+  }
+
+  private MediaBridge bridge(Duration timeout, WebRtcLegs browsers) throws Exception {
     int min = PORTS.getAndAdd(100);
     MediaSettings settings =
         new MediaSettings("127.0.0.1", min, min + 99, timeout, Duration.ofSeconds(1), 1);
     bridge = MediaBridge.start(KIT.system(), settings, EntityMessenger.envelopes(calls.ref()),
-        (callId, leg, left) -> rtc);
+        (callId, leg, left) -> {
+          networkJoins.incrementAndGet();
+          return rtc;
+        }, browsers);
     peer = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
     peer.setSoTimeout(2000);
     return bridge;
@@ -275,6 +287,90 @@ class MediaBridgeTest {
       fact = calls.receiveMessage(Duration.ofSeconds(3)).message();
     } while (fact == CallCommand.MediaStarted.INSTANCE);
     assertEquals(new CallCommand.MediaDtmfReceived("5", 100), fact);
+  }
+
+  /** Browser legs as the bridge sees them: answered, or not made at all. */
+  private static WebRtcLegs browsers(RtcAudio audio, RuntimeException failure) {
+    return new WebRtcLegs() {
+      @Override
+      public Answered answer(String callId, String offer, Listener listener) {
+        if (failure != null) {
+          throw failure;
+        }
+        return new Answered("v=0\r\n(answer to " + offer.length() + " characters)\r\n", audio);
+      }
+
+      @Override
+      public void check(String offer) {}
+    };
+  }
+
+  @Test
+  void aBrowserOfferIsAnsweredToTheClientAndItsLegBridged() throws Exception {
+    bridge(Duration.ZERO, browsers(rtc, null));
+    String callId = "o-browser";
+    bridge.localRtp(callId).orElseThrow();
+    TestProbe<CallReply> client = KIT.createTestProbe();
+    RtcLeg leg = new RtcLeg("room", "alice", true);
+    bridge.port().tell(new MediaCommand.Prepare(callId, leg, CallDirection.OUTBOUND,
+        new MediaCommand.BrowserOffer("v=0\r\n", client.ref())));
+    assertEquals(new CallReply.Accepted(callId, "v=0\r\n(answer to 5 characters)\r\n"),
+        client.receiveMessage(Duration.ofSeconds(3)));
+    bridge.port().tell(new MediaCommand.Start(callId, leg, NegotiatedMedia.pcmu()));
+    bridge.remoteDescribed(callId, (InetSocketAddress) peer.getLocalSocketAddress(),
+        NegotiatedMedia.pcmu());
+    rtc.play(Tone.of(600, 48000));
+    // the phone hears the browser leg's audio: the 600 Hz it plays
+    byte[] buf = new byte[1500];
+    DatagramPacket in = new DatagramPacket(buf, buf.length);
+    short[] tail = new short[40 * 160];
+    for (int i = 0; i < 60; i++) {
+      peer.receive(in);
+      if (i >= 20) {
+        G711.PCMU.decode(buf, 12, tail, (i - 20) * 160, 160);
+      }
+    }
+    assertTrue(ratio(tail, 600, 8000) > 0.9,
+        "600 Hz share of what the phone heard: " + ratio(tail, 600, 8000));
+    assertEquals(0, networkJoins.get(), "the RTC network was not joined");
+  }
+
+  @Test
+  void aBrowserLegThatCannotBeMadeIsRefusedAndFailsTheCall() throws Exception {
+    bridge(Duration.ZERO, browsers(rtc, new IllegalStateException("no free WebRTC port")));
+    String callId = "o-browser-failed";
+    bridge.localRtp(callId).orElseThrow();
+    TestProbe<CallReply> client = KIT.createTestProbe();
+    RtcLeg leg = new RtcLeg("room", "alice", true);
+    bridge.port().tell(new MediaCommand.Prepare(callId, leg, CallDirection.OUTBOUND,
+        new MediaCommand.BrowserOffer("v=0\r\n", client.ref())));
+    assertEquals(new CallReply.Rejected(callId, "WebRTC: no free WebRTC port"),
+        client.receiveMessage(Duration.ofSeconds(3)));
+    assertEquals(new CallCommand.RtcMediaFailed("no free WebRTC port"),
+        calls.receiveMessage(Duration.ofSeconds(3)).message());
+    // a library's failure is no different
+    bridge.close();
+    bridge(Duration.ZERO, browsers(rtc, new NullPointerException("a bug somewhere")));
+    bridge.localRtp(callId).orElseThrow();
+    bridge.port().tell(new MediaCommand.Prepare(callId, leg, CallDirection.OUTBOUND,
+        new MediaCommand.BrowserOffer("v=0\r\n", client.ref())));
+    assertInstanceOf(CallReply.Rejected.class, client.receiveMessage(Duration.ofSeconds(3)));
+    assertInstanceOf(CallCommand.RtcMediaFailed.class,
+        calls.receiveMessage(Duration.ofSeconds(3)).message());
+    // the answer comes anyway (the SIP side was quicker than the cancel): no phantom RTC leg
+    bridge.remoteDescribed(callId, (InetSocketAddress) peer.getLocalSocketAddress(),
+        NegotiatedMedia.pcmu());
+    bridge.port().tell(new MediaCommand.Start(callId, leg, NegotiatedMedia.pcmu()));
+    bridge.port().tell(new MediaCommand.SendDtmf(callId, "1", 100)); // handled after the Start
+    byte[] buf = new byte[1500];
+    DatagramPacket in = new DatagramPacket(buf, buf.length);
+    boolean event = false;
+    for (int i = 0; i < 200 && !event; i++) {
+      peer.receive(in);
+      event = (buf[1] & 0x7F) == 101;
+    }
+    assertTrue(event, "the Start was handled (the digit after it went out)");
+    assertEquals(0, networkJoins.get(), "the RTC network's channel was not joined");
   }
 
   private void drainFor(DatagramPacket in, Duration d) throws Exception {

@@ -1,9 +1,11 @@
 package io.rtc2sip.webrtc;
 
+import io.rtc2sip.actors.Mdc;
 import io.rtc2sip.actors.rtc.RtcAudio;
 import io.rtc2sip.actors.rtc.WebRtcLegs;
-import io.rtc2sip.codec.rtcp.RtcpWriter;
 import io.rtc2sip.codec.rtcp.ReceiverStats;
+import io.rtc2sip.codec.rtcp.RtcpReport;
+import io.rtc2sip.codec.rtcp.RtcpWriter;
 import io.rtc2sip.media.PacketRing;
 import io.rtc2sip.media.RtpPorts;
 import java.io.IOException;
@@ -18,7 +20,6 @@ import java.util.function.LongSupplier;
 import org.jitsi.srtp.SrtpErrorStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The browser leg of one call: one UDP socket carrying STUN, DTLS, SRTP and SRTCP (RFC 7983),
@@ -29,8 +30,10 @@ import org.slf4j.MDC;
  * clock exchanges 10 ms frames ({@link #poll}, {@link #publish}), decrypting and encrypting on
  * its own thread; the node's timer checks that the browser is there ({@link #checkLiveness}).
  * Only packets from addresses that passed an ICE check (MESSAGE-INTEGRITY with this leg's
- * password) are taken: DTLS from anyone else is dropped, and media goes only to the address the
- * browser nominated.
+ * password) are taken: DTLS from anyone else is dropped; media goes to the first address whose
+ * check passed, then to the one the browser nominated. The browser is alive while SRTP/SRTCP
+ * packets that authenticate (or its consent checks) arrive; RTCP sender reports carry a report
+ * block on the browser's stream.
  */
 final class BrowserLeg implements RtcAudio {
   private static final Logger log = LoggerFactory.getLogger(BrowserLeg.class);
@@ -63,24 +66,27 @@ final class BrowserLeg implements RtcAudio {
   private volatile InetSocketAddress[] verified = new InetSocketAddress[0];
   private volatile InetSocketAddress selected;
   private volatile InetSocketAddress nominated;
-  private volatile InetSocketAddress dtlsPeer;
+  /** When the browser last proved itself: a valid ICE check or an authenticated packet. */
   private volatile long lastHeardNanos;
   private volatile boolean checked;
   // written by a DTLS thread
   private volatile SrtpSession srtp;
   private volatile long connectedNanos;
-  private volatile boolean closed;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   // media clock thread only
   private final SrtpSession.Packet inbound = new SrtpSession.Packet(PacketRing.MAX_PACKET + 64);
   private final SrtpSession.Packet outbound = new SrtpSession.Packet(PacketRing.MAX_PACKET + 64);
-  private final ByteBuffer sendBuffer = ByteBuffer.wrap(outbound.getBuffer());
+  private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(PacketRing.MAX_PACKET + 64);
   private final byte[] rtcp = new byte[256];
-  private final ReceiverStats[] noSources = new ReceiverStats[0];
+  private final ReceiverStats[] sources = new ReceiverStats[1];
   private long pollNanos;
   private long nextRtcpNanos;
-  private long sendFailures;
-  private final PacketRing.Sink fromRing = this::decrypt;
+  private final AtomicLong sendFailures = new AtomicLong();
+  private final PacketRing.Sink fromRing = (data, length, arrival, source) ->
+      unprotect(data, length, arrival, true);
+  private final PacketRing.Sink authenticateOnly = (data, length, arrival, source) ->
+      unprotect(data, length, arrival, false);
 
   BrowserLeg(String callId, DatagramChannel channel, InetSocketAddress local, IceLite ice,
       IceLite.Credentials credentials, DtlsConnection.Factory dtls, BrowserOffer offer,
@@ -118,35 +124,25 @@ final class BrowserLeg implements RtcAudio {
     return cname;
   }
 
-  IceLite.Credentials credentials() {
-    return credentials;
-  }
-
   // ---------------------------------------------------------------- socket thread
 
   /** A datagram on the leg's socket, demultiplexed by its first byte (RFC 7983). */
   void received(ByteBuffer datagram, SocketAddress source, long arrivalNanos) {
-    if (closed || datagram.remaining() == 0 || !(source instanceof InetSocketAddress from)) {
+    if (closed.get() || datagram.remaining() == 0
+        || !(source instanceof InetSocketAddress from)) {
       return;
     }
     int first = datagram.get(datagram.position()) & 0xFF;
     if (first < 4) {
       stun(datagram, from, arrivalNanos);
     } else if (first >= 20 && first < 64) {
-      if (!isVerified(from)) {
-        refused.incrementAndGet();
-        return;
-      }
-      dtlsPeer = from; // before the handshake may answer
-      if (dtls.received(datagram)) {
-        lastHeardNanos = arrivalNanos;
-      } else {
+      // ICE checks set the media address before any DTLS can pass this check
+      if (!isVerified(from) || !dtls.received(datagram)) {
         refused.incrementAndGet();
       }
     } else if (first >= 128 && first < 192) {
-      if (srtp != null && isVerified(from) && ring.offer(datagram, from, arrivalNanos)) {
-        lastHeardNanos = arrivalNanos;
-      } else {
+      // authenticated (and liveness taken) on the media clock, off this thread
+      if (srtp == null || !isVerified(from) || !ring.offer(datagram, from, arrivalNanos)) {
         refused.incrementAndGet();
       }
     } else {
@@ -199,7 +195,7 @@ final class BrowserLeg implements RtcAudio {
   }
 
   private void sendDtls(byte[] data, int offset, int length) throws IOException {
-    InetSocketAddress to = selected != null ? selected : dtlsPeer;
+    InetSocketAddress to = selected;
     if (to == null) {
       throw new IOException("no ICE-verified address to send DTLS to");
     }
@@ -210,7 +206,7 @@ final class BrowserLeg implements RtcAudio {
     try {
       channel.send(data, to);
     } catch (IOException e) {
-      sendFailures++;
+      sendFailures.incrementAndGet();
     }
   }
 
@@ -224,12 +220,12 @@ final class BrowserLeg implements RtcAudio {
 
   @Override
   public boolean listening() {
-    return srtp != null && selected != null && !closed;
+    return srtp != null && selected != null && !closed.get();
   }
 
   @Override
   public boolean poll(short[] out) {
-    if (closed) {
+    if (closed.get()) {
       return false;
     }
     pollNanos = clock.getAsLong();
@@ -237,9 +233,20 @@ final class BrowserLeg implements RtcAudio {
     return audio.pull(out, pollNanos);
   }
 
-  private void decrypt(byte[] data, int length, long arrivalNanos, SocketAddress source) {
+  /** No use for the browser's audio this tick: what arrived is authenticated and dropped. */
+  @Override
+  public void skip() {
+    if (closed.get()) {
+      return;
+    }
+    pollNanos = clock.getAsLong();
+    ring.drain(authenticateOnly);
+  }
+
+  /** Authenticates and decrypts a packet; one that passes proves the browser is there. */
+  private void unprotect(byte[] data, int length, long arrivalNanos, boolean deliver) {
     SrtpSession session = srtp;
-    if (session == null || pollNanos - arrivalNanos > STALE_NANOS || length < 12) {
+    if (session == null || length < 12) {
       return;
     }
     System.arraycopy(data, 0, inbound.getBuffer(), 0, length);
@@ -259,8 +266,23 @@ final class BrowserLeg implements RtcAudio {
       refused.incrementAndGet();
       return;
     }
-    if (!isRtcp) {
+    if (arrivalNanos > lastHeardNanos) {
+      lastHeardNanos = arrivalNanos;
+    }
+    if (!isRtcp && deliver && pollNanos - arrivalNanos <= STALE_NANOS) {
       audio.received(inbound.getBuffer(), inbound.getOffset(), inbound.getLength(), arrivalNanos);
+    } else if (isRtcp && packetType == RtcpReport.SR && inbound.getLength() >= 28) {
+      senderReport(inbound.getBuffer(), inbound.getOffset(), ssrcOf, arrivalNanos);
+    }
+  }
+
+  /** The browser's sender report: its time, echoed in our report block so it can measure RTT. */
+  private void senderReport(byte[] data, int offset, int from, long arrivalNanos) {
+    ReceiverStats stats = audio.receiverStats();
+    if (stats != null && stats.ssrc() == from) {
+      int ntpMiddle = (data[offset + 10] & 0xFF) << 24 | (data[offset + 11] & 0xFF) << 16
+          | (data[offset + 12] & 0xFF) << 8 | data[offset + 13] & 0xFF;
+      stats.onSenderReport(ntpMiddle, arrivalNanos);
     }
   }
 
@@ -280,7 +302,7 @@ final class BrowserLeg implements RtcAudio {
   private void sendRtp(byte[] packet, int offset, int length) {
     SrtpSession session = srtp;
     InetSocketAddress to = selected;
-    if (session == null || to == null || closed) {
+    if (session == null || to == null || closed.get()) {
       return;
     }
     System.arraycopy(packet, offset, outbound.getBuffer(), 0, length);
@@ -297,8 +319,9 @@ final class BrowserLeg implements RtcAudio {
       return;
     }
     long ntp = RtcpWriter.ntp(System.currentTimeMillis() * 1_000_000L);
+    sources[0] = audio.receiverStats(); // a report block on the browser's stream, once it sends
     int n = RtcpWriter.senderReport(rtcp, 0, ssrc, ntp, audio.nextTimestamp(),
-        audio.packetsSent(), audio.octetsSent(), noSources, 0, pollNanos);
+        audio.packetsSent(), audio.octetsSent(), sources, sources[0] == null ? 0 : 1, pollNanos);
     n += RtcpWriter.sdesCname(rtcp, n, ssrc, cname);
     System.arraycopy(rtcp, 0, outbound.getBuffer(), 0, n);
     outbound.reset(n);
@@ -308,11 +331,12 @@ final class BrowserLeg implements RtcAudio {
   }
 
   private void transmit(InetSocketAddress to) {
-    sendBuffer.clear().limit(outbound.getLength());
+    sendBuffer.clear();
+    sendBuffer.put(outbound.getBuffer(), 0, outbound.getLength()).flip();
     try {
       channel.send(sendBuffer, to);
     } catch (IOException e) {
-      sendFailures++;
+      sendFailures.incrementAndGet();
     }
   }
 
@@ -320,7 +344,7 @@ final class BrowserLeg implements RtcAudio {
 
   /** Ends the leg when the browser never connected or went quiet (the node's timer). */
   void checkLiveness(long nowNanos) {
-    if (closed || reported.get()) {
+    if (closed.get() || reported.get()) {
       return;
     }
     if (srtp == null && nowNanos - createdNanos > connectTimeoutNanos) {
@@ -335,22 +359,25 @@ final class BrowserLeg implements RtcAudio {
   }
 
   private void fail(String reason) {
-    if (!closed && reported.compareAndSet(false, true)) {
+    if (!closed.get() && reported.compareAndSet(false, true)) {
       logForCall("WebRTC leg failed: {}", reason);
       listener.failed(reason);
     }
   }
 
   private void leave(String reason) {
-    if (!closed && reported.compareAndSet(false, true)) {
+    if (!closed.get() && reported.compareAndSet(false, true)) {
       logForCall("WebRTC leg ended by the browser: {}", reason);
       listener.left(reason);
     }
   }
 
-  /** Packets dropped: unverified sources, failed SRTP authentication, malformed. */
+  /**
+   * Packets dropped: from unverified sources, failing SRTP authentication or replay checks,
+   * malformed or of another payload type, or beyond the queue to the media clock.
+   */
   long refused() {
-    return refused.get() + ring.dropped();
+    return refused.get() + ring.dropped() + audio.refused();
   }
 
   /** Packets of the browser's that never arrived. */
@@ -363,16 +390,11 @@ final class BrowserLeg implements RtcAudio {
     return connectedNanos == 0 ? -1 : (connectedNanos - createdNanos) / 1_000_000;
   }
 
-  boolean isClosed() {
-    return closed;
-  }
-
   @Override
   public void close() {
-    if (closed) {
+    if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closed = true;
     onClose.accept(this);
     ice.unregister(credentials);
     dtls.close(() -> RtpPorts.closeQuietly(channel));
@@ -382,21 +404,11 @@ final class BrowserLeg implements RtcAudio {
       session.close();
     }
     logForCall("WebRTC leg closed ({} packets refused, {} sends failed)", refused(),
-        sendFailures);
+        sendFailures.get());
   }
 
   private void logForCall(String format, Object... args) {
-    String previous = MDC.get("callId");
-    MDC.put("callId", callId);
-    try {
-      log.info(format, args);
-    } finally {
-      if (previous == null) {
-        MDC.remove("callId");
-      } else {
-        MDC.put("callId", previous);
-      }
-    }
+    Mdc.runWithCall(callId, () -> log.info(format, args));
   }
 
   /** The DTLS handshake's outcome. */
@@ -405,11 +417,11 @@ final class BrowserLeg implements RtcAudio {
     public void connected(SrtpKeys keys) {
       try {
         SrtpSession session = new SrtpSession(keys, ssrc);
-        if (closed) {
-          session.close();
+        srtp = session;
+        if (closed.get()) {
+          session.close(); // close() may have looked before it was set
           return;
         }
-        srtp = session;
         connectedNanos = clock.getAsLong();
         lastHeardNanos = connectedNanos;
         logForCall("WebRTC leg connected in {} ms ({})", connectMillis(), audio);

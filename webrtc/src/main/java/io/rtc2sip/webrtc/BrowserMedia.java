@@ -165,11 +165,6 @@ public final class BrowserMedia implements WebRtcLegs, AutoCloseable {
     };
   }
 
-  /** Legs open on this node. */
-  public int activeLegs() {
-    return legs.size();
-  }
-
   private void checkLiveness() {
     long now = System.nanoTime();
     for (BrowserLeg leg : legs) {

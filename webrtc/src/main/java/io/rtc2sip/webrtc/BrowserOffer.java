@@ -40,6 +40,11 @@ public record BrowserOffer(
   /** Longest offer read. */
   static final int MAX_LENGTH = 16 * 1024;
   private static final Pattern ICE_CHARS = Pattern.compile("[A-Za-z0-9+/]+");
+  /** RFC 8866 token: what a media kind and a mid are; a protocol is tokens joined by '/'. */
+  private static final String TOKEN = "[!#$%&'*+\\-.0-9A-Z^_`a-z{|}~]+";
+  private static final Pattern KIND = Pattern.compile(TOKEN);
+  private static final Pattern PROTO = Pattern.compile(TOKEN + "(/" + TOKEN + ")*");
+  private static final Pattern MID = Pattern.compile("[!#$%&'*+\\-.0-9A-Z^_`a-z{|}~]{1,64}");
   private static final Pattern FINGERPRINT = Pattern.compile("([0-9A-Fa-f]{2}:)+[0-9A-Fa-f]{2}");
   private static final Map<String, Integer> HASH_BYTES = Map.of(
       "sha-1", 20, "sha-224", 28, "sha-256", 32, "sha-384", 48, "sha-512", 64);
@@ -81,7 +86,7 @@ public record BrowserOffer(
       }
       if (line.startsWith("m=")) {
         String[] m = line.substring(2).split(" ");
-        if (m.length < 4) {
+        if (m.length < 4 || !KIND.matcher(m[0]).matches() || !PROTO.matcher(m[2]).matches()) {
           throw new BadOffer("malformed m-line '" + abbreviate(line) + "'");
         }
         current = new Section(m[0], m[2]);
@@ -138,6 +143,12 @@ public record BrowserOffer(
     }
     if (!audio.has("rtcp-mux")) {
       throw new BadOffer("the offer does not multiplex RTCP with RTP (a=rtcp-mux is required)");
+    }
+    for (Section m : media) {
+      String mid = m.value("mid", null);
+      if (mid != null && !MID.matcher(mid).matches()) {
+        throw new BadOffer("a=mid:" + abbreviate(mid) + " is not a token of 1 to 64 characters");
+      }
     }
     int[] chosen = chooseCodec(audio, codecs);
     return new BrowserOffer(

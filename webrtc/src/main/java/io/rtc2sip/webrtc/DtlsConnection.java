@@ -67,6 +67,8 @@ final class DtlsConnection {
 
   private static final int MTU = 1200;
   private static final int QUEUED = 32;
+  /** Put into the queue by {@link #close}: wakes a handshake waiting for the browser. */
+  private static final byte[] CLOSED = new byte[0];
 
   private final JcaTlsCrypto crypto;
   private final DtlsIdentity identity;
@@ -118,11 +120,6 @@ final class DtlsConnection {
     return true;
   }
 
-  /** Whether the handshake completed. */
-  boolean connected() {
-    return transport != null;
-  }
-
   /**
    * Ends the connection: a close_notify to the browser when it was up, then {@code after} (which
    * closes the socket), on a DTLS thread; at once when there is nothing to send.
@@ -130,6 +127,8 @@ final class DtlsConnection {
   void close(Runnable after) {
     closing = true;
     ended.set(true);
+    records.clear();
+    records.offer(CLOSED); // a handshake waiting in receive() gives up at once
     DTLSTransport t = transport;
     if (t == null) {
       after.run();
@@ -151,6 +150,9 @@ final class DtlsConnection {
   }
 
   private void handshake() {
+    if (closing) {
+      return; // the leg ended while the handshake waited for a thread
+    }
     DTLSServerProtocol protocol = new DTLSServerProtocol();
     protocol.setVerifyRequests(false); // ICE already proved the browser's address
     Server server = new Server();
@@ -218,7 +220,10 @@ final class DtlsConnection {
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("interrupted");
       }
-      if (record == null || closing) {
+      if (closing || record == CLOSED) {
+        throw new java.io.InterruptedIOException("the browser leg closed");
+      }
+      if (record == null) {
         return -1;
       }
       int n = Math.min(len, record.length);

@@ -5,6 +5,7 @@ import io.rtc2sip.codec.jitter.JitterConfig;
 import io.rtc2sip.codec.pipeline.PacketSink;
 import io.rtc2sip.codec.pipeline.ReceivePipeline;
 import io.rtc2sip.codec.pipeline.SendPipeline;
+import io.rtc2sip.codec.rtcp.ReceiverStats;
 import java.util.function.LongSupplier;
 
 /**
@@ -71,6 +72,16 @@ final class G711Audio implements LegAudio {
   @Override
   public void close() {
     // nothing native
+  }
+
+  @Override
+  public long refused() {
+    return receive.malformed() + receive.otherPayload();
+  }
+
+  @Override
+  public ReceiverStats receiverStats() {
+    return receive.receiverStats();
   }
 
   @Override

@@ -1,5 +1,7 @@
 package io.rtc2sip.webrtc;
 
+import io.rtc2sip.codec.rtcp.ReceiverStats;
+
 /**
  * The codec side of a browser leg: decrypted RTP from the browser in, 10 ms frames of 8 kHz PCM
  * out (G.711's rate: the SIP side needs no resampling), and back. Used by the media clock thread
@@ -25,6 +27,15 @@ interface LegAudio extends AutoCloseable {
 
   /** Packets of the browser's that never arrived (sequence gaps). */
   long lost();
+
+  /** Packets refused: not RTP, not decodable, or of another payload type. */
+  long refused();
+
+  /**
+   * RFC 3550 statistics of the browser's stream, for the report block of our RTCP (the browser
+   * adapts its sending, Opus FEC included, to the loss it reports); null before any packet.
+   */
+  ReceiverStats receiverStats();
 
   /** The RTP timestamp of the next packet sent. */
   int nextTimestamp();

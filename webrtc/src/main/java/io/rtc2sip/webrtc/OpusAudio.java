@@ -4,6 +4,7 @@ import io.rtc2sip.codec.jitter.FrameJitterBuffer;
 import io.rtc2sip.codec.jitter.JitterConfig;
 import io.rtc2sip.codec.jitter.Playout;
 import io.rtc2sip.codec.pipeline.PacketSink;
+import io.rtc2sip.codec.rtcp.ReceiverStats;
 import io.rtc2sip.codec.rtp.RtpHeaderWriter;
 import io.rtc2sip.codec.rtp.RtpPacket;
 import io.rtc2sip.codec.rtp.RtpParseResult;
@@ -19,6 +20,7 @@ import java.util.Arrays;
 final class OpusAudio implements LegAudio {
   /** A 20 ms packet on the 48 kHz RTP clock. */
   private static final int PACKET_TICKS = 960;
+  private static final int RTP_CLOCK = 48000;
   private static final int PACKET_SAMPLES = 2 * FRAME;
 
   private final OpusCodec codec;
@@ -42,6 +44,7 @@ final class OpusAudio implements LegAudio {
   private long octetsSent;
   private long otherPayload;
   private long undecodable;
+  private ReceiverStats stats;
 
   OpusAudio(OpusCodec codec, int payloadType, int ssrc, int firstSequence, int firstTimestamp,
       PacketSink sink) {
@@ -77,6 +80,10 @@ final class OpusAudio implements LegAudio {
       undecodable++;
       return;
     }
+    if (stats == null || stats.ssrc() != parsed.ssrc()) {
+      stats = new ReceiverStats(parsed.ssrc(), RTP_CLOCK); // once per source
+    }
+    stats.onPacket(parsed.sequenceNumber(), parsed.timestamp(), arrivalNanos);
     jitter.push(parsed.ssrc(), parsed.sequenceNumber(), parsed.timestamp(), ticks, incoming, 0,
         size, arrivalNanos);
     heard = true;
@@ -153,8 +160,13 @@ final class OpusAudio implements LegAudio {
     return timestamp;
   }
 
-  /** Packets refused: not RTP, not decodable Opus, or another payload type. */
-  long refused() {
+  @Override
+  public ReceiverStats receiverStats() {
+    return stats;
+  }
+
+  @Override
+  public long refused() {
     return undecodable + otherPayload;
   }
 

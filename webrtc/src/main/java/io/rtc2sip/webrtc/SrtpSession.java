@@ -80,31 +80,58 @@ final class SrtpSession implements AutoCloseable {
     }
   }
 
-  /** Authenticates and decrypts an SRTP packet in place; the status says why it failed. */
+  /**
+   * Authenticates and decrypts an SRTP packet in place; the status says why it failed. A source
+   * the session has not seen takes one of its {@link #MAX_SOURCES} places only once a packet of
+   * it authenticates, so forged packets cannot use the places up.
+   */
   SrtpErrorStatus unprotectRtp(Packet packet, int ssrc) throws GeneralSecurityException {
-    int i = source(ssrc);
-    return i < 0 ? SrtpErrorStatus.FAIL : receive[i].reverseTransformPacket(packet, false);
+    int i = find(ssrc);
+    if (i >= 0) {
+      return receive[i].reverseTransformPacket(packet, false);
+    }
+    if (sourceCount == MAX_SOURCES) {
+      return SrtpErrorStatus.FAIL;
+    }
+    SrtpCryptoContext candidate = receiveFactory.deriveContext(ssrc, 0);
+    SrtpErrorStatus status = candidate.reverseTransformPacket(packet, false);
+    if (status == SrtpErrorStatus.OK) {
+      add(ssrc, candidate, receiveFactory.deriveControlContext(ssrc));
+    }
+    return status;
   }
 
-  /** Authenticates and decrypts an SRTCP packet in place. */
+  /** Authenticates and decrypts an SRTCP packet in place; a new source as for RTP. */
   SrtpErrorStatus unprotectRtcp(Packet packet, int ssrc) throws GeneralSecurityException {
-    int i = source(ssrc);
-    return i < 0 ? SrtpErrorStatus.FAIL : receiveControl[i].reverseTransformPacket(packet);
+    int i = find(ssrc);
+    if (i >= 0) {
+      return receiveControl[i].reverseTransformPacket(packet);
+    }
+    if (sourceCount == MAX_SOURCES) {
+      return SrtpErrorStatus.FAIL;
+    }
+    SrtcpCryptoContext candidate = receiveFactory.deriveControlContext(ssrc);
+    SrtpErrorStatus status = candidate.reverseTransformPacket(packet);
+    if (status == SrtpErrorStatus.OK) {
+      add(ssrc, receiveFactory.deriveContext(ssrc, 0), candidate);
+    }
+    return status;
   }
 
-  private int source(int ssrc) throws GeneralSecurityException {
+  private int find(int ssrc) {
     for (int i = 0; i < sourceCount; i++) {
       if (sources[i] == ssrc) {
         return i;
       }
     }
-    if (sourceCount == MAX_SOURCES) {
-      return -1;
-    }
+    return -1;
+  }
+
+  private void add(int ssrc, SrtpCryptoContext rtp, SrtcpCryptoContext rtcp) {
     sources[sourceCount] = ssrc;
-    receive[sourceCount] = receiveFactory.deriveContext(ssrc, 0);
-    receiveControl[sourceCount] = receiveFactory.deriveControlContext(ssrc);
-    return sourceCount++;
+    receive[sourceCount] = rtp;
+    receiveControl[sourceCount] = rtcp;
+    sourceCount++;
   }
 
   @Override

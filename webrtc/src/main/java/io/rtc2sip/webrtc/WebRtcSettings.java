@@ -47,11 +47,6 @@ public record WebRtcSettings(
       this.clockRate = clockRate;
       this.channels = channels;
     }
-
-    /** The static RTP payload type, or -1 for a dynamic one. */
-    int staticPayloadType() {
-      return this == PCMU ? 0 : this == PCMA ? 8 : -1;
-    }
   }
 
   public WebRtcSettings {

@@ -82,6 +82,12 @@ class BrowserOfferTest {
         + " PCMU/8000, PCMA/8000", refusal(g722Only));
     assertTrue(refusal(ok.replace("111 63 9", "111 x 9")).contains("is not a number"));
     assertTrue(refusal("v=0\r\n" + "a".repeat(BrowserOffer.MAX_LENGTH)).contains("longer than"));
+    // what the answer echoes must be what SDP allows there
+    assertTrue(refusal(ok.replace("a=mid:0", "a=mid:0 1")).contains("is not a token"));
+    assertTrue(refusal(ok.replace("a=mid:0", "a=mid:" + "m".repeat(65))).contains("is not a token"));
+    assertTrue(refusal(ok.replace("m=audio 9", "m=au\"dio 9")).startsWith("malformed m-line"));
+    assertTrue(refusal(ok.replace("UDP/TLS/RTP/SAVPF", "UDP/TLS//SAVPF"))
+        .startsWith("malformed m-line"));
   }
 
   @Test
