@@ -4,8 +4,8 @@
 
 (() => {
   const query = new URLSearchParams(location.search);
-  const WS_URL = query.get('ws')
-      || `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/signaling`;
+  // always the node that served the page: a link cannot point the phone (and its token) elsewhere
+  const WS_URL = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/signaling`;
   // ?raw=1: the microphone unprocessed, for the tone tests (the processing bends tones)
   const PROCESSING = query.get('raw') !== '1';
   const PING_MS = 25000; // the gateway closes a connection that is idle for 60 s

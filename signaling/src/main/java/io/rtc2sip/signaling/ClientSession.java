@@ -207,7 +207,7 @@ final class ClientSession {
     if (!offerAcceptable(r)) {
       return;
     }
-    String offer = r.body().hasNonNull("sdp") ? r.text("sdp") : null;
+    String offer = offerOf(r);
     String callId = CallIds.newOutbound();
     String channel = r.body().hasNonNull("channel") ? r.text("channel")
         : CallIds.rtcChannelFor(callId);
@@ -231,7 +231,7 @@ final class ClientSession {
     if (!offerAcceptable(r)) {
       return;
     }
-    String offer = r.body().hasNonNull("sdp") ? r.text("sdp") : null;
+    String offer = offerOf(r);
     call(r, ref -> new CallCommand.Answer(uid, offer, ref));
   }
 
@@ -249,7 +249,7 @@ final class ClientSession {
       return false;
     }
     try {
-      shared.webRtc().check(r.text("sdp"));
+      shared.webRtc().check(offerOf(r));
       return true;
     } catch (IllegalArgumentException e) {
       log.info("{} with an SDP offer refused: {}", r.type(), e.getMessage());
@@ -258,6 +258,11 @@ final class ClientSession {
       refuse(r.id(), "no-webrtc", e.getMessage());
     }
     return false;
+  }
+
+  /** The request's WebRTC offer, null without one. */
+  private static String offerOf(Protocol.Request r) {
+    return r.body().hasNonNull("sdp") ? r.text("sdp") : null;
   }
 
   private void call(Protocol.Request r, Function<ActorRef<CallReply>, CallCommand> command) {

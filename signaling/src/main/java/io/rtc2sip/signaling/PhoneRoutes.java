@@ -1,14 +1,19 @@
 package io.rtc2sip.signaling;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
@@ -30,6 +35,8 @@ public final class PhoneRoutes extends AllDirectives {
   static final String REFUSED = "development tokens are only given out while the development"
       + " secret is in use, and only to loopback (mint tokens with bin/rtc2sip token <uid>)";
   private static final Pattern UID = Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
+  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
   private static final ContentType JS =
       MediaTypes.APPLICATION_JAVASCRIPT.toContentType(HttpCharsets.UTF_8);
   private static final ContentType CSS = MediaTypes.TEXT_CSS.toContentType(HttpCharsets.UTF_8);
@@ -60,9 +67,9 @@ public final class PhoneRoutes extends AllDirectives {
 
   private Route devToken() {
     return optionalAttribute(AttributeKeys.remoteAddress, connection ->
-        extractClientIP(client -> parameterOptional("uid", uid -> {
+        extractRequest(request -> parameterOptional("uid", uid -> {
           if (!allowed(developmentSecret, connection.flatMap(RemoteAddress::getAddress),
-              client.getAddress())) {
+              forwardedFor(request))) {
             return complete(StatusCodes.FORBIDDEN, REFUSED);
           }
           if (uid.isEmpty() || !UID.matcher(uid.get()).matches()) {
@@ -76,17 +83,69 @@ public final class PhoneRoutes extends AllDirectives {
   }
 
   /**
+   * Every address the request's forwarding headers name (X-Forwarded-For, X-Real-Ip and the
+   * {@code for=} of Forwarded, RFC 7239), as written: a proxy appends to what the client sent,
+   * so no single entry can be trusted and all are checked.
+   */
+  static List<String> forwardedFor(HttpRequest request) {
+    List<String> addresses = new ArrayList<>();
+    for (HttpHeader header : request.getHeaders()) {
+      String name = header.lowercaseName();
+      if (name.equals("x-forwarded-for") || name.equals("x-real-ip")) {
+        for (String entry : header.value().split(",")) {
+          addresses.add(entry.trim());
+        }
+      } else if (name.equals("forwarded")) {
+        for (String element : header.value().split("[,;]")) {
+          String pair = element.trim();
+          if (pair.regionMatches(true, 0, "for=", 0, 4)) {
+            addresses.add(pair.substring(4).replace("\"", ""));
+          }
+        }
+      }
+    }
+    return addresses;
+  }
+
+  /**
    * Whether a development token may be given out: only while tokens are signed with the
    * development secret (it is in the sources, so its tokens prove nothing), and only to this
-   * machine. Both addresses must be loopback: {@code connection}, the TCP peer, because
-   * extractClientIP ({@code client}) believes X-Forwarded-For and X-Real-Ip first, which any
-   * remote client can set to 127.0.0.1; and {@code client}, because behind a proxy on this
-   * machine every connection is loopback. An unknown address is not loopback.
+   * machine: the TCP peer ({@code connection}) is loopback, and so is every address a forwarding
+   * header names ({@code forwarded}; behind a proxy on this machine every connection is
+   * loopback, and a remote client can write 127.0.0.1 into the headers, but not remove what the
+   * proxy adds). An unknown or unparsable address is not loopback.
    */
   static boolean allowed(boolean developmentSecret, Optional<InetAddress> connection,
-      Optional<InetAddress> client) {
+      List<String> forwarded) {
     return developmentSecret
         && connection.map(InetAddress::isLoopbackAddress).orElse(false)
-        && client.map(InetAddress::isLoopbackAddress).orElse(false);
+        && forwarded.stream().allMatch(PhoneRoutes::isLoopbackLiteral);
+  }
+
+  /** An IP literal, with or without brackets and a port, that is loopback; no name lookups. */
+  static boolean isLoopbackLiteral(String address) {
+    String a = address.trim();
+    if (a.startsWith("[")) {
+      int close = a.indexOf(']');
+      a = close < 0 ? "" : a.substring(1, close);
+    } else if (a.indexOf(':') == a.lastIndexOf(':') && a.indexOf(':') > 0) {
+      a = a.substring(0, a.indexOf(':')); // IPv4 with a port
+    }
+    if (IPV4.matcher(a).matches()) {
+      for (String octet : a.split("\\.")) {
+        if (Integer.parseInt(octet) > 255) {
+          return false;
+        }
+      }
+      return a.startsWith("127.");
+    }
+    if (!IPV6.matcher(a).matches()) {
+      return false;
+    }
+    try {
+      return InetAddress.getByName(a).isLoopbackAddress(); // with a colon: parsed, never looked up
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 }

@@ -78,10 +78,22 @@ class PhoneRoutesTest {
 
   @Test
   void aBrowserBehindAProxyIsNotLoopback() throws Exception {
-    HttpResponse<String> response = send(HttpRequest.newBuilder(
+    for (String[] header : new String[][] {
+        {"X-Forwarded-For", "203.0.113.7"},
+        // a client's own claim, with the proxy's append: the first entry is not to be believed
+        {"X-Forwarded-For", "127.0.0.1, 203.0.113.7"},
+        {"X-Real-Ip", "203.0.113.7"},
+        {"Forwarded", "for=127.0.0.1, for=\"[2001:db8::7]:4711\""},
+        {"X-Forwarded-For", "unknown"}}) {
+      HttpResponse<String> response = send(HttpRequest.newBuilder(
+          uri(development, "/phone/dev-token?uid=alice")).header(header[0], header[1]).build());
+      assertEquals(403, response.statusCode(), String.join(": ", header));
+    }
+    HttpResponse<String> local = send(HttpRequest.newBuilder(
         uri(development, "/phone/dev-token?uid=alice"))
-        .header("X-Forwarded-For", "203.0.113.7").build());
-    assertEquals(403, response.statusCode());
+        .header("X-Forwarded-For", "127.0.0.1, ::1").header("Forwarded", "for=\"[::1]:80\"")
+        .build());
+    assertEquals(200, local.statusCode(), "a proxy on this machine for a browser on it");
   }
 
   @Test
@@ -104,13 +116,27 @@ class PhoneRoutesTest {
     Optional<InetAddress> v4 = Optional.of(InetAddress.getByName("127.0.0.1"));
     Optional<InetAddress> v6 = Optional.of(InetAddress.getByName("::1"));
     Optional<InetAddress> remote = Optional.of(InetAddress.getByName("203.0.113.7"));
-    assertTrue(PhoneRoutes.allowed(true, v4, v4));
-    assertTrue(PhoneRoutes.allowed(true, v6, v6));
-    assertFalse(PhoneRoutes.allowed(false, v4, v4), "another secret");
-    assertFalse(PhoneRoutes.allowed(true, remote, v4), "a remote client claiming 127.0.0.1");
-    assertFalse(PhoneRoutes.allowed(true, v4, remote), "a remote client behind a local proxy");
-    assertFalse(PhoneRoutes.allowed(true, Optional.empty(), Optional.empty()), "unknown");
-    assertFalse(PhoneRoutes.allowed(true, Optional.empty(), v4), "unknown connection");
+    assertTrue(PhoneRoutes.allowed(true, v4, List.of()));
+    assertTrue(PhoneRoutes.allowed(true, v6, List.of("127.0.0.2", "[::1]")));
+    assertFalse(PhoneRoutes.allowed(false, v4, List.of()), "another secret");
+    assertFalse(PhoneRoutes.allowed(true, remote, List.of("127.0.0.1")),
+        "a remote client claiming 127.0.0.1");
+    assertFalse(PhoneRoutes.allowed(true, v4, List.of("127.0.0.1", "203.0.113.7")),
+        "a remote client behind a local proxy");
+    assertFalse(PhoneRoutes.allowed(true, Optional.empty(), List.of()), "unknown connection");
+  }
+
+  @Test
+  void onlyLoopbackLiteralsAreLoopback() {
+    for (String yes : List.of("127.0.0.1", "127.1.2.3", " 127.0.0.1:8080", "::1", "[::1]",
+        "[::1]:443", "0:0:0:0:0:0:0:1")) {
+      assertTrue(PhoneRoutes.isLoopbackLiteral(yes), yes);
+    }
+    for (String no : List.of("", "localhost", "unknown", "_hidden", "203.0.113.7", "10.0.0.1:80",
+        "127.0.0.256", "1277.0.0.1", "::2", "[2001:db8::1]:80", "[::1", "::1::2",
+        "127.0.0.1.evil.example")) {
+      assertFalse(PhoneRoutes.isLoopbackLiteral(no), no);
+    }
   }
 
   @Test
