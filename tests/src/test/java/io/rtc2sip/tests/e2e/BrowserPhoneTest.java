@@ -126,6 +126,7 @@ class BrowserPhoneTest {
       page.click("hangup");
       page.awaitState("ended");
       assertEquals(0, uas.await(20), uas.where());
+      assertEquals(Protocol.LOCAL_HANGUP, page.get("endCause"), page.describe());
       assertTrue(page.text("end-cause").length() > 0, page.describe());
       browser.await("the page's media closed", WAIT,
           () -> !"connected".equals(page.get("pcState")));
@@ -169,6 +170,10 @@ class BrowserPhoneTest {
       page.press("5");
       String log = awaitInLog(phone, "received event: '5'");
       assertTrue(log.contains("received event: '5'"), "baresip got DTMF 5: " + phone.dir);
+      // and the phone's keypad reaches the page (RFC 4733 from baresip, a dtmf notification)
+      phone.command("/sndcode 7");
+      browser.await("the page shows the phone's 7", WAIT,
+          () -> "7".equals(page.get("dtmfReceived")));
       page.click("hangup");
       page.awaitState("ended");
       // baresip completes its recording once it has taken the BYE
@@ -234,6 +239,7 @@ class BrowserPhoneTest {
   /** The cause names of docs/signaling.md the page shows in window.phone.endCause. */
   private static final class Protocol {
     static final String REMOTE_HANGUP = "remote-hangup";
+    static final String LOCAL_HANGUP = "local-hangup";
   }
 
   private static String chromiumOffer() throws Exception {

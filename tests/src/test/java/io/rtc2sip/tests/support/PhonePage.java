@@ -74,6 +74,7 @@ public final class PhonePage {
         + "loggedIn: p.loggedIn, state: p.state, callId: p.callId, held: p.held, heldBy: p.heldBy,"
         + " endCause: p.endCause, sipStatus: p.sipStatus, pcState: p.pcState, heardHz: p.heardHz,"
         + " micLevel: p.micLevel, speakerLevel: p.speakerLevel, lastError: p.lastError,"
+        + " dtmfReceived: p.dtmfReceived,"
         + " log: (p.log || []).slice(-30).join('\\n')};");
   }
 
