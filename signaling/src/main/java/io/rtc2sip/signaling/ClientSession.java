@@ -99,9 +99,8 @@ final class ClientSession {
    */
   void onLoginDeadline() {
     if (uid == null && !isClosed()) {
-      shared.counters().refused("login-timeout");
-      log.info("connection {} closed: no login within {}", connectionId,
-          shared.settings().loginTimeout());
+      shared.counters().refusedAndLogged("login-timeout", "connection " + connectionId
+          + " closed: no login within " + shared.settings().loginTimeout());
       error(null, "login-timeout", "log in within " + shared.settings().loginTimeout()
           .toSeconds() + " s of connecting");
       out.close();
@@ -389,8 +388,8 @@ final class ClientSession {
     error(id, code, reason);
     int count = refused.incrementAndGet();
     if (count == shared.settings().maxRefused()) {
-      shared.counters().refused("too-many-refused");
-      log.info("connection {} closed after {} refused messages", connectionId, count);
+      shared.counters().refusedAndLogged("too-many-refused", "connection " + connectionId
+          + " closed after " + count + " refused messages");
       out.close();
     }
   }

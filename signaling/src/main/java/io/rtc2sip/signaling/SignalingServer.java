@@ -140,15 +140,15 @@ public final class SignalingServer extends AllDirectives {
         optionalAttribute(AttributeKeys.remoteAddress, remote -> {
           var refusal = gate.refusal(request);
           if (refusal.isPresent()) {
-            shared.counters().refused("origin");
-            log.info("WebSocket refused: {}", refusal.get());
+            shared.counters().refusedAndLogged("origin", refusal.get());
             return complete(StatusCodes.FORBIDDEN, refusal.get());
           }
           String address = remote.flatMap(RemoteAddress::getAddress)
               .map(InetAddress::getHostAddress).orElse("unknown");
           var full = limits.open(address);
           if (full.isPresent()) {
-            shared.counters().refused("too-many-connections");
+            shared.counters().refusedAndLogged("too-many-connections",
+                "WebSocket from " + address + ": " + full.get());
             return complete(StatusCodes.SERVICE_UNAVAILABLE, full.get());
           }
           return handleWebSocketMessages(websocketFlow(address));
@@ -172,7 +172,8 @@ public final class SignalingServer extends AllDirectives {
   private Flow<ByteString, ByteString, NotUsed> tcpFlow(String address) {
     var full = limits.open(address);
     if (full.isPresent()) {
-      shared.counters().refused("too-many-connections");
+      shared.counters().refusedAndLogged("too-many-connections",
+          "TCP from " + address + ": " + full.get());
       return Flow.fromSinkAndSourceCoupled(Sink.ignore(), Source.single(ByteString.fromString(
           Protocol.error(null, "too-many-connections", full.get()) + "\n",
           StandardCharsets.UTF_8)));
