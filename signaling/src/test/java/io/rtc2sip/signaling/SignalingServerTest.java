@@ -563,7 +563,7 @@ class SignalingServerTest {
       for (int round = 0; round < 2; round++) {
         for (int i = 0; i < 40; i++) {
           c.send("{bad");
-          assertEquals("bad-json", c.next().get("code").asText());
+          assertEquals("error", c.next().get("type").asText());
         }
         c.send("{\"id\":\"k\",\"type\":\"ping\"}");
         assertEquals("pong", c.next().get("type").asText());
@@ -578,7 +578,8 @@ class SignalingServerTest {
       // the server closed the connection at the 100th: the expected end
     }
     assertEquals(1, refused("too-many-refused"));
-    assertTrue(refused("bad-json") >= 100);
+    // some of them may have been refused as rate-limited rather than bad-json: both count
+    assertEquals(100, refused("bad-json") + refused("rate-limited"));
   }
 
   @Test
