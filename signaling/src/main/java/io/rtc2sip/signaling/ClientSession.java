@@ -45,6 +45,8 @@ final class ClientSession {
   private final AtomicInteger refused = new AtomicInteger();
   /** Set once the connection is gone: a login that completes later must not register. */
   private boolean closed;
+  /** Set when this side closes the connection: what still arrives is not handled. */
+  private volatile boolean closing;
   private final List<Runnable> closeTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   ClientSession(String connectionId, Outbox out, SignalingServer.Shared shared) {
@@ -64,6 +66,9 @@ final class ClientSession {
 
   /** A line (or text message) from the client. */
   void onLine(String line) {
+    if (closing) {
+      return;
+    }
     MDC.put("uid", uid == null ? "" : uid);
     try {
       if (!limiter.tryAcquire()) {
@@ -89,6 +94,9 @@ final class ClientSession {
 
   /** Too long for the framing: reported, the connection goes on. */
   void onOversized() {
+    if (closing) {
+      return;
+    }
     refuse(null, "too-long", "a message may have at most " + shared.settings().maxLine()
         + " bytes");
   }
@@ -101,6 +109,7 @@ final class ClientSession {
     if (uid == null && !isClosed()) {
       shared.counters().refusedAndLogged("login-timeout", "connection " + connectionId
           + " closed: no login within " + shared.settings().loginTimeout());
+      closing = true;
       error(null, "login-timeout", "log in within " + shared.settings().loginTimeout()
           .toSeconds() + " s of connecting");
       out.close();
@@ -390,6 +399,7 @@ final class ClientSession {
     if (count == shared.settings().maxRefused()) {
       shared.counters().refusedAndLogged("too-many-refused", "connection " + connectionId
           + " closed after " + count + " refused messages");
+      closing = true;
       out.close();
     }
   }
