@@ -89,18 +89,31 @@ final class OperatorAccess extends AllDirectives {
    * @param peer the TCP peer's address, if known
    * @param forwarded the addresses forwarding headers name ({@link PhoneRoutes#forwardedFor})
    * @param authorization the request's Authorization header
+   * @param host the request's Host header: without credentials it must name loopback too, so
+   *     that a web page whose name an attacker points at 127.0.0.1 (DNS rebinding) cannot read
+   *     a local node's operator HTTP through the visitor's browser
    */
   Decision decide(Optional<InetAddress> peer, List<String> forwarded,
-      Optional<String> authorization) {
+      Optional<String> authorization, Optional<String> host) {
     if (credentials.none()) {
       boolean local = peer.map(InetAddress::isLoopbackAddress).orElse(false)
-          && forwarded.stream().allMatch(PhoneRoutes::isLoopbackLiteral);
+          && forwarded.stream().allMatch(PhoneRoutes::isLoopbackLiteral)
+          && host.map(OperatorAccess::loopbackHost).orElse(false);
       return local ? new Decision.Allowed() : new Decision.Forbidden(
           "operator HTTP has no credentials configured and answers only this machine: "
               + SET_CREDENTIALS);
     }
     return authorization.filter(this::valid).isPresent()
         ? new Decision.Allowed() : new Decision.Unauthorized();
+  }
+
+  /** {@code localhost} or a loopback literal, with or without a port. */
+  static boolean loopbackHost(String hostHeader) {
+    String h = hostHeader.strip().toLowerCase(java.util.Locale.ROOT);
+    if (h.startsWith("localhost")) {
+      return h.equals("localhost") || h.matches("localhost:\\d+");
+    }
+    return PhoneRoutes.isLoopbackLiteral(h);
   }
 
   private boolean valid(String authorization) {
@@ -146,7 +159,8 @@ final class OperatorAccess extends AllDirectives {
     return optionalAttribute(AttributeKeys.remoteAddress, remote ->
         extractRequest(request -> {
           Decision d = decide(remote.flatMap(RemoteAddress::getAddress),
-              PhoneRoutes.forwardedFor(request), authorization(request));
+              PhoneRoutes.forwardedFor(request), header(request, "authorization"),
+              header(request, "host"));
           if (d instanceof Decision.Allowed) {
             return inner.get();
           }
@@ -167,9 +181,9 @@ final class OperatorAccess extends AllDirectives {
     }
   }
 
-  private static Optional<String> authorization(HttpRequest request) {
+  private static Optional<String> header(HttpRequest request, String name) {
     for (HttpHeader h : request.getHeaders()) {
-      if (h.lowercaseName().equals("authorization")) {
+      if (h.lowercaseName().equals(name)) {
         return Optional.of(h.value());
       }
     }

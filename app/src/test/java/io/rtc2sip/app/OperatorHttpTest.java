@@ -120,12 +120,21 @@ class OperatorHttpTest {
     assertEquals("client", get(port, "/signaling", "X-Forwarded-For", "203.0.113.7").body());
 
     OperatorAccess open = new OperatorAccess(new OperatorAccess.Credentials("", "", ""));
+    Optional<InetAddress> loopback = Optional.of(InetAddress.getByName("127.0.0.1"));
     assertInstanceOf(OperatorAccess.Decision.Forbidden.class, open.decide(
-        Optional.of(InetAddress.getByName("192.0.2.10")), List.of(), Optional.empty()));
-    assertInstanceOf(OperatorAccess.Decision.Allowed.class, open.decide(
-        Optional.of(InetAddress.getByName("127.0.0.1")), List.of("::1"), Optional.empty()));
+        Optional.of(InetAddress.getByName("192.0.2.10")), List.of(), Optional.empty(),
+        Optional.of("192.0.2.1:8080")));
+    for (String host : List.of("localhost:8080", "localhost", "127.0.0.1:8080", "[::1]:8080")) {
+      assertInstanceOf(OperatorAccess.Decision.Allowed.class, open.decide(loopback,
+          List.of("::1"), Optional.empty(), Optional.of(host)), host);
+    }
     assertInstanceOf(OperatorAccess.Decision.Forbidden.class, open.decide(
-        Optional.empty(), List.of(), Optional.empty()));
+        Optional.empty(), List.of(), Optional.empty(), Optional.of("localhost")));
+    // a page whose name was pointed at 127.0.0.1 (DNS rebinding) reads nothing
+    for (String host : List.of("rebound.example:8080", "localhost.example", "")) {
+      assertInstanceOf(OperatorAccess.Decision.Forbidden.class, open.decide(loopback,
+          List.of(), Optional.empty(), Optional.of(host)), host);
+    }
   }
 
   @Test
