@@ -22,6 +22,17 @@ final class ConnectionLimits {
 
   /** Takes a slot for a connection from {@code address}; empty, or why there is none. */
   synchronized Optional<String> open(String address) {
+    Optional<String> refusal = refusal(address);
+    if (refusal.isPresent()) {
+      return refusal;
+    }
+    byAddress.merge(address, 1, Integer::sum);
+    open++;
+    return Optional.empty();
+  }
+
+  /** Why a connection from {@code address} would be refused now; empty if it would not. */
+  synchronized Optional<String> refusal(String address) {
     if (open >= total) {
       return Optional.of("the gateway has its maximum of " + total + " client connections");
     }
@@ -30,8 +41,6 @@ final class ConnectionLimits {
       return Optional.of("your address has the maximum of " + perAddress
           + " client connections");
     }
-    byAddress.put(address, mine + 1);
-    open++;
     return Optional.empty();
   }
 

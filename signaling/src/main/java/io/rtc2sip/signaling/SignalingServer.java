@@ -145,7 +145,7 @@ public final class SignalingServer extends AllDirectives {
           }
           String address = remote.flatMap(RemoteAddress::getAddress)
               .map(InetAddress::getHostAddress).orElse("unknown");
-          var full = limits.open(address);
+          var full = limits.refusal(address);
           if (full.isPresent()) {
             shared.counters().refusedAndLogged("too-many-connections",
                 "WebSocket from " + address + ": " + full.get());
@@ -196,6 +196,21 @@ public final class SignalingServer extends AllDirectives {
    * dropped as it arrives; binary messages are dropped likewise.
    */
   private Flow<Message, Message, NotUsed> websocketFlow(String address) {
+    // the slot and the session only once the upgrade happened and the flow runs: a request
+    // that never becomes a WebSocket leaves nothing behind
+    return Flow.fromMaterializer((mat, attributes) -> {
+      var full = limits.open(address);
+      if (full.isPresent()) { // others took the last slots since the check before the upgrade
+        shared.counters().refusedAndLogged("too-many-connections",
+            "WebSocket from " + address + ": " + full.get());
+        return Flow.fromSinkAndSourceCoupled(Sink.<Message>ignore(), Source.single((Message)
+            TextMessage.create(Protocol.error(null, "too-many-connections", full.get()))));
+      }
+      return websocketSession(address);
+    }).mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  private Flow<Message, Message, NotUsed> websocketSession(String address) {
     Pair<SourceQueueWithComplete<String>, Source<String, NotUsed>> out =
         Source.<String>queue(256, OverflowStrategy.dropHead()).preMaterialize(system);
     ClientSession session = opened("ws-", out.first(), address);

@@ -636,6 +636,11 @@ class SignalingServerTest {
           e.getCause());
       assertEquals(403, handshake.getResponse().statusCode());
       assertEquals(1, refused("origin"));
+      // a plain GET is no WebSocket: refused, and it takes no connection slot
+      assertEquals(400, HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + port + "/signaling")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+      assertEquals(0, server.counters().openConnections());
       for (String origin : new String[] {null, "https://app.example.com",
           "http://127.0.0.1:" + port, "http://localhost:9999"}) {
         LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
