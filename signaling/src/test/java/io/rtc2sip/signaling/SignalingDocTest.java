@@ -89,6 +89,20 @@ class SignalingDocTest {
   }
 
   @Test
+  void everyErrorCodeIsListedAndEveryErrorExampleUsesOne() throws Exception {
+    String doc = Files.readString(Path.of("..", "docs", "signaling.md"));
+    for (String code : Protocol.ERROR_CODES) {
+      assertTrue(doc.contains("`" + code + "`"), "error code not in docs/signaling.md: " + code);
+    }
+    for (String example : examples().get("server")) {
+      JsonNode j = Protocol.JSON.readTree(example);
+      if (j.get("type").asText().equals("error")) {
+        assertTrue(Protocol.ERROR_CODES.contains(j.get("code").asText()), example);
+      }
+    }
+  }
+
+  @Test
   void everyEndCauseIsListed() throws Exception {
     String doc = Files.readString(Path.of("..", "docs", "signaling.md"));
     for (EndCause c : EndCause.values()) {

@@ -188,6 +188,11 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
     }
     if (state == Idle.INSTANCE) {
       if (command instanceof PlaceCall place) {
+        if (blank(place.rtcChannel()) || blank(place.target())) {
+          // the signaling edge refuses these first; an RtcLeg without channel would throw here
+          actions.passivate();
+          return actions.reject(place, "a call needs an RTC channel and a target");
+        }
         return pending.placeCall(place);
       }
       return pending.inviteReceived((SipInviteReceived) command);
@@ -195,6 +200,10 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
     Started started = (Started) state;
     Effect<CallEvent, CallState> effect = pending.handle(started, command);
     return effect != null ? effect : established.handle(started, command);
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
   }
 
   private Effect<CallEvent, CallState> refuse(CallState state, CallCommand command) {

@@ -88,7 +88,7 @@ public final class CallIds {
     return HexFormat.of().formatHex(sha256("tag\n" + callId + '\n' + leg), 0, 8);
   }
 
-  /** The RTC channel of an inbound call (outbound calls use the caller's channel). */
+  /** The RTC channel of a call, inbound or outbound: derived from its id, never chosen by a client. */
   public static String rtcChannelFor(String callId) {
     return "call-" + callId;
   }
