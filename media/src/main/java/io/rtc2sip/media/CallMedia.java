@@ -1,5 +1,6 @@
 package io.rtc2sip.media;
 
+import io.rtc2sip.actors.Mdc;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.rtc.RtcAudio;
@@ -188,12 +189,11 @@ final class CallMedia {
     if (total == 0) {
       return;
     }
-    mdc();
-    log.warn("RTP refused: {} from other sources (first {}), {} malformed, {} of payload types"
-            + " not negotiated, {} RTCP not from the peer or not RTCP; RTP went to {}",
-        refusedSource, firstForeign, refusedMalformed, refusedPayloadType, refusedRtcp,
-        latch.destination());
-    MDC.remove("callId");
+    Object[] args = {refusedSource, firstForeign, refusedMalformed, refusedPayloadType,
+        refusedRtcp, latch.destination()};
+    Mdc.runWithCall(callId, () -> log.warn("RTP refused: {} from other sources (first {}), {}"
+        + " malformed, {} of payload types not negotiated, {} RTCP not from the peer or not"
+        + " RTCP; RTP went to {}", args));
   }
 
   // ---------------------------------------------------------------- media clock

@@ -251,6 +251,24 @@ class MediaBridgeTest {
           "refused packets counted: " + metrics.lines()
               .filter(l -> l.contains("refused")).toList());
     }
+    // one summary line for the call when it ends, with its call id, not one per packet
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger(CallMedia.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      bridge.release(callId);
+      java.util.List<ch.qos.logback.classic.spi.ILoggingEvent> refusedLines = lines.list.stream()
+          .filter(e -> e.getFormattedMessage().startsWith("RTP refused")).toList();
+      assertEquals(1, refusedLines.size(), "summary lines: " + lines.list);
+      assertEquals(callId, refusedLines.get(0).getMDCPropertyMap().get("callId"));
+      assertTrue(refusedLines.get(0).getFormattedMessage().contains("127.0.0.9"),
+          refusedLines.get(0).getFormattedMessage());
+    } finally {
+      logger.detachAppender(lines);
+    }
   }
 
   @Test
