@@ -20,6 +20,7 @@
 # prints the summary table (also in tests/target/fuzz-<pid>/summary.txt, next to node.log);
 # exit code 0 when every check held.
 # Needs sipp; runs as root (jcmd attaches to the node's JVM). Builds with the reactor offline.
+# Where /metrics asks for credentials, set RTC2SIP_FUZZ_AUTH=user:password (HTTP Basic).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SCALE=${1:-1}
