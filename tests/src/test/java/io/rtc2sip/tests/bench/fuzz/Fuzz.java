@@ -62,7 +62,7 @@ public final class Fuzz {
     StringBuilder table = new StringBuilder();
     try (FuzzNode node = FuzzNode.start(s.dir(), s.heap(), s.rtpPorts())) {
       String warmup = NormalCall.place(node.signalingPort, "fz-normal-before");
-      checks.add(new Check("a normal call before the fuzz", warmup == null, String.valueOf(warmup)));
+      checks.add(new Check("a normal call before the fuzz", warmup == null, outcome(warmup)));
       NodeFigures before = NodeFigures.of(node.httpPort, node.pid(), node.log, true);
 
       long sipCount = Math.round(100_000 * s.scale());
@@ -96,7 +96,7 @@ public final class Fuzz {
         checks.add(new Check("heap after GC within 64 MiB of before", grown < 64 * 1024,
             kib(before.heapKib()) + " -> " + kib(after.heapKib())));
       }
-      checks.add(new Check("a normal call after the fuzz", call == null, String.valueOf(call)));
+      checks.add(new Check("a normal call after the fuzz", call == null, outcome(call)));
 
       table.append(String.format(Locale.ROOT, "rtc2sip fuzz: scale %s, seed %d, %d cores; node log %s%n",
           s.scale(), s.seed(), Runtime.getRuntime().availableProcessors(), node.log));
@@ -189,6 +189,10 @@ public final class Fuzz {
       Thread.sleep(500); // polling an outside process's gauges, with a deadline
     }
     return NodeFigures.of(node.httpPort, node.pid(), node.log, true);
+  }
+
+  private static String outcome(String failure) {
+    return failure == null ? "answered, hung up, sipp saw the BYE" : failure;
   }
 
   private static boolean same(double a, double b) {
