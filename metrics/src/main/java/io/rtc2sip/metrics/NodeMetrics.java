@@ -50,6 +50,7 @@ public final class NodeMetrics implements Extension {
   private final Gauge projectionLag;
   private final Media media;
   private final WebRtc webrtc;
+  private final List<LongSupplier> pendingInvites = new CopyOnWriteArrayList<>();
 
   private NodeMetrics(String node, Clock clock) {
     this.node = node;
@@ -90,6 +91,10 @@ public final class NodeMetrics implements Extension {
     projectionLag = Gauge.builder().name("rtc2sip_call_history_lag_events")
         .help("Call events in the journal not yet in the call history (on the projection's node)")
         .register(registry);
+    GaugeWithCallback.builder().name("rtc2sip_sip_pending_invites")
+        .help("Inbound INVITEs awaiting the node's final answer (each holds a slot of"
+            + " overload.max-pending-invites)")
+        .callback(cb -> cb.call(sum(pendingInvites))).register(registry);
     media = new Media(registry);
     webrtc = new WebRtc(registry);
     supervision = new SupervisionLog(node, clock, 200, (kind, subject) ->
@@ -195,6 +200,15 @@ public final class NodeMetrics implements Extension {
     sipResponses.labelValues(sent ? "out" : "in", Integer.toString(code), method).inc();
   }
 
+  /**
+   * Adds a SIP adapter's count of inbound INVITEs awaiting an answer to
+   * {@code rtc2sip_sip_pending_invites}; closing the result takes it out.
+   */
+  public AutoCloseable pendingInvites(LongSupplier pending) {
+    pendingInvites.add(pending);
+    return () -> pendingInvites.remove(pending);
+  }
+
   // ---------------------------------------------------------------- media
 
   /** Media counters, resolved once so the media clock's hot path only adds. */
@@ -202,7 +216,14 @@ public final class NodeMetrics implements Extension {
     public final CounterDataPoint rtpReceived;
     public final CounterDataPoint rtpSent;
     public final CounterDataPoint rtpLost;
+    /** Refused RTP/RTCP: valid packets from a source the call does not take packets from. */
+    public final CounterDataPoint rtpRefusedSource;
+    /** Refused RTP/RTCP: not RTP (version, header) or not RTCP on the RTCP port. */
+    public final CounterDataPoint rtpRefusedMalformed;
+    /** Refused RTP: a payload type the call did not negotiate. */
+    public final CounterDataPoint rtpRefusedPayloadType;
     private final Histogram jitter;
+    private final List<LongSupplier> portSources = new CopyOnWriteArrayList<>();
     private final List<LongSupplier> droppedSources = new CopyOnWriteArrayList<>();
     private final List<LongSupplier> lateSources = new CopyOnWriteArrayList<>();
 
@@ -215,6 +236,17 @@ public final class NodeMetrics implements Extension {
       rtpLost = Counter.builder().name("rtc2sip_rtp_packets_lost_total")
           .help("RTP packets the SIP peers sent that never arrived (from sequence numbers)")
           .register(registry).labelValues();
+      Counter refused = Counter.builder().name("rtc2sip_rtp_packets_refused_total")
+          .help("Datagrams SIP calls' RTP/RTCP ports dropped, by reason: foreign-source (not"
+              + " from the peer's SDP address nor latched, docs/security.md), malformed (not"
+              + " RTP/RTCP), payload-type (not negotiated)")
+          .labelNames("reason").register(registry);
+      rtpRefusedSource = refused.labelValues("foreign-source");
+      rtpRefusedMalformed = refused.labelValues("malformed");
+      rtpRefusedPayloadType = refused.labelValues("payload-type");
+      GaugeWithCallback.builder().name("rtc2sip_rtp_ports_in_use")
+          .help("UDP ports of the RTP range held by SIP calls on this node (RTP and RTCP each)")
+          .callback(cb -> cb.call(sum(portSources))).register(registry);
       CounterWithCallback.builder().name("rtc2sip_media_packets_dropped_total")
           .help("Received RTP packets dropped inside the gateway (a call's queue was full)")
           .callback(cb -> cb.call(sum(droppedSources))).register(registry);
@@ -233,16 +265,19 @@ public final class NodeMetrics implements Extension {
     }
 
     /**
-     * Adds a media bridge's own counters (packets dropped and clock ticks late inside it) to
-     * what {@code rtc2sip_media_packets_dropped_total} and {@code rtc2sip_media_ticks_late_total}
-     * report; closing the result takes them out again.
+     * Adds a media bridge's own counters (packets dropped and clock ticks late inside it, port
+     * ports held) to what {@code rtc2sip_media_packets_dropped_total},
+     * {@code rtc2sip_media_ticks_late_total} and {@code rtc2sip_rtp_ports_in_use} report;
+     * closing the result takes them out again.
      */
-    public AutoCloseable bridge(LongSupplier dropped, LongSupplier late) {
+    public AutoCloseable bridge(LongSupplier dropped, LongSupplier late, LongSupplier ports) {
       droppedSources.add(dropped);
       lateSources.add(late);
+      portSources.add(ports);
       return () -> {
         droppedSources.remove(dropped);
         lateSources.remove(late);
+        portSources.remove(ports);
       };
     }
 

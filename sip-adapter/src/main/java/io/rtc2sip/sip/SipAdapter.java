@@ -28,9 +28,11 @@ public final class SipAdapter implements AutoCloseable {
   private final ActorRef<Object> legs;
   private final ActorRef<Object> registrations;
   private final SipRegistrations registering;
+  private final AutoCloseable pendingGauge;
 
   private SipAdapter(SipStackRunner sip, ActorRef<Object> legs, ActorRef<Object> registrations,
-      SipRegistrations registering) {
+      SipRegistrations registering, AutoCloseable pendingGauge) {
+    this.pendingGauge = pendingGauge;
     this.registering = registering;
     this.sip = sip;
     this.legs = legs;
@@ -51,6 +53,7 @@ public final class SipAdapter implements AutoCloseable {
     SipHandler handler = new SipHandler();
     SipStackRunner sip = SipStackRunner.start(settings, handler, NodeMetrics.get(system));
     SipContext ctx = new SipContext(sip, calls, media);
+    AutoCloseable pendingGauge = NodeMetrics.get(system).pendingInvites(ctx.inboundInvites::size);
     InboundInvites inbound = new InboundInvites(ctx);
     OutboundInvites outbound = new OutboundInvites(ctx);
     DialogRequests dialogs = new DialogRequests(ctx, query);
@@ -63,7 +66,7 @@ public final class SipAdapter implements AutoCloseable {
         "sip-adapter", Props.empty());
     ActorRef<Object> registrations = system.systemActorOf(registrationBehavior(registering),
         "sip-registrations", Props.empty());
-    return new SipAdapter(sip, legs, registrations, registering);
+    return new SipAdapter(sip, legs, registrations, registering, pendingGauge);
   }
 
   /** The port of the calls on this node. */
@@ -97,5 +100,10 @@ public final class SipAdapter implements AutoCloseable {
     registrations.tell(STOP);
     registering.close();
     sip.close();
+    try {
+      pendingGauge.close();
+    } catch (Exception ignored) {
+      // removing a callback from a list cannot fail
+    }
   }
 }
