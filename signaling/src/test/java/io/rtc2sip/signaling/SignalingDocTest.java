@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rtc2sip.actors.dialplan.DialPlan;
 import io.rtc2sip.actors.model.EndCause;
 import io.rtc2sip.actors.model.HoldSide;
 import io.rtc2sip.actors.model.Party;
@@ -86,6 +87,21 @@ class SignalingDocTest {
       }
     }
     assertEquals(rendered.keySet(), documented, "every notification is documented");
+  }
+
+  @Test
+  void everyDialPlanRefusalHasAnErrorExample() throws Exception {
+    Set<String> codes = new HashSet<>();
+    for (String example : examples().get("server")) {
+      JsonNode j = Protocol.JSON.readTree(example);
+      if (j.get("type").asText().equals("error")) {
+        codes.add(j.get("code").asText());
+      }
+    }
+    for (String code : List.of(DialPlan.FORBIDDEN_DESTINATION, DialPlan.TOO_MANY_CALLS,
+        DialPlan.CALL_RATE_EXCEEDED)) {
+      assertTrue(codes.contains(code), "no error example with code " + code);
+    }
   }
 
   @Test
