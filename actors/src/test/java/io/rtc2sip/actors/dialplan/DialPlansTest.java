@@ -64,6 +64,41 @@ class DialPlansTest {
     assertEquals(2, plans.forUser("ops.admin").maxConcurrentCalls());
   }
 
+  /**
+   * The plan the Kubernetes base ships (environment variables in k8s/base/kustomization.yaml),
+   * read as the node reads them: what docs/security.md says it allows and refuses.
+   */
+  @Test
+  void theKubernetesPlanAllowsNumbersAtTheSipDomainOnly() throws Exception {
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    for (String line : java.nio.file.Files.readAllLines(
+        java.nio.file.Path.of("..", "k8s", "base", "kustomization.yaml"))) {
+      String l = line.strip().replaceFirst("^- ", "").replaceAll("^'|'$", "");
+      if (l.startsWith("RTC2SIP_DIAL_PLAN_")) {
+        env.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1));
+      }
+    }
+    assertEquals(4, env.size(), env.toString());
+    var config = ConfigFactory.parseString("""
+        rtc2sip.dial-plan.default {
+          allow = ${RTC2SIP_DIAL_PLAN_ALLOW}
+          deny = ${RTC2SIP_DIAL_PLAN_DENY}
+          max-concurrent-calls = ${RTC2SIP_DIAL_PLAN_MAX_CONCURRENT_CALLS}
+          calls-per-minute = ${RTC2SIP_DIAL_PLAN_CALLS_PER_MINUTE}
+        }
+        """).resolveWith(ConfigFactory.parseMap(env)).withFallback(ConfigFactory.load());
+    DialPlans plans = DialPlans.fromConfig(config, "trunk.example.com");
+    assertTrue(plans.allows("u", "+4930123456"));
+    assertTrue(plans.allows("u", "030 123456"));
+    assertTrue(plans.allows("u", "sip:+4930123456@trunk.example.com"));
+    assertFalse(plans.allows("u", "sip:+4930123456@attacker.example"));
+    assertFalse(plans.allows("u", "sip:alice@trunk.example.com"));
+    assertFalse(plans.allows("u", "+88213001234"));
+    assertFalse(plans.allows("u", "0088213001234"));
+    assertEquals(4, plans.forUser("u").maxConcurrentCalls());
+    assertEquals(10, plans.forUser("u").callsPerMinute());
+  }
+
   @Test
   void aBadPatternIsNamedAtStart() {
     var e = assertThrows(IllegalArgumentException.class, () -> DialPlans.fromConfig(
