@@ -61,14 +61,14 @@ final class CallLimits {
     Instant now = deps.clock().instant();
     if (!plan.concurrentAllowed(placed.live().size())) {
       int asked = checkStale(placed, now);
-      refuse(call, DialPlan.TOO_MANY_CALLS, uid + " has " + placed.live().size()
+      refuse(admit.callId(), call, DialPlan.TOO_MANY_CALLS, uid + " has " + placed.live().size()
           + " calls going on, at most " + plan.maxConcurrentCalls() + " are allowed"
           + (asked > 0 ? " (" + asked + " of them are being checked: try again)" : ""));
       return effects.none();
     }
     int started = placed.startedInWindowBefore(now);
     if (!plan.rateAllowed(started)) {
-      refuse(call, DialPlan.CALL_RATE_EXCEEDED, uid + " started " + started
+      refuse(admit.callId(), call, DialPlan.CALL_RATE_EXCEEDED, uid + " started " + started
           + " calls in the last minute, at most " + plan.callsPerMinute() + " are allowed");
       return effects.none();
     }
@@ -86,8 +86,9 @@ final class CallLimits {
     return effects.persist(new CallLeft(checked.callId(), deps.clock().instant()));
   }
 
-  private void refuse(ActorRef<CallCommand.PlacementDecision> call, String code, String reason) {
-    ctx.getLog().info("call refused: {}", reason);
+  private void refuse(String callId, ActorRef<CallCommand.PlacementDecision> call, String code,
+      String reason) {
+    ctx.getLog().info("call {} refused: {}", callId, reason);
     call.tell(new CallCommand.PlacementRefused(uid, code, reason));
   }
 
