@@ -13,6 +13,7 @@ import io.rtc2sip.actors.call.CallState.Routing;
 import io.rtc2sip.actors.call.CallState.Started;
 import io.rtc2sip.actors.call.CallState.Timed;
 import io.rtc2sip.actors.call.CallState.Transferring;
+import io.rtc2sip.actors.dialplan.DialPlan;
 import io.rtc2sip.actors.dialplan.DialPlans;
 import io.rtc2sip.actors.model.CallDirection;
 import io.rtc2sip.actors.model.EndCause;
@@ -130,6 +131,12 @@ final class CallActions {
       counted(code);
     }
     return effects.reply(command.replyTo(), new CallReply.Rejected(callId, code, reason));
+  }
+
+  /** Whether the dial plan of {@code uid} limits its calls (so its session must admit them). */
+  boolean limited(String uid) {
+    DialPlan plan = deps.dialPlans().forUser(uid);
+    return plan.maxConcurrentCalls() > 0 || plan.callsPerMinute() > 0;
   }
 
   /**

@@ -137,8 +137,9 @@ public final class CallTransitions {
     t.add(row(List.of(Idle.class), PlaceCall.class, events(CallDialed.class), false,
         states(Dialing.class),
         "a destination outside the user's dial plan: reply Rejected forbidden-destination,"
-            + " passivate; otherwise user AdmitCall and wait (in memory, at most 5 s) for its"
-            + " PlacementAllowed (CallDialed) or PlacementRefused"));
+            + " passivate; a plan with limits: user AdmitCall and wait (in memory, at most 5 s)"
+            + " for its PlacementAllowed or PlacementRefused; without limits: as"
+            + " PlacementAllowed at once"));
     t.add(row(List.of(Idle.class), PlacementAllowed.class, events(CallDialed.class), true,
         states(Dialing.class),
         "for the call waiting: reply Accepted (with a WebRTC offer: media Prepare answers the"

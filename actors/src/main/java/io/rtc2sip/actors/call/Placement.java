@@ -45,6 +45,10 @@ final class Placement {
       a.passivate();
       return a.reject(place, DialPlan.FORBIDDEN_DESTINATION, refusal);
     }
+    if (!a.limited(place.uid())) {
+      // no limits to count against: no round trip to the user session, no extra write
+      return pending.placeCall(place);
+    }
     waiting = place;
     a.user(place.uid(), new UserCommand.AdmitCall(a.callId(), a.self().narrow()));
     a.armPlacementTimer(new PlacementRefused(place.uid(), UNAVAILABLE,

@@ -36,10 +36,10 @@ import org.junit.jupiter.api.Test;
 class DialPlanPolicyTest {
 
   private static final ActorTestKit TEST_KIT = ActorTestKit.create(TestKits.eventSourcedConfig());
-  /** Numbers at the PBX only, no premium-rate 1900 numbers. */
+  /** Numbers at the PBX only, no premium-rate 1900 numbers; limits the user session counts. */
   private static final DialPlans PLANS = DialPlans.of(new DialPlan(
       List.of(Pattern.compile("\\+?[0-9]{3,15}@pbx\\.example")),
-      List.of(Pattern.compile("\\+?1900.*@.*")), 0, 0), SETTINGS.sipDomain());
+      List.of(Pattern.compile("\\+?1900.*@.*")), 2, 10), SETTINGS.sipDomain());
 
   @AfterAll
   static void shutdown() {
@@ -86,6 +86,18 @@ class DialPlanPolicyTest {
     UserCommand.AdmitCall admit = f.admissions.receiveMessage();
     assertEquals(f.callId, admit.callId());
     assertInstanceOf(SipLegCommand.Invite.class, f.sip.receiveMessage());
+  }
+
+  @Test
+  void withoutLimitsTheCallDialsWithoutAskingTheUserSession() {
+    CallFixture f = new CallFixture(TEST_KIT, false, SETTINGS, DialPlans.of(new DialPlan(
+        List.of(Pattern.compile(".*@pbx\\.example")), List.of(), 0, 0), SETTINGS.sipDomain()),
+        new PlacementRefused(UID, DialPlan.TOO_MANY_CALLS, "never asked"));
+    var result = f.kit.<CallReply>runCommand(
+        r -> new PlaceCall(UID, "room-1", CallFixture.TARGET, r));
+    assertAccepted(result.reply());
+    assertInstanceOf(CallEvent.CallDialed.class, result.event());
+    f.admissions.expectNoMessage(Duration.ofMillis(50));
   }
 
   @Test
