@@ -42,6 +42,7 @@ public final class NodeMetrics implements Extension {
   private final Counter callSetups;
   private final Counter callsAnswered;
   private final Counter callsEnded;
+  private final Counter callsRefused;
   private final Counter sipRequests;
   private final Counter sipResponses;
   private final Histogram journalWrites;
@@ -71,6 +72,9 @@ public final class NodeMetrics implements Extension {
           cb.call(activeCalls.size() - in, "outbound");
         })
         .register(registry);
+    callsRefused = Counter.builder().name("rtc2sip_calls_refused_total")
+        .help("Calls, transfers and REFERs refused by a user's dial plan, by reason")
+        .labelNames("reason").register(registry);
     sipRequests = Counter.builder().name("rtc2sip_sip_requests_total")
         .help("SIP requests sent (out) and received (in) by method")
         .labelNames("direction", "method").register(registry);
@@ -161,6 +165,11 @@ public final class NodeMetrics implements Extension {
   public void callEnded(String callId, String direction, String cause) {
     activeCalls.remove(callId);
     callsEnded.labelValues(lower(direction), lower(cause)).inc();
+  }
+
+  /** A user's dial plan refused a call, transfer or REFER ({@code reason}: its error code). */
+  public void callRefused(String reason) {
+    callsRefused.labelValues(reason).inc();
   }
 
   /** The call's entity stopped on this node (passivated, moved, or the node is leaving). */

@@ -373,7 +373,8 @@ final class ClientSession {
     if (failure != null) {
       error(id, "timeout", "no answer in time: " + failure.getMessage());
     } else if (res instanceof CallReply.Rejected rej) {
-      error(id, "rejected", rej.reason());
+      // "rejected", or the dial plan's refusal: forbidden-destination, too-many-calls, ...
+      error(id, rej.code(), rej.reason());
     } else if (res instanceof UserReply.Rejected rej) {
       error(id, "rejected", rej.reason());
     } else {

@@ -233,6 +233,36 @@ class SignalingServerTest {
   }
 
   @Test
+  void aCallTheDialPlanRefusesGetsItsReasonAsTheErrorCode() throws Exception {
+    try (Client c = new Client()) {
+      c.login("alice");
+      List<String[]> refusals = List.of(
+          new String[] {"forbidden-destination",
+              "the dial plan of alice does not allow +19005550100@pbx.example"},
+          new String[] {"too-many-calls", "alice has 2 calls going on, at most 2 are allowed"},
+          new String[] {"call-rate-exceeded",
+              "alice started 5 calls in the last minute, at most 5 are allowed"});
+      for (String[] refusal : refusals) {
+        c.send("{\"id\":\"p\",\"type\":\"call\",\"to\":\"+19005550100\"}");
+        ShardingEnvelope<CallCommand> placed = calls.receiveMessage();
+        ((CallCommand.PlaceCall) placed.message()).replyTo()
+            .tell(new CallReply.Rejected(placed.entityId(), refusal[0], refusal[1]));
+        JsonNode err = c.next();
+        assertEquals("error", err.get("type").asText(), err.toString());
+        assertEquals("p", err.get("id").asText());
+        assertEquals(refusal[0], err.get("code").asText());
+        assertEquals(refusal[1], err.get("reason").asText());
+      }
+      // a transfer to a target outside the plan
+      c.send("{\"id\":\"t\",\"type\":\"transfer\",\"callId\":\"c1\",\"to\":\"sip:x@evil\"}");
+      ShardingEnvelope<CallCommand> transfer = calls.receiveMessage();
+      ((CallCommand.Transfer) transfer.message()).replyTo().tell(new CallReply.Rejected("c1",
+          "forbidden-destination", "the dial plan of alice does not allow x@evil"));
+      assertEquals("forbidden-destination", c.next().get("code").asText());
+    }
+  }
+
+  @Test
   void anSdpOfferTravelsWithCallAndAnswerAndTheAnswerComesBack() throws Exception {
     try (Client c = new Client()) {
       c.login("alice");
