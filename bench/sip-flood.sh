@@ -38,6 +38,10 @@ for _ in $(seq 1 180); do
   kill -0 "$NODE" 2>/dev/null || { echo "node did not start: $OUT/node.log" >&2; exit 1; }
   sleep 1
 done
+for _ in $(seq 1 120); do # ready can come before the signaling port listens
+  (exec 3<>"/dev/tcp/127.0.0.1/$RTC2SIP_SIGNALING_PORT") 2>/dev/null && break
+  sleep 1
+done
 JAVA_PID=$(pgrep -P "$NODE" java || echo "$NODE")
 bin/rtc2sip client --port "$RTC2SIP_SIGNALING_PORT" --uid load --users "$USERS" \
   "auto-answer 3600" > /dev/null 2> "$OUT/client.err" &

@@ -89,6 +89,15 @@ final class SipGuard implements SIPMessageValve, AutoCloseable {
     return policy.screen(source, false, null) == SourcePolicy.Verdict.PASS;
   }
 
+  /** Whether a datagram from {@code peer} (an address literal) is dropped unparsed. */
+  boolean bannedBeforeParsing(String peer) {
+    try {
+      return policy.bannedBeforeParsing(InetAddress.getByName(peer)); // a literal: no DNS
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
   /** A datagram from {@code source} that the parser refused. */
   void malformed(String source) {
     malformedCounter.run();

@@ -79,6 +79,19 @@ public final class SourcePolicy {
     return Verdict.PASS;
   }
 
+  /**
+   * Whether a datagram from {@code source} is dropped before it is even parsed: its source is
+   * banned (and not trusted). Counted like a drop after parsing.
+   */
+  public boolean bannedBeforeParsing(InetAddress source) {
+    if (source == null || trusted(source) || !bans.banned(source)) {
+      return false;
+    }
+    counters.droppedBanned.inc();
+    tally.add("SIP messages dropped (source banned)", source.getHostAddress());
+    return true;
+  }
+
   /** Sources banned right now. */
   public long activeBans() {
     return bans.active();
