@@ -5,17 +5,20 @@
 # (bench/sip-flood.py: OPTIONS, REGISTER and INVITE to extensions 100..999 over raw UDP) comes
 # from 127.0.0.66 at FLOOD_RATE requests/s for the whole minute.
 #
-# usage: bench/sip-flood.sh [SECONDS=60] [CPS=20] [FLOOD_RATE=2000] [HOLD_MS=1000]
-# prints for each run: calls ok/failed, the legitimate setup time (INVITE -> 200 OK) p50/p95/p99
-# in ms from sipp's per-call RTT log, and for the flood run what the flooder sent, how many
-# answers it got and when the last one came (the source is banned from then on), the node's
-# ban counters (/metrics), and the node's CPU time over each run.
+# usage: bench/sip-flood.sh [SECONDS=60] [CPS=20] [FLOOD_RATE=2000] [HOLD_MS=1000] [ROUNDS=2]
+# Each round runs the caller alone, then with the flood (a fresh source address per round, so
+# each flood starts unbanned: 127.0.0.66, .67, ...). Prints for each run: calls ok/failed, the
+# legitimate setup time (INVITE -> 200 OK) p50/p95/p99 in ms from sipp's per-call RTT log, the
+# node's CPU over the run; for each flood what the flooder sent, how many answers it got and
+# when the last one came (the source is banned from then on); at the end the node's ban and
+# drop counters (/metrics) and the median p99 without and with the flood.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=${1:-60}
 CPS=${2:-20}
 FLOOD_RATE=${3:-2000}
 HOLD_MS=${4:-1000}
+ROUNDS=${5:-2}
 USERS=20
 OUT=$(mktemp -d /tmp/rtc2sip-flood.XXXXXX)
 export RTC2SIP_DATA_DIR="$OUT/data" RTC2SIP_SIP_PORT=15062 RTC2SIP_SIGNALING_PORT=17070 \
@@ -75,21 +78,35 @@ legit() { # run name -> one line of figures
         v[a], v[b], v[c], NR}'
 }
 echo "rtc2sip SIP flood: ${SECONDS_PER_RUN}s per run, legitimate $CPS calls/s (hold $HOLD_MS ms)," \
-  "flood $FLOOD_RATE requests/s from 127.0.0.66; $(nproc) cores; logs in $OUT"
+  "flood $FLOOD_RATE requests/s from 127.0.0.66 and up; $(nproc) cores; logs in $OUT"
 legit warmup > /dev/null   # a node's first minute runs while the JIT compiles
-C0=$(cpu)
-echo "without flood: $(legit quiet)"
-C1=$(cpu)
-BANS0=$(metric rtc2sip_sip_bans_total); DROP0=$(metric rtc2sip_sip_requests_dropped_total)
-python3 bench/sip-flood.py 127.0.0.66 127.0.0.1 "$RTC2SIP_SIP_PORT" "$FLOOD_RATE" \
-  "$SECONDS_PER_RUN" > "$OUT/flood.json" &
-FLOOD=$!
-echo "with flood:    $(legit flood)"
-wait "$FLOOD"
-C2=$(cpu)
-echo "flooder: $(cat "$OUT/flood.json")"
-echo "node: bans +$(( $(metric rtc2sip_sip_bans_total) - BANS0 )), dropped +$(( $(metric rtc2sip_sip_requests_dropped_total) - DROP0 )), malformed $(metric rtc2sip_sip_malformed_total)"
 TICKS=$(getconf CLK_TCK)
-echo "node CPU: $(awk -v a="$C0" -v b="$C1" -v c="$C2" -v t="$TICKS" -v s="$SECONDS_PER_RUN" \
-  'BEGIN {printf "%.1f%% of a core without flood, %.1f%% with", (b-a)/t/s*100, (c-b)/t/s*100}')"
+share() { awk -v a="$1" -v b="$2" -v t="$TICKS" -v s="$SECONDS_PER_RUN" \
+  'BEGIN {printf "node CPU %.1f%% of a core", (b-a)/t/s*100}'; }
+BANS0=$(metric rtc2sip_sip_bans_total); DROP0=$(metric rtc2sip_sip_requests_dropped_total)
+for ROUND in $(seq 1 "$ROUNDS"); do
+  C0=$(cpu); LINE=$(legit "quiet-$ROUND"); C1=$(cpu)
+  echo "round $ROUND without flood: $LINE; $(share "$C0" "$C1")"
+  SRC="127.0.0.$((65 + ROUND))"
+  python3 bench/sip-flood.py "$SRC" 127.0.0.1 "$RTC2SIP_SIP_PORT" "$FLOOD_RATE" \
+    "$SECONDS_PER_RUN" > "$OUT/flood-$ROUND.json" &
+  FLOOD=$!
+  LINE=$(legit "flood-$ROUND"); C2=$(cpu)
+  wait "$FLOOD"
+  echo "round $ROUND with flood:    $LINE; $(share "$C1" "$C2")"
+  echo "  flooder $SRC: $(cat "$OUT/flood-$ROUND.json")"
+done
+echo "node: bans +$(( $(metric rtc2sip_sip_bans_total) - BANS0 )), dropped +$(( $(metric rtc2sip_sip_requests_dropped_total) - DROP0 )), malformed $(metric rtc2sip_sip_malformed_total)"
+p99s() { for f in "$OUT"/$1-*/*_rtt.csv; do
+    awk -F';' 'NR>1 && $3==2 {print $2}' "$f" | sort -n | awk '{v[NR]=$1} END {c=int(NR*0.99); if (c<1) c=1; print v[c]}'
+  done | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+# what the dropped flood costs the node by itself: its CPU over 20 s idle, then over 20 s of a
+# flood from a fresh source (banned within its first burst), with no calls
+C0=$(cpu); sleep 20; C1=$(cpu)
+python3 bench/sip-flood.py 127.0.0.99 127.0.0.1 "$RTC2SIP_SIP_PORT" "$FLOOD_RATE" 20 \
+  > "$OUT/flood-alone.json"
+C2=$(cpu)
+echo "flood alone: $(awk -v a="$C0" -v b="$C1" -v c="$C2" -v t="$TICKS" -v r="$FLOOD_RATE" \
+  'BEGIN {printf "node CPU %.1f%% of a core idle, %.1f%% under %d dropped datagrams/s: %.1f us per datagram", (b-a)/t/20*100, (c-b)/t/20*100, r, ((c-b)-(b-a))/t/20/r*1e6}')"
+echo "median p99 setup: $(p99s quiet) ms without flood, $(p99s flood) ms with"
 echo "node log lines: $(wc -l < "$OUT/node.log") ($(grep -c 'in the last' "$OUT/node.log" || true) summary lines)"

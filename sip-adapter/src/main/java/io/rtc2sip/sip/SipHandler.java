@@ -37,6 +37,9 @@ final class SipHandler implements SipListener {
   private SipRegistrations registrations;
   private volatile InviteAccess access;
   private volatile SipGuard sources;
+  /** Detail lines of bad requests: the first few per interval, the rest only in the summary. */
+  private final LogBudget details = new LogBudget(20, java.time.Duration.ofSeconds(10),
+      System::nanoTime);
 
   void bind(SipContext ctx, InboundInvites inbound, OutboundInvites outbound,
       DialogRequests dialogs, SipRegistrations registrations) {
@@ -108,15 +111,20 @@ final class SipHandler implements SipListener {
     }
   }
 
-  /** Bad input is counted per source and logged in summary (a flood must not fill the disk). */
+  /**
+   * Bad input is counted per source and logged in summary; the first few lines per interval keep
+   * their detail and call id (a flood must not fill the disk, a rare failure must still show).
+   */
   private void badInput(Request request, String what, String detail) {
-    SipGuard g = sources;
-    if (g == null) {
+    if (details.take()) {
       log.info(detail);
-      return;
+    } else {
+      log.debug(detail);
     }
-    log.debug(detail);
-    g.badRequest(request, what);
+    SipGuard g = sources;
+    if (g != null) {
+      g.badRequest(request, what);
+    }
   }
 
   private boolean admitted(Request invite) {
