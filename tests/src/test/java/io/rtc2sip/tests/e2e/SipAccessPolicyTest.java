@@ -212,10 +212,22 @@ class SipAccessPolicyTest {
           node.sipPort)));
     }
 
-    /** Sends {@code message} once; the first answer within {@code wait}, or null. */
+    /** Sends {@code message} once; its answer (same Call-ID) within {@code wait}, or null. */
     String ask(String message, Duration wait) throws IOException {
       send(message);
-      return receive(wait);
+      String callId = message.lines().filter(l -> l.startsWith("Call-ID:")).findFirst()
+          .orElseThrow();
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (true) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+          return null;
+        }
+        String answer = receive(Duration.ofMillis(left));
+        if (answer == null || answer.contains(callId)) {
+          return answer; // answers to earlier requests are skipped
+        }
+      }
     }
 
     /** Reads away answers to what was sent before. */
