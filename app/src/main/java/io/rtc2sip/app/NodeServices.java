@@ -29,6 +29,7 @@ import io.rtc2sip.signaling.SignalingServer;
 import io.rtc2sip.signaling.SignalingSettings;
 import io.rtc2sip.sip.SipAdapter;
 import io.rtc2sip.sip.SipSettings;
+import io.rtc2sip.sip.access.SipAccessSettings;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,6 +95,7 @@ public final class NodeServices {
           SipAdapter.start(
               system,
               SipSettings.fromConfig(system.settings().config()),
+              SipAccessSettings.fromConfig(system.settings().config()),
               EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
               media,
               callId -> sharding.entityRefFor(CallEntity.TYPE_KEY, callId)

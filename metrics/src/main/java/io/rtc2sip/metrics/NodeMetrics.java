@@ -52,6 +52,7 @@ public final class NodeMetrics implements Extension {
   private final Media media;
   private final WebRtc webrtc;
   private final List<LongSupplier> pendingInvites = new CopyOnWriteArrayList<>();
+  private final SipAccess sipAccess;
 
   private NodeMetrics(String node, Clock clock) {
     this.node = node;
@@ -101,6 +102,7 @@ public final class NodeMetrics implements Extension {
         .callback(cb -> cb.call(sum(pendingInvites))).register(registry);
     media = new Media(registry);
     webrtc = new WebRtc(registry);
+    sipAccess = new SipAccess(registry);
     supervision = new SupervisionLog(node, clock, 200, (kind, subject) ->
         supervisionEvents.labelValues(kind).inc());
   }
@@ -144,6 +146,10 @@ public final class NodeMetrics implements Extension {
 
   public WebRtc webrtc() {
     return webrtc;
+  }
+
+  public SipAccess sipAccess() {
+    return sipAccess;
   }
 
   // ---------------------------------------------------------------- calls
@@ -345,6 +351,69 @@ public final class NodeMetrics implements Extension {
     public AutoCloseable legs(LongSupplier open) {
       active.add(open);
       return () -> active.remove(open);
+    }
+  }
+
+  /**
+   * The SIP access policy: requests dropped before any work (banned sources, rate limits,
+   * scanners), bans, INVITEs challenged or refused, malformed datagrams, challenges to our own
+   * requests that were not answered because they did not come from the trunk.
+   */
+  public static final class SipAccess {
+    public final CounterDataPoint droppedBanned;
+    public final CounterDataPoint droppedRateLimited;
+    public final CounterDataPoint droppedScanner;
+    public final CounterDataPoint bannedRateLimited;
+    public final CounterDataPoint bannedScanner;
+    public final CounterDataPoint challenged;
+    public final CounterDataPoint authenticated;
+    public final CounterDataPoint refusedUntrusted;
+    public final CounterDataPoint refusedBadCredentials;
+    public final CounterDataPoint malformed;
+    public final CounterDataPoint foreignChallenges;
+    private final List<LongSupplier> activeBans = new CopyOnWriteArrayList<>();
+
+    private SipAccess(PrometheusRegistry registry) {
+      Counter dropped = Counter.builder().name("rtc2sip_sip_requests_dropped_total")
+          .help("SIP messages dropped before any work: from a banned source, the one that went"
+              + " over its source's rate limit, from a scanner's User-Agent")
+          .labelNames("reason").register(registry);
+      droppedBanned = dropped.labelValues("banned");
+      droppedRateLimited = dropped.labelValues("rate_limited");
+      droppedScanner = dropped.labelValues("scanner");
+      Counter bans = Counter.builder().name("rtc2sip_sip_bans_total")
+          .help("Sources banned for a while, by why").labelNames("reason").register(registry);
+      bannedRateLimited = bans.labelValues("rate_limited");
+      bannedScanner = bans.labelValues("scanner");
+      GaugeWithCallback.builder().name("rtc2sip_sip_bans_active")
+          .help("Sources banned right now").callback(cb -> cb.call(sum(activeBans)))
+          .register(registry);
+      Counter invites = Counter.builder().name("rtc2sip_sip_invite_access_total")
+          .help("Initial INVITEs from untrusted sources: challenged (407), authenticated,"
+              + " refused as untrusted (403), refused for bad credentials (403)")
+          .labelNames("outcome").register(registry);
+      challenged = invites.labelValues("challenged");
+      authenticated = invites.labelValues("authenticated");
+      refusedUntrusted = invites.labelValues("refused_untrusted");
+      refusedBadCredentials = invites.labelValues("refused_bad_credentials");
+      malformed = Counter.builder().name("rtc2sip_sip_malformed_total")
+          .help("SIP datagrams that could not be parsed or lack required headers (dropped)")
+          .register(registry).labelValues();
+      foreignChallenges = Counter.builder().name("rtc2sip_sip_foreign_challenges_total")
+          .help("401/407 challenges to our requests left unanswered: not from the configured"
+              + " trunk or registrar (host or realm)")
+          .register(registry).labelValues();
+    }
+
+    /** Counters of their own, in a registry nobody scrapes (tests). */
+    public static SipAccess detached() {
+      return new SipAccess(new PrometheusRegistry());
+    }
+
+    /** Adds a count of active bans to the gauge; closing the result takes it out. */
+    public AutoCloseable bans(LongSupplier active) {
+      activeBans.add(active);
+      return () -> activeBans.remove(active);
     }
   }
 
