@@ -98,22 +98,13 @@ final class OperatorAccess extends AllDirectives {
     if (credentials.none()) {
       boolean local = peer.map(InetAddress::isLoopbackAddress).orElse(false)
           && forwarded.stream().allMatch(PhoneRoutes::isLoopbackLiteral)
-          && host.map(OperatorAccess::loopbackHost).orElse(false);
+          && host.map(PhoneRoutes::isLoopbackHost).orElse(false);
       return local ? new Decision.Allowed() : new Decision.Forbidden(
           "operator HTTP has no credentials configured and answers only this machine: "
               + SET_CREDENTIALS);
     }
     return authorization.filter(this::valid).isPresent()
         ? new Decision.Allowed() : new Decision.Unauthorized();
-  }
-
-  /** {@code localhost} or a loopback literal, with or without a port. */
-  static boolean loopbackHost(String hostHeader) {
-    String h = hostHeader.strip().toLowerCase(java.util.Locale.ROOT);
-    if (h.startsWith("localhost")) {
-      return h.equals("localhost") || h.matches("localhost:\\d+");
-    }
-    return PhoneRoutes.isLoopbackLiteral(h);
   }
 
   private boolean valid(String authorization) {

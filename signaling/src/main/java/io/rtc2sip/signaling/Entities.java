@@ -4,6 +4,7 @@ import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.user.UserCommand;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -46,9 +47,15 @@ final class Entities {
     userMessenger.tell(uid, command);
   }
 
-  void stop() {
-    system.classicSystem().stop(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(calls));
-    system.classicSystem().stop(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(users));
+  /** Stops the forwarders; completes once they are gone (their names free for a new server). */
+  CompletionStage<Void> stop() {
+    return CompletableFuture.allOf(
+        gone(calls).toCompletableFuture(), gone(users).toCompletableFuture());
+  }
+
+  private static CompletionStage<Boolean> gone(ActorRef<?> ref) {
+    return org.apache.pekko.pattern.Patterns.gracefulStop(
+        org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(ref), Duration.ofSeconds(10));
   }
 
   private static <M> Behavior<ShardingEnvelope<M>> forwarder(EntityMessenger<M> messenger) {

@@ -69,7 +69,7 @@ public final class PhoneRoutes extends AllDirectives {
     return optionalAttribute(AttributeKeys.remoteAddress, connection ->
         extractRequest(request -> parameterOptional("uid", uid -> {
           if (!allowed(developmentSecret, connection.flatMap(RemoteAddress::getAddress),
-              forwardedFor(request))) {
+              forwardedFor(request), request.getHeader("Host").map(HttpHeader::value))) {
             return complete(StatusCodes.FORBIDDEN, REFUSED);
           }
           if (uid.isEmpty() || !UID.matcher(uid.get()).matches()) {
@@ -113,13 +113,25 @@ public final class PhoneRoutes extends AllDirectives {
    * machine: the TCP peer ({@code connection}) is loopback, and so is every address a forwarding
    * header names ({@code forwarded}; behind a proxy on this machine every connection is
    * loopback, and a remote client can write 127.0.0.1 into the headers, but not remove what the
-   * proxy adds). An unknown or unparsable address is not loopback.
+   * proxy adds). An unknown or unparsable address is not loopback. The Host header must name
+   * this machine too ({@code host}), so that a page of another site whose name an attacker
+   * points at 127.0.0.1 (DNS rebinding) cannot fetch tokens through the visitor's browser.
    */
   static boolean allowed(boolean developmentSecret, Optional<InetAddress> connection,
-      List<String> forwarded) {
+      List<String> forwarded, Optional<String> host) {
     return developmentSecret
         && connection.map(InetAddress::isLoopbackAddress).orElse(false)
-        && forwarded.stream().allMatch(PhoneRoutes::isLoopbackLiteral);
+        && forwarded.stream().allMatch(PhoneRoutes::isLoopbackLiteral)
+        && host.map(PhoneRoutes::isLoopbackHost).orElse(false);
+  }
+
+  /** A Host header naming this machine: {@code localhost} or a loopback literal, with or without a port. */
+  public static boolean isLoopbackHost(String hostHeader) {
+    String h = hostHeader.strip().toLowerCase(java.util.Locale.ROOT);
+    if (h.startsWith("localhost")) {
+      return h.equals("localhost") || h.matches("localhost:\\d+");
+    }
+    return isLoopbackLiteral(h);
   }
 
   /** An IP literal, with or without brackets and a port, that is loopback; no name lookups. */

@@ -161,10 +161,13 @@ public final class SignalingServer extends AllDirectives {
   }
 
   public CompletionStage<Done> stop() {
-    shared.entities().stop();
-    system.classicSystem().stop(
-        org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(routerActor));
-    return binding.unbind().thenApply(v -> Done.getInstance());
+    CompletionStage<Boolean> router = org.apache.pekko.pattern.Patterns.gracefulStop(
+        org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(routerActor),
+        java.time.Duration.ofSeconds(10));
+    return binding.unbind()
+        .thenCompose(v -> shared.entities().stop())
+        .thenCompose(v -> router)
+        .thenApply(v -> Done.getInstance());
   }
 
   // ---------------------------------------------------------------- transports

@@ -116,14 +116,32 @@ class PhoneRoutesTest {
     Optional<InetAddress> v4 = Optional.of(InetAddress.getByName("127.0.0.1"));
     Optional<InetAddress> v6 = Optional.of(InetAddress.getByName("::1"));
     Optional<InetAddress> remote = Optional.of(InetAddress.getByName("203.0.113.7"));
-    assertTrue(PhoneRoutes.allowed(true, v4, List.of()));
-    assertTrue(PhoneRoutes.allowed(true, v6, List.of("127.0.0.2", "[::1]")));
-    assertFalse(PhoneRoutes.allowed(false, v4, List.of()), "another secret");
-    assertFalse(PhoneRoutes.allowed(true, remote, List.of("127.0.0.1")),
+    Optional<String> local = Optional.of("127.0.0.1:8080");
+    assertTrue(PhoneRoutes.allowed(true, v4, List.of(), local));
+    assertTrue(PhoneRoutes.allowed(true, v6, List.of("127.0.0.2", "[::1]"),
+        Optional.of("localhost:8080")));
+    assertFalse(PhoneRoutes.allowed(false, v4, List.of(), local), "another secret");
+    assertFalse(PhoneRoutes.allowed(true, remote, List.of("127.0.0.1"), local),
         "a remote client claiming 127.0.0.1");
-    assertFalse(PhoneRoutes.allowed(true, v4, List.of("127.0.0.1", "203.0.113.7")),
+    assertFalse(PhoneRoutes.allowed(true, v4, List.of("127.0.0.1", "203.0.113.7"), local),
         "a remote client behind a local proxy");
-    assertFalse(PhoneRoutes.allowed(true, Optional.empty(), List.of()), "unknown connection");
+    assertFalse(PhoneRoutes.allowed(true, Optional.empty(), List.of(), local),
+        "unknown connection");
+    assertFalse(PhoneRoutes.allowed(true, v4, List.of(), Optional.of("rebound.example:8080")),
+        "a page of another site whose name points at 127.0.0.1 (DNS rebinding)");
+    assertFalse(PhoneRoutes.allowed(true, v4, List.of(), Optional.empty()), "no Host");
+  }
+
+  @Test
+  void onlyLocalhostAndLoopbackLiteralsAreLoopbackHosts() {
+    for (String yes : List.of("localhost", "LOCALHOST:8080", "127.0.0.1", "127.0.0.1:8080",
+        "[::1]:8080")) {
+      assertTrue(PhoneRoutes.isLoopbackHost(yes), yes);
+    }
+    for (String no : List.of("", "localhost.example", "localhost:x", "rebound.example",
+        "203.0.113.7:8080")) {
+      assertFalse(PhoneRoutes.isLoopbackHost(no), no);
+    }
   }
 
   @Test
