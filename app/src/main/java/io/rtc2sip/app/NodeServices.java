@@ -24,6 +24,8 @@ import io.rtc2sip.webrtc.WebRtcSettings;
 import io.rtc2sip.rtc.RtcNetworks;
 import io.rtc2sip.signaling.SignalingServer;
 import io.rtc2sip.signaling.SignalingSettings;
+import io.rtc2sip.sip.CallQuery;
+import io.rtc2sip.sip.DialogSettings;
 import io.rtc2sip.sip.SipAdapter;
 import io.rtc2sip.sip.SipSettings;
 import java.io.IOException;
@@ -92,11 +94,12 @@ public final class NodeServices {
           SipAdapter.start(
               system,
               SipSettings.fromConfig(system.settings().config()),
+              DialogSettings.fromConfig(system.settings().config()),
               EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
               media,
               callId -> sharding.entityRefFor(CallEntity.TYPE_KEY, callId)
                   .<CallView>ask(CallCommand.GetCall::new, Duration.ofSeconds(5))
-                  .thenApply(CallView::state));
+                  .thenApply(view -> new CallQuery.Answer(view.state(), view.dialog())));
       onShutdown(system, "stop-sip", sip::close);
       return sip;
     } catch (Exception e) {
