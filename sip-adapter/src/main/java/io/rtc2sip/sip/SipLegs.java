@@ -44,11 +44,7 @@ final class SipLegs {
   SipLeg drop(String callId) {
     SipLeg leg = legs.remove(callId);
     if (leg != null) {
-      leg.takePendingInvite();
-      SipLeg.AnsweredInvite answered = leg.takeUnacknowledged();
-      if (answered != null) {
-        SipContext.stopAlerts(answered.tx());
-      }
+      release(leg);
     }
     return leg;
   }
@@ -56,14 +52,18 @@ final class SipLegs {
   /** Drops {@code leg} only if it is still the call's (not a newer one). */
   boolean drop(SipLeg leg) {
     if (legs.remove(leg.callId, leg)) {
-      leg.takePendingInvite();
-      SipLeg.AnsweredInvite answered = leg.takeUnacknowledged();
-      if (answered != null) {
-        SipContext.stopAlerts(answered.tx());
-      }
+      release(leg);
       return true;
     }
     return false;
+  }
+
+  private static void release(SipLeg leg) {
+    leg.takePendingInvite();
+    SipLeg.AnsweredInvite answered = leg.takeUnacknowledged();
+    if (answered != null) {
+      SipContext.stopAlerts(answered.tx());
+    }
   }
 
   /** The dialog {@code sipCallId} of the call ended; the leg goes with its last dialog. */
