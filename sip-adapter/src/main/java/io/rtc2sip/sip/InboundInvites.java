@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * Calls from SIP to our users: a new INVITE becomes {@link CallCommand.SipInviteReceived} for
  * the call whose id derives from its Call-ID and From-tag; the call then asks for ringing,
  * answer or rejection ({@link SipLegCommand.Ring}, {@link SipLegCommand.Accept}, {@link
- * SipLegCommand.Reject}); a CANCEL ends the pending INVITE with 487.
+ * SipLegCommand.Reject}); a CANCEL ends the pending INVITE with 487. The INVITE opens the call's
+ * {@link SipLeg} on this node; a new INVITE for a call that has one is refused with 482. An
+ * INVITE the call never takes up is answered by {@link LegChecks}.
  */
 final class InboundInvites {
   private static final Logger log = LoggerFactory.getLogger(InboundInvites.class);
