@@ -75,7 +75,8 @@ final class InboundInvites {
     Optional<Sdp.Remote> offer;
     try {
       offer = Sdp.read(request);
-    } catch (javax.sdp.SdpException bad) {
+    } catch (javax.sdp.SdpException | RuntimeException bad) {
+      // not SDP, a host name instead of an address, numbers that are not numbers
       log.info("INVITE for {} with an SDP offer we cannot use ({}): 488", uid, bad.getMessage());
       Response r = ctx.requests.response(Response.NOT_ACCEPTABLE_HERE, request, tag(callId), null);
       r.addHeader(ctx.sip.headers.createWarningHeader(ctx.sip.settings.host(), 399,

@@ -138,7 +138,7 @@ final class Sdp {
   }
 
   /** The text of a SIP Warning for an SDP we refused. */
-  static String warning(SdpException e) {
+  static String warning(Exception e) {
     String text = e.getMessage() == null ? "unreadable SDP" : e.getMessage();
     text = text.replaceAll("[\\p{Cntrl}\"\\\\]", " ");
     return text.length() > 100 ? text.substring(0, 100) : text;
