@@ -35,7 +35,7 @@ final class DialogMismatches {
     if (now - next >= 0 && nextLine.compareAndSet(next, now + INTERVAL_NANOS)) {
       long more = unlogged.getAndSet(0);
       log.info("{} refused with {} ({}: {}){}", method, status, reason, detail,
-          more == 0 ? "" : "; " + more + " more requests refused so since the last such line");
+          more == 0 ? "" : "; " + more + " more refused since the last line");
     } else {
       unlogged.incrementAndGet();
       log.debug("{} refused with {} ({}: {})", method, status, reason, detail);

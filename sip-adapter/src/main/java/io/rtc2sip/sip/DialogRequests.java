@@ -48,7 +48,7 @@ final class DialogRequests {
 
   void request(Request request, ServerTransaction tx, String callId) throws Exception {
     SipLeg leg = ctx.legs.get(callId);
-    if (leg != null) {
+    if (leg != null && leg.knows(SipContext.sipCallId(request))) {
       DialogId.Verdict verdict = leg.admit(SipContext.sipCallId(request),
           SipContext.fromTag(request), SipContext.toTag(request), SipContext.cseqOf(request));
       if (verdict == DialogId.Verdict.ACCEPT) {

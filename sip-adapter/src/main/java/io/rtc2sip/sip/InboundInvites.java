@@ -149,7 +149,9 @@ final class InboundInvites {
     }
     ctx.mismatches.refused(Request.INVITE, "merged", Response.LOOP_DETECTED,
         "a new INVITE with the Call-ID and From-tag of a call in progress");
-    tx.sendResponse(ctx.requests.response(Response.LOOP_DETECTED, request, null, null));
+    // a tag of its own: the refusal is no part of the call's dialog
+    tx.sendResponse(ctx.requests.response(Response.LOOP_DETECTED, request,
+        java.util.UUID.randomUUID().toString().substring(0, 8), null));
   }
 
   /** Whether two requests share their transaction: top Via branch and CSeq number. */

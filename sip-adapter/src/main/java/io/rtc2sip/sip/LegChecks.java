@@ -17,10 +17,12 @@ import org.slf4j.LoggerFactory;
  *       DialogSettings#unclaimedInvite()}: the call is over or never started (its first event was
  *       not persisted) or it is another INVITE's call. The INVITE is answered (481 for an ended
  *       call, 500 when the call never started or does not answer, 482 for a call of another
- *       INVITE), its pending slot is freed and so are the RTP ports it reserved; a call still
- *       routing is given the time again;
+ *       INVITE), its pending slot is freed and so are the RTP ports it reserved (for a call that
+ *       still runs, once it is over: they may be its own); a call still routing is given the time
+ *       again;
  *   <li>a leg without traffic or commands for {@link DialogSettings#idleCheck()}: dropped if its
- *       call is over (an end this node never saw, such as a call that moved to another node).
+ *       call is over (an end this node never saw, such as a call that moved to another node),
+ *       with the RTP ports an INVITE nobody took up reserved.
  * </ul>
  */
 final class LegChecks implements AutoCloseable {
@@ -65,8 +67,12 @@ final class LegChecks implements AutoCloseable {
         if (invite) {
           unclaimedInvite(leg, call, failure);
         } else if (failure == null && call.over()) {
+          boolean release = leg.portsReservedUnclaimed();
           if (ctx.legs.drop(leg)) {
             log.info("the call is {}: its SIP state on this node is dropped", call.state());
+            if (release) {
+              ctx.media.release(leg.callId);
+            }
           }
         }
       } catch (Exception e) {
@@ -90,21 +96,32 @@ final class LegChecks implements AutoCloseable {
     } else if (state.equals("Ended")) {
       status = Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST;
     } else if (state.equals("Routing")) {
-      return; // still deciding: asked again after the same time
+      leg.waitAgain(); // still deciding: asked again after the same time
+      return;
     } else {
       status = Response.LOOP_DETECTED;
     }
+    boolean over = status != Response.LOOP_DETECTED;
     boolean release = leg.portsReservedUnclaimed();
     SipLeg.PendingInvite pending = leg.takePendingInvite();
-    if (pending == null || !ctx.legs.drop(leg)) {
+    if (pending == null) {
       return;
+    }
+    if (over) {
+      if (!ctx.legs.drop(leg)) {
+        return;
+      }
+      if (release) {
+        // reserved by this INVITE, and the call is over: nothing else will free them
+        ctx.media.release(leg.callId);
+      }
+    } else {
+      // the call runs (here, recovered, or on another node): the ports may be its own here, so
+      // they are freed only once the call is over (the idle check) or kept if it claims the leg
+      leg.refused();
     }
     ctx.mismatches.refused(Request.INVITE, "unclaimed", status,
         "the call (" + state + ") did not take the INVITE up");
-    if (release) {
-      // reserved by this INVITE: no call on this node took it (one that runs here would have)
-      ctx.media.release(leg.callId);
-    }
     pending.tx().sendResponse(ctx.requests.response(status, pending.request(),
         InboundInvites.tag(leg.callId), null));
   }

@@ -113,6 +113,20 @@ final class SipLeg {
     return dialogs.isEmpty();
   }
 
+  /**
+   * The leg's INVITE was refused as another INVITE's call: it keeps no dialog (requests for the
+   * call are checked with the call), only the RTP ports that INVITE reserved, until the call is
+   * over ({@link LegChecks}).
+   */
+  synchronized void refused() {
+    dialogs.clear();
+  }
+
+  /** Whether requests for the call can be checked here (else: with the call). */
+  synchronized boolean knows(String sipCallId) {
+    return claimed || dialogs.containsKey(sipCallId);
+  }
+
   synchronized DialogId dialog(String sipCallId) {
     return dialogs.get(sipCallId);
   }
@@ -168,6 +182,11 @@ final class SipLeg {
   /** Whether an INVITE waits that the call has not taken up for {@code nanos}. */
   synchronized boolean unclaimedFor(long nanos, long now) {
     return pendingInvite != null && !claimed && now - pendingSinceNanos >= nanos;
+  }
+
+  /** The call is still deciding about the pending INVITE: it gets the time again. */
+  synchronized void waitAgain() {
+    pendingSinceNanos = System.nanoTime();
   }
 
   /** Whether this leg reserved the call's RTP ports for an INVITE the call never took up. */

@@ -58,11 +58,15 @@ class SipDialogGuardTest {
   }
 
   private void start(int maxPendingInvites) throws Exception {
+    start(maxPendingInvites, Duration.ofSeconds(60));
+  }
+
+  private void start(int maxPendingInvites, Duration idleCheck) throws Exception {
     port = Sipp.freeUdpPort();
     SipSettings settings = new SipSettings("127.0.0.1", port, List.of("udp"), "", "", "",
         "rtc2sip-test", "", 300, Map.of(), 1800, maxPendingInvites, 5);
     adapter = SipAdapter.start(KIT.system(), settings,
-        new DialogSettings(Duration.ofSeconds(1), Duration.ofSeconds(60)),
+        new DialogSettings(Duration.ofSeconds(1), idleCheck),
         EntityMessenger.envelopes(calls.ref()), media,
         callId -> CompletableFuture.completedFuture(new CallQuery.Answer(
             states.getOrDefault(callId, "Idle"), dialogs.get(callId))));
@@ -267,12 +271,38 @@ class SipDialogGuardTest {
       }
       assertEquals(Map.of("ended@caller", 481, "unpersisted@caller", 500), answered);
       for (String sipCallId : ids) {
-        assertFalse(media.local.containsKey(CallIds.forInbound(sipCallId,
-            RawSip.fromTag(sipCallId))), "ports of " + sipCallId + " released");
+        String callId = CallIds.forInbound(sipCallId, RawSip.fromTag(sipCallId));
+        until(() -> !media.local.containsKey(callId), "ports of " + sipCallId + " released");
       }
       // so the limit of 2 pending INVITEs is not reached
       assertNotNull(raw.requestUntil(raw.invite("alice", "fresh@caller"), "SIP/2.0 100"),
           "100 Trying, not 503");
+    }
+  }
+
+  @Test
+  void anInviteForACallStillRoutingWaitsAndOneForAnotherInvitesCallGets482ThenItsPortsGo() throws Exception {
+    start(0, Duration.ofSeconds(2));
+    try (RawSip raw = new RawSip(port)) {
+      String sipCallId = "elsewhere@caller";
+      String callId = CallIds.forInbound(sipCallId, RawSip.fromTag(sipCallId));
+      states.put(callId, "Routing");
+      assertNotNull(raw.requestUntil(raw.invite("alice", sipCallId), "SIP/2.0 100"));
+      assertEquals(callId, calls.receiveMessage(WAIT).entityId());
+      // past the 1 s the call had: still routing, so the INVITE waits
+      raw.socket.setSoTimeout(2500);
+      java.net.DatagramPacket p = new java.net.DatagramPacket(new byte[8192], 8192);
+      org.junit.jupiter.api.Assertions.assertThrows(java.net.SocketTimeoutException.class,
+          () -> raw.socket.receive(p), "no answer while the call routes");
+      // the call turns out to be another INVITE's (it runs on and never rings this one)
+      states.put(callId, "Alerting");
+      String r = raw.requestUntil(null, "SIP/2.0 482");
+      assertNotNull(r, "482 once the call is another INVITE's");
+      // the call runs: the ports may be its own on this node, kept until it is over
+      assertTrue(media.local.containsKey(callId), "ports kept while the call runs");
+      states.put(callId, "Ended");
+      awaitNoDialogs("the INVITE's leg is gone once the call is over");
+      until(() -> !media.local.containsKey(callId), "and the ports it reserved with it");
     }
   }
 
@@ -317,11 +347,16 @@ class SipDialogGuardTest {
 
   /** The adapter's registry empties (the last answer may leave just before the leg goes). */
   private void awaitNoDialogs(String what) {
+    until(() -> adapter.openDialogs() == 0, what);
+  }
+
+  /** Polls {@code condition} (state of the adapter, written by its threads) until a deadline. */
+  private static void until(java.util.function.BooleanSupplier condition, String what) {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (adapter.openDialogs() > 0 && System.nanoTime() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L); // poll the registry
+    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
     }
-    assertEquals(0, adapter.openDialogs(), what);
+    assertTrue(condition.getAsBoolean(), what);
   }
 
   private SipDialog invite(String callId, String target) {
