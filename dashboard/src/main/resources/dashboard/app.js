@@ -144,5 +144,42 @@
     events.onerror = () => { $('status').textContent = 'reconnecting'; $('status').className = 'down'; };
   }
 
+  // the SIP access counters of the node serving this page, read from its /metrics
+  function sample(text, name, label) {
+    let sum = 0;
+    for (const line of text.split('\n')) {
+      if (line.startsWith(name) && (!label || line.includes(label))) {
+        const v = parseFloat(line.substring(line.lastIndexOf(' ') + 1));
+        if (!isNaN(v)) sum += v;
+      }
+    }
+    return sum;
+  }
+
+  function sipAccess() {
+    fetch('/metrics').then((r) => r.ok ? r.text() : '').then((m) => {
+      if (!m) return;
+      const d = 'rtc2sip_sip_requests_dropped_total', i = 'rtc2sip_sip_invite_access_total';
+      const cells = [
+        sample(m, 'rtc2sip_sip_bans_active'),
+        sample(m, 'rtc2sip_sip_bans_total'),
+        [sample(m, d, '"banned"'), sample(m, d, '"rate_limited"'), sample(m, d, '"scanner"')].join(' / '),
+        [sample(m, i, '"challenged"'), sample(m, i, '"authenticated"'),
+          sample(m, i, '"refused_untrusted"') + sample(m, i, '"refused_bad_credentials"')].join(' / '),
+        sample(m, 'rtc2sip_sip_malformed_total'),
+        sample(m, 'rtc2sip_sip_foreign_challenges_total')];
+      const row = document.createElement('tr');
+      for (const c of cells) {
+        const td = document.createElement('td');
+        td.textContent = String(c);
+        row.appendChild(td);
+      }
+      const body = $('sip-access').querySelector('tbody');
+      body.replaceChildren(row);
+    }).catch(() => {});
+  }
+
   connect();
+  sipAccess();
+  setInterval(sipAccess, 5000);
 })();

@@ -23,6 +23,7 @@ import io.rtc2sip.actors.user.Presence;
 import io.rtc2sip.actors.user.UserCommand;
 import io.rtc2sip.actors.user.UserEvent;
 import io.rtc2sip.actors.user.UserReply;
+import io.rtc2sip.actors.user.UserState;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
@@ -110,6 +111,14 @@ class SerializationTest {
     s.add(new UserCommand.CallEnded("o-1"));
     s.add(new UserCommand.RouteInboundCall("i-1", p, ref.narrow()));
     s.add(new UserCommand.GetPresence(ref.narrow()));
+    s.add(new UserCommand.AdmitCall("o-1", ref.narrow()));
+    s.add(new UserCommand.CallChecked("o-1", "Ended"));
+    s.add(new UserEvent.CallAdmitted("o-1", at));
+    s.add(new UserState.Online("node", "c1", false, List.of("o-1"), at,
+        new UserState.PlacedCalls(List.of(new UserState.Placed("o-1", at)), List.of(at))));
+    s.add(new CallCommand.PlacementAllowed("alice"));
+    s.add(new CallCommand.PlacementRefused("alice", "too-many-calls", "2 calls going on"));
+    s.add(new CallEvent.CallReferRefused("sip:x@evil", "sip:b@pbx", d, at));
     s.add(new UserEvent.LoggedIn("node", "c2", "c1", List.of("i-1"), at));
     s.add(new UserEvent.LoggedOut("c2", "logout", at));
     s.add(new UserEvent.SipRegistrationChanged(true, at));
@@ -125,6 +134,7 @@ class SerializationTest {
     s.add(new CallCommand.Answer("alice", "v=0\r\n", ref.narrow()));
     s.add(new CallCommand.RtcMediaFailed("DTLS handshake failed"));
     s.add(new CallReply.Rejected("o-1", "no"));
+    s.add(new CallReply.Rejected("o-1", "forbidden-destination", "no"));
     s.add(new CallCommand.GetCall(ref.narrow()));
     s.add(new CallEvent.CallEnded(EndCause.BUSY, 486, "busy", at));
     for (Object o : new ArrayList<>(s)) {

@@ -47,7 +47,8 @@ public final class GatewayNode implements AutoCloseable {
   }
 
   /**
-   * Starts a node.
+   * Starts a node; refuses (IllegalStateException, before anything is opened) a node reachable
+   * from elsewhere with the development token secret or without operator credentials.
    *
    * @param config the node's configuration ({@link NodeConfig#load()})
    * @param services starts the node's services (sharded entities, adapters) once the actor
@@ -55,6 +56,10 @@ public final class GatewayNode implements AutoCloseable {
    */
   public static GatewayNode start(Config config, Consumer<ActorSystem<Void>> services)
       throws Exception {
+    var refusal = Exposure.refusal(config);
+    if (refusal.isPresent()) {
+      throw new IllegalStateException(refusal.get());
+    }
     DatabaseSettings db = DatabaseSettings.from(config);
     EmbeddedDatabase embedded = null;
     if (db.embedded()) {

@@ -1,10 +1,15 @@
 package io.rtc2sip.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.rtc2sip.metrics.NodeMetrics;
+import java.util.Optional;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.call.CallEntity;
+import io.rtc2sip.actors.call.CallIds;
 import io.rtc2sip.actors.call.CallView;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's HTTP listener ({@code rtc2sip.http}, RTC2SIP_HTTP_PORT): the routes of the modules
  * that serve HTTP (dashboard, signaling WebSocket, browser phone), a landing page at {@code /}
- * that links to the phone and the dashboard, and the live view of a call
+ * that links to the phone and the dashboard; operator routes behind {@link OperatorAccess},
+ * optionally on a listener of their own; and the live view of a call
  * ({@code GET /api/calls/<id>/live}: the entity's current state, asked through sharding from any
  * node), its timeline ({@code /api/calls/<id>/replay}) and the call history search
  * ({@code /api/calls?uid=…}).
@@ -66,29 +72,75 @@ final class NodeHttp extends AllDirectives {
     this.system = system;
   }
 
-  /** Binds the listener with the live call view and {@code routes}; logs its address. */
-  static ServerBinding bind(ActorSystem<?> system, List<Route> routes) throws Exception {
+  /** The node's listeners: the main one, and operator HTTP's own if it has one. */
+  record Bindings(ServerBinding main, Optional<ServerBinding> operator) {}
+
+  /**
+   * Binds the listener(s): {@code clientRoutes} (WebSocket signaling, the phone) and the landing
+   * page open to anyone; {@code operatorRoutes}, the live call view, replay and call history
+   * behind {@link OperatorAccess}, on the main listener or on their own
+   * ({@code rtc2sip.http.operator.port}).
+   */
+  static Bindings bind(ActorSystem<?> system, List<Route> clientRoutes,
+      List<Route> operatorRoutes) throws Exception {
     NodeHttp http = new NodeHttp(system);
-    List<Route> all = new ArrayList<>(routes);
-    all.add(http.landing());
-    all.add(http.liveCall());
-    all.add(http.replay());
-    all.add(http.search());
-    Route route = http.concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
-    String host = system.settings().config().getString("rtc2sip.http.host");
-    int port = system.settings().config().getInt("rtc2sip.http.port");
+    Config config = system.settings().config();
+    OperatorAccess access = new OperatorAccess(OperatorAccess.Credentials.fromConfig(config),
+        Counter.builder().name("rtc2sip_http_refused_total")
+            .help("Operator HTTP requests refused: unauthorized (no or wrong credentials),"
+                + " no-credentials (none configured and the client is not on this machine)")
+            .labelNames("reason").register(NodeMetrics.get(system).registry()));
+    List<Route> operator = new ArrayList<>(operatorRoutes);
+    operator.add(http.liveCall());
+    operator.add(http.replay());
+    operator.add(http.search());
+    Route guarded = access.guard(() -> http.joined(operator));
+    List<Route> client = new ArrayList<>(clientRoutes);
+    client.add(http.landing());
+    String host = config.getString("rtc2sip.http.host");
+    int port = config.getInt("rtc2sip.http.port");
+    int operatorPort = config.getInt("rtc2sip.http.operator.port");
+    if (access.credentials().none()) {
+      log.warn("operator HTTP (dashboard, /api, /metrics) has no credentials: it answers only"
+          + " clients on this machine; {}", OperatorAccess.SET_CREDENTIALS);
+    }
+    if (operatorPort < 0) {
+      ServerBinding main = listen(system, host, port, http.joined(client), guarded);
+      log.info("http listening on http://{} (WebSocket signaling at /signaling, phone at"
+          + " /phone; operator: dashboard, /api, /metrics)", address(main));
+      return new Bindings(main, Optional.empty());
+    }
+    ServerBinding main = listen(system, host, port, http.joined(client));
+    ServerBinding own = listen(system, config.getString("rtc2sip.http.operator.host"),
+        operatorPort, guarded);
+    log.info("http listening on http://{} (WebSocket signaling at /signaling, phone at /phone)",
+        address(main));
+    log.info("operator http listening on http://{} (dashboard, /api, /metrics)", address(own));
+    return new Bindings(main, Optional.of(own));
+  }
+
+  private static ServerBinding listen(ActorSystem<?> system, String host, int port,
+      Route... routes) throws Exception {
+    Route route = new NodeHttp(system).joined(List.of(routes));
     ServerBinding binding =
         Http.get(system).newServerAt(host, port)
-            // the phone's dev-token route needs the client's address; set here, not only in
-            // signaling's reference.conf, whose key pekko-http's own reference.conf also sets
+            // the phone's dev-token route and operator access need the client's address; set
+            // here, not only in signaling's reference.conf, whose key pekko-http's own
+            // reference.conf also sets
             .adaptSettings(s -> s.withRemoteAddressAttribute(true))
             .bind(route).toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
     binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
-    log.info("http listening on http://{} (API, WebSocket signaling at /signaling,"
-        + " phone at /phone)",
-        binding.localAddress().getHostString() + ":" + binding.localAddress().getPort());
     return binding;
+  }
+
+  private static String address(ServerBinding b) {
+    return b.localAddress().getHostString() + ":" + b.localAddress().getPort();
+  }
+
+  private Route joined(List<Route> routes) {
+    return routes.size() == 1 ? routes.get(0)
+        : concat(routes.get(0), routes.subList(1, routes.size()).toArray(Route[]::new));
   }
 
   private Route landing() {
@@ -99,7 +151,8 @@ final class NodeHttp extends AllDirectives {
   private Route liveCall() {
     return pathPrefix("api", () -> pathPrefix("calls", () ->
         path(PathMatchers.segment().slash("live"), callId -> get(() ->
-            onComplete(view(callId), result -> {
+            !CallIds.isWellFormed(callId) ? complete(StatusCodes.NOT_FOUND, "not a call id")
+            : onComplete(view(callId), result -> {
               if (result.isFailure()) {
                 return complete(StatusCodes.SERVICE_UNAVAILABLE,
                     "call " + callId + " did not answer within " + ASK.toSeconds() + " s: "

@@ -22,12 +22,16 @@ import io.rtc2sip.metrics.NodeMetrics;
 import io.rtc2sip.webrtc.BrowserMedia;
 import io.rtc2sip.webrtc.WebRtcSettings;
 import io.rtc2sip.rtc.RtcNetworks;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.rtc2sip.signaling.SignalingCounters;
 import io.rtc2sip.signaling.SignalingServer;
 import io.rtc2sip.signaling.SignalingSettings;
 import io.rtc2sip.sip.CallQuery;
 import io.rtc2sip.sip.DialogSettings;
 import io.rtc2sip.sip.SipAdapter;
 import io.rtc2sip.sip.SipSettings;
+import io.rtc2sip.sip.access.SipAccessSettings;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -66,11 +70,10 @@ public final class NodeServices {
     Config config = system.settings().config();
     CallHistoryProjection.Database database = () -> JournalConfig.connect(config);
     CallHistoryProjection.init(system, database);
-    List<Route> routes = new ArrayList<>(p.routes());
-    routes.add(DashboardRoutes.start(system, database,
+    List<Route> operator = List.of(DashboardRoutes.start(system, database,
         List.of(CallEntity.TYPE_KEY, UserSession.TYPE_KEY)));
     try {
-      NodeHttp.bind(system, routes);
+      NodeHttp.bind(system, p.routes(), operator);
     } catch (Exception e) {
       throw new IllegalStateException("HTTP listener did not start: " + e.getMessage(), e);
     }
@@ -95,6 +98,7 @@ public final class NodeServices {
               system,
               SipSettings.fromConfig(system.settings().config()),
               DialogSettings.fromConfig(system.settings().config()),
+              SipAccessSettings.fromConfig(system.settings().config()),
               EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
               media,
               callId -> sharding.entityRefFor(CallEntity.TYPE_KEY, callId)
@@ -119,10 +123,27 @@ public final class NodeServices {
               rtcTokens,
               browsers);
       onShutdown(system, "stop-signaling", () -> server.stop());
+      exportCounters(system, server.counters());
       return server;
     } catch (Exception e) {
       throw new IllegalStateException("signaling server did not start: " + e.getMessage(), e);
     }
+  }
+
+  /** The signaling server's refusals and connections on the node's /metrics. */
+  private static void exportCounters(ActorSystem<Void> system, SignalingCounters counters) {
+    var registry = NodeMetrics.get(system).registry();
+    CounterWithCallback.builder().name("rtc2sip_signaling_refused_total")
+        .help("Client signaling refusals by reason: an error code sent for a refused message,"
+            + " or a refused connection (too-many-connections, origin, login-timeout,"
+            + " too-many-refused)")
+        .labelNames("reason")
+        .callback(cb -> counters.refused().forEach((reason, n) -> cb.call(n, reason)))
+        .register(registry);
+    GaugeWithCallback.builder().name("rtc2sip_signaling_connections")
+        .help("Client signaling connections open on this node (TCP and WebSocket)")
+        .callback(cb -> cb.call(counters.openConnections()))
+        .register(registry);
   }
 
   private static void onShutdown(ActorSystem<Void> system, String name, Runnable task) {

@@ -1,5 +1,6 @@
 package io.rtc2sip.media;
 
+import io.rtc2sip.actors.Mdc;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.rtc.RtcAudio;
@@ -73,13 +74,19 @@ final class CallMedia {
   private NegotiatedMedia built;
   private ReceivePipeline receive;
   private SendPipeline send;
-  private SocketAddress latched;
+  private final RtpLatch latch;
   private boolean sending;
   private boolean heardRtp;
   private boolean timedOut;
   private long lastRtpNanos;
   private long startedNanos;
   private long nextRtcpNanos;
+  // packets refused (for the call's summary line; counted on /metrics as they come)
+  private long refusedSource;
+  private long refusedMalformed;
+  private long refusedPayloadType;
+  private long refusedRtcp;
+  private volatile SocketAddress firstForeign;
 
   CallMedia(String callId, RtpPorts.Pair ports, MediaSettings settings, Facts facts,
       LatencyHistogram queueing, NodeMetrics.Media metrics) {
@@ -89,6 +96,7 @@ final class CallMedia {
     this.ports = ports;
     this.settings = settings;
     this.facts = facts;
+    this.latch = new RtpLatch(settings.symmetricRtp(), settings.latchWindow().toNanos());
   }
 
   InetSocketAddress localRtp() {
@@ -105,8 +113,26 @@ final class CallMedia {
     ring.offer(datagram, from, arrivalNanos);
   }
 
+  /**
+   * Reports from the peer are read off the socket; their figures are not used yet. RTCP that is
+   * not from the peer's address (the IP the call sends RTP to), or is not RTCP, is counted.
+   */
   void rtcpReceived(ByteBuffer datagram, SocketAddress from, long arrivalNanos) {
-    // reports from the peer are read off the socket; their figures are not used yet
+    SocketAddress peer = latch.destination();
+    boolean rtcp = datagram.remaining() >= 8 && (datagram.get(datagram.position()) & 0xC0) == 0x80
+        && (datagram.get(datagram.position() + 1) & 0xFF) >= 200
+        && (datagram.get(datagram.position() + 1) & 0xFF) <= 207;
+    if (!rtcp) {
+      metrics.rtpRefusedMalformed.inc();
+      refusedRtcp++;
+    } else if (!(peer instanceof InetSocketAddress p && from instanceof InetSocketAddress f
+        && p.getAddress().equals(f.getAddress()))) {
+      metrics.rtpRefusedSource.inc();
+      refusedRtcp++;
+      if (firstForeign == null) {
+        firstForeign = from;
+      }
+    }
   }
 
   /** The peer's SDP: where to send; a codec change takes effect only once media started. */
@@ -141,6 +167,7 @@ final class CallMedia {
 
   void close() {
     closed = true;
+    logRefused();
     RtcAudio audio = rtc;
     if (audio != null) {
       audio.close();
@@ -154,6 +181,19 @@ final class CallMedia {
 
   long droppedInGateway() {
     return ring.dropped();
+  }
+
+  /** One line per call, at its end, for the packets its ports refused (never one per packet). */
+  private void logRefused() {
+    long total = refusedSource + refusedMalformed + refusedPayloadType + refusedRtcp;
+    if (total == 0) {
+      return;
+    }
+    Object[] args = {refusedSource, firstForeign, refusedMalformed, refusedPayloadType,
+        refusedRtcp, latch.destination()};
+    Mdc.runWithCall(callId, () -> log.warn("RTP refused: {} from other sources (first {}), {}"
+        + " malformed, {} of payload types not negotiated, {} RTCP not from the peer or not"
+        + " RTCP; RTP went to {}", args));
   }
 
   // ---------------------------------------------------------------- media clock
@@ -173,6 +213,7 @@ final class CallMedia {
       }
       return;
     }
+    latch.expect(described, built.payloadType(), built.telephoneEventPayloadType(), nowNanos);
     ring.drain(rtpSink);
     SdpDirection d = direction;
     boolean toRtc = d == SdpDirection.SENDRECV || d == SdpDirection.RECVONLY;
@@ -247,14 +288,19 @@ final class CallMedia {
   }
 
   private void onRtp(byte[] data, int length, long arrivalNanos, SocketAddress source) {
+    RtpLatch.Verdict verdict = latch.check(data, length, source, arrivalNanos);
+    if (!verdict.taken()) {
+      refused(verdict, source);
+      return;
+    }
     metrics.rtpReceived.inc();
     receive.push(data, 0, length, arrivalNanos);
     queueing.record(tickNanos - arrivalNanos);
     lastRtpNanos = arrivalNanos;
-    if (!source.equals(latched)) {
+    if (verdict == RtpLatch.Verdict.LATCHED) {
       mdc();
-      log.info("RTP from {}: sending there (symmetric RTP)", source);
-      latched = source;
+      log.info("RTP from {}: sending there ({})", source,
+          source.equals(described) ? "the address of the SDP" : "symmetric RTP, latched");
     }
     if (!heardRtp) {
       heardRtp = true;
@@ -262,8 +308,28 @@ final class CallMedia {
     }
   }
 
+  private void refused(RtpLatch.Verdict verdict, SocketAddress source) {
+    switch (verdict) {
+      case FOREIGN_SOURCE -> {
+        metrics.rtpRefusedSource.inc();
+        refusedSource++;
+        if (firstForeign == null) {
+          firstForeign = source;
+        }
+      }
+      case PAYLOAD_TYPE -> {
+        metrics.rtpRefusedPayloadType.inc();
+        refusedPayloadType++;
+      }
+      default -> {
+        metrics.rtpRefusedMalformed.inc();
+        refusedMalformed++;
+      }
+    }
+  }
+
   private void sendRtp(byte[] packet, int off, int len) {
-    SocketAddress to = latched != null ? latched : described;
+    SocketAddress to = latch.destination();
     if (!sending || to == null) {
       return;
     }
@@ -300,7 +366,7 @@ final class CallMedia {
       return;
     }
     nextRtcpNanos = nowNanos + settings.rtcpInterval().toNanos();
-    SocketAddress to = latched != null ? latched : described;
+    SocketAddress to = latch.destination();
     if (to == null) {
       return;
     }

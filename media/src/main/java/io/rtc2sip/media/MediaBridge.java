@@ -96,7 +96,8 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
       RtcLegs rtcLegs, WebRtcLegs browsers) throws IOException {
     NodeMetrics nodeMetrics = NodeMetrics.get(system);
     MediaBridge bridge = new MediaBridge(settings, calls, rtcLegs, browsers, nodeMetrics.media());
-    bridge.counted = nodeMetrics.media().bridge(bridge::droppedPackets, bridge::lateTicks);
+    bridge.counted = nodeMetrics.media().bridge(bridge::droppedPackets, bridge::lateTicks,
+        bridge.ports::inUse);
     Behavior<Object> behavior =
         Supervised.adapter("media-bridge", nodeMetrics, bridge.behavior(), Object.class, false);
     bridge.actor = system.systemActorOf(behavior, "media-bridge", Props.empty());

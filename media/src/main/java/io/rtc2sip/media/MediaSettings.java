@@ -12,10 +12,20 @@ import java.time.Duration;
  * @param timeout no RTP for this long while media should flow ends the call; zero: off
  * @param rtcpInterval time between RTCP reports
  * @param clockThreads threads of the 10 ms media clock
+ * @param symmetricRtp whether a call may latch to a source other than its SDP's address during
+ *     the first {@code latchWindow} of a stream (peers behind NAT), see {@link RtpLatch}
+ * @param latchWindow how long after media start, or after the SDP named another address, such a
+ *     source may latch
  */
 public record MediaSettings(
     String host, int portMin, int portMax, Duration timeout, Duration rtcpInterval,
-    int clockThreads) {
+    int clockThreads, boolean symmetricRtp, Duration latchWindow) {
+
+  /** Settings with symmetric latching on and a 2 s window (the defaults). */
+  public MediaSettings(String host, int portMin, int portMax, Duration timeout,
+      Duration rtcpInterval, int clockThreads) {
+    this(host, portMin, portMax, timeout, rtcpInterval, clockThreads, true, Duration.ofSeconds(2));
+  }
 
   public MediaSettings {
     if (portMin < 1024 || portMax > 65534 || portMax <= portMin) {
@@ -25,6 +35,9 @@ public record MediaSettings(
     }
     if (clockThreads < 1) {
       throw new IllegalArgumentException("rtc2sip.media.clock-threads must be at least 1");
+    }
+    if (latchWindow.isNegative()) {
+      throw new IllegalArgumentException("rtc2sip.media.latch-window must not be negative");
     }
   }
 
@@ -36,6 +49,8 @@ public record MediaSettings(
         c.getInt("port-max"),
         c.getDuration("timeout"),
         c.getDuration("rtcp-interval"),
-        c.getInt("clock-threads"));
+        c.getInt("clock-threads"),
+        c.getBoolean("symmetric-rtp"),
+        c.getDuration("latch-window"));
   }
 }

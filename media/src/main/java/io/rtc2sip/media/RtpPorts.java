@@ -4,16 +4,27 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 
 /**
  * Hands out RTP/RTCP socket pairs from the configured range: an even port for RTP and the next
  * one for RTCP, both bound before the pair is handed out (a port another process holds is
- * skipped). Allocation walks the range round-robin so a just-freed port is not reused at once
- * (late packets of the previous call would land in the new one). A range may also hand out
- * single sockets ({@link #allocateOne}: RTP and RTCP multiplexed on one port, as WebRTC does).
+ * skipped). The port is chosen at random among the free ones, so that nobody can tell a call's
+ * port from the one before it, and a just-freed port is rarely reused at once (late packets of
+ * the previous call would land in the new one). A range may also hand out single sockets
+ * ({@link #allocateOne}: RTP and RTCP multiplexed on one port, as WebRTC does).
+ *
+ * <p>The range keeps every socket it handed out until it is closed: a port in use is never tried
+ * again, and {@link #inUse()} says how many are held. Closing the socket (whoever closes it)
+ * frees the port.
  */
 public final class RtpPorts {
+  /** Random picks before walking the range from a random place (when most of it is taken). */
+  private static final int RANDOM_TRIES = 16;
 
   /** A bound RTP/RTCP pair. */
   public record Pair(DatagramChannel rtp, DatagramChannel rtcp, InetSocketAddress rtpAddress) {
@@ -26,25 +37,36 @@ public final class RtpPorts {
   private final String host;
   private final int min;
   private final int max;
-  private int next;
+  private final Random random;
+  /** Ports handed out, with their socket: a port whose socket is closed is free again. */
+  private final Map<Integer, DatagramChannel> held = new HashMap<>();
 
   public RtpPorts(String host, int min, int max) {
+    this(host, min, max, new SecureRandom());
+  }
+
+  RtpPorts(String host, int min, int max, Random random) {
     this.host = host;
     this.min = min % 2 == 0 ? min : min + 1;
     this.max = max;
-    this.next = this.min;
+    this.random = random;
   }
 
-  /** A bound pair, or empty when every pair of the range is taken. */
+  /** A bound pair on a random free even port, or empty when every pair of the range is taken. */
   public synchronized Optional<Pair> allocate() {
     int pairs = (max - min + 1) / 2;
-    if (next % 2 != 0) {
-      next = next + 1 > max - 1 ? min : next + 1;
+    if (pairs <= 0) {
+      return Optional.empty();
     }
+    for (int i = 0; i < RANDOM_TRIES; i++) {
+      Optional<Pair> pair = tryPair(min + 2 * random.nextInt(pairs));
+      if (pair.isPresent()) {
+        return pair;
+      }
+    }
+    int start = random.nextInt(pairs);
     for (int i = 0; i < pairs; i++) {
-      int port = next;
-      next = next + 2 > max - 1 ? min : next + 2;
-      Optional<Pair> pair = tryBind(port);
+      Optional<Pair> pair = tryPair(min + 2 * ((start + i) % pairs));
       if (pair.isPresent()) {
         return pair;
       }
@@ -53,29 +75,64 @@ public final class RtpPorts {
   }
 
   /**
-   * One bound, non-blocking socket from the range (any port, walked round-robin like pairs), or
-   * empty when every port is taken.
+   * One bound, non-blocking socket on a random free port of the range, or empty when every port
+   * is taken.
    */
   public synchronized Optional<DatagramChannel> allocateOne() {
     int ports = max - min + 1;
+    for (int i = 0; i < RANDOM_TRIES; i++) {
+      Optional<DatagramChannel> one = tryOne(min + random.nextInt(ports));
+      if (one.isPresent()) {
+        return one;
+      }
+    }
+    int start = random.nextInt(ports);
     for (int i = 0; i < ports; i++) {
-      int port = next;
-      next = next + 1 > max ? min : next + 1;
-      DatagramChannel channel = null;
-      try {
-        channel = DatagramChannel.open();
-        channel.setOption(StandardSocketOptions.SO_RCVBUF, 256 * 1024);
-        channel.bind(new InetSocketAddress(host, port));
-        channel.configureBlocking(false);
-        return Optional.of(channel);
-      } catch (IOException busy) {
-        closeQuietly(channel);
+      Optional<DatagramChannel> one = tryOne(min + (start + i) % ports);
+      if (one.isPresent()) {
+        return one;
       }
     }
     return Optional.empty();
   }
 
-  private Optional<Pair> tryBind(int port) {
+  /** Ports of the range held by sockets handed out and not closed yet (RTP and RTCP each). */
+  public synchronized int inUse() {
+    held.values().removeIf(c -> !c.isOpen());
+    return held.size();
+  }
+
+  private boolean taken(int port) {
+    DatagramChannel c = held.get(port);
+    if (c != null && !c.isOpen()) {
+      held.remove(port);
+      return false;
+    }
+    return c != null;
+  }
+
+  private Optional<DatagramChannel> tryOne(int port) {
+    if (taken(port)) {
+      return Optional.empty();
+    }
+    DatagramChannel channel = null;
+    try {
+      channel = DatagramChannel.open();
+      channel.setOption(StandardSocketOptions.SO_RCVBUF, 256 * 1024);
+      channel.bind(new InetSocketAddress(host, port));
+      channel.configureBlocking(false);
+      held.put(port, channel);
+      return Optional.of(channel);
+    } catch (IOException busy) {
+      closeQuietly(channel);
+      return Optional.empty();
+    }
+  }
+
+  private Optional<Pair> tryPair(int port) {
+    if (taken(port) || taken(port + 1)) {
+      return Optional.empty();
+    }
     DatagramChannel rtp = null;
     try {
       rtp = DatagramChannel.open();
@@ -90,6 +147,8 @@ public final class RtpPorts {
       }
       rtp.configureBlocking(false);
       rtcp.configureBlocking(false);
+      held.put(port, rtp);
+      held.put(port + 1, rtcp);
       return Optional.of(new Pair(rtp, rtcp, new InetSocketAddress(host, port)));
     } catch (IOException busy) {
       closeQuietly(rtp);

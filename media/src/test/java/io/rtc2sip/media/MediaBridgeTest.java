@@ -213,6 +213,127 @@ class MediaBridgeTest {
   }
 
   @Test
+  void rtpFromASecondSourceIsDroppedAndCountedAndTheCallKeepsSendingToItsPeer() throws Exception {
+    bridge(Duration.ZERO);
+    String callId = "o-hijack";
+    InetSocketAddress local = bridge.localRtp(callId).orElseThrow();
+    bridge.remoteDescribed(callId, (InetSocketAddress) peer.getLocalSocketAddress(),
+        NegotiatedMedia.pcmu());
+    bridge.port().tell(new MediaCommand.Start(callId, new RtcLeg("room", "alice"),
+        NegotiatedMedia.pcmu()));
+    byte[] buf = new byte[1500];
+    DatagramPacket in = new DatagramPacket(buf, buf.length);
+    try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress("127.0.0.9", 0))) {
+      attacker.setSoTimeout(20);
+      // the peer talks from its SDP address; then a second source sends valid RTP of the
+      // negotiated payload type, well formed and in sequence, for 300 ms
+      talkUntilMediaStarted(peer, local, 0, 1111);
+      for (int i = 1000; i < 1030; i++) {
+        send(peer, local, 0, i, 1111);
+        send(attacker, local, 0, i, 2222);
+        Thread.sleep(10); // paced like a phone, not a synchronisation
+      }
+      int toAttacker = 0;
+      long end = System.nanoTime() + Duration.ofMillis(300).toNanos();
+      while (System.nanoTime() < end) {
+        try {
+          attacker.receive(in);
+          toAttacker++;
+        } catch (SocketTimeoutException ignored) {
+          // nothing for the attacker
+        }
+      }
+      assertEquals(0, toAttacker, "RTP packets the call sent to the second source");
+      peer.receive(in);
+      assertEquals(0, buf[1] & 0x7F, "the peer still gets the call's RTP");
+      String metrics = io.rtc2sip.metrics.NodeMetrics.get(KIT.system()).scrape();
+      assertTrue(refused(metrics, "foreign-source") >= 30,
+          "refused packets counted: " + metrics.lines()
+              .filter(l -> l.contains("refused")).toList());
+    }
+    // one summary line for the call when it ends, with its call id, not one per packet
+    ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger(CallMedia.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    logger.addAppender(lines);
+    try {
+      bridge.release(callId);
+      java.util.List<ch.qos.logback.classic.spi.ILoggingEvent> refusedLines = lines.list.stream()
+          .filter(e -> e.getFormattedMessage().startsWith("RTP refused")).toList();
+      assertEquals(1, refusedLines.size(), "summary lines: " + lines.list);
+      assertEquals(callId, refusedLines.get(0).getMDCPropertyMap().get("callId"));
+      assertTrue(refusedLines.get(0).getFormattedMessage().contains("127.0.0.9"),
+          refusedLines.get(0).getFormattedMessage());
+    } finally {
+      logger.detachAppender(lines);
+    }
+  }
+
+  @Test
+  void aPeerBehindNatSendingFromAnotherPortIsLatchedToAtTheStart() throws Exception {
+    bridge(Duration.ZERO);
+    String callId = "o-nat";
+    InetSocketAddress local = bridge.localRtp(callId).orElseThrow();
+    // the SDP names an address the peer does not send from (a NAT in between)
+    bridge.remoteDescribed(callId, new InetSocketAddress("127.0.0.1", 9), NegotiatedMedia.pcma());
+    bridge.port().tell(new MediaCommand.Start(callId, new RtcLeg("room", "bob"),
+        NegotiatedMedia.pcma()));
+    byte[] buf = new byte[1500];
+    DatagramPacket in = new DatagramPacket(buf, buf.length);
+    talkUntilMediaStarted(peer, local, 8, 3333);
+    peer.receive(in);
+    assertEquals(8, buf[1] & 0x7F, "the call sends to where the peer's RTP comes from");
+  }
+
+  /** Sends RTP every 20 ms until the call hears of its media start (the Start is handled). */
+  private void talkUntilMediaStarted(DatagramSocket from, InetSocketAddress to, int payloadType,
+      int ssrc) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+    for (int seq = 0; System.nanoTime() < deadline; seq++) {
+      send(from, to, payloadType, seq, ssrc);
+      try {
+        assertEquals(CallCommand.MediaStarted.INSTANCE,
+            calls.receiveMessage(Duration.ofMillis(20)).message());
+        return;
+      } catch (AssertionError notYet) {
+        // the bridge has not built the call's media yet
+      }
+    }
+    throw new AssertionError("no media start within 3 s");
+  }
+
+  private static void send(DatagramSocket from, InetSocketAddress to, int payloadType, int seq,
+      int ssrc) throws Exception {
+    byte[] p = new byte[172];
+    p[0] = (byte) 0x80;
+    p[1] = (byte) payloadType;
+    p[2] = (byte) (seq >> 8);
+    p[3] = (byte) seq;
+    int ts = seq * 160;
+    p[4] = (byte) (ts >> 24);
+    p[5] = (byte) (ts >> 16);
+    p[6] = (byte) (ts >> 8);
+    p[7] = (byte) ts;
+    p[8] = (byte) (ssrc >> 24);
+    p[9] = (byte) (ssrc >> 16);
+    p[10] = (byte) (ssrc >> 8);
+    p[11] = (byte) ssrc;
+    java.util.Arrays.fill(p, 12, p.length, (byte) 0xFF);
+    from.send(new DatagramPacket(p, p.length, to));
+  }
+
+  /** The sum of {@code rtc2sip_rtp_packets_refused_total} samples of {@code reason}. */
+  static double refused(String metrics, String reason) {
+    return metrics.lines()
+        .filter(l -> l.startsWith("rtc2sip_rtp_packets_refused_total{")
+            && l.contains("reason=\"" + reason + "\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  @Test
   void holdStopsRtpToTheHoldingSideAndSilenceStopsTheCall() throws Exception {
     bridge(Duration.ofMillis(400));
     String callId = "o-hold";

@@ -42,6 +42,7 @@ public final class NodeMetrics implements Extension {
   private final Counter callSetups;
   private final Counter callsAnswered;
   private final Counter callsEnded;
+  private final Counter callsRefused;
   private final Counter sipRequests;
   private final Counter sipResponses;
   private final Counter sipDialogMismatches;
@@ -52,6 +53,8 @@ public final class NodeMetrics implements Extension {
   private final Gauge projectionLag;
   private final Media media;
   private final WebRtc webrtc;
+  private final List<LongSupplier> pendingInvites = new CopyOnWriteArrayList<>();
+  private final SipAccess sipAccess;
 
   private NodeMetrics(String node, Clock clock) {
     this.node = node;
@@ -72,6 +75,9 @@ public final class NodeMetrics implements Extension {
           cb.call(activeCalls.size() - in, "outbound");
         })
         .register(registry);
+    callsRefused = Counter.builder().name("rtc2sip_calls_refused_total")
+        .help("Calls, transfers and REFERs refused by a user's dial plan, by reason")
+        .labelNames("reason").register(registry);
     sipRequests = Counter.builder().name("rtc2sip_sip_requests_total")
         .help("SIP requests sent (out) and received (in) by method")
         .labelNames("direction", "method").register(registry);
@@ -102,8 +108,13 @@ public final class NodeMetrics implements Extension {
     projectionLag = Gauge.builder().name("rtc2sip_call_history_lag_events")
         .help("Call events in the journal not yet in the call history (on the projection's node)")
         .register(registry);
+    GaugeWithCallback.builder().name("rtc2sip_sip_pending_invites")
+        .help("Inbound INVITEs awaiting the node's final answer (each holds a slot of"
+            + " overload.max-pending-invites)")
+        .callback(cb -> cb.call(sum(pendingInvites))).register(registry);
     media = new Media(registry);
     webrtc = new WebRtc(registry);
+    sipAccess = new SipAccess(registry);
     supervision = new SupervisionLog(node, clock, 200, (kind, subject) ->
         supervisionEvents.labelValues(kind).inc());
   }
@@ -149,6 +160,10 @@ public final class NodeMetrics implements Extension {
     return webrtc;
   }
 
+  public SipAccess sipAccess() {
+    return sipAccess;
+  }
+
   // ---------------------------------------------------------------- calls
 
   /** A call entity on this node started a call, or recovered one that is not over. */
@@ -168,6 +183,11 @@ public final class NodeMetrics implements Extension {
   public void callEnded(String callId, String direction, String cause) {
     activeCalls.remove(callId);
     callsEnded.labelValues(lower(direction), lower(cause)).inc();
+  }
+
+  /** A user's dial plan refused a call, transfer or REFER ({@code reason}: its error code). */
+  public void callRefused(String reason) {
+    callsRefused.labelValues(reason).inc();
   }
 
   /** The call's entity stopped on this node (passivated, moved, or the node is leaving). */
@@ -217,6 +237,15 @@ public final class NodeMetrics implements Extension {
     sipDialogsOpen = open;
   }
 
+  /**
+   * Adds a SIP adapter's count of inbound INVITEs awaiting an answer to
+   * {@code rtc2sip_sip_pending_invites}; closing the result takes it out.
+   */
+  public AutoCloseable pendingInvites(LongSupplier pending) {
+    pendingInvites.add(pending);
+    return () -> pendingInvites.remove(pending);
+  }
+
   // ---------------------------------------------------------------- media
 
   /** Media counters, resolved once so the media clock's hot path only adds. */
@@ -224,7 +253,14 @@ public final class NodeMetrics implements Extension {
     public final CounterDataPoint rtpReceived;
     public final CounterDataPoint rtpSent;
     public final CounterDataPoint rtpLost;
+    /** Refused RTP/RTCP: valid packets from a source the call does not take packets from. */
+    public final CounterDataPoint rtpRefusedSource;
+    /** Refused RTP/RTCP: not RTP (version, header) or not RTCP on the RTCP port. */
+    public final CounterDataPoint rtpRefusedMalformed;
+    /** Refused RTP: a payload type the call did not negotiate. */
+    public final CounterDataPoint rtpRefusedPayloadType;
     private final Histogram jitter;
+    private final List<LongSupplier> portSources = new CopyOnWriteArrayList<>();
     private final List<LongSupplier> droppedSources = new CopyOnWriteArrayList<>();
     private final List<LongSupplier> lateSources = new CopyOnWriteArrayList<>();
 
@@ -237,6 +273,17 @@ public final class NodeMetrics implements Extension {
       rtpLost = Counter.builder().name("rtc2sip_rtp_packets_lost_total")
           .help("RTP packets the SIP peers sent that never arrived (from sequence numbers)")
           .register(registry).labelValues();
+      Counter refused = Counter.builder().name("rtc2sip_rtp_packets_refused_total")
+          .help("Datagrams SIP calls' RTP/RTCP ports dropped, by reason: foreign-source (not"
+              + " from the peer's SDP address nor latched, docs/security.md), malformed (not"
+              + " RTP/RTCP), payload-type (not negotiated)")
+          .labelNames("reason").register(registry);
+      rtpRefusedSource = refused.labelValues("foreign-source");
+      rtpRefusedMalformed = refused.labelValues("malformed");
+      rtpRefusedPayloadType = refused.labelValues("payload-type");
+      GaugeWithCallback.builder().name("rtc2sip_rtp_ports_in_use")
+          .help("UDP ports of the RTP range held by SIP calls on this node (RTP and RTCP each)")
+          .callback(cb -> cb.call(sum(portSources))).register(registry);
       CounterWithCallback.builder().name("rtc2sip_media_packets_dropped_total")
           .help("Received RTP packets dropped inside the gateway (a call's queue was full)")
           .callback(cb -> cb.call(sum(droppedSources))).register(registry);
@@ -255,16 +302,19 @@ public final class NodeMetrics implements Extension {
     }
 
     /**
-     * Adds a media bridge's own counters (packets dropped and clock ticks late inside it) to
-     * what {@code rtc2sip_media_packets_dropped_total} and {@code rtc2sip_media_ticks_late_total}
-     * report; closing the result takes them out again.
+     * Adds a media bridge's own counters (packets dropped and clock ticks late inside it, port
+     * ports held) to what {@code rtc2sip_media_packets_dropped_total},
+     * {@code rtc2sip_media_ticks_late_total} and {@code rtc2sip_rtp_ports_in_use} report;
+     * closing the result takes them out again.
      */
-    public AutoCloseable bridge(LongSupplier dropped, LongSupplier late) {
+    public AutoCloseable bridge(LongSupplier dropped, LongSupplier late, LongSupplier ports) {
       droppedSources.add(dropped);
       lateSources.add(late);
+      portSources.add(ports);
       return () -> {
         droppedSources.remove(dropped);
         lateSources.remove(late);
+        portSources.remove(ports);
       };
     }
 
@@ -323,6 +373,69 @@ public final class NodeMetrics implements Extension {
     public AutoCloseable legs(LongSupplier open) {
       active.add(open);
       return () -> active.remove(open);
+    }
+  }
+
+  /**
+   * The SIP access policy: requests dropped before any work (banned sources, rate limits,
+   * scanners), bans, INVITEs challenged or refused, malformed datagrams, challenges to our own
+   * requests that were not answered because they did not come from the trunk.
+   */
+  public static final class SipAccess {
+    public final CounterDataPoint droppedBanned;
+    public final CounterDataPoint droppedRateLimited;
+    public final CounterDataPoint droppedScanner;
+    public final CounterDataPoint bannedRateLimited;
+    public final CounterDataPoint bannedScanner;
+    public final CounterDataPoint challenged;
+    public final CounterDataPoint authenticated;
+    public final CounterDataPoint refusedUntrusted;
+    public final CounterDataPoint refusedBadCredentials;
+    public final CounterDataPoint malformed;
+    public final CounterDataPoint foreignChallenges;
+    private final List<LongSupplier> activeBans = new CopyOnWriteArrayList<>();
+
+    private SipAccess(PrometheusRegistry registry) {
+      Counter dropped = Counter.builder().name("rtc2sip_sip_requests_dropped_total")
+          .help("SIP messages dropped before any work: from a banned source, the one that went"
+              + " over its source's rate limit, from a scanner's User-Agent")
+          .labelNames("reason").register(registry);
+      droppedBanned = dropped.labelValues("banned");
+      droppedRateLimited = dropped.labelValues("rate_limited");
+      droppedScanner = dropped.labelValues("scanner");
+      Counter bans = Counter.builder().name("rtc2sip_sip_bans_total")
+          .help("Sources banned for a while, by why").labelNames("reason").register(registry);
+      bannedRateLimited = bans.labelValues("rate_limited");
+      bannedScanner = bans.labelValues("scanner");
+      GaugeWithCallback.builder().name("rtc2sip_sip_bans_active")
+          .help("Sources banned right now").callback(cb -> cb.call(sum(activeBans)))
+          .register(registry);
+      Counter invites = Counter.builder().name("rtc2sip_sip_invite_access_total")
+          .help("Initial INVITEs from untrusted sources: challenged (407), authenticated,"
+              + " refused as untrusted (403), refused for bad credentials (403)")
+          .labelNames("outcome").register(registry);
+      challenged = invites.labelValues("challenged");
+      authenticated = invites.labelValues("authenticated");
+      refusedUntrusted = invites.labelValues("refused_untrusted");
+      refusedBadCredentials = invites.labelValues("refused_bad_credentials");
+      malformed = Counter.builder().name("rtc2sip_sip_malformed_total")
+          .help("SIP datagrams that could not be parsed or lack required headers (dropped)")
+          .register(registry).labelValues();
+      foreignChallenges = Counter.builder().name("rtc2sip_sip_foreign_challenges_total")
+          .help("401/407 challenges to our requests left unanswered: not from the configured"
+              + " trunk or registrar (host or realm)")
+          .register(registry).labelValues();
+    }
+
+    /** Counters of their own, in a registry nobody scrapes (tests). */
+    public static SipAccess detached() {
+      return new SipAccess(new PrometheusRegistry());
+    }
+
+    /** Adds a count of active bans to the gauge; closing the result takes it out. */
+    public AutoCloseable bans(LongSupplier active) {
+      activeBans.add(active);
+      return () -> activeBans.remove(active);
     }
   }
 

@@ -29,7 +29,10 @@ class NodeMetricsTest {
     m.sipResponse(true, 486, "INVITE");
     m.sipRequest(false, "INVITE");
     m.journalWrite(3_000_000);
+    m.callRefused("too-many-calls");
     String text = m.scrape();
+    assertTrue(text.contains("rtc2sip_calls_refused_total{reason=\"too-many-calls\"} 1.0"),
+        text);
     assertTrue(text.contains("rtc2sip_call_setups_total{direction=\"outbound\"} 1.0"), text);
     assertTrue(text.contains("rtc2sip_call_setups_total{direction=\"inbound\"} 1.0"), text);
     assertTrue(text.contains("rtc2sip_calls_active{direction=\"inbound\"} 1.0"), text);

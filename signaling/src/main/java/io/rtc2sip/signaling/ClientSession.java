@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.slf4j.Logger;
@@ -27,7 +28,6 @@ import org.slf4j.MDC;
  */
 final class ClientSession {
   private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
-  private static final int MAX_REFUSED = 100;
 
   /** Where this connection's messages go out. */
   interface Outbox {
@@ -41,7 +41,13 @@ final class ClientSession {
   private final SignalingServer.Shared shared;
   private final RateLimiter limiter;
   private volatile String uid;
-  private int refused;
+  /** Refused messages over the connection's life: good messages do not reset it. */
+  private final AtomicInteger refused = new AtomicInteger();
+  /** Set once the connection is gone: a login that completes later must not register. */
+  private boolean closed;
+  /** Set when this side closes the connection: what still arrives is not handled. */
+  private volatile boolean closing;
+  private final List<Runnable> closeTasks = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   ClientSession(String connectionId, Outbox out, SignalingServer.Shared shared) {
     this.connectionId = connectionId;
@@ -60,6 +66,9 @@ final class ClientSession {
 
   /** A line (or text message) from the client. */
   void onLine(String line) {
+    if (closing) {
+      return;
+    }
     MDC.put("uid", uid == null ? "" : uid);
     try {
       if (!limiter.tryAcquire()) {
@@ -73,7 +82,6 @@ final class ClientSession {
         return;
       }
       Protocol.Request r = (Protocol.Request) parsed;
-      refused = 0;
       if (uid == null && !r.type().equals("login") && !r.type().equals("ping")) {
         refuse(r.id(), "not-logged-in", "log in first");
         return;
@@ -86,13 +94,41 @@ final class ClientSession {
 
   /** Too long for the framing: reported, the connection goes on. */
   void onOversized() {
+    if (closing) {
+      return;
+    }
     refuse(null, "too-long", "a message may have at most " + shared.settings().maxLine()
         + " bytes");
   }
 
+  /**
+   * The login deadline ({@code login-timeout}) passed: a connection that has not logged in by
+   * now is closed (a login still in flight is undone when it completes, see {@link #login}).
+   */
+  void onLoginDeadline() {
+    if (uid == null && !isClosed()) {
+      shared.counters().refusedAndLogged("login-timeout", "connection " + connectionId
+          + " closed: no login within " + shared.settings().loginTimeout());
+      closing = true;
+      error(null, "login-timeout", "log in within " + shared.settings().loginTimeout()
+          .toSeconds() + " s of connecting");
+      out.close();
+    }
+  }
+
+  /** Runs {@code task} when the connection closes (timers of the connection). */
+  void onClose(Runnable task) {
+    closeTasks.add(task);
+  }
+
   /** The connection is gone (closed by either side, idle, or failed). */
   void onClosed() {
-    String u = uid;
+    String u;
+    synchronized (this) {
+      closed = true;
+      u = uid;
+    }
+    closeTasks.forEach(Runnable::run);
     if (u != null) {
       shared.router().unregister(this);
       shared.entities().tellUser(u, new UserCommand.ConnectionLost(connectionId));
@@ -110,6 +146,12 @@ final class ClientSession {
   }
 
   private void handle(Protocol.Request r) {
+    if (!r.type().equals("call") && r.body().has("callId")
+        && !CallIds.isWellFormed(r.text("callId"))) {
+      // a call id names an entity and its journal: only ids the gateway could have made
+      refuse(r.id(), "no-such-call", "not a call id");
+      return;
+    }
     switch (r.type()) {
       case "ping" -> out.send(Protocol.JSON.createObjectNode().put("type", "pong")
           .put("id", r.id()).toString());
@@ -127,7 +169,11 @@ final class ClientSession {
       case "hold" -> call(r, ref -> new CallCommand.Hold(uid, ref));
       case "unhold" -> call(r, ref -> new CallCommand.Unhold(uid, ref));
       case "dtmf" -> call(r, ref -> new CallCommand.SendDtmf(uid, r.text("digits"), ref));
-      case "transfer" -> call(r, ref -> new CallCommand.Transfer(uid, r.text("to"), ref));
+      case "transfer" -> {
+        if (targetAcceptable(r)) {
+          call(r, ref -> new CallCommand.Transfer(uid, r.text("to"), ref));
+        }
+      }
       case "conference" -> call(r, ref -> new CallCommand.Conference(uid, r.text("to"), ref));
       default -> refuse(r.id(), "unknown-type", r.type());
     }
@@ -179,13 +225,30 @@ final class ClientSession {
         error(r.id(), "timeout", "the user session did not answer: " + failure.getMessage());
       } else if (res instanceof UserReply.Rejected rej) {
         error(r.id(), "rejected", rej.reason());
+      } else if (!loggedIn(who)) {
+        // the connection closed while the user session answered: undo, or it looks online
+        log.info("{} logged in on connection {} after it closed: logged out again", who,
+            connectionId);
+        shared.entities().tellUser(who, new UserCommand.ConnectionLost(connectionId));
       } else {
-        uid = who;
-        shared.router().register(this);
         log.info("{} logged in on connection {}", who, connectionId);
         out.send(Protocol.result(r.id()).put("uid", who).put("v", Protocol.VERSION).toString());
       }
     });
+  }
+
+  /** Takes the login unless the connection has closed meanwhile; false if it has. */
+  private synchronized boolean loggedIn(String who) {
+    if (closed) {
+      return false;
+    }
+    uid = who;
+    shared.router().register(this);
+    return true;
+  }
+
+  private synchronized boolean isClosed() {
+    return closed;
   }
 
   private void logout(Protocol.Request r) {
@@ -204,13 +267,18 @@ final class ClientSession {
   }
 
   private void place(Protocol.Request r) {
-    if (!offerAcceptable(r)) {
+    if (r.body().has("channel")) {
+      // a chosen channel could be another call's: its audio, and a token for it
+      refuse(r.id(), "bad-message", "call: the RTC channel of a call is chosen by the gateway"
+          + " (call-<callId>, in the result): leave 'channel' out");
+      return;
+    }
+    if (!targetAcceptable(r) || !offerAcceptable(r)) {
       return;
     }
     String offer = offerOf(r);
     String callId = CallIds.newOutbound();
-    String channel = r.body().hasNonNull("channel") ? r.text("channel")
-        : CallIds.rtcChannelFor(callId);
+    String channel = CallIds.rtcChannelFor(callId);
     shared.entities().<CallReply>call(callId,
         ref -> new CallCommand.PlaceCall(uid, channel, r.text("to"), offer, ref))
         .whenComplete((res, failure) -> {
@@ -233,6 +301,13 @@ final class ClientSession {
     }
     String offer = offerOf(r);
     call(r, ref -> new CallCommand.Answer(uid, offer, ref));
+  }
+
+  /** The {@code to} of a call or transfer must be one the SIP side can parse. */
+  private boolean targetAcceptable(Protocol.Request r) {
+    var problem = CallTargets.problem(r.text("to"));
+    problem.ifPresent(p -> refuse(r.id(), "bad-target", p));
+    return problem.isEmpty();
   }
 
   /**
@@ -304,7 +379,8 @@ final class ClientSession {
     if (failure != null) {
       error(id, "timeout", "no answer in time: " + failure.getMessage());
     } else if (res instanceof CallReply.Rejected rej) {
-      error(id, "rejected", rej.reason());
+      // "rejected", or the dial plan's refusal: forbidden-destination, too-many-calls, ...
+      error(id, rej.code(), rej.reason());
     } else if (res instanceof UserReply.Rejected rej) {
       error(id, "rejected", rej.reason());
     } else {
@@ -324,10 +400,13 @@ final class ClientSession {
   }
 
   private void refuse(String id, String code, String reason) {
+    shared.counters().refused(code);
     error(id, code, reason);
-    if (++refused >= MAX_REFUSED) {
-      log.info("connection {} closed after {} refused messages in a row", connectionId,
-          refused);
+    int count = refused.incrementAndGet();
+    if (count == shared.settings().maxRefused()) {
+      shared.counters().refusedAndLogged("too-many-refused", "connection " + connectionId
+          + " closed after " + count + " refused messages");
+      closing = true;
       out.close();
     }
   }

@@ -87,7 +87,7 @@ public final class PhoneRoutes extends AllDirectives {
    * {@code for=} of Forwarded, RFC 7239), as written: a proxy appends to what the client sent,
    * so no single entry can be trusted and all are checked.
    */
-  static List<String> forwardedFor(HttpRequest request) {
+  public static List<String> forwardedFor(HttpRequest request) {
     List<String> addresses = new ArrayList<>();
     for (HttpHeader header : request.getHeaders()) {
       String name = header.lowercaseName();
@@ -123,7 +123,7 @@ public final class PhoneRoutes extends AllDirectives {
   }
 
   /** An IP literal, with or without brackets and a port, that is loopback; no name lookups. */
-  static boolean isLoopbackLiteral(String address) {
+  public static boolean isLoopbackLiteral(String address) {
     String a = address.trim();
     if (a.startsWith("[")) {
       int close = a.indexOf(']');

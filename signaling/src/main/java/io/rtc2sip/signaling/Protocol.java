@@ -41,6 +41,15 @@ public final class Protocol {
       Map.entry("ping", List.of()),
       Map.entry("logout", List.of()));
 
+  /** Every error code the server sends (docs/signaling.md lists each, SignalingDocTest checks). */
+  static final java.util.Set<String> ERROR_CODES = java.util.Set.of(
+      "bad-json", "unknown-type", "bad-message", "unsupported-version", "too-long",
+      "not-logged-in", "bad-token", "login-timeout", "too-many-connections", "rate-limited",
+      "rejected", "timeout", "unavailable", "no-such-call", "no-rtc-tokens", "bad-sdp",
+      "no-webrtc", "bad-target", io.rtc2sip.actors.dialplan.DialPlan.FORBIDDEN_DESTINATION,
+      io.rtc2sip.actors.dialplan.DialPlan.TOO_MANY_CALLS,
+      io.rtc2sip.actors.dialplan.DialPlan.CALL_RATE_EXCEEDED);
+
   /** A request that passed the protocol checks. */
   record Request(String type, String id, JsonNode body) {
     String text(String field) {

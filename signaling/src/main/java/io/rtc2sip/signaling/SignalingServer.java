@@ -6,6 +6,7 @@ import io.rtc2sip.actors.rtc.RtcTokens;
 import io.rtc2sip.actors.rtc.WebRtcLegs;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.user.UserCommand;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -16,14 +17,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.ws.Message;
 import org.apache.pekko.http.javadsl.model.ws.TextMessage;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.Materializer;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Sink;
@@ -47,18 +51,25 @@ public final class SignalingServer extends AllDirectives {
 
   /** What every connection of the node shares. */
   record Shared(SignalingSettings settings, Tokens tokens, Entities entities,
-      NotificationRouter router, String node, RtcTokens rtcTokens, WebRtcLegs webRtc) {}
+      NotificationRouter router, String node, RtcTokens rtcTokens, WebRtcLegs webRtc,
+      SignalingCounters counters) {}
 
   private final ActorSystem<?> system;
   private final Shared shared;
   private final ActorRef<Object> routerActor;
   private final AtomicLong connections = new AtomicLong();
+  private final ConnectionLimits limits;
+  private final WebSocketGate gate;
   private volatile Tcp.ServerBinding binding;
 
   private SignalingServer(ActorSystem<?> system, Shared shared, ActorRef<Object> routerActor) {
     this.system = system;
     this.shared = shared;
     this.routerActor = routerActor;
+    SignalingSettings s = shared.settings();
+    this.limits = new ConnectionLimits(s.maxConnections(), s.maxConnectionsPerAddress());
+    this.gate = new WebSocketGate(s.allowedOrigins());
+    shared.counters().openConnections(limits::open);
   }
 
   /** Starts the router and binds the TCP listener, for an RTC network without tokens. */
@@ -83,7 +94,7 @@ public final class SignalingServer extends AllDirectives {
       EntityMessenger<UserCommand> users,
       RtcTokens rtcTokens,
       WebRtcLegs webRtc) throws Exception {
-    if (settings.tokenSecret().equals(SignalingSettings.DEFAULT_SECRET)) {
+    if (settings.developmentSecret()) {
       log.warn("signaling tokens are signed with the built-in development secret: set"
           + " RTC2SIP_SIGNALING_TOKEN_SECRET for anything but a local run");
     }
@@ -93,10 +104,11 @@ public final class SignalingServer extends AllDirectives {
     ActorRef<Object> routerActor =
         system.systemActorOf(router.behavior(), "signaling-router", Props.empty());
     Shared shared = new Shared(settings, new Tokens(settings.tokenSecret(), Clock.systemUTC()),
-        entities, router, node, rtcTokens, webRtc);
+        entities, router, node, rtcTokens, webRtc, new SignalingCounters());
     SignalingServer server = new SignalingServer(system, shared, routerActor);
     server.binding = Tcp.get(system).bind(settings.host(), settings.port())
-        .to(Sink.foreach(c -> c.handleWith(server.tcpFlow(), system)))
+        .to(Sink.foreach(c -> c.handleWith(server.tcpFlow(
+            c.remoteAddress().getAddress().getHostAddress()), system)))
         .run(system)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     log.info("signaling listening on tcp://{}:{} (JSON lines)",
@@ -109,14 +121,38 @@ public final class SignalingServer extends AllDirectives {
     return routerActor.narrow();
   }
 
+  /** What the server refused, and its open connections (for the node's metrics). */
+  public SignalingCounters counters() {
+    return shared.counters();
+  }
+
   /** The TCP port actually bound (the configured one, or the one picked for port 0). */
   public int port() {
     return binding.localAddress().getPort();
   }
 
-  /** The WebSocket endpoint, {@code GET /signaling} with an upgrade. */
+  /**
+   * The WebSocket endpoint, {@code GET /signaling} with an upgrade: 403 for a browser origin
+   * that is not allowed ({@link WebSocketGate}), 503 over the connection caps.
+   */
   public Route websocketRoute() {
-    return path("signaling", () -> handleWebSocketMessages(websocketFlow()));
+    return path("signaling", () -> extractRequest(request ->
+        optionalAttribute(AttributeKeys.remoteAddress, remote -> {
+          var refusal = gate.refusal(request);
+          if (refusal.isPresent()) {
+            shared.counters().refusedAndLogged("origin", refusal.get());
+            return complete(StatusCodes.FORBIDDEN, refusal.get());
+          }
+          String address = remote.flatMap(RemoteAddress::getAddress)
+              .map(InetAddress::getHostAddress).orElse("unknown");
+          var full = limits.refusal(address);
+          if (full.isPresent()) {
+            shared.counters().refusedAndLogged("too-many-connections",
+                "WebSocket from " + address + ": " + full.get());
+            return complete(StatusCodes.SERVICE_UNAVAILABLE, full.get());
+          }
+          return handleWebSocketMessages(websocketFlow(address));
+        })));
   }
 
   /** The browser phone at {@code /phone} and its development tokens ({@link PhoneRoutes}). */
@@ -133,45 +169,84 @@ public final class SignalingServer extends AllDirectives {
 
   // ---------------------------------------------------------------- transports
 
-  private Flow<ByteString, ByteString, NotUsed> tcpFlow() {
+  private Flow<ByteString, ByteString, NotUsed> tcpFlow(String address) {
+    var full = limits.open(address);
+    if (full.isPresent()) {
+      shared.counters().refusedAndLogged("too-many-connections",
+          "TCP from " + address + ": " + full.get());
+      return Flow.fromSinkAndSourceCoupled(Sink.ignore(), Source.single(ByteString.fromString(
+          Protocol.error(null, "too-many-connections", full.get()) + "\n",
+          StandardCharsets.UTF_8)));
+    }
     Pair<SourceQueueWithComplete<String>, Source<String, NotUsed>> out =
         Source.<String>queue(256, OverflowStrategy.dropHead()).preMaterialize(system);
-    ClientSession session = new ClientSession("tcp-" + connections.incrementAndGet(),
-        outbox(out.first()), shared);
+    ClientSession session = opened("tcp-", out.first(), address);
     Sink<ByteString, CompletionStage<Done>> in = Flow.<ByteString>create()
         .statefulMapConcat(() -> new LineSplitter(shared.settings().maxLine())::split)
         .idleTimeout(shared.settings().idleTimeout())
         .toMat(Sink.foreach(line -> dispatch(session, line)), (a, b) -> b);
     return Flow.fromSinkAndSourceCoupled(in, out.second()
             .map(json -> ByteString.fromString(json + "\n", StandardCharsets.UTF_8)))
-        .watchTermination((nu, done) -> {
-          done.whenComplete((d, failure) -> session.onClosed());
-          return NotUsed.getInstance();
-        });
+        .watchTermination((nu, done) -> closedWhenDone(done, session, address));
   }
 
-  private Flow<Message, Message, NotUsed> websocketFlow() {
+  /**
+   * A text message is read as it streams in, at most {@code max-line} bytes of it: a longer
+   * one is refused ({@code too-long}) as soon as it passes the limit and the rest of it is
+   * dropped as it arrives; binary messages are dropped likewise.
+   */
+  private Flow<Message, Message, NotUsed> websocketFlow(String address) {
+    // the slot and the session only once the upgrade happened and the flow runs: a request
+    // that never becomes a WebSocket leaves nothing behind
+    return Flow.fromMaterializer((mat, attributes) -> {
+      var full = limits.open(address);
+      if (full.isPresent()) { // others took the last slots since the check before the upgrade
+        shared.counters().refusedAndLogged("too-many-connections",
+            "WebSocket from " + address + ": " + full.get());
+        return Flow.fromSinkAndSourceCoupled(Sink.<Message>ignore(), Source.single((Message)
+            TextMessage.create(Protocol.error(null, "too-many-connections", full.get()))));
+      }
+      return websocketSession(address);
+    }).mapMaterializedValue(m -> NotUsed.getInstance());
+  }
+
+  private Flow<Message, Message, NotUsed> websocketSession(String address) {
     Pair<SourceQueueWithComplete<String>, Source<String, NotUsed>> out =
         Source.<String>queue(256, OverflowStrategy.dropHead()).preMaterialize(system);
-    ClientSession session = new ClientSession("ws-" + connections.incrementAndGet(),
-        outbox(out.first()), shared);
+    ClientSession session = opened("ws-", out.first(), address);
     int max = shared.settings().maxLine();
     Sink<Message, CompletionStage<Done>> in = Flow.<Message>create()
         .mapAsync(1, m -> m.isText()
-            ? m.asTextMessage().toStrict(5000, Materializer.matFromSystem(system)).thenApply(t -> {
-              String text = t.getStrictText();
-              return text.length() > max ? TOO_LONG : text;
-            })
+            ? WebSocketText.read(m.asTextMessage().getStreamedText(), max,
+                    session::onOversized, system)
+                .thenApply(text -> text == null ? "" : text)
             : m.asBinaryMessage().getStreamedData().runWith(Sink.ignore(), system)
                 .thenApply(d -> "{\"type\":\"binary\"}"))
         .idleTimeout(shared.settings().idleTimeout())
         .toMat(Sink.foreach(line -> dispatch(session, line)), (a, b) -> b);
     return Flow.fromSinkAndSourceCoupled(in, out.second().map(json -> (Message)
             TextMessage.create(json)))
-        .watchTermination((nu, done) -> {
-          done.whenComplete((d, failure) -> session.onClosed());
-          return NotUsed.getInstance();
-        });
+        .watchTermination((nu, done) -> closedWhenDone(done, session, address));
+  }
+
+  /** A session for a new connection, which must log in within {@code login-timeout}. */
+  private ClientSession opened(String prefix, SourceQueueWithComplete<String> queue,
+      String address) {
+    ClientSession session = new ClientSession(prefix + connections.incrementAndGet(),
+        outbox(queue), shared);
+    Cancellable deadline = system.scheduler().scheduleOnce(shared.settings().loginTimeout(),
+        session::onLoginDeadline, system.executionContext());
+    session.onClose(deadline::cancel);
+    return session;
+  }
+
+  private NotUsed closedWhenDone(CompletionStage<Done> done, ClientSession session,
+      String address) {
+    done.whenComplete((d, failure) -> {
+      limits.close(address);
+      session.onClosed();
+    });
+    return NotUsed.getInstance();
   }
 
   private static void dispatch(ClientSession session, String line) {

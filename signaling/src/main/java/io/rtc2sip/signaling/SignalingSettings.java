@@ -2,8 +2,18 @@ package io.rtc2sip.signaling;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
+import java.util.List;
 
-/** Settings of the signaling server ({@code rtc2sip.signaling}). */
+/**
+ * Settings of the signaling server ({@code rtc2sip.signaling}).
+ *
+ * @param maxConnections client connections (TCP and WebSocket) the node holds at most
+ * @param maxConnectionsPerAddress of those, from one source address
+ * @param loginTimeout a connection not logged in by then is closed
+ * @param maxRefused refused messages after which a connection is closed (over its whole life)
+ * @param allowedOrigins browser origins ({@code https://app.example.com}) allowed to open the
+ *     WebSocket; empty: only the node's own host and loopback; {@code *}: any
+ */
 public record SignalingSettings(
     String host,
     int port,
@@ -11,7 +21,12 @@ public record SignalingSettings(
     int maxLine,
     Duration idleTimeout,
     int rateLimit,
-    Duration askTimeout) {
+    Duration askTimeout,
+    int maxConnections,
+    int maxConnectionsPerAddress,
+    Duration loginTimeout,
+    int maxRefused,
+    List<String> allowedOrigins) {
 
   public static final String DEFAULT_SECRET = "rtc2sip-local-development-secret";
 
@@ -23,6 +38,16 @@ public record SignalingSettings(
     if (maxLine < 256 || rateLimit < 1) {
       throw new IllegalArgumentException("rtc2sip.signaling: max-line >= 256, rate-limit >= 1");
     }
+    if (maxConnections < 1 || maxConnectionsPerAddress < 1 || maxRefused < 1) {
+      throw new IllegalArgumentException("rtc2sip.signaling: max-connections,"
+          + " max-connections-per-address and max-refused must be at least 1");
+    }
+    allowedOrigins = List.copyOf(allowedOrigins);
+  }
+
+  /** Whether tokens are signed with the development secret, which is in the sources. */
+  public boolean developmentSecret() {
+    return DEFAULT_SECRET.equals(tokenSecret);
   }
 
   public static SignalingSettings fromConfig(Config config) {
@@ -34,6 +59,16 @@ public record SignalingSettings(
         c.getInt("max-line"),
         c.getDuration("idle-timeout"),
         c.getInt("rate-limit"),
-        c.getDuration("ask-timeout"));
+        c.getDuration("ask-timeout"),
+        c.getInt("max-connections"),
+        c.getInt("max-connections-per-address"),
+        c.getDuration("login-timeout"),
+        c.getInt("max-refused"),
+        origins(c.getString("allowed-origins")));
+  }
+
+  private static List<String> origins(String commaSeparated) {
+    return java.util.Arrays.stream(commaSeparated.split(","))
+        .map(String::strip).filter(s -> !s.isEmpty()).toList();
   }
 }

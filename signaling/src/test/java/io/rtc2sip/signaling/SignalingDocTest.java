@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.rtc2sip.actors.dialplan.DialPlan;
 import io.rtc2sip.actors.model.EndCause;
 import io.rtc2sip.actors.model.HoldSide;
 import io.rtc2sip.actors.model.Party;
@@ -86,6 +87,35 @@ class SignalingDocTest {
       }
     }
     assertEquals(rendered.keySet(), documented, "every notification is documented");
+  }
+
+  @Test
+  void everyErrorCodeIsListedAndEveryErrorExampleUsesOne() throws Exception {
+    String doc = Files.readString(Path.of("..", "docs", "signaling.md"));
+    for (String code : Protocol.ERROR_CODES) {
+      assertTrue(doc.contains("`" + code + "`"), "error code not in docs/signaling.md: " + code);
+    }
+    for (String example : examples().get("server")) {
+      JsonNode j = Protocol.JSON.readTree(example);
+      if (j.get("type").asText().equals("error")) {
+        assertTrue(Protocol.ERROR_CODES.contains(j.get("code").asText()), example);
+      }
+    }
+  }
+
+  @Test
+  void everyDialPlanRefusalHasAnErrorExample() throws Exception {
+    Set<String> codes = new HashSet<>();
+    for (String example : examples().get("server")) {
+      JsonNode j = Protocol.JSON.readTree(example);
+      if (j.get("type").asText().equals("error")) {
+        codes.add(j.get("code").asText());
+      }
+    }
+    for (String code : List.of(DialPlan.FORBIDDEN_DESTINATION, DialPlan.TOO_MANY_CALLS,
+        DialPlan.CALL_RATE_EXCEEDED)) {
+      assertTrue(codes.contains(code), "no error example with code " + code);
+    }
   }
 
   @Test

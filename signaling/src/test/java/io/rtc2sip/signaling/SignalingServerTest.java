@@ -66,11 +66,35 @@ class SignalingServerTest {
 
   @BeforeEach
   void start() throws Exception {
-    SignalingSettings settings = new SignalingSettings("127.0.0.1", 0, SECRET, 1024,
-        Duration.ofSeconds(30), 50, Duration.ofSeconds(3));
-    server = SignalingServer.start(KIT.system(), settings, EntityMessenger.envelopes(calls.ref()),
-        EntityMessenger.envelopes(users.ref()), (channel, uid) -> rtcTokens.issue(channel, uid),
-        OFFERS);
+    start(settings(100, 100, Duration.ofSeconds(30)));
+  }
+
+  /** Settings with the given caps and login timeout (the other values are the tests'). */
+  static SignalingSettings settings(int maxConnections, int perAddress, Duration loginTimeout) {
+    return new SignalingSettings("127.0.0.1", 0, SECRET, 1024, Duration.ofSeconds(30), 50,
+        Duration.ofSeconds(3), maxConnections, perAddress, loginTimeout, 100,
+        List.of("https://app.example.com"));
+  }
+
+  /** Restarts the server with {@code settings}. */
+  void start(SignalingSettings settings) throws Exception {
+    if (server != null) {
+      server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      try {
+        server = SignalingServer.start(KIT.system(), settings,
+            EntityMessenger.envelopes(calls.ref()), EntityMessenger.envelopes(users.ref()),
+            (channel, uid) -> rtcTokens.issue(channel, uid), OFFERS);
+        return;
+      } catch (org.apache.pekko.actor.InvalidActorNameException stillStopping) {
+        if (System.nanoTime() > deadline) {
+          throw stillStopping;
+        }
+        Thread.onSpinWait(); // the previous server's actors are still stopping
+      }
+    }
   }
 
   @AfterEach
@@ -106,7 +130,13 @@ class SignalingServerTest {
     String connectionId;
 
     Client() throws Exception {
-      socket = new Socket("127.0.0.1", server.port());
+      this("127.0.0.1");
+    }
+
+    /** A client whose connection comes from {@code from} (any 127.x address on Linux). */
+    Client(String from) throws Exception {
+      socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"), server.port(),
+          java.net.InetAddress.getByName(from), 0);
       socket.setSoTimeout(5000);
       in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
           StandardCharsets.UTF_8));
@@ -164,17 +194,17 @@ class SignalingServerTest {
   void everySignalBecomesItsCommand() throws Exception {
     record Case(String json, Class<?> command) {}
     List<Case> cases = List.of(
-        new Case("{\"type\":\"answer\",\"callId\":\"c1\"}", CallCommand.Answer.class),
-        new Case("{\"type\":\"hangup\",\"callId\":\"c1\"}", CallCommand.Hangup.class),
-        new Case("{\"type\":\"reject\",\"callId\":\"c1\",\"busy\":true}", CallCommand.Reject.class),
-        new Case("{\"type\":\"cancel\",\"callId\":\"c1\"}", CallCommand.Cancel.class),
-        new Case("{\"type\":\"hold\",\"callId\":\"c1\"}", CallCommand.Hold.class),
-        new Case("{\"type\":\"unhold\",\"callId\":\"c1\"}", CallCommand.Unhold.class),
-        new Case("{\"type\":\"dtmf\",\"callId\":\"c1\",\"digits\":\"12#\"}",
+        new Case("{\"type\":\"answer\",\"callId\":\"o-c1\"}", CallCommand.Answer.class),
+        new Case("{\"type\":\"hangup\",\"callId\":\"o-c1\"}", CallCommand.Hangup.class),
+        new Case("{\"type\":\"reject\",\"callId\":\"o-c1\",\"busy\":true}", CallCommand.Reject.class),
+        new Case("{\"type\":\"cancel\",\"callId\":\"o-c1\"}", CallCommand.Cancel.class),
+        new Case("{\"type\":\"hold\",\"callId\":\"o-c1\"}", CallCommand.Hold.class),
+        new Case("{\"type\":\"unhold\",\"callId\":\"o-c1\"}", CallCommand.Unhold.class),
+        new Case("{\"type\":\"dtmf\",\"callId\":\"o-c1\",\"digits\":\"12#\"}",
             CallCommand.SendDtmf.class),
-        new Case("{\"type\":\"transfer\",\"callId\":\"c1\",\"to\":\"sip:b@pbx\"}",
+        new Case("{\"type\":\"transfer\",\"callId\":\"o-c1\",\"to\":\"sip:b@pbx\"}",
             CallCommand.Transfer.class),
-        new Case("{\"type\":\"conference\",\"callId\":\"c1\",\"to\":\"sip:c@pbx\"}",
+        new Case("{\"type\":\"conference\",\"callId\":\"o-c1\",\"to\":\"sip:c@pbx\"}",
             CallCommand.Conference.class));
     try (Client c = new Client()) {
       c.login("alice");
@@ -190,15 +220,45 @@ class SignalingServerTest {
       for (Case k : cases) {
         c.send(k.json().replace("{", "{\"id\":\"x\","));
         ShardingEnvelope<CallCommand> e = calls.receiveMessage();
-        assertEquals("c1", e.entityId());
+        assertEquals("o-c1", e.entityId());
         CallCommand.ClientCommand command =
             (CallCommand.ClientCommand) assertInstanceOf(k.command(), e.message());
         assertEquals("alice", command.uid());
-        command.replyTo().tell(new CallReply.Rejected("c1", "not now"));
+        command.replyTo().tell(new CallReply.Rejected("o-c1", "not now"));
         JsonNode err = c.next();
         assertEquals("rejected", err.get("code").asText(), k.json());
         assertEquals("not now", err.get("reason").asText());
       }
+    }
+  }
+
+  @Test
+  void aCallTheDialPlanRefusesGetsItsReasonAsTheErrorCode() throws Exception {
+    try (Client c = new Client()) {
+      c.login("alice");
+      List<String[]> refusals = List.of(
+          new String[] {"forbidden-destination",
+              "the dial plan of alice does not allow +19005550100@pbx.example"},
+          new String[] {"too-many-calls", "alice has 2 calls going on, at most 2 are allowed"},
+          new String[] {"call-rate-exceeded",
+              "alice started 5 calls in the last minute, at most 5 are allowed"});
+      for (String[] refusal : refusals) {
+        c.send("{\"id\":\"p\",\"type\":\"call\",\"to\":\"+19005550100\"}");
+        ShardingEnvelope<CallCommand> placed = calls.receiveMessage();
+        ((CallCommand.PlaceCall) placed.message()).replyTo()
+            .tell(new CallReply.Rejected(placed.entityId(), refusal[0], refusal[1]));
+        JsonNode err = c.next();
+        assertEquals("error", err.get("type").asText(), err.toString());
+        assertEquals("p", err.get("id").asText());
+        assertEquals(refusal[0], err.get("code").asText());
+        assertEquals(refusal[1], err.get("reason").asText());
+      }
+      // a transfer to a target outside the plan
+      c.send("{\"id\":\"t\",\"type\":\"transfer\",\"callId\":\"o-c1\",\"to\":\"sip:x@evil\"}");
+      ShardingEnvelope<CallCommand> transfer = calls.receiveMessage();
+      ((CallCommand.Transfer) transfer.message()).replyTo().tell(new CallReply.Rejected("o-c1",
+          "forbidden-destination", "the dial plan of alice does not allow x@evil"));
+      assertEquals("forbidden-destination", c.next().get("code").asText());
     }
   }
 
@@ -273,11 +333,11 @@ class SignalingServerTest {
     rtcTokens = (channel, uid) -> "token-" + uid + "@" + channel;
     try (Client c = new Client()) {
       c.login("alice");
-      c.send("{\"id\":\"1\",\"type\":\"call\",\"to\":\"+4930\",\"channel\":\"room-1\"}");
+      c.send("{\"id\":\"1\",\"type\":\"call\",\"to\":\"+4930\"}");
       ShardingEnvelope<CallCommand> placed = calls.receiveMessage();
       ((CallCommand.PlaceCall) placed.message()).replyTo()
           .tell(new CallReply.Accepted(placed.entityId()));
-      assertEquals("token-alice@room-1", c.next().get("rtcToken").asText());
+      assertEquals("token-alice@call-" + placed.entityId(), c.next().get("rtcToken").asText());
 
       server.notifications().tell(new ClientNotification.IncomingCall("alice", "i-1",
           Party.sip("sip:+49@pbx"), "call-i-1"));
@@ -293,6 +353,77 @@ class SignalingServerTest {
       answerGetCall("i-9", "call-i-9", "bob");
       JsonNode refused = c.next();
       assertEquals("no-such-call", refused.get("code").asText(), refused.toString());
+    }
+  }
+
+  @Test
+  void theChannelOfACallIsItsOwnAndCannotBeChosen() throws Exception {
+    rtcTokens = (channel, uid) -> "token-" + uid + "@" + channel;
+    try (Client c = new Client()) {
+      c.login("alice");
+      // the channel of somebody else's call, a room, an empty one: refused before any call
+      for (String channel : List.of("\"call-o-someone-elses\"", "\"room-1\"", "\"\"", "7")) {
+        c.send("{\"id\":\"1\",\"type\":\"call\",\"to\":\"+4930\",\"channel\":" + channel
+            + "}");
+        JsonNode e = c.next();
+        assertEquals("bad-message", e.get("code").asText(), e.toString());
+        assertEquals("1", e.get("id").asText());
+      }
+      calls.expectNoMessage(Duration.ofMillis(200));
+      c.send("{\"id\":\"2\",\"type\":\"call\",\"to\":\"+4930\"}");
+      ShardingEnvelope<CallCommand> placed = calls.receiveMessage();
+      CallCommand.PlaceCall place = (CallCommand.PlaceCall) placed.message();
+      assertEquals(io.rtc2sip.actors.call.CallIds.rtcChannelFor(placed.entityId()),
+          place.rtcChannel());
+      place.replyTo().tell(new CallReply.Accepted(placed.entityId()));
+      JsonNode r = c.next();
+      assertEquals(place.rtcChannel(), r.get("channel").asText());
+      assertEquals("token-alice@" + place.rtcChannel(), r.get("rtcToken").asText());
+    }
+  }
+
+  @Test
+  void aCallToATargetTheSipSideCannotParseIsRefusedAtTheEdge() throws Exception {
+    try (Client c = new Client()) {
+      c.login("alice");
+      for (String to : List.of("sip:", "sip:a b@pbx", "<sip:x@y>", "bob@pbx.example",
+          "sip:x@", "+49 30 123", "sip:x@y\tz", "tel:+4930", "x".repeat(300))) {
+        c.send(Protocol.JSON.createObjectNode().put("id", "t").put("type", "call").put("to", to)
+            .toString());
+        JsonNode e = c.next();
+        assertEquals("bad-target", e.get("code").asText(), to + " -> " + e);
+      }
+      c.send("{\"id\":\"x\",\"type\":\"transfer\",\"callId\":\"o-1\",\"to\":\"sip:a b\"}");
+      assertEquals("bad-target", c.next().get("code").asText());
+      calls.expectNoMessage(Duration.ofMillis(200));
+      for (String to : List.of("+4930123456", "alice", "sip:bob@pbx.example",
+          "sips:carol@10.0.0.2:5061", "sip:+4930@pbx.example;user=phone", "*97")) {
+        c.send(Protocol.JSON.createObjectNode().put("id", "t").put("type", "call").put("to", to)
+            .toString());
+        ShardingEnvelope<CallCommand> placed = calls.receiveMessage();
+        CallCommand.PlaceCall place = (CallCommand.PlaceCall) placed.message();
+        assertEquals(to, place.target());
+        place.replyTo().tell(new CallReply.Accepted(placed.entityId()));
+        assertEquals("result", c.next().get("type").asText(), to);
+      }
+    }
+  }
+
+  @Test
+  void aCallIdThatCannotBeACallNeverReachesTheCalls() throws Exception {
+    // call ids become persistence ids: a NUL the journal refuses would fail the entity's
+    // recovery again and again (and open the journal's circuit breaker for every entity)
+    try (Client c = new Client()) {
+      c.login("alice");
+      for (String type : List.of("hangup", "answer", "hold", "rtc-token")) {
+        for (String id : List.of("o-\u0000", "o-1 2", "x-1", "o-" + "1".repeat(65))) {
+          c.send(Protocol.JSON.createObjectNode().put("id", "t").put("type", type)
+              .put("callId", id).toString());
+          JsonNode e = c.next();
+          assertEquals("no-such-call", e.get("code").asText(), type + " " + id + " -> " + e);
+        }
+      }
+      calls.expectNoMessage(Duration.ofMillis(200));
     }
   }
 
@@ -371,13 +502,230 @@ class SignalingServerTest {
       } catch (SocketTimeoutException | java.net.SocketException e) {
         // closed
       }
-      assertTrue(errors >= 100, "errors before the close: " + errors);
+      // 5 refused above and 95 here: the connection closes at its 100th refusal
+      assertEquals(95, errors, "errors before the close");
       // the other user goes on
       good.send("{\"id\":\"c\",\"type\":\"call\",\"to\":\"+4930\"}");
       ShardingEnvelope<CallCommand> placed = calls.receiveMessage();
       ((CallCommand.PlaceCall) placed.message()).replyTo()
           .tell(new CallReply.Accepted(placed.entityId()));
       assertEquals("result", good.next().get("type").asText());
+    }
+  }
+
+  /** Polls {@code condition} until it holds or {@code within} passes. */
+  private static void until(String what, Duration within,
+      java.util.function.BooleanSupplier condition) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(what + " not within " + within);
+      }
+      Thread.onSpinWait();
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private long refused(String reason) {
+    return server.counters().refused().getOrDefault(reason, 0L);
+  }
+
+  /** Reads until the server closes the connection; the lines it sent before. */
+  private static List<JsonNode> untilClosed(Client c) throws Exception {
+    List<JsonNode> lines = new java.util.ArrayList<>();
+    String line;
+    while ((line = c.in.readLine()) != null) {
+      lines.add(Protocol.JSON.readTree(line));
+    }
+    return lines;
+  }
+
+  @Test
+  void connectionsAreCappedPerAddressAndInTotal() throws Exception {
+    start(settings(4, 2, Duration.ofSeconds(30)));
+    try (Client a1 = new Client("127.0.0.1"); Client a2 = new Client("127.0.0.1");
+        Client a3 = new Client("127.0.0.1")) {
+      List<JsonNode> refusal = untilClosed(a3);
+      assertEquals("too-many-connections", refusal.get(0).get("code").asText(),
+          refusal.toString());
+      try (Client b1 = new Client("127.0.0.2"); Client b2 = new Client("127.0.0.2");
+          Client c1 = new Client("127.0.0.3")) {
+        assertEquals("too-many-connections", untilClosed(c1).get(0).get("code").asText());
+        a1.login("alice");
+        b2.login("bob");
+        assertEquals(2, refused("too-many-connections"));
+        assertEquals(4, server.counters().openConnections());
+      }
+      until("the closed connections give their slots back", Duration.ofSeconds(5),
+          () -> server.counters().openConnections() == 2);
+      assertInstanceOf(UserCommand.ConnectionLost.class, users.receiveMessage().message());
+      try (Client c2 = new Client("127.0.0.3")) {
+        c2.login("carol");
+      }
+    }
+  }
+
+  @Test
+  void aConnectionThatDoesNotLogInInTimeIsClosedPingOrNot() throws Exception {
+    start(settings(100, 100, Duration.ofMillis(1500)));
+    try (Client idle = new Client(); Client good = new Client()) {
+      good.login("alice");
+      long start = System.nanoTime();
+      idle.socket.setSoTimeout(200);
+      JsonNode last = null;
+      while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5)) {
+        try {
+          idle.send("{\"id\":\"p\",\"type\":\"ping\"}");
+          Thread.sleep(300); // pacing: a client pinging every 300 ms, well within the rate
+        } catch (java.io.IOException closed) {
+          break;
+        }
+        try {
+          String line = idle.in.readLine();
+          if (line == null) {
+            break;
+          }
+          last = Protocol.JSON.readTree(line);
+        } catch (SocketTimeoutException | java.net.SocketException e) {
+          // nothing yet, or closed
+        }
+      }
+      long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertTrue(took < 4000, "closed after " + took + " ms");
+      assertEquals("login-timeout", last.get("code").asText(), last.toString());
+      assertEquals(1, refused("login-timeout"));
+      good.send("{\"id\":\"k\",\"type\":\"ping\"}");
+      assertEquals("pong", good.next().get("type").asText(), "a logged-in connection stays");
+    }
+  }
+
+  @Test
+  void refusalsCountOverTheConnectionsLifeNotOnlyInARow() throws Exception {
+    try (Client c = new Client()) {
+      c.login("alice");
+      for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 40; i++) {
+          c.send("{bad");
+          assertEquals("error", c.next().get("type").asText());
+        }
+        c.send("{\"id\":\"k\",\"type\":\"ping\"}");
+        assertEquals("pong", c.next().get("type").asText());
+      }
+      // 80 refused with good messages between them, then 30 more: closed at the 100th
+      for (int i = 0; i < 30; i++) {
+        c.send("{bad");
+      }
+      List<JsonNode> rest = untilClosed(c);
+      assertEquals(20, rest.size(), rest.toString());
+    } catch (java.net.SocketException closedWhileWriting) {
+      // the server closed the connection at the 100th: the expected end
+    }
+    assertEquals(1, refused("too-many-refused"));
+    // some of them may have been refused as rate-limited rather than bad-json: both count
+    assertEquals(100, refused("bad-json") + refused("rate-limited"));
+  }
+
+  @Test
+  void aLoginThatCompletesAfterItsConnectionClosedIsUndone() throws Exception {
+    String connectionId;
+    UserCommand.Login login;
+    try (Client c = new Client()) {
+      c.send("{\"id\":\"l\",\"type\":\"login\",\"uid\":\"dora\",\"token\":\""
+          + TOKENS.issue("dora", Duration.ofMinutes(5)) + "\"}");
+      login = assertInstanceOf(UserCommand.Login.class, users.receiveMessage().message());
+      connectionId = login.connectionId();
+    }
+    until("the server saw the close", Duration.ofSeconds(5),
+        () -> server.counters().openConnections() == 0);
+    login.replyTo().tell(new UserReply.Accepted("dora"));
+    ShardingEnvelope<UserCommand> lost = users.receiveMessage();
+    assertEquals("dora", lost.entityId());
+    assertEquals(new UserCommand.ConnectionLost(connectionId), lost.message());
+  }
+
+  /** Opens a WebSocket to {@code /signaling} with {@code origin} (none when null). */
+  private static CompletableFuture<WebSocket> websocket(int port, String origin,
+      LinkedBlockingQueue<String> received) {
+    WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder();
+    if (origin != null) {
+      b.header("Origin", origin);
+    }
+    return b.buildAsync(URI.create("ws://127.0.0.1:" + port + "/signaling"),
+        new WebSocket.Listener() {
+          @Override
+          public CompletionStage<?> onText(WebSocket s, CharSequence data, boolean last) {
+            received.add(data.toString());
+            s.request(1);
+            return CompletableFuture.completedFuture(null);
+          }
+        });
+  }
+
+  private ServerBinding bindWebSocket() throws Exception {
+    return Http.get(KIT.system()).newServerAt("127.0.0.1", 0)
+        .adaptSettings(st -> st.withRemoteAddressAttribute(true))
+        .bind(server.websocketRoute()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aWebSocketFromAForeignOriginIsRefused() throws Exception {
+    ServerBinding http = bindWebSocket();
+    int port = http.localAddress().getPort();
+    try {
+      var refused = websocket(port, "https://evil.example", new LinkedBlockingQueue<>());
+      var e = org.junit.jupiter.api.Assertions.assertThrows(
+          java.util.concurrent.ExecutionException.class, () -> refused.get(10, TimeUnit.SECONDS));
+      var handshake = assertInstanceOf(java.net.http.WebSocketHandshakeException.class,
+          e.getCause());
+      assertEquals(403, handshake.getResponse().statusCode());
+      assertEquals(1, refused("origin"));
+      // a plain GET is no WebSocket: refused, and it takes no connection slot
+      assertEquals(400, HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + port + "/signaling")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+      assertEquals(0, server.counters().openConnections());
+      for (String origin : new String[] {null, "https://app.example.com",
+          "http://127.0.0.1:" + port, "http://localhost:9999"}) {
+        LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+        WebSocket ws = websocket(port, origin, received).get(10, TimeUnit.SECONDS);
+        ws.sendText("{\"id\":\"k\",\"type\":\"ping\"}", true).get();
+        assertEquals("pong", Protocol.JSON.readTree(received.poll(5, TimeUnit.SECONDS))
+            .get("type").asText(), String.valueOf(origin));
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get();
+      }
+      assertEquals(1, refused("origin"));
+    } finally {
+      http.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void anOversizedWebSocketMessageIsRefusedWhileItStreams() throws Exception {
+    ServerBinding http = bindWebSocket();
+    try {
+      LinkedBlockingQueue<String> received = new LinkedBlockingQueue<>();
+      WebSocket ws = websocket(http.localAddress().getPort(), null, received)
+          .get(10, TimeUnit.SECONDS);
+      // the message is sent in parts and never finished: refused once past max-line (1024)
+      ws.sendText("{\"type\":\"ping\",\"pad\":\"", false).get();
+      for (int i = 0; i < 3; i++) {
+        ws.sendText("x".repeat(500), false).get();
+      }
+      JsonNode e = Protocol.JSON.readTree(received.poll(5, TimeUnit.SECONDS));
+      assertEquals("too-long", e.get("code").asText(), e.toString());
+      ws.sendText("x".repeat(50_000), false).get();
+      ws.sendText("\"}", true).get();
+      ws.sendText("{\"id\":\"k\",\"type\":\"ping\"}", true).get();
+      JsonNode next = Protocol.JSON.readTree(received.poll(5, TimeUnit.SECONDS));
+      assertEquals("pong", next.get("type").asText(), "the connection goes on: " + next);
+      assertEquals(1, refused("too-long"));
+    } finally {
+      http.unbind().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
   }
 

@@ -29,9 +29,11 @@ final class OutboundInvites {
 
   private final SipContext ctx;
   private final AuthenticationHelper auth;
+  private final TrunkChallenges trunk;
 
-  OutboundInvites(SipContext ctx) {
+  OutboundInvites(SipContext ctx, TrunkChallenges trunk) {
     this.ctx = ctx;
+    this.trunk = trunk;
     SipSettings s = ctx.sip.settings;
     this.auth = s.authUser().isEmpty() ? null
         : ((SipStackExt) ctx.sip.stack).getAuthenticationHelper(
@@ -91,6 +93,15 @@ final class OutboundInvites {
       return;
     }
     if ((status == 401 || status == 407) && auth != null && !purpose.kind().equals("AUTH")) {
+      String refusal = trunk.refusal(tx.getRequest(), response);
+      if (refusal != null) {
+        ended(purpose);
+        log.warn("{} challenge not answered with the trunk's credentials: {}; the call fails",
+            status, refusal);
+        ctx.calls.tell(callId, new CallCommand.SipFailed(status,
+            "challenge not from the trunk: credentials not sent"));
+        return;
+      }
       ClientTransaction retry = auth.handleChallenge(response, tx, ctx.sip.provider, 5);
       SipContext.Purpose again = new SipContext.Purpose(callId, "AUTH", purpose.dialog(),
           purpose.contactUser());

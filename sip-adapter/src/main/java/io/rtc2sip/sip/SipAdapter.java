@@ -12,6 +12,15 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import io.rtc2sip.metrics.NodeMetrics;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import io.rtc2sip.sip.access.DigestCheck;
+import io.rtc2sip.sip.access.Nonces;
+import io.rtc2sip.sip.access.SipAccessSettings;
+import io.rtc2sip.sip.access.SourcePolicy;
+import io.rtc2sip.sip.access.SourceTally;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +39,19 @@ public final class SipAdapter implements AutoCloseable {
   private final SipRegistrations registering;
   private final SipLegs open;
   private final LegChecks checks;
+  private final AutoCloseable pendingGauge;
+  private final SipGuard guard;
+  private final AutoCloseable bansGauge;
 
   private SipAdapter(SipStackRunner sip, ActorRef<Object> legs, ActorRef<Object> registrations,
-      SipRegistrations registering, SipLegs open, LegChecks checks) {
+      SipRegistrations registering, SipLegs open, LegChecks checks, SipGuard guard,
+      AutoCloseable bansGauge, AutoCloseable pendingGauge) {
     this.registering = registering;
     this.open = open;
     this.checks = checks;
+    this.pendingGauge = pendingGauge;
+    this.guard = guard;
+    this.bansGauge = bansGauge;
     this.sip = sip;
     this.legs = legs;
     this.registrations = registrations;
@@ -48,11 +64,38 @@ public final class SipAdapter implements AutoCloseable {
       EntityMessenger<CallCommand> calls,
       MediaEndpoints media,
       CallQuery query) throws Exception {
-    return start(system, settings, DialogSettings.DEFAULT, calls, media, query);
+    return start(system, settings, DialogSettings.DEFAULT, SipAccessSettings.defaults(), calls,
+        media, query);
+  }
+
+  /** Starts the stack with the dialog settings {@code dialogSettings} and the default access policy. */
+  public static SipAdapter start(
+      ActorSystem<?> system,
+      SipSettings settings,
+      DialogSettings dialogSettings,
+      EntityMessenger<CallCommand> calls,
+      MediaEndpoints media,
+      CallQuery query) throws Exception {
+    return start(system, settings, dialogSettings, SipAccessSettings.defaults(), calls, media,
+        query);
+  }
+
+  /** Starts the stack with the access policy {@code access} and the default dialog settings. */
+  public static SipAdapter start(
+      ActorSystem<?> system,
+      SipSettings settings,
+      SipAccessSettings access,
+      EntityMessenger<CallCommand> calls,
+      MediaEndpoints media,
+      CallQuery query) throws Exception {
+    return start(system, settings, DialogSettings.DEFAULT, access, calls, media, query);
   }
 
   /**
-   * Starts the stack on {@code settings}' address and the ports on {@code system}.
+   * Starts the stack on {@code settings}' address and the ports on {@code system}, with the
+   * dialog settings {@code dialogSettings} and the access policy {@code access} (trusted
+   * networks, digest accounts, rate limits and bans, scanners, where the trunk's credentials
+   * may go).
    *
    * @param query asks a call for its state and dialog (to answer requests for dialogs that do
    *     not exist, to check requests in a dialog this node holds no state of, to free what a call
@@ -62,19 +105,48 @@ public final class SipAdapter implements AutoCloseable {
       ActorSystem<?> system,
       SipSettings settings,
       DialogSettings dialogSettings,
+      SipAccessSettings access,
       EntityMessenger<CallCommand> calls,
       MediaEndpoints media,
       CallQuery query) throws Exception {
-    SipHandler handler = new SipHandler();
     NodeMetrics metrics = NodeMetrics.get(system);
+    NodeMetrics.SipAccess counters = metrics.sipAccess();
+    SourceTally tally = new SourceTally(1000);
+    SourcePolicy policy = new SourcePolicy(access, counters, tally, System::nanoTime);
+    SipGuard guard = new SipGuard(policy, tally, counters.malformed::inc, access.logInterval());
+    AutoCloseable bansGauge = counters.bans(policy::activeBans);
+    SipHandler handler = new SipHandler();
     SipStackRunner sip = SipStackRunner.start(settings, handler, metrics);
+    guard.install(sip.stack);
     SipContext ctx = new SipContext(sip, calls, media, new DialogMismatches(metrics));
     metrics.sipDialogsOpen(ctx.legs::size);
+    AutoCloseable pendingGauge = metrics.pendingInvites(ctx.legs::pendingInvites);
+    handler.guard(new InviteAccess(ctx, policy, access, new DigestCheck(access.realm(),
+        access.accounts(), new Nonces(nonceSecret(access), access.nonceLifetime(),
+            System::currentTimeMillis)), counters, tally), guard);
+    List<String> trunkHosts = new ArrayList<>(access.trunkHosts());
+    String proxy = TrunkChallenges.hostOf(settings.outboundProxy(), sip.addresses);
+    if (!proxy.isEmpty()) {
+      trunkHosts.add(proxy);
+    }
     InboundInvites inbound = new InboundInvites(ctx);
-    OutboundInvites outbound = new OutboundInvites(ctx);
+    OutboundInvites outbound = new OutboundInvites(ctx, new TrunkChallenges(trunkHosts,
+        access.trunkRealm(), counters.foreignChallenges::inc));
     DialogRequests dialogs = new DialogRequests(ctx, query);
-    SipRegistrations registering = new SipRegistrations(ctx);
+    String registrarHost = TrunkChallenges.hostOf(settings.registrar(), sip.addresses);
+    SipRegistrations registering = new SipRegistrations(ctx, new TrunkChallenges(
+        registrarHost.isEmpty() ? List.of() : List.of(registrarHost), access.registrarRealm(),
+        counters.foreignChallenges::inc));
     handler.bind(ctx, inbound, outbound, dialogs, registering);
+    if (access.untrusted() == SipAccessSettings.Untrusted.CHALLENGE
+        && access.accounts().isEmpty()) {
+      log.info("SIP: INVITEs from outside {} are refused (403): no digest accounts in"
+          + " rtc2sip.sip.access.accounts", access.trusted());
+    } else {
+      log.info("SIP: INVITEs from outside {} are {}", access.trusted(),
+          access.untrusted() == SipAccessSettings.Untrusted.REFUSE ? "refused (403)"
+              : "challenged (digest, realm " + access.realm() + ")");
+    }
     SipLegPort port = new SipLegPort(ctx.legs, inbound, outbound, dialogs);
     ActorRef<Object> legs = system.systemActorOf(
         Supervised.adapter("sip-adapter", NodeMetrics.get(system), port.behavior(STOP),
@@ -83,7 +155,22 @@ public final class SipAdapter implements AutoCloseable {
     ActorRef<Object> registrations = system.systemActorOf(registrationBehavior(registering),
         "sip-registrations", Props.empty());
     LegChecks checks = new LegChecks(ctx, query, dialogSettings, system);
-    return new SipAdapter(sip, legs, registrations, registering, ctx.legs, checks);
+    return new SipAdapter(sip, legs, registrations, registering, ctx.legs, checks, guard,
+        bansGauge, pendingGauge);
+  }
+
+  private static byte[] nonceSecret(SipAccessSettings access) {
+    if (!access.nonceSecret().isEmpty()) {
+      byte[] secret = access.nonceSecret().getBytes(StandardCharsets.UTF_8);
+      if (secret.length >= 16) {
+        return secret;
+      }
+      throw new IllegalArgumentException("rtc2sip.sip.access.nonce-secret must have at least 16"
+          + " characters");
+    }
+    byte[] random = new byte[32];
+    new SecureRandom().nextBytes(random);
+    return random;
   }
 
   /** The port of the calls on this node. */
@@ -123,5 +210,12 @@ public final class SipAdapter implements AutoCloseable {
     registrations.tell(STOP);
     registering.close();
     sip.close();
+    guard.close();
+    try {
+      bansGauge.close();
+      pendingGauge.close();
+    } catch (Exception e) {
+      log.debug("gauge not removed: {}", e.toString());
+    }
   }
 }

@@ -35,6 +35,11 @@ final class SipHandler implements SipListener {
   private OutboundInvites outbound;
   private DialogRequests dialogs;
   private SipRegistrations registrations;
+  private volatile InviteAccess access;
+  private volatile SipGuard sources;
+  /** Detail lines of bad requests: the first few per interval, the rest only in the summary. */
+  private final LogBudget details = new LogBudget(20, java.time.Duration.ofSeconds(10),
+      System::nanoTime);
 
   void bind(SipContext ctx, InboundInvites inbound, OutboundInvites outbound,
       DialogRequests dialogs, SipRegistrations registrations) {
@@ -46,6 +51,15 @@ final class SipHandler implements SipListener {
     ctx.failures = this::failed;
   }
 
+  /**
+   * Initial INVITEs from untrusted sources are challenged or refused by {@code access}; requests
+   * that fail are logged in summary per source by {@code guard}.
+   */
+  void guard(InviteAccess inviteAccess, SipGuard guard) {
+    this.access = inviteAccess;
+    this.sources = guard;
+  }
+
   @Override
   public void processRequest(RequestEvent event) {
     Request request = event.getRequest();
@@ -53,6 +67,9 @@ final class SipHandler implements SipListener {
     if (method.equals(Request.ACK)) {
       inbound.acknowledged(request); // the ACK of our 2xx: stop sending the 2xx again
       return;
+    }
+    if (method.equals(Request.INVITE) && !admitted(request)) {
+      return; // answered 407 or 403 without a transaction
     }
     String callId = "";
     ServerTransaction tx = null;
@@ -83,11 +100,40 @@ final class SipHandler implements SipListener {
     } catch (TransactionAlreadyExistsException retransmission) {
       // the stack answers retransmissions of requests it already has a transaction for
     } catch (IllegalArgumentException bad) {
-      log.info("{} rejected: {}", method, bad.getMessage());
+      badInput(request, "SIP requests answered 400 (malformed)", method + " rejected: "
+          + bad.getMessage());
       respondQuietly(tx, request, Response.BAD_REQUEST);
     } catch (Exception e) {
-      log.warn("{} failed: {}", method, e.toString());
+      badInput(request, "SIP requests answered 500 (not handled)", method + " failed: " + e);
       respondQuietly(tx, request, Response.SERVER_INTERNAL_ERROR);
+    } finally {
+      SipContext.clearMdc();
+    }
+  }
+
+  /**
+   * Bad input is counted per source and logged in summary; the first few lines per interval keep
+   * their detail and call id (a flood must not fill the disk, a rare failure must still show).
+   */
+  private void badInput(Request request, String what, String detail) {
+    if (details.take()) {
+      log.info(detail);
+    } else {
+      log.debug(detail);
+    }
+    SipGuard g = sources;
+    if (g != null) {
+      g.badRequest(request, what);
+    }
+  }
+
+  private boolean admitted(Request invite) {
+    InviteAccess a = access;
+    try {
+      return a == null || a.admits(invite);
+    } catch (Exception e) {
+      log.info("INVITE not answered: {}", e.toString());
+      return false;
     } finally {
       SipContext.clearMdc();
     }

@@ -45,6 +45,7 @@ final class SipRegistrations {
 
   private final SipContext ctx;
   private final AuthenticationHelper auth;
+  private final TrunkChallenges registrar;
   private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
   private final Map<String, State> states = new ConcurrentHashMap<>();
   private final Map<String, ScheduledFuture<?>> refreshes = new ConcurrentHashMap<>();
@@ -54,8 +55,9 @@ final class SipRegistrations {
     return t;
   });
 
-  SipRegistrations(SipContext ctx) {
+  SipRegistrations(SipContext ctx, TrunkChallenges registrar) {
     this.ctx = ctx;
+    this.registrar = registrar;
     this.auth = ((SipStackExt) ctx.sip.stack).getAuthenticationHelper(
         (tx, realm) -> credentials(tx), ctx.sip.headers);
   }
@@ -133,6 +135,13 @@ final class SipRegistrations {
     }
     MDC.put("uid", uid);
     try {
+      if (status == 401 || status == 407) {
+        String refusal = registrar.refusal(tx.getRequest(), response);
+        if (refusal != null) {
+          failed(uid, status + " challenge not answered: " + refusal);
+          return;
+        }
+      }
       if ((status == 401 || status == 407) && !purpose.kind().endsWith("-AUTH")) {
         ClientTransaction retry = auth.handleChallenge(response, tx, ctx.sip.provider, 5);
         retry.setApplicationData(new SipContext.Purpose(uid, purpose.kind() + "-AUTH", null,

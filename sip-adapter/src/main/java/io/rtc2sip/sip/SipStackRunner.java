@@ -61,6 +61,9 @@ final class SipStackRunner implements AutoCloseable {
     p.setProperty("gov.nist.javax.sip.MAX_MESSAGE_SIZE", "65536");
     p.setProperty("gov.nist.javax.sip.MAX_CONNECTIONS", "1024");
     p.setProperty("gov.nist.javax.sip.CACHE_CLIENT_CONNECTIONS", "true");
+    // malformed datagrams are counted and logged in summary, not dumped one by one
+    p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY",
+        CountingParserFactory.class.getName());
     SipStack stack = factory.createSipStack(p);
     ((Slf4jServerLogger) ((SIPTransactionStack) stack).getServerLogger()).observe(metrics);
     SipProvider provider = null;

@@ -92,6 +92,9 @@ public final class Slf4jServerLogger implements ServerLogger {
     }
     String sipCallId = message.getCallId().getCallId();
     String fromTag = message.getFromTag();
+    if (sipCallId == null || sipCallId.isEmpty()) {
+      return ""; // malformed: the stack refuses it further on
+    }
     return CallIds.fromSipCallId(sipCallId)
         .orElseGet(() -> fromTag == null || fromTag.isEmpty()
             ? "" : CallIds.forInbound(sipCallId, fromTag));

@@ -5,9 +5,21 @@ import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** JAIN-SIP's stack log into SLF4J (logger {@code gov.nist}; WARN by default in the node). */
+/**
+ * JAIN-SIP's stack log into SLF4J (logger {@code gov.nist}; WARN by default in the node). The
+ * stack's own errors and warnings are what bad input provokes (one per packet, some with the
+ * whole receive buffer): each is cut to {@value #MAX_CHARS} characters without its stack trace
+ * (kept at DEBUG), and at most {@value #PER_INTERVAL} are logged per
+ * {@value #INTERVAL_SECONDS} s, the rest counted in one line.
+ */
 public final class Slf4jStackLogger implements StackLogger {
   private static final Logger log = LoggerFactory.getLogger("gov.nist.javax.sip.stack");
+  static final int MAX_CHARS = 300;
+  static final int PER_INTERVAL = 20;
+  static final int INTERVAL_SECONDS = 10;
+
+  private final LogBudget budget = new LogBudget(PER_INTERVAL,
+      java.time.Duration.ofSeconds(INTERVAL_SECONDS), System::nanoTime);
 
   @Override
   public void logStackTrace() {}
@@ -22,7 +34,7 @@ public final class Slf4jStackLogger implements StackLogger {
 
   @Override
   public void logException(Throwable ex) {
-    log.warn("SIP stack: {}", ex.toString(), ex);
+    limited(Level.WARN, "SIP stack: " + ex, ex);
   }
 
   @Override
@@ -42,12 +54,12 @@ public final class Slf4jStackLogger implements StackLogger {
 
   @Override
   public void logFatalError(String message) {
-    log.error(message);
+    limited(Level.ERROR, message, null);
   }
 
   @Override
   public void logError(String message) {
-    log.error(message);
+    limited(Level.ERROR, message, null);
   }
 
   @Override
@@ -75,12 +87,41 @@ public final class Slf4jStackLogger implements StackLogger {
 
   @Override
   public void logError(String message, Exception ex) {
-    log.error(message, ex);
+    limited(Level.ERROR, message, ex);
   }
 
   @Override
   public void logWarning(String message) {
-    log.warn(message);
+    limited(Level.WARN, message, null);
+  }
+
+  private enum Level { WARN, ERROR }
+
+  private void limited(Level level, String message, Throwable ex) {
+    if (level == Level.WARN ? !log.isWarnEnabled() : !log.isErrorEnabled()) {
+      return;
+    }
+    long suppressed = budget.suppressedBeforeThisInterval();
+    if (suppressed > 0) {
+      log.warn("{} more SIP stack errors and warnings not logged in the last {} s", suppressed,
+          INTERVAL_SECONDS);
+    }
+    if (!budget.take()) {
+      return;
+    }
+    String text = message == null ? "" : message;
+    if (text.length() > MAX_CHARS) {
+      text = text.substring(0, MAX_CHARS) + "... (" + text.length() + " characters)";
+    }
+    if (ex != null) {
+      text = text + ": " + ex;
+    }
+    Throwable trace = log.isDebugEnabled() ? ex : null;
+    if (level == Level.WARN) {
+      log.warn(text, trace);
+    } else {
+      log.error(text, trace);
+    }
   }
 
   @Override

@@ -19,6 +19,7 @@ public final class Sipp implements AutoCloseable {
       "uac_call_wait_bye.xml", "uas_transferee.xml", "uas_answer_then_bye.xml", "uac_refer.xml",
       "uas_session_timer.xml", "uac_session_timer.xml", "uas_info_dtmf.xml", "uas_min_se.xml",
       "uac_spoofed_in_dialog.xml", "uas_spoofed_in_dialog.xml",
+      "uas_challenge.xml",
       "media/pcma_800hz_dtmf1234.pcap", "media/tone_400hz_pcma.al", "media/tone_400hz_pcmu.ul",
       "media/tone_800hz_pcma.al", "media/tone_800hz_pcmu.ul"};
   private static Path scenarios;
@@ -38,11 +39,20 @@ public final class Sipp implements AutoCloseable {
   /** A UAC running {@code scenario} once against the gateway at {@code gatewayPort}. */
   public static Sipp uac(String scenario, int gatewayPort, String user, int holdMs, String... extra)
       throws IOException {
+    return uacFrom("127.0.0.1", scenario, gatewayPort, user, holdMs, extra);
+  }
+
+  /**
+   * A UAC as {@link #uac}, sending from another loopback address ({@code 127.0.0.2}...), for
+   * what the gateway does with callers outside its trusted networks.
+   */
+  public static Sipp uacFrom(String localAddress, String scenario, int gatewayPort, String user,
+      int holdMs, String... extra) throws IOException {
     List<String> args = new ArrayList<>(List.of("-sf", scenario + ".xml",
         "127.0.0.1:" + gatewayPort, "-s", user, "-m", "1", "-l", "1", "-d",
         String.valueOf(holdMs), "-timeout", "60", "-timeout_error", "-recv_timeout", "20000"));
     args.addAll(List.of(extra));
-    return start(scenario, args);
+    return start(scenario, args, localAddress);
   }
 
   /** A UAS running {@code scenario} for one call. */
@@ -62,6 +72,11 @@ public final class Sipp implements AutoCloseable {
   }
 
   private static Sipp start(String scenario, List<String> args) throws IOException {
+    return start(scenario, args, "127.0.0.1");
+  }
+
+  private static Sipp start(String scenario, List<String> args, String localAddress)
+      throws IOException {
     if (!Files.isExecutable(Path.of("/usr/bin/sipp"))) {
       throw new IllegalStateException("sipp is not installed: apt-get install sip-tester (.ci/run"
           + " installs it)");
@@ -72,7 +87,7 @@ public final class Sipp implements AutoCloseable {
     Files.createDirectories(logs);
     List<String> cmd = new ArrayList<>(List.of("sipp"));
     cmd.addAll(args);
-    cmd.addAll(List.of("-i", "127.0.0.1", "-mi", "127.0.0.1", "-p", String.valueOf(port),
+    cmd.addAll(List.of("-i", localAddress, "-mi", localAddress, "-p", String.valueOf(port),
         "-mp", String.valueOf(media), "-nostdin", "-aa", "-trace_err", "-trace_msg",
         "-trace_logs", "-log_file", logs.resolve("actions.log").toString(),
         "-message_file", logs.resolve("messages.log").toString(),

@@ -13,6 +13,8 @@ import io.rtc2sip.actors.call.CallState.Routing;
 import io.rtc2sip.actors.call.CallState.Started;
 import io.rtc2sip.actors.call.CallState.Timed;
 import io.rtc2sip.actors.call.CallState.Transferring;
+import io.rtc2sip.actors.dialplan.DialPlan;
+import io.rtc2sip.actors.dialplan.DialPlans;
 import io.rtc2sip.actors.model.CallDirection;
 import io.rtc2sip.actors.model.EndCause;
 import io.rtc2sip.actors.model.SdpDirection;
@@ -41,6 +43,7 @@ final class CallActions {
   private static final String DEADLINE_TIMER = "deadline";
   private static final String RETRY_TIMER = "reinvite-retry";
   private static final String REFRESH_TIMER = "session-refresh";
+  private static final String PLACEMENT_TIMER = "placement";
   static final int DTMF_DURATION_MS = 100;
 
   private final String callId;
@@ -81,6 +84,11 @@ final class CallActions {
     }
   }
 
+  /** Counts a refusal by the dial plan ({@code code}: its signaling error code). */
+  void counted(String refusalCode) {
+    metrics.callRefused(refusalCode);
+  }
+
   /** The entity stopped on this node (passivated, moved or node leaving). */
   void stopped() {
     metrics.callStopped(callId);
@@ -113,8 +121,34 @@ final class CallActions {
   // ------------------------------------------------------------------ replies
 
   Effect<CallEvent, CallState> reject(ClientCommand command, String reason) {
+    return reject(command, CallReply.Rejected.REJECTED, reason);
+  }
+
+  /** Rejects with a signaling error {@code code} (a dial plan's refusal, for example). */
+  Effect<CallEvent, CallState> reject(ClientCommand command, String code, String reason) {
     log().info("{} rejected: {}", command.getClass().getSimpleName(), reason);
-    return effects.reply(command.replyTo(), new CallReply.Rejected(callId, reason));
+    if (!CallReply.Rejected.REJECTED.equals(code)) {
+      counted(code);
+    }
+    return effects.reply(command.replyTo(), new CallReply.Rejected(callId, code, reason));
+  }
+
+  /** Whether the dial plan of {@code uid} limits its calls (so its session must admit them). */
+  boolean limited(String uid) {
+    DialPlan plan = deps.dialPlans().forUser(uid);
+    return plan.maxConcurrentCalls() > 0 || plan.callsPerMinute() > 0;
+  }
+
+  /**
+   * Why the dial plan of {@code uid} does not allow {@code target} (a call, a transfer, a REFER's
+   * target), or null when it does.
+   */
+  String destinationRefusal(String uid, String target) {
+    DialPlans plans = deps.dialPlans();
+    if (plans.allows(uid, target)) {
+      return null;
+    }
+    return "the dial plan of " + uid + " does not allow " + plans.normalise(target);
   }
 
   Effect<CallEvent, CallState> accept(ClientCommand command) {
@@ -165,6 +199,15 @@ final class CallActions {
     } else {
       timers.cancel(REFRESH_TIMER);
     }
+  }
+
+  /** Delivers {@code timeout} after {@code after} unless the user session answered before. */
+  void armPlacementTimer(CallCommand.PlacementRefused timeout, Duration after) {
+    timers.startSingleTimer(PLACEMENT_TIMER, timeout, after);
+  }
+
+  void cancelPlacementTimer() {
+    timers.cancel(PLACEMENT_TIMER);
   }
 
   /** RFC 3261 14.1: the owner of the Call-ID waits 2.1-4 s, the other side 0-2 s. */

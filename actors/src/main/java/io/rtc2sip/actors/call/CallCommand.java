@@ -212,6 +212,23 @@ public sealed interface CallCommand extends CborSerializable {
   /** No such RTC user: it never logged in here (the call is rejected with 404). */
   record CalleeUnknown(String uid) implements RouteDecision {}
 
+  /**
+   * The user session's answer to {@link io.rtc2sip.actors.user.UserCommand.AdmitCall}: may the
+   * user start the call it placed (its concurrent-call and per-minute limits)?
+   */
+  sealed interface PlacementDecision extends CallCommand {
+    String uid();
+  }
+
+  /** The user may start the call: the user session counts it. */
+  record PlacementAllowed(String uid) implements PlacementDecision {}
+
+  /**
+   * The call may not start: {@code code} ({@code too-many-calls}, {@code call-rate-exceeded},
+   * or {@code unavailable} when the user session did not answer in time) and why.
+   */
+  record PlacementRefused(String uid, String code, String reason) implements PlacementDecision {}
+
   // ---------------------------------------------------------------- the call's own messages
 
   /** Timer: the call rang for {@code no-answer-timeout}. */

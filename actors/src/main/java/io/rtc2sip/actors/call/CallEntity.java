@@ -5,10 +5,12 @@ import io.rtc2sip.actors.call.CallCommand.ClientCommand;
 import io.rtc2sip.actors.call.CallCommand.Conference;
 import io.rtc2sip.actors.call.CallCommand.GetCall;
 import io.rtc2sip.actors.call.CallCommand.PlaceCall;
+import io.rtc2sip.actors.call.CallCommand.PlacementDecision;
 import io.rtc2sip.actors.call.CallCommand.SipInviteReceived;
 import io.rtc2sip.actors.call.CallState.Ended;
 import io.rtc2sip.actors.call.CallState.Idle;
 import io.rtc2sip.actors.call.CallState.Started;
+import io.rtc2sip.actors.dialplan.DialPlans;
 import io.rtc2sip.actors.port.CallPorts;
 import io.rtc2sip.actors.user.UserCommand;
 import io.rtc2sip.actors.user.UserSession;
@@ -71,12 +73,21 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
       CallPorts ports,
       EntityMessenger<UserCommand> users,
       Clock clock,
-      String node) {}
+      String node,
+      DialPlans dialPlans) {
+
+    /** Dependencies with a dial plan that allows every destination. */
+    public Dependencies(CallSettings settings, CallPorts ports, EntityMessenger<UserCommand> users,
+        Clock clock, String node) {
+      this(settings, ports, users, clock, node, DialPlans.open(settings.sipDomain()));
+    }
+  }
 
   private final String nodeTag;
 
   private final CallActions actions;
   private final PendingCallHandlers pending;
+  private final Placement placement;
   private final EstablishedCallHandlers established;
   private final Supervised.Restarts restarts;
 
@@ -95,18 +106,21 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
     this.nodeTag = NODE_TAG_PREFIX + deps.node();
     this.actions = new CallActions(callId, deps, ctx, timers, shard, Effect());
     this.pending = new PendingCallHandlers(actions);
+    this.placement = new Placement(actions, pending);
     this.established = new EstablishedCallHandlers(actions);
   }
 
   /** Registers calls with Cluster Sharding on this node, with this node's ports. */
   public static ActorRef<?> init(ActorSystem<?> system, CallPorts ports, Clock clock) {
+    CallSettings settings = CallSettings.of(system);
     Dependencies deps =
         new Dependencies(
-            CallSettings.of(system),
+            settings,
             ports,
             EntityMessenger.sharded(system, UserSession.TYPE_KEY),
             clock,
-            Cluster.get(system).selfMember().address().toString());
+            Cluster.get(system).selfMember().address().toString(),
+            DialPlans.fromConfig(system.settings().config(), settings.sipDomain()));
     NodeMetrics metrics = NodeMetrics.get(system);
     return ClusterSharding.get(system)
         .init(Entity.of(TYPE_KEY, ec -> {
@@ -172,7 +186,7 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
 
   private Effect<CallEvent, CallState> onCommand(CallState state, CallCommand command) {
     if (command instanceof GetCall get) {
-      if (state == Idle.INSTANCE) {
+      if (state == Idle.INSTANCE && !placement.waiting()) {
         actions.passivate();
       }
       return Effect().reply(get.replyTo(), CallView.of(actions.callId(), state));
@@ -188,7 +202,15 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
     }
     if (state == Idle.INSTANCE) {
       if (command instanceof PlaceCall place) {
-        return pending.placeCall(place);
+        if (blank(place.rtcChannel()) || blank(place.target())) {
+          // the signaling edge refuses these first; an RtcLeg without channel would throw here
+          actions.passivate();
+          return actions.reject(place, "a call needs an RTC channel and a target");
+        }
+        return placement.place(place);
+      }
+      if (command instanceof PlacementDecision decision) {
+        return placement.decided(decision);
       }
       return pending.inviteReceived((SipInviteReceived) command);
     }
@@ -197,8 +219,12 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
     return effect != null ? effect : established.handle(started, command);
   }
 
+  private static boolean blank(String s) {
+    return s == null || s.isBlank();
+  }
+
   private Effect<CallEvent, CallState> refuse(CallState state, CallCommand command) {
-    if (state == Idle.INSTANCE) {
+    if (state == Idle.INSTANCE && !placement.waiting()) {
       // a stray message for a call that never started: do not stay remembered by the shard
       actions.passivate();
     }

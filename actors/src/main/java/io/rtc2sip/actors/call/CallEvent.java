@@ -105,6 +105,14 @@ public sealed interface CallEvent extends CborSerializable {
       String target, String referredBy, SipDialog dialog, SipDialog newLeg, Instant at)
       implements CallEvent {}
 
+  /**
+   * The peer asked us (REFER in {@code dialog}, whose local CSeq is that of the NOTIFY that
+   * refused it) to transfer our RTC user to {@code target}, which the user's dial plan does not
+   * allow; the call goes on as before.
+   */
+  record CallReferRefused(String target, String referredBy, SipDialog dialog, Instant at)
+      implements CallEvent {}
+
   /** The peer that referred us hung up its dialog before the transfer target answered. */
   record CallTransferorLeft(Instant at) implements CallEvent {}
 

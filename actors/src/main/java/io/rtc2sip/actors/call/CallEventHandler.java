@@ -146,6 +146,15 @@ final class CallEventHandler {
         return new Referred(next, e.target(), e.newLeg(), false, h.localHold(), h.remoteHold());
       }
     }
+    if (event instanceof CallEvent.CallReferRefused e) {
+      CallInfo next = info.withDialog(e.dialog());
+      if (state instanceof Active) {
+        return new Active(next);
+      }
+      if (state instanceof Held h) {
+        return new Held(next, h.localHold(), h.remoteHold());
+      }
+    }
     if (event instanceof CallTransferorLeft && state instanceof Referred r) {
       return new Referred(
           r.info(), r.target(), r.newLeg(), true, r.localHold(), r.remoteHold());

@@ -17,6 +17,23 @@ public sealed interface CallReply extends CborSerializable {
     }
   }
 
-  /** The command does not fit the call's state (or caller); nothing changed. */
-  record Rejected(String callId, String reason) implements CallReply {}
+  /**
+   * The command does not fit the call's state (or caller), or the user's dial plan refuses it;
+   * nothing changed. {@code code} is the signaling error code: {@code rejected}, or for a refusal
+   * by the dial plan {@code forbidden-destination}, {@code too-many-calls}, {@code
+   * call-rate-exceeded} ({@link io.rtc2sip.actors.dialplan.DialPlan}).
+   */
+  record Rejected(String callId, String code, String reason) implements CallReply {
+    /** The code of a command that does not fit the call's state. */
+    public static final String REJECTED = "rejected";
+
+    public Rejected {
+      code = code == null ? REJECTED : code;
+    }
+
+    /** A command that does not fit the call's state. */
+    public Rejected(String callId, String reason) {
+      this(callId, REJECTED, reason);
+    }
+  }
 }

@@ -14,6 +14,8 @@ import io.rtc2sip.actors.call.CallCommand.MediaTimeout;
 import io.rtc2sip.actors.call.CallCommand.NoAnswerTimeout;
 import io.rtc2sip.actors.call.CallCommand.ParkTimeout;
 import io.rtc2sip.actors.call.CallCommand.PlaceCall;
+import io.rtc2sip.actors.call.CallCommand.PlacementAllowed;
+import io.rtc2sip.actors.call.CallCommand.PlacementRefused;
 import io.rtc2sip.actors.call.CallCommand.Reanchor;
 import io.rtc2sip.actors.call.CallCommand.ReinviteRetry;
 import io.rtc2sip.actors.call.CallCommand.SessionRefreshDue;
@@ -134,8 +136,19 @@ public final class CallTransitions {
     // ------------------------------------------------------------ outbound: RTC user calls SIP
     t.add(row(List.of(Idle.class), PlaceCall.class, events(CallDialed.class), false,
         states(Dialing.class),
-        "reply Accepted (with a WebRTC offer: media Prepare answers the client); user"
-            + " CallStarted; media Prepare; SIP Invite; arm no-answer timer"));
+        "a destination outside the user's dial plan: reply Rejected forbidden-destination,"
+            + " passivate; a plan with limits: user AdmitCall and wait (in memory, at most 5 s)"
+            + " for its PlacementAllowed or PlacementRefused; without limits: as"
+            + " PlacementAllowed at once"));
+    t.add(row(List.of(Idle.class), PlacementAllowed.class, events(CallDialed.class), true,
+        states(Dialing.class),
+        "for the call waiting: reply Accepted (with a WebRTC offer: media Prepare answers the"
+            + " client); user CallStarted; media Prepare; SIP Invite; arm no-answer timer;"
+            + " none waiting: ignored"));
+    t.add(row(List.of(Idle.class), PlacementRefused.class, events(), false, states(),
+        "for the call waiting: reply Rejected with its code (too-many-calls,"
+            + " call-rate-exceeded; unavailable when the user session did not answer),"
+            + " passivate; nothing persisted, no INVITE"));
     t.add(row(List.of(Dialing.class), SipProvisional.class, events(CallRinging.class), false,
         states(Ringing.class), "client Ringing; media Start when the response has SDP (early media)"));
     t.add(row(List.of(Ringing.class), SipProvisional.class, events(CallRinging.class), true,
@@ -271,16 +284,20 @@ public final class CallTransitions {
             + " Reanchor again as Active/Held (SessionReoffered)"));
     // ------------------------------------------------------------ transfer by the RTC user
     t.add(row(ESTABLISHED, Transfer.class, events(CallTransferRequested.class), false,
-        states(Transferring.class), "reply Accepted; SIP Refer"));
+        states(Transferring.class), "reply Accepted; SIP Refer (a target the user's dial plan"
+            + " does not allow: reply Rejected forbidden-destination)"));
     t.add(row(List.of(Transferring.class), SipTransferProgress.class,
         events(CallEnded.class, CallTransferFailed.class), true,
         states(Ended.class, Active.class, Held.class),
         "1xx: nothing; 2xx: cause transferred, SIP Bye, client Transferred and Ended; 3xx-6xx:"
             + " client TransferFailed"));
     // ------------------------------------------------------------ transfer by the SIP peer
-    t.add(row(ESTABLISHED, SipReferReceived.class, events(CallReferred.class), false,
-        states(Referred.class),
-        "SIP NotifyTransferProgress 100; SIP Invite to the target in a new leg"));
+    t.add(row(ESTABLISHED, SipReferReceived.class,
+        events(CallReferred.class, CallEvent.CallReferRefused.class), false,
+        states(Referred.class, Active.class, Held.class),
+        "target allowed by the user's dial plan: SIP NotifyTransferProgress 100; SIP Invite to"
+            + " the target in a new leg; not allowed: CallReferRefused, SIP"
+            + " NotifyTransferProgress 403, the call goes on"));
     t.add(row(List.of(Referred.class), SipProvisional.class, events(), false, states(),
         "logged"));
     t.add(row(List.of(Referred.class), SipAnswered.class, events(CallTransferCompleted.class),

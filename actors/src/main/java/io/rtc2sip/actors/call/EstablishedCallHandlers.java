@@ -22,6 +22,7 @@ import io.rtc2sip.actors.call.CallCommand.Unhold;
 import io.rtc2sip.actors.call.CallEvent.CallHeld;
 import io.rtc2sip.actors.call.CallEvent.CallResumed;
 import io.rtc2sip.actors.call.CallEvent.CallTransferRequested;
+import io.rtc2sip.actors.dialplan.DialPlan;
 import io.rtc2sip.actors.call.CallEvent.SessionReoffered;
 import io.rtc2sip.actors.call.CallState.Ended;
 import io.rtc2sip.actors.call.CallState.Held;
@@ -154,6 +155,10 @@ final class EstablishedCallHandlers {
       return reoffer(state, SessionReoffered.Reason.SESSION_REFRESH);
     }
     if (command instanceof Transfer t) {
+      String refusal = a.destinationRefusal(info.uid(), t.target());
+      if (refusal != null) {
+        return a.reject(t, DialPlan.FORBIDDEN_DESTINATION, refusal);
+      }
       SipDialog dialog = info.dialog().nextLocalCseq();
       return a.effects()
           .persist(new CallTransferRequested(t.target(), dialog, a.now()))

@@ -7,6 +7,7 @@ import io.rtc2sip.actors.call.CallCommand.SipFailed;
 import io.rtc2sip.actors.call.CallCommand.SipProvisional;
 import io.rtc2sip.actors.call.CallCommand.SipReferReceived;
 import io.rtc2sip.actors.call.CallCommand.SipTransferProgress;
+import io.rtc2sip.actors.call.CallEvent.CallReferRefused;
 import io.rtc2sip.actors.call.CallEvent.CallReferred;
 import io.rtc2sip.actors.call.CallEvent.CallTransferCompleted;
 import io.rtc2sip.actors.call.CallEvent.CallTransferFailed;
@@ -14,6 +15,7 @@ import io.rtc2sip.actors.call.CallEvent.CallTransferorLeft;
 import io.rtc2sip.actors.call.CallState.Referred;
 import io.rtc2sip.actors.call.CallState.Started;
 import io.rtc2sip.actors.call.CallState.Transferring;
+import io.rtc2sip.actors.dialplan.DialPlan;
 import io.rtc2sip.actors.model.EndCause;
 import io.rtc2sip.actors.model.Party;
 import io.rtc2sip.actors.model.SipDialog;
@@ -94,6 +96,19 @@ final class TransferHandlers {
     CallInfo info = state.info();
     String callId = a.callId();
     SipDialog old = info.dialog().withRemoteCseq(refer.cseq()).nextLocalCseq();
+    String refusal = a.destinationRefusal(info.uid(), refer.referTo());
+    if (refusal != null) {
+      // the adapter answered the REFER 202: the refusal goes in the final NOTIFY (RFC 3515)
+      return a.effects()
+          .persist(new CallReferRefused(refer.referTo(), refer.referredBy(), old, a.now()))
+          .thenRun(
+              next -> {
+                a.log().warn("REFER to {} by {} refused: {}", refer.referTo(),
+                    refer.referredBy(), refusal);
+                a.counted(DialPlan.FORBIDDEN_DESTINATION);
+                a.sip(new SipLegCommand.NotifyTransferProgress(callId, old, 403));
+              });
+    }
     int leg = info.sipLegs() + 1;
     String localUri = "sip:" + info.uid() + "@" + a.settings().sipDomain();
     SipDialog newLeg =

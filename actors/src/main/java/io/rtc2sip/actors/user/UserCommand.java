@@ -28,6 +28,21 @@ public sealed interface UserCommand extends CborSerializable {
   /** A call of this user started (an outbound call it placed). */
   record CallStarted(String callId) implements UserCommand {}
 
+  /**
+   * The user placed call {@code callId}: may it start, under the user's concurrent-call and
+   * per-minute limits? The answer ({@link CallCommand.PlacementAllowed} or {@link
+   * CallCommand.PlacementRefused}) goes to {@code replyTo} (the call); an allowed call is counted
+   * until it ends.
+   */
+  record AdmitCall(String callId, ActorRef<CallCommand.PlacementDecision> replyTo)
+      implements UserCommand {}
+
+  /**
+   * What a counted call answered to {@link CallCommand.GetCall} ({@code state} as in {@link
+   * io.rtc2sip.actors.call.CallView#state()}): a call found Idle or Ended is no longer counted.
+   */
+  record CallChecked(String callId, String state) implements UserCommand {}
+
   /** A call of this user ended (whatever its state, parked calls included). */
   record CallEnded(String callId) implements UserCommand {}
 

@@ -34,6 +34,12 @@ public sealed interface UserEvent extends CborSerializable {
   /** A call of the user started (outbound) or was routed to the online user (inbound). */
   record CallJoined(String callId, Instant at) implements UserEvent {}
 
+  /**
+   * A call the user placed was admitted under its dial plan's limits: it counts against them
+   * until it leaves ({@link CallLeft}).
+   */
+  record CallAdmitted(String callId, Instant at) implements UserEvent {}
+
   /** An inbound call waits for the offline user. */
   record CallParked(String callId, Instant at) implements UserEvent {}
 

@@ -1,5 +1,6 @@
 package io.rtc2sip.actors.user;
 
+import io.rtc2sip.actors.user.UserEvent.CallAdmitted;
 import io.rtc2sip.actors.user.UserEvent.CallJoined;
 import io.rtc2sip.actors.user.UserEvent.CallLeft;
 import io.rtc2sip.actors.user.UserEvent.CallParked;
@@ -8,6 +9,7 @@ import io.rtc2sip.actors.user.UserEvent.LoggedOut;
 import io.rtc2sip.actors.user.UserEvent.SipRegistrationChanged;
 import io.rtc2sip.actors.user.UserState.Offline;
 import io.rtc2sip.actors.user.UserState.Online;
+import io.rtc2sip.actors.user.UserState.PlacedCalls;
 import java.util.List;
 
 /** How events change a user's state: pure, used when persisting and when recovering. */
@@ -18,44 +20,55 @@ final class UserEventHandler {
   static UserState apply(UserState state, UserEvent event) {
     Offline off =
         state instanceof Offline o ? o : new Offline(false, List.of(), List.of(), event.at());
+    PlacedCalls placed = state.placedCalls();
     if (event instanceof LoggedIn e) {
       boolean sip = state instanceof Online on ? on.sipRegistered() : off.sipRegistered();
       List<String> calls = state instanceof Online on ? on.calls() : off.calls();
       return new Online(e.node(), e.connectionId(), sip,
-          UserState.union(calls, e.releasedCalls()), e.at());
+          UserState.union(calls, e.releasedCalls()), e.at(), placed);
     }
     if (event instanceof LoggedOut e) {
       if (state instanceof Online on) {
-        return new Offline(on.sipRegistered(), on.calls(), List.of(), e.at());
+        return new Offline(on.sipRegistered(), on.calls(), List.of(), e.at(), placed);
       }
       return off;
     }
     if (event instanceof SipRegistrationChanged e) {
       if (state instanceof Online on) {
-        return new Online(on.node(), on.connectionId(), e.wanted(), on.calls(), on.since());
+        return new Online(on.node(), on.connectionId(), e.wanted(), on.calls(), on.since(),
+            placed);
       }
-      return new Offline(e.wanted(), off.calls(), off.parked(), off.since());
+      return new Offline(e.wanted(), off.calls(), off.parked(), off.since(), placed);
     }
     if (event instanceof CallJoined e) {
-      if (state instanceof Online on) {
-        return new Online(on.node(), on.connectionId(), on.sipRegistered(),
-            UserState.plus(on.calls(), e.callId()), on.since());
-      }
-      return new Offline(off.sipRegistered(), UserState.plus(off.calls(), e.callId()),
-          off.parked(), off.since());
+      return withCalls(state, off, UserState.plus(calls(state, off), e.callId()), off.parked(),
+          placed);
+    }
+    if (event instanceof CallAdmitted e) {
+      return withCalls(state, off, UserState.plus(calls(state, off), e.callId()), off.parked(),
+          placed.admitted(e.callId(), e.at()));
     }
     if (event instanceof CallParked e) {
       return new Offline(off.sipRegistered(), off.calls(), UserState.plus(off.parked(), e.callId()),
-          off.since());
+          off.since(), placed);
     }
     if (event instanceof CallLeft e) {
-      if (state instanceof Online on) {
-        return new Online(on.node(), on.connectionId(), on.sipRegistered(),
-            UserState.minus(on.calls(), e.callId()), on.since());
-      }
-      return new Offline(off.sipRegistered(), UserState.minus(off.calls(), e.callId()),
-          UserState.minus(off.parked(), e.callId()), off.since());
+      return withCalls(state, off, UserState.minus(calls(state, off), e.callId()),
+          UserState.minus(off.parked(), e.callId()), placed.left(e.callId()));
     }
     throw new IllegalStateException("unknown user event " + event.getClass().getName());
+  }
+
+  private static List<String> calls(UserState state, Offline off) {
+    return state instanceof Online on ? on.calls() : off.calls();
+  }
+
+  private static UserState withCalls(UserState state, Offline off, List<String> calls,
+      List<String> parked, PlacedCalls placed) {
+    if (state instanceof Online on) {
+      return new Online(on.node(), on.connectionId(), on.sipRegistered(), calls, on.since(),
+          placed);
+    }
+    return new Offline(off.sipRegistered(), calls, parked, off.since(), placed);
   }
 }

@@ -5,6 +5,9 @@ import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.call.CallEntity;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.SipRegistrationCommand;
+import io.rtc2sip.actors.dialplan.DialPlans;
+import io.rtc2sip.actors.user.UserCommand.AdmitCall;
+import io.rtc2sip.actors.user.UserCommand.CallChecked;
 import io.rtc2sip.actors.user.UserCommand.CallEnded;
 import io.rtc2sip.actors.user.UserCommand.CallStarted;
 import io.rtc2sip.actors.user.UserCommand.ConnectionLost;
@@ -73,13 +76,23 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
       ActorRef<SipRegistrationCommand> registrations,
       EntityMessenger<CallCommand> calls,
       Predicate<String> nodeIsMember,
-      Clock clock) {}
+      Clock clock,
+      DialPlans dialPlans) {
+
+    /** Dependencies without limits on the calls users place. */
+    public Dependencies(ActorRef<ClientNotification> clients,
+        ActorRef<SipRegistrationCommand> registrations, EntityMessenger<CallCommand> calls,
+        Predicate<String> nodeIsMember, Clock clock) {
+      this(clients, registrations, calls, nodeIsMember, clock, DialPlans.open("localhost"));
+    }
+  }
 
   private final String uid;
   private final Dependencies deps;
   private final ActorContext<UserCommand> ctx;
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final Supervised.Restarts restarts;
+  private final CallLimits limits;
 
   private UserSession(
       String uid,
@@ -96,6 +109,7 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
     this.deps = deps;
     this.ctx = ctx;
     this.shard = shard;
+    this.limits = new CallLimits(uid, deps, ctx, Effect());
   }
 
   /** Registers user sessions with Cluster Sharding on this node. */
@@ -120,7 +134,9 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
             registrations,
             EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
             isMember,
-            clock);
+            clock,
+            DialPlans.fromConfig(system.settings().config(),
+                system.settings().config().getString("rtc2sip.call.sip-domain")));
     NodeMetrics metrics = NodeMetrics.get(system);
     return ClusterSharding.get(system)
         .init(Entity.of(TYPE_KEY, ec -> {
@@ -229,6 +245,12 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
     }
     if (command instanceof RouteInboundCall route) {
       return route(state, route);
+    }
+    if (command instanceof AdmitCall admit) {
+      return limits.admit(state, admit).thenRun(this::passivateIfIdle);
+    }
+    if (command instanceof CallChecked checked) {
+      return limits.checked(state, checked).thenRun(this::passivateIfIdle);
     }
     ctx.getLog().warn("unexpected {}", command.getClass().getSimpleName());
     return Effect().unhandled();

@@ -48,13 +48,13 @@ class BrowserLegCallTest {
   void anOfferedCallLetsTheMediaAnswerTheClient() {
     CallFixture f = CallFixture.outbound(TEST_KIT);
     TestProbe<CallReply> client = TEST_KIT.createTestProbe();
-    var placed = f.kit.runCommand(new PlaceCall(UID, "room-1", "+4930123456", OFFER,
-        client.ref()));
-    assertInstanceOf(CallEvent.CallDialed.class, placed.event());
+    // the call dials once its user session admits it, after the command was taken
+    f.kit.runCommand(new PlaceCall(UID, "room-1", "+4930123456", OFFER, client.ref()));
     assertEquals(new MediaCommand.Prepare(f.callId, new RtcLeg("room-1", UID, true),
         CallDirection.OUTBOUND, new MediaCommand.BrowserOffer(OFFER, client.ref())),
         f.media.receiveMessage());
     assertInstanceOf(SipLegCommand.Invite.class, f.sip.receiveMessage());
+    assertInstanceOf(CallState.Dialing.class, f.state());
     // the reply, with the SDP answer, is the media's to give
     client.expectNoMessage(Duration.ofMillis(100));
   }

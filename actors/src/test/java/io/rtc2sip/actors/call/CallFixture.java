@@ -15,6 +15,7 @@ import io.rtc2sip.actors.call.CallCommand.SipInviteReceived;
 import io.rtc2sip.actors.call.CallCommand.SipProvisional;
 import io.rtc2sip.actors.call.CallCommand.SipReferReceived;
 import io.rtc2sip.actors.call.CallCommand.Transfer;
+import io.rtc2sip.actors.dialplan.DialPlans;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.Party;
 import io.rtc2sip.actors.model.SipDialog;
@@ -58,6 +59,7 @@ final class CallFixture {
   final TestProbe<MediaCommand> media;
   final TestProbe<ClientNotification> clients;
   final TestProbe<ShardingEnvelope<UserCommand>> users;
+  final TestProbe<UserCommand.AdmitCall> admissions;
   final TestProbe<ClusterSharding.ShardCommand> shard;
   final EventSourcedBehaviorTestKit<CallCommand, CallEvent, CallState> kit;
 
@@ -66,19 +68,40 @@ final class CallFixture {
   }
 
   CallFixture(ActorTestKit testKit, boolean inbound, CallSettings settings) {
+    this(testKit, inbound, settings, DialPlans.open(settings.sipDomain()), null);
+  }
+
+  /**
+   * A call with this dial plan; the user session it asks to admit a placed call answers
+   * {@code admission} (null: allowed). What the call sends the user session but admissions goes
+   * to {@link #users}; the admissions go to {@link #admissions}.
+   */
+  CallFixture(ActorTestKit testKit, boolean inbound, CallSettings settings, DialPlans plans,
+      CallCommand.PlacementRefused admission) {
     this.callId = (inbound ? "i-" : "o-") + "test-" + SEQ.incrementAndGet();
     this.sip = testKit.createTestProbe();
     this.media = testKit.createTestProbe();
     this.clients = testKit.createTestProbe();
     this.users = testKit.createTestProbe();
     this.shard = testKit.createTestProbe();
+    this.admissions = testKit.createTestProbe();
+    EntityMessenger<UserCommand> userSessions = (uid, message) -> {
+      if (message instanceof UserCommand.AdmitCall admit) {
+        admissions.ref().tell(admit);
+        admit.replyTo().tell(admission != null ? admission
+            : new CallCommand.PlacementAllowed(uid));
+      } else {
+        users.ref().tell(new ShardingEnvelope<>(uid, message));
+      }
+    };
     CallEntity.Dependencies deps =
         new CallEntity.Dependencies(
             settings,
             new CallPorts(sip.ref(), media.ref(), clients.ref()),
-            EntityMessenger.envelopes(users.ref()),
+            userSessions,
             clock,
-            NODE);
+            NODE,
+            plans);
     this.kit =
         EventSourcedBehaviorTestKit.create(
             testKit.system(), CallEntity.create(callId, deps, shard.ref()));
@@ -192,6 +215,7 @@ final class CallFixture {
     drain(media);
     drain(clients);
     drain(users);
+    drain(admissions);
     drain(shard);
   }
 

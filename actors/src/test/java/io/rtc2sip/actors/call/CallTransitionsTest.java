@@ -69,6 +69,8 @@ class CallTransitionsTest {
         r -> new CalleeOnline(uid, "pekko://rtc2sip@127.0.0.1:2551", "conn-2"),
         r -> new CalleeOffline(uid),
         r -> new CalleeUnknown(uid),
+        r -> new CallCommand.PlacementAllowed(uid),
+        r -> new CallCommand.PlacementRefused(uid, "too-many-calls", "2 calls going on"),
         r -> NoAnswerTimeout.INSTANCE,
         r -> ParkTimeout.INSTANCE,
         r -> CancelTimeout.INSTANCE,

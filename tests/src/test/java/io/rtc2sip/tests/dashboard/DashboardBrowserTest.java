@@ -24,9 +24,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -46,12 +48,16 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * shows the cluster, a live call appearing with the node that runs it, a journal failure of that
  * call (the database stopped under it) with the entity's restarts, the call ending after the
  * database came back, and the call's timeline in the drill-down. /metrics, read by the
- * Prometheus client's own text-format parser, moves with the call. Screenshots are saved under
- * target/dashboard/.
+ * Prometheus client's own text-format parser, moves with the call. The operator logs in (HTTP
+ * Basic); without credentials the dashboard, its events, the API and /metrics answer 401.
+ * Screenshots are saved under target/dashboard/.
  */
 class DashboardBrowserTest {
   private static final Duration WAIT = Duration.ofSeconds(40);
   private static final Path SHOTS = Path.of("target", "dashboard");
+  private static final String OPERATOR = "operator";
+  private static final String PASSWORD = "a-test-password-for-the-dashboard";
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @TempDir static Path dir;
   private static EmbeddedDatabase database;
@@ -80,6 +86,16 @@ class DashboardBrowserTest {
         Browser browser = Browser.start()) {
       String self = node.system().address().toString();
       String base = "http://127.0.0.1:" + httpPort;
+      // operator HTTP needs the operator's credentials, even from this machine once configured
+      for (String path : List.of("/dashboard", "/dashboard/events", "/metrics",
+          "/api/calls?uid=alice", "/api/calls/" + callId + "/live")) {
+        HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, refused.statusCode(), path);
+        assertTrue(refused.headers().firstValue("WWW-Authenticate").orElse("")
+            .startsWith("Basic "), path);
+      }
+      browser.logIn(OPERATOR, PASSWORD);
       browser.driver.get(base + "/dashboard");
       browser.await("the cluster member is up", () -> text("members").contains(self)
           && text("members").contains("Up") && text("members").contains("(this node)"));
@@ -128,9 +144,11 @@ class DashboardBrowserTest {
               && text("timeline").contains(self));
       browser.screenshot("5-drilldown.png");
 
-      Map<String, Double> metrics = Prometheus.parse(HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+      Map<String, Double> metrics = Prometheus.parse(HTTP.send(
+          HttpRequest.newBuilder(URI.create(base + "/metrics"))
+              .header("Authorization", basic(OPERATOR, PASSWORD)).build(),
           HttpResponse.BodyHandlers.ofString()).body());
+      assertEquals(5.0, metrics.get("rtc2sip_http_refused_total{reason=unauthorized}"));
       assertEquals(1.0, metrics.get("rtc2sip_call_setups_total{direction=outbound}"), metrics
           .toString());
       assertEquals(1.0, metrics.get("rtc2sip_calls_answered_total{direction=outbound}"));
@@ -143,6 +161,11 @@ class DashboardBrowserTest {
       assertTrue(metrics.get("rtc2sip_journal_write_seconds_count") >= 3.0);
       assertEquals(0.0, metrics.get("rtc2sip_calls_active{direction=outbound}"));
     }
+  }
+
+  private static String basic(String user, String password) {
+    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+        .getBytes(StandardCharsets.UTF_8));
   }
 
   private static String text(String tableId) {
@@ -161,6 +184,8 @@ class DashboardBrowserTest {
         "rtc2sip.node.port", FreePorts.next(),
         "pekko.management.http.port", FreePorts.next(),
         "rtc2sip.http.port", httpPort,
+        "rtc2sip.http.operator.user", OPERATOR,
+        "rtc2sip.http.operator.password", PASSWORD,
         "pekko.coordinated-shutdown.exit-jvm", "off");
     return NodeConfig.load(Map.of(), ConfigFactory.parseMap(settings));
   }
@@ -185,6 +210,16 @@ class DashboardBrowserTest {
           .build();
       current = new Browser(new ChromeDriver(service, options));
       return current;
+    }
+
+    /**
+     * Logs in as the operator: every request of the browser carries the HTTP Basic credentials
+     * a person types into the browser's login prompt (headless Chromium shows no prompt).
+     */
+    void logIn(String user, String password) {
+      driver.executeCdpCommand("Network.enable", Map.of());
+      driver.executeCdpCommand("Network.setExtraHTTPHeaders",
+          Map.of("headers", Map.of("Authorization", basic(user, password))));
     }
 
     void await(String what, java.util.function.BooleanSupplier condition) {

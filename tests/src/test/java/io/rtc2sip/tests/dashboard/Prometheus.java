@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * Reads a /metrics page with the Prometheus Python client's text-format parser (Debian package
  * python3-prometheus-client), so a format error fails the test as it would fail a scrape.
  */
-final class Prometheus {
+public final class Prometheus {
   private static final String PARSER = """
       import sys
       from prometheus_client.parser import text_string_to_metric_families
@@ -23,7 +23,7 @@ final class Prometheus {
   private Prometheus() {}
 
   /** Every sample as {@code name{label=value,...}} (labels sorted) → value. */
-  static Map<String, Double> parse(String exposition) throws IOException, InterruptedException {
+  public static Map<String, Double> parse(String exposition) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("/usr/bin/python3", "-c", PARSER).redirectErrorStream(true).start();
     p.getOutputStream().write(exposition.getBytes(StandardCharsets.UTF_8));
     p.getOutputStream().close();

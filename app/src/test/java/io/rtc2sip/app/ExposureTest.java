@@ -1,0 +1,83 @@
+package io.rtc2sip.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A node reachable from elsewhere (a listener not on loopback) does not start with the public
+ * development token secret or with operator HTTP open; on loopback it does.
+ */
+class ExposureTest {
+  private static final String SECRET = "a-real-secret-of-enough-length";
+
+  private static Config config(Map<String, Object> settings) {
+    return NodeConfig.load(Map.of(), ConfigFactory.parseMap(settings));
+  }
+
+  private static Map<String, Object> exposed(String key) {
+    Map<String, Object> m = new HashMap<>();
+    m.put(key, "0.0.0.0");
+    return m;
+  }
+
+  @Test
+  void onLoopbackTheDefaultsStart() {
+    assertEquals(Optional.empty(), Exposure.refusal(config(Map.of())));
+    assertEquals(Optional.empty(), Exposure.refusal(config(Map.of(
+        "rtc2sip.node.host", "127.0.0.2", "rtc2sip.http.host", "localhost",
+        "rtc2sip.media.host", "::1"))));
+  }
+
+  @Test
+  void anyListenerOffLoopbackNeedsARealSecretAndOperatorCredentials() {
+    for (String key : new String[] {"rtc2sip.signaling.host", "rtc2sip.http.host",
+        "rtc2sip.sip.host", "rtc2sip.media.host"}) {
+      String refusal = Exposure.refusal(config(exposed(key))).orElseThrow(() ->
+          new AssertionError(key + " off loopback with the development secret started"));
+      assertTrue(refusal.contains("RTC2SIP_SIGNALING_TOKEN_SECRET"), refusal);
+      assertTrue(refusal.contains("RTC2SIP_OPERATOR_USER"), refusal);
+      assertTrue(refusal.contains(key), refusal);
+    }
+    Map<String, Object> secretOnly = exposed("rtc2sip.http.host");
+    secretOnly.put("rtc2sip.signaling.token-secret", SECRET);
+    String refusal = Exposure.refusal(config(secretOnly)).orElseThrow();
+    assertTrue(!refusal.contains("RTC2SIP_SIGNALING_TOKEN_SECRET"), refusal);
+    assertTrue(refusal.contains("RTC2SIP_OPERATOR_USER"), refusal);
+
+    Map<String, Object> operatorOnly = exposed("rtc2sip.sip.host");
+    operatorOnly.put("rtc2sip.http.operator.token", "scrape-token");
+    assertTrue(Exposure.refusal(config(operatorOnly)).orElseThrow()
+        .contains("RTC2SIP_SIGNALING_TOKEN_SECRET"));
+
+    Map<String, Object> ready = exposed("rtc2sip.media.host");
+    ready.put("rtc2sip.signaling.token-secret", SECRET);
+    ready.put("rtc2sip.http.operator.user", "ops");
+    ready.put("rtc2sip.http.operator.password", "a-long-password");
+    assertEquals(Optional.empty(), Exposure.refusal(config(ready)));
+  }
+
+  @Test
+  void anOperatorListenerOfItsOwnCountsWhenItHasAPort() {
+    Map<String, Object> m = exposed("rtc2sip.http.operator.host");
+    assertEquals(Optional.empty(), Exposure.refusal(config(m)), "no port: not a listener");
+    m.put("rtc2sip.http.operator.port", 9090);
+    assertTrue(Exposure.refusal(config(m)).isPresent());
+  }
+
+  @Test
+  void theNodeRefusesToStartBeforeItOpensAnything() {
+    IllegalStateException e = assertThrows(IllegalStateException.class, () ->
+        GatewayNode.start(config(exposed("rtc2sip.signaling.host")), system -> {
+          throw new AssertionError("services started");
+        }));
+    assertTrue(e.getMessage().contains("RTC2SIP_SIGNALING_TOKEN_SECRET"), e.getMessage());
+  }
+}
