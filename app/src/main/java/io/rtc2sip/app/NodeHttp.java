@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.call.CallEntity;
+import io.rtc2sip.actors.call.CallIds;
 import io.rtc2sip.actors.call.CallView;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,7 +151,8 @@ final class NodeHttp extends AllDirectives {
   private Route liveCall() {
     return pathPrefix("api", () -> pathPrefix("calls", () ->
         path(PathMatchers.segment().slash("live"), callId -> get(() ->
-            onComplete(view(callId), result -> {
+            !CallIds.isWellFormed(callId) ? complete(StatusCodes.NOT_FOUND, "not a call id")
+            : onComplete(view(callId), result -> {
               if (result.isFailure()) {
                 return complete(StatusCodes.SERVICE_UNAVAILABLE,
                     "call " + callId + " did not answer within " + ASK.toSeconds() + " s: "

@@ -27,6 +27,8 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.rtc2sip.signaling.SignalingCounters;
 import io.rtc2sip.signaling.SignalingServer;
 import io.rtc2sip.signaling.SignalingSettings;
+import io.rtc2sip.sip.CallQuery;
+import io.rtc2sip.sip.DialogSettings;
 import io.rtc2sip.sip.SipAdapter;
 import io.rtc2sip.sip.SipSettings;
 import io.rtc2sip.sip.access.SipAccessSettings;
@@ -95,12 +97,13 @@ public final class NodeServices {
           SipAdapter.start(
               system,
               SipSettings.fromConfig(system.settings().config()),
+              DialogSettings.fromConfig(system.settings().config()),
               SipAccessSettings.fromConfig(system.settings().config()),
               EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
               media,
               callId -> sharding.entityRefFor(CallEntity.TYPE_KEY, callId)
                   .<CallView>ask(CallCommand.GetCall::new, Duration.ofSeconds(5))
-                  .thenApply(CallView::state));
+                  .thenApply(view -> new CallQuery.Answer(view.state(), view.dialog())));
       onShutdown(system, "stop-sip", sip::close);
       return sip;
     } catch (Exception e) {

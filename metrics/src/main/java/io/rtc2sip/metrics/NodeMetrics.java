@@ -45,6 +45,8 @@ public final class NodeMetrics implements Extension {
   private final Counter callsRefused;
   private final Counter sipRequests;
   private final Counter sipResponses;
+  private final Counter sipDialogMismatches;
+  private volatile LongSupplier sipDialogsOpen = () -> 0;
   private final Histogram journalWrites;
   private final Counter entityRestarts;
   private final Counter supervisionEvents;
@@ -82,6 +84,16 @@ public final class NodeMetrics implements Extension {
     sipResponses = Counter.builder().name("rtc2sip_sip_responses_total")
         .help("SIP responses sent (out) and received (in) by status code and CSeq method")
         .labelNames("direction", "code", "method").register(registry);
+    sipDialogMismatches = Counter.builder().name("rtc2sip_sip_dialog_mismatch_total")
+        .help("SIP requests refused because they do not belong to a dialog of a call: unknown"
+            + " (no such call, 481), tags (Call-ID or tags differ, 481), cseq (out of order, 500),"
+            + " merged (a new INVITE for a call that exists, 482), cancel (a CANCEL matching no"
+            + " pending INVITE, 481), unclaimed (an INVITE its call never took up)")
+        .labelNames("reason").register(registry);
+    GaugeWithCallback.builder().name("rtc2sip_sip_dialogs_open")
+        .help("Calls whose SIP dialog state the SIP adapter of this node holds")
+        .callback(cb -> cb.call(sipDialogsOpen.getAsLong()))
+        .register(registry);
     journalWrites = Histogram.builder().name("rtc2sip_journal_write_seconds")
         .help("Time from persisting a call event to its confirmation by the journal")
         .classicOnly()
@@ -213,6 +225,16 @@ public final class NodeMetrics implements Extension {
 
   public void sipResponse(boolean sent, int code, String method) {
     sipResponses.labelValues(sent ? "out" : "in", Integer.toString(code), method).inc();
+  }
+
+  /** A SIP request refused because it does not belong to a call's dialog, by reason. */
+  public void sipDialogMismatch(String reason) {
+    sipDialogMismatches.labelValues(reason).inc();
+  }
+
+  /** Where {@code rtc2sip_sip_dialogs_open} reads its value (the SIP adapter's registry). */
+  public void sipDialogsOpen(LongSupplier open) {
+    sipDialogsOpen = open;
   }
 
   /**

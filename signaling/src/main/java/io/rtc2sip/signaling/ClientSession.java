@@ -146,6 +146,12 @@ final class ClientSession {
   }
 
   private void handle(Protocol.Request r) {
+    if (!r.type().equals("call") && r.body().has("callId")
+        && !CallIds.isWellFormed(r.text("callId"))) {
+      // a call id names an entity and its journal: only ids the gateway could have made
+      refuse(r.id(), "no-such-call", "not a call id");
+      return;
+    }
     switch (r.type()) {
       case "ping" -> out.send(Protocol.JSON.createObjectNode().put("type", "pong")
           .put("id", r.id()).toString());

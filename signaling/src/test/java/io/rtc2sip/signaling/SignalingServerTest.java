@@ -194,17 +194,17 @@ class SignalingServerTest {
   void everySignalBecomesItsCommand() throws Exception {
     record Case(String json, Class<?> command) {}
     List<Case> cases = List.of(
-        new Case("{\"type\":\"answer\",\"callId\":\"c1\"}", CallCommand.Answer.class),
-        new Case("{\"type\":\"hangup\",\"callId\":\"c1\"}", CallCommand.Hangup.class),
-        new Case("{\"type\":\"reject\",\"callId\":\"c1\",\"busy\":true}", CallCommand.Reject.class),
-        new Case("{\"type\":\"cancel\",\"callId\":\"c1\"}", CallCommand.Cancel.class),
-        new Case("{\"type\":\"hold\",\"callId\":\"c1\"}", CallCommand.Hold.class),
-        new Case("{\"type\":\"unhold\",\"callId\":\"c1\"}", CallCommand.Unhold.class),
-        new Case("{\"type\":\"dtmf\",\"callId\":\"c1\",\"digits\":\"12#\"}",
+        new Case("{\"type\":\"answer\",\"callId\":\"o-c1\"}", CallCommand.Answer.class),
+        new Case("{\"type\":\"hangup\",\"callId\":\"o-c1\"}", CallCommand.Hangup.class),
+        new Case("{\"type\":\"reject\",\"callId\":\"o-c1\",\"busy\":true}", CallCommand.Reject.class),
+        new Case("{\"type\":\"cancel\",\"callId\":\"o-c1\"}", CallCommand.Cancel.class),
+        new Case("{\"type\":\"hold\",\"callId\":\"o-c1\"}", CallCommand.Hold.class),
+        new Case("{\"type\":\"unhold\",\"callId\":\"o-c1\"}", CallCommand.Unhold.class),
+        new Case("{\"type\":\"dtmf\",\"callId\":\"o-c1\",\"digits\":\"12#\"}",
             CallCommand.SendDtmf.class),
-        new Case("{\"type\":\"transfer\",\"callId\":\"c1\",\"to\":\"sip:b@pbx\"}",
+        new Case("{\"type\":\"transfer\",\"callId\":\"o-c1\",\"to\":\"sip:b@pbx\"}",
             CallCommand.Transfer.class),
-        new Case("{\"type\":\"conference\",\"callId\":\"c1\",\"to\":\"sip:c@pbx\"}",
+        new Case("{\"type\":\"conference\",\"callId\":\"o-c1\",\"to\":\"sip:c@pbx\"}",
             CallCommand.Conference.class));
     try (Client c = new Client()) {
       c.login("alice");
@@ -220,11 +220,11 @@ class SignalingServerTest {
       for (Case k : cases) {
         c.send(k.json().replace("{", "{\"id\":\"x\","));
         ShardingEnvelope<CallCommand> e = calls.receiveMessage();
-        assertEquals("c1", e.entityId());
+        assertEquals("o-c1", e.entityId());
         CallCommand.ClientCommand command =
             (CallCommand.ClientCommand) assertInstanceOf(k.command(), e.message());
         assertEquals("alice", command.uid());
-        command.replyTo().tell(new CallReply.Rejected("c1", "not now"));
+        command.replyTo().tell(new CallReply.Rejected("o-c1", "not now"));
         JsonNode err = c.next();
         assertEquals("rejected", err.get("code").asText(), k.json());
         assertEquals("not now", err.get("reason").asText());
@@ -254,9 +254,9 @@ class SignalingServerTest {
         assertEquals(refusal[1], err.get("reason").asText());
       }
       // a transfer to a target outside the plan
-      c.send("{\"id\":\"t\",\"type\":\"transfer\",\"callId\":\"c1\",\"to\":\"sip:x@evil\"}");
+      c.send("{\"id\":\"t\",\"type\":\"transfer\",\"callId\":\"o-c1\",\"to\":\"sip:x@evil\"}");
       ShardingEnvelope<CallCommand> transfer = calls.receiveMessage();
-      ((CallCommand.Transfer) transfer.message()).replyTo().tell(new CallReply.Rejected("c1",
+      ((CallCommand.Transfer) transfer.message()).replyTo().tell(new CallReply.Rejected("o-c1",
           "forbidden-destination", "the dial plan of alice does not allow x@evil"));
       assertEquals("forbidden-destination", c.next().get("code").asText());
     }
@@ -406,6 +406,24 @@ class SignalingServerTest {
         place.replyTo().tell(new CallReply.Accepted(placed.entityId()));
         assertEquals("result", c.next().get("type").asText(), to);
       }
+    }
+  }
+
+  @Test
+  void aCallIdThatCannotBeACallNeverReachesTheCalls() throws Exception {
+    // call ids become persistence ids: a NUL the journal refuses would fail the entity's
+    // recovery again and again (and open the journal's circuit breaker for every entity)
+    try (Client c = new Client()) {
+      c.login("alice");
+      for (String type : List.of("hangup", "answer", "hold", "rtc-token")) {
+        for (String id : List.of("o-\u0000", "o-1 2", "x-1", "o-" + "1".repeat(65))) {
+          c.send(Protocol.JSON.createObjectNode().put("id", "t").put("type", type)
+              .put("callId", id).toString());
+          JsonNode e = c.next();
+          assertEquals("no-such-call", e.get("code").asText(), type + " " + id + " -> " + e);
+        }
+      }
+      calls.expectNoMessage(Duration.ofMillis(200));
     }
   }
 

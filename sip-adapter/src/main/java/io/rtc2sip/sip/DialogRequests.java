@@ -2,13 +2,11 @@ package io.rtc2sip.sip;
 
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.model.SdpDirection;
+import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.port.SipLegCommand;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sip.ServerTransaction;
@@ -22,9 +20,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Requests inside established dialogs, both ways: BYE, re-INVITE (hold and resume, re-anchoring
- * after failover), INFO DTMF, REFER and its NOTIFYs. A request from the peer for a call that does
- * not exist (never started or ended) is answered 481, after asking the call itself, so any node
- * answers the same.
+ * after failover), INFO DTMF, REFER and its NOTIFYs. A request from the peer reaches its call
+ * only if it belongs to the call's dialog ({@link DialogId}: Call-ID, both tags, a CSeq above the
+ * peer's last); otherwise 481 (another dialog) or 500 (out of order), counted. The dialog is the
+ * call's {@link SipLeg} on this node; a node without one (after a failover, before the call's
+ * first command there) asks the call, checks against the dialog the call keeps, and re-creates
+ * the leg from it. A request for a call that does not exist (never started or ended) is answered
+ * 481 after asking the call, so any node answers the same.
  */
 final class DialogRequests {
   private static final Logger log = LoggerFactory.getLogger(DialogRequests.class);
@@ -34,10 +36,6 @@ final class DialogRequests {
 
   private final SipContext ctx;
   private final CallQuery query;
-  private final Set<String> reinviting = ConcurrentHashMap.newKeySet();
-  /** The newest re-INVITE waiting for the one in progress (RFC 3261 14.1: one at a time). */
-  private final Map<String, SipLegCommand.Reinvite> queued = new ConcurrentHashMap<>();
-
   private final DtmfInfoSender infos;
 
   DialogRequests(SipContext ctx, CallQuery query) {
@@ -48,18 +46,30 @@ final class DialogRequests {
 
   // ---------------------------------------------------------------- from the peer
 
-  void request(Request request, ServerTransaction tx, String callId) {
-    query.state(callId).whenComplete((state, failure) -> {
+  void request(Request request, ServerTransaction tx, String callId) throws Exception {
+    SipLeg leg = ctx.legs.get(callId);
+    if (leg != null && leg.knows(SipContext.sipCallId(request))) {
+      DialogId.Verdict verdict = leg.admit(SipContext.sipCallId(request),
+          SipContext.fromTag(request), SipContext.toTag(request), SipContext.cseqOf(request));
+      if (verdict == DialogId.Verdict.ACCEPT) {
+        handle(request, tx, callId);
+      } else {
+        refuse(request, tx, verdict, leg.dialog(SipContext.sipCallId(request)));
+      }
+      return;
+    }
+    query.ask(callId).whenComplete((call, failure) -> {
       SipContext.mdc(callId);
       try {
         if (failure != null) {
           log.warn("{}: call did not answer ({}); 500", request.getMethod(), failure.toString());
           respond(tx, request, Response.SERVER_INTERNAL_ERROR);
-        } else if (state.equals("Idle") || state.equals("Ended")) {
-          log.info("{} for a dialog that does not exist ({}): 481", request.getMethod(), state);
+        } else if (call.over() || call.dialog() == null) {
+          ctx.mismatches.refused(request.getMethod(), "unknown",
+              Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "no dialog (call " + call.state() + ")");
           respond(tx, request, Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST);
         } else {
-          handle(request, tx, callId);
+          admitFromCall(request, tx, callId, call.dialog());
         }
       } catch (Exception e) {
         log.warn("{} not handled: {}", request.getMethod(), e.toString());
@@ -69,15 +79,55 @@ final class DialogRequests {
     });
   }
 
+  /**
+   * No leg on this node: the request is checked against the dialog the call keeps, and if it
+   * belongs, the leg is re-created from that dialog (unclaimed until the call's own command, so
+   * {@link LegChecks} drops it when the call runs or ends elsewhere).
+   */
+  private void admitFromCall(Request request, ServerTransaction tx, String callId,
+      SipDialog dialog) throws Exception {
+    DialogId known = DialogId.of(dialog);
+    long cseq = SipContext.cseqOf(request);
+    DialogId.Verdict verdict = known.check(SipContext.sipCallId(request),
+        SipContext.fromTag(request), SipContext.toTag(request), cseq);
+    if (verdict != DialogId.Verdict.ACCEPT) {
+      refuse(request, tx, verdict, known.sipCallId().equals(SipContext.sipCallId(request))
+          ? known : null);
+      return;
+    }
+    ctx.legs.open(callId).opened(known.withRemoteCseq(cseq));
+    handle(request, tx, callId);
+  }
+
+  private void refuse(Request request, ServerTransaction tx, DialogId.Verdict verdict,
+      DialogId dialog) throws Exception {
+    boolean order = verdict == DialogId.Verdict.OUT_OF_ORDER;
+    int status = order ? Response.SERVER_INTERNAL_ERROR
+        : Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST;
+    String detail = order
+        ? "CSeq " + SipContext.cseqOf(request) + " not above the peer's last "
+            + dialog.remoteCseq()
+        : dialog == null ? "Call-ID of no dialog of the call"
+        : "From-tag " + SipContext.fromTag(request) + " / To-tag " + SipContext.toTag(request)
+            + " are not the dialog's";
+    ctx.mismatches.refused(request.getMethod(), order ? "cseq" : "tags", status, detail);
+    Response r = ctx.requests.response(status, request, null, null);
+    if (order) {
+      r.addHeader(ctx.sip.headers.createHeader("Reason", "SIP;cause=500;text=\"CSeq out of order\""));
+    }
+    tx.sendResponse(r);
+  }
+
   private void handle(Request request, ServerTransaction tx, String callId) throws Exception {
     long cseq = ((CSeqHeader) request.getHeader(CSeqHeader.NAME)).getSeqNumber();
     switch (request.getMethod()) {
       case Request.BYE -> {
-        respond(tx, request, Response.OK);
+        // the call learns it even if our 200 cannot leave (a TCP peer that closed at once)
         Header reason = request.getHeader("Reason");
         ctx.calls.tell(callId, new CallCommand.SipByeReceived(SipContext.sipCallId(request), cseq,
             reason == null ? "" : reason.toString().trim()));
-        ctx.forget(callId);
+        ctx.legs.endDialog(callId, SipContext.sipCallId(request));
+        respond(tx, request, Response.OK);
       }
       case Request.INVITE -> reinvite(request, tx, callId, cseq);
       case Request.INFO -> info(request, tx, callId);
@@ -90,7 +140,8 @@ final class DialogRequests {
 
   private void reinvite(Request request, ServerTransaction tx, String callId, long cseq)
       throws Exception {
-    if (reinviting.contains(callId)) {
+    SipLeg leg = ctx.legs.open(callId);
+    if (leg.reinviting()) {
       log.info("re-INVITE crosses ours: 491");
       respond(tx, request, Response.REQUEST_PENDING);
       return;
@@ -101,15 +152,15 @@ final class DialogRequests {
       respond(tx, request, Response.NOT_ACCEPTABLE_HERE);
       return;
     }
-    SdpDirection ours = ctx.offeredDirections.getOrDefault(callId, SdpDirection.SENDRECV);
+    SdpDirection ours = leg.offered();
     boolean localHold = ours == SdpDirection.SENDONLY || ours == SdpDirection.INACTIVE;
     SdpDirection answer = Sdp.answerDirection(offer.get().direction(), localHold);
     ctx.media.remoteDescribed(callId, offer.get().rtp(), offer.get().media());
     Response ok = ctx.requests.response(Response.OK, request, null,
         InboundInvites.userOf(request));
-    ctx.requests.body(ok, Sdp.answer(local.get(), ctx.nextSdpVersion(callId),
+    ctx.requests.body(ok, Sdp.answer(local.get(), leg.nextSdpVersion(),
         offer.get().media(), answer));
-    ctx.sendUntilAcknowledged(callId, tx, ok);
+    ctx.sendUntilAcknowledged(leg, tx, ok);
     SdpDirection offered = offer.get().direction();
     boolean held = offered == SdpDirection.SENDONLY || offered == SdpDirection.INACTIVE;
     log.info("re-INVITE offering {}: answered {}", offered, answer);
@@ -181,42 +232,38 @@ final class DialogRequests {
     Request r = ctx.requests.inDialog(bye.dialog(), Request.BYE, userOf(bye.dialog().localUri()));
     r.addHeader(ctx.requests.reason(bye.cause()));
     send(r, new SipContext.Purpose(bye.callId(), "BYE", bye.dialog(), null));
-    ctx.forget(bye.callId());
+    ctx.legs.endDialog(bye.callId(), bye.dialog().callId());
     log.info("BYE sent ({})", bye.cause());
   }
 
   void reinvite(SipLegCommand.Reinvite reinvite) throws Exception {
-    String callId = reinvite.callId();
-    synchronized (reinviting) {
-      // with next(): a response that completes the previous re-INVITE must either see this one
-      // queued or find the dialog free
-      if (!reinviting.add(callId)) {
-        log.info("re-INVITE offering {} waits for the one in progress", reinvite.direction());
-        queued.put(callId, reinvite);
-        return;
-      }
+    SipLeg leg = ctx.legs.learn(reinvite.callId(), reinvite.dialog());
+    if (!leg.startReinvite(reinvite)) {
+      log.info("re-INVITE offering {} waits for the one in progress", reinvite.direction());
+      return;
     }
     try {
-      sendReinvite(reinvite);
+      sendReinvite(leg, reinvite);
     } catch (Exception e) {
-      reinviting.remove(callId);
+      leg.reinviteFailed();
       throw e;
     }
   }
 
-  private void sendReinvite(SipLegCommand.Reinvite reinvite) throws Exception {
+  private void sendReinvite(SipLeg leg, SipLegCommand.Reinvite reinvite) throws Exception {
     String callId = reinvite.callId();
     Optional<InetSocketAddress> local = ctx.media.localRtp(callId);
     if (local.isEmpty()) {
+      leg.reinviteFailed();
       ctx.calls.tell(callId, new CallCommand.SipReinviteFailed(503));
       return;
     }
     String user = userOf(reinvite.dialog().localUri());
     Request r = ctx.requests.inDialog(reinvite.dialog(), Request.INVITE, user);
-    ctx.requests.body(r, Sdp.answer(local.get(), ctx.nextSdpVersion(callId), reinvite.media(),
+    ctx.requests.body(r, Sdp.answer(local.get(), leg.nextSdpVersion(), reinvite.media(),
         reinvite.direction()));
     SessionTimers.refresh(r, reinvite.dialog().sessionRefreshSeconds(), ctx.sip.headers);
-    ctx.offeredDirections.put(callId, reinvite.direction());
+    leg.offered(reinvite.direction());
     send(r, new SipContext.Purpose(callId, "REINVITE", reinvite.dialog(), user));
     log.info("re-INVITE offering {} from {}", reinvite.direction(), local.get());
   }
@@ -257,8 +304,13 @@ final class DialogRequests {
           return; // no news: the re-INVITE was answered the first time
         }
         if (status < 300) {
-          ctx.acknowledge(callId, ctx.requests.ackFor(response, purpose.dialog(),
-              purpose.contactUser()));
+          Request ack = ctx.requests.ackFor(response, purpose.dialog(), purpose.contactUser());
+          SipLeg leg = ctx.legs.get(callId);
+          if (leg != null) {
+            ctx.acknowledge(leg, ack);
+          } else {
+            ctx.sip.provider.sendRequest(ack); // the call ended meanwhile: nothing to keep
+          }
           OutboundInvites.sdpOf(response).ifPresent(r ->
               ctx.media.remoteDescribed(callId, r.rtp(), r.media()));
         } else {
@@ -284,18 +336,15 @@ final class DialogRequests {
 
   /** Sends the re-INVITE that waited, if any, now that the previous one completed. */
   private void next(String callId) throws Exception {
-    SipLegCommand.Reinvite waiting;
-    synchronized (reinviting) {
-      waiting = queued.remove(callId);
-      if (waiting == null) {
-        reinviting.remove(callId);
-        return;
-      }
+    SipLeg leg = ctx.legs.get(callId);
+    SipLegCommand.Reinvite waiting = leg == null ? null : leg.nextReinvite();
+    if (waiting == null) {
+      return;
     }
     try {
-      sendReinvite(waiting);
+      sendReinvite(leg, waiting);
     } catch (Exception e) {
-      reinviting.remove(callId);
+      leg.reinviteFailed();
       throw e;
     }
   }
@@ -303,8 +352,10 @@ final class DialogRequests {
   /** Our request in a dialog got no final response (408: timed out; 503: could not be sent). */
   void failed(SipContext.Purpose purpose, int status) {
     if (purpose.kind().equals("REINVITE")) {
-      queued.remove(purpose.callId());
-      reinviting.remove(purpose.callId());
+      SipLeg leg = ctx.legs.get(purpose.callId());
+      if (leg != null) {
+        leg.reinviteFailed();
+      }
       ctx.calls.tell(purpose.callId(), new CallCommand.SipReinviteFailed(status));
     } else if (purpose.kind().equals("REFER")) {
       ctx.calls.tell(purpose.callId(), new CallCommand.SipTransferProgress(status));

@@ -4,8 +4,6 @@ import io.rtc2sip.actors.port.SipLegCommand;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import javax.sip.message.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,15 +11,14 @@ import org.slf4j.LoggerFactory;
 /**
  * DTMF to the SIP peer as SIP INFO (application/dtmf-relay, the form PBXs and SBCs read): one
  * request per digit, each sent when the previous one got its final response or timed out, so
- * the digits arrive in order and never overlap in the dialog.
+ * the digits arrive in order and never overlap in the dialog. The queue is the call's {@link
+ * SipLeg}'s.
  */
 final class DtmfInfoSender {
   static final String KIND = "INFO";
   private static final Logger log = LoggerFactory.getLogger(DtmfInfoSender.class);
 
   private final SipContext ctx;
-  /** Per call: the INFO requests still to send, in order. */
-  private final Map<String, Deque<Request>> waiting = new ConcurrentHashMap<>();
 
   DtmfInfoSender(SipContext ctx) {
     this.ctx = ctx;
@@ -40,31 +37,18 @@ final class DtmfInfoSender {
       requests.add(r);
       dialog = dialog.nextLocalCseq();
     }
-    boolean idle;
-    synchronized (waiting) {
-      Deque<Request> queue = waiting.get(info.callId());
-      idle = queue == null;
-      if (idle) {
-        waiting.put(info.callId(), requests);
-      } else {
-        queue.addAll(requests);
-      }
-    }
-    if (idle) {
-      next(info.callId());
-    }
+    send(info.callId(), ctx.legs.learn(info.callId(), info.dialog()).queueInfos(requests));
   }
 
   /** The previous INFO of {@code callId} is done (final response or timeout): send the next. */
   void next(String callId) throws Exception {
-    Request r;
-    synchronized (waiting) {
-      Deque<Request> queue = waiting.get(callId);
-      r = queue == null ? null : queue.poll();
-      if (r == null) {
-        waiting.remove(callId);
-        return;
-      }
+    SipLeg leg = ctx.legs.get(callId);
+    send(callId, leg == null ? null : leg.nextInfo());
+  }
+
+  private void send(String callId, Request r) throws Exception {
+    if (r == null) {
+      return;
     }
     log.info("DTMF by INFO: {}", new String(r.getRawContent(), StandardCharsets.US_ASCII)
         .lines().findFirst().orElse(""));

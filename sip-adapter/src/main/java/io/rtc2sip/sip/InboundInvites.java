@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * Calls from SIP to our users: a new INVITE becomes {@link CallCommand.SipInviteReceived} for
  * the call whose id derives from its Call-ID and From-tag; the call then asks for ringing,
  * answer or rejection ({@link SipLegCommand.Ring}, {@link SipLegCommand.Accept}, {@link
- * SipLegCommand.Reject}); a CANCEL ends the pending INVITE with 487.
+ * SipLegCommand.Reject}); a CANCEL ends the pending INVITE with 487. The INVITE opens the call's
+ * {@link SipLeg} on this node; a new INVITE for a call that has one is refused with 482. An
+ * INVITE the call never takes up is answered by {@link LegChecks}.
  */
 final class InboundInvites {
   private static final Logger log = LoggerFactory.getLogger(InboundInvites.class);
@@ -38,8 +40,13 @@ final class InboundInvites {
   }
 
   void invite(Request request, ServerTransaction tx, String callId) throws Exception {
+    SipLeg existing = ctx.legs.get(callId);
+    if (existing != null) {
+      sameCall(existing, request, tx);
+      return;
+    }
     int limit = ctx.sip.settings.maxPendingInvites();
-    int pending = ctx.inboundInvites.size();
+    int pending = ctx.legs.pendingInvites();
     if (limit > 0 && pending >= limit) {
       // before any work for the call: under overload, refusing has to stay cheap
       log.warn("overload: {} INVITEs await a final response on this node (limit {}):"
@@ -65,7 +72,18 @@ final class InboundInvites {
       tx.sendResponse(r);
       return;
     }
-    Optional<Sdp.Remote> offer = offerOf(request);
+    Optional<Sdp.Remote> offer;
+    try {
+      offer = Sdp.read(request);
+    } catch (javax.sdp.SdpException | RuntimeException bad) {
+      // not SDP, a host name instead of an address, numbers that are not numbers
+      log.info("INVITE for {} with an SDP offer we cannot use ({}): 488", uid, bad.getMessage());
+      Response r = ctx.requests.response(Response.NOT_ACCEPTABLE_HERE, request, tag(callId), null);
+      r.addHeader(ctx.sip.headers.createWarningHeader(ctx.sip.settings.host(), 399,
+          Sdp.warning(bad)));
+      tx.sendResponse(r);
+      return;
+    }
     if (offer.isEmpty()) {
       log.info("INVITE for {} without a usable audio offer: 488", uid);
       Response r = ctx.requests.response(Response.NOT_ACCEPTABLE_HERE, request, tag(callId), null);
@@ -74,8 +92,14 @@ final class InboundInvites {
       tx.sendResponse(r);
       return;
     }
+    SipLeg leg = ctx.legs.openInbound(callId);
+    if (leg == null) {
+      sameCall(ctx.legs.get(callId), request, tx); // another INVITE of the call came first
+      return;
+    }
     Optional<InetSocketAddress> local = ctx.media.localRtp(callId);
     if (local.isEmpty()) {
+      ctx.legs.drop(leg);
       log.warn("no RTP port free: INVITE for {} rejected with 503", uid);
       tx.sendResponse(ctx.requests.response(Response.SERVICE_UNAVAILABLE, request, tag(callId),
           null));
@@ -85,7 +109,7 @@ final class InboundInvites {
     FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
     ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
     ContactHeader contact = (ContactHeader) request.getHeader(ContactHeader.NAME);
-    long cseq = ((javax.sip.header.CSeqHeader) request.getHeader("CSeq")).getSeqNumber();
+    long cseq = SipContext.cseqOf(request);
     SipDialog dialog = new SipDialog(
         SipContext.sipCallId(request),
         tag(callId),
@@ -100,14 +124,50 @@ final class InboundInvites {
         SessionTimers.refreshOfInbound(request));
     String display = from.getAddress().getDisplayName();
     Party caller = new Party(Party.Kind.SIP, from.getAddress().getURI().toString(), display);
-    ctx.inboundInvites.put(callId, new SipContext.PendingInvite(tx, request, offer.get()));
+    leg.opened(DialogId.of(dialog));
+    leg.pending(new SipLeg.PendingInvite(tx, request, offer.get()), true);
     log.info("INVITE from {} for {} ({})", caller.address(), uid, offer.get().media().codec());
     ctx.calls.tell(callId,
         new CallCommand.SipInviteReceived(dialog, caller, uid, offer.get().media()));
   }
 
+  /**
+   * An INVITE without To-tag for a call this node has a leg for. The same INVITE again (its
+   * branch and CSeq) is a retransmission: our 2xx goes again if we sent one. Any other is a
+   * merged request or an attempt to take the call over (same Call-ID and From-tag): 482 Loop
+   * Detected (RFC 3261 8.2.2.2), and the call never hears of it.
+   */
+  private void sameCall(SipLeg leg, Request request, ServerTransaction tx) throws Exception {
+    SipLeg.PendingInvite pending = leg == null ? null : leg.pendingInvite();
+    if (pending != null && (pending.tx() == tx || sameTransaction(pending.request(), request))) {
+      return; // the transaction answers it
+    }
+    SipLeg.AnsweredInvite answered = leg == null ? null : leg.unacknowledged();
+    if (answered != null && sameTransaction(answered.tx().getRequest(), request)) {
+      ctx.sip.provider.sendResponse(answered.ok());
+      return;
+    }
+    ctx.mismatches.refused(Request.INVITE, "merged", Response.LOOP_DETECTED,
+        "a new INVITE with the Call-ID and From-tag of a call in progress");
+    // a tag of its own: the refusal is no part of the call's dialog
+    tx.sendResponse(ctx.requests.response(Response.LOOP_DETECTED, request,
+        java.util.UUID.randomUUID().toString().substring(0, 8), null));
+  }
+
+  /** Whether two requests share their transaction: top Via branch and CSeq number. */
+  static boolean sameTransaction(Request a, Request b) {
+    return SipContext.cseqOf(a) == SipContext.cseqOf(b)
+        && java.util.Objects.equals(branch(a), branch(b));
+  }
+
+  private static String branch(Request r) {
+    javax.sip.header.ViaHeader via = (javax.sip.header.ViaHeader) r.getHeader(
+        javax.sip.header.ViaHeader.NAME);
+    return via == null ? null : via.getBranch();
+  }
+
   void ring(SipLegCommand.Ring ring) throws Exception {
-    SipContext.PendingInvite pending = pending(ring.callId(), "180");
+    SipLeg.PendingInvite pending = pending(ring.callId(), "180");
     if (pending != null) {
       pending.tx().sendResponse(ctx.requests.response(Response.RINGING, pending.request(),
           ring.dialog().localTag(), userOf(pending.request())));
@@ -115,7 +175,8 @@ final class InboundInvites {
   }
 
   void accept(SipLegCommand.Accept accept) throws Exception {
-    SipContext.PendingInvite pending = pending(accept.callId(), "200");
+    SipLeg leg = ctx.legs.get(accept.callId());
+    SipLeg.PendingInvite pending = pending(accept.callId(), "200");
     if (pending == null) {
       return;
     }
@@ -129,12 +190,11 @@ final class InboundInvites {
     SdpDirection direction = Sdp.answerDirection(pending.offer().direction(), false);
     Response ok = ctx.requests.response(Response.OK, pending.request(),
         accept.dialog().localTag(), userOf(pending.request()));
-    ctx.requests.body(ok, Sdp.answer(local.get(), ctx.nextSdpVersion(accept.callId()), media,
-        direction));
+    ctx.requests.body(ok, Sdp.answer(local.get(), leg.nextSdpVersion(), media, direction));
     SessionTimers.answer(ok, pending.request(), ctx.sip.headers);
-    ctx.offeredDirections.put(accept.callId(), SdpDirection.SENDRECV);
-    ctx.inboundInvites.remove(accept.callId());
-    ctx.sendUntilAcknowledged(accept.callId(), pending.tx(), ok);
+    leg.offered(SdpDirection.SENDRECV);
+    leg.takePendingInvite();
+    ctx.sendUntilAcknowledged(leg, pending.tx(), ok);
     log.info("answered with {} on {}", media.codec(), local.get());
   }
 
@@ -145,14 +205,15 @@ final class InboundInvites {
    */
   void retransmit(ServerTransaction tx) throws Exception {
     String callId = SipContext.callIdOfRequest(tx.getRequest());
-    SipContext.AnsweredInvite answered = ctx.unacknowledged.get(callId);
+    SipLeg leg = ctx.legs.get(callId);
+    SipLeg.AnsweredInvite answered = leg == null ? null : leg.unacknowledged();
     if (answered == null || answered.tx() != tx) {
       SipContext.stopAlerts(tx); // acknowledged or ended meanwhile
       return;
     }
     SipContext.mdc(callId);
     if (System.nanoTime() - answered.sentNanos() >= ACK_WAIT_NANOS) {
-      ctx.stopRetransmitting(callId);
+      ctx.stopRetransmitting(leg);
       log.warn("no ACK for our 200 within {} s: the call ends", ACK_WAIT_NANOS / 1_000_000_000L);
       ctx.calls.tell(callId, CallCommand.SipAckTimeout.INSTANCE);
       return;
@@ -161,13 +222,23 @@ final class InboundInvites {
     ctx.sip.provider.sendResponse(answered.ok());
   }
 
-  /** The ACK of our 2xx to an INVITE or re-INVITE (it comes outside any transaction). */
+  /**
+   * The ACK of our 2xx to an INVITE or re-INVITE (it comes outside any transaction): it stops
+   * our 2xx only if it is that 2xx's (Call-ID, To-tag and CSeq).
+   */
   void acknowledged(Request ack) {
-    ctx.stopRetransmitting(SipContext.callIdOfRequest(ack));
+    SipLeg leg = ctx.legs.get(SipContext.callIdOfRequest(ack));
+    SipLeg.AnsweredInvite answered = leg == null ? null : leg.unacknowledged();
+    if (answered != null && SipContext.cseqOf(ack) == SipContext.cseqOf(answered.ok())
+        && SipContext.sipCallId(ack).equals(SipContext.sipCallId(answered.ok()))
+        && java.util.Objects.equals(SipContext.toTag(ack), SipContext.toTag(answered.ok()))) {
+      ctx.stopRetransmitting(leg);
+    }
   }
 
   void reject(SipLegCommand.Reject reject) throws Exception {
-    SipContext.PendingInvite pending = ctx.inboundInvites.remove(reject.callId());
+    SipLeg leg = ctx.legs.get(reject.callId());
+    SipLeg.PendingInvite pending = leg == null ? null : leg.takePendingInvite();
     if (pending == null) {
       log.warn("no pending INVITE on this node to reject with {}", reject.status());
       return;
@@ -182,22 +253,36 @@ final class InboundInvites {
     log.info("INVITE rejected with {}", reject.status());
   }
 
+  /**
+   * A CANCEL ends the pending INVITE it matches (RFC 3261 9.2: the INVITE's branch and CSeq);
+   * any other gets 481 and the call never hears of it.
+   */
   void cancel(Request cancel, ServerTransaction tx, String callId) throws Exception {
-    SipContext.PendingInvite pending = ctx.inboundInvites.remove(callId);
-    if (pending == null) {
+    SipLeg leg = ctx.legs.get(callId);
+    SipLeg.PendingInvite pending = leg == null ? null : leg.pendingInvite();
+    if (pending == null || !sameTransaction(pending.request(), cancel)) {
+      if (pending != null) {
+        ctx.mismatches.refused(Request.CANCEL, "cancel",
+            Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, "branch or CSeq of no pending INVITE");
+      }
       tx.sendResponse(ctx.requests.response(Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, cancel,
           null, null));
       return;
     }
+    if (leg.takePendingInvite() == null) {
+      return; // answered meanwhile
+    }
     tx.sendResponse(ctx.requests.response(Response.OK, cancel, tag(callId), null));
     pending.tx().sendResponse(ctx.requests.response(Response.REQUEST_TERMINATED,
         pending.request(), tag(callId), null));
+    ctx.forget(callId);
     log.info("caller cancelled");
     ctx.calls.tell(callId, new CallCommand.SipCancelled("CANCEL"));
   }
 
-  private SipContext.PendingInvite pending(String callId, String what) {
-    SipContext.PendingInvite pending = ctx.inboundInvites.get(callId);
+  private SipLeg.PendingInvite pending(String callId, String what) {
+    SipLeg leg = ctx.legs.get(callId);
+    SipLeg.PendingInvite pending = leg == null ? null : leg.pendingInvite();
     if (pending == null) {
       log.warn("no pending INVITE on this node to answer {} (it arrived on another node or"
           + " was cancelled)", what);
@@ -205,25 +290,12 @@ final class InboundInvites {
     return pending;
   }
 
-  private Optional<Sdp.Remote> offerOf(Request request) {
-    byte[] body = request.getRawContent();
-    if (body == null || body.length == 0) {
-      return Optional.empty();
-    }
-    try {
-      return Sdp.read(new String(body, java.nio.charset.StandardCharsets.UTF_8));
-    } catch (Exception e) {
-      log.info("unreadable SDP offer: {}", e.getMessage());
-      return Optional.empty();
-    }
-  }
-
   static String userOf(Request request) {
     return request.getRequestURI() instanceof SipURI uri && uri.getUser() != null
         ? uri.getUser() : "rtc2sip";
   }
 
-  private static String tag(String callId) {
+  static String tag(String callId) {
     return CallIds.localTagFor(callId, 0);
   }
 }

@@ -46,16 +46,18 @@ final class OutboundInvites {
     Optional<InetSocketAddress> local = ctx.media.localRtp(callId);
     if (local.isEmpty()) {
       log.error("no RTP port free: the call fails with 503");
+      ctx.legs.endDialog(callId, invite.dialog().callId());
       ctx.calls.tell(callId, new CallCommand.SipFailed(503, "no RTP port free on the gateway"));
       return;
     }
+    SipLeg leg = ctx.legs.learn(callId, invite.dialog());
     String user = invite.from().address();
     Request request = ctx.requests.initialInvite(invite.dialog(), user,
         invite.from().displayName());
-    ctx.requests.body(request, Sdp.offer(local.get(), ctx.nextSdpVersion(callId),
+    ctx.requests.body(request, Sdp.offer(local.get(), leg.nextSdpVersion(),
         SdpDirection.SENDRECV));
     SessionTimers.offer(request, ctx.sip.settings.sessionExpires(), ctx.sip.headers);
-    ctx.offeredDirections.put(callId, SdpDirection.SENDRECV);
+    leg.offered(SdpDirection.SENDRECV);
     send(request, new SipContext.Purpose(callId, INVITE, invite.dialog(), user));
     log.info("INVITE to {}{}", invite.dialog().remoteUri(),
         ctx.sip.settings.outboundProxy().isEmpty() ? ""
@@ -64,7 +66,7 @@ final class OutboundInvites {
 
   private void send(Request request, SipContext.Purpose purpose) throws Exception {
     ClientTransaction tx = ctx.newTransaction(request, purpose);
-    ctx.outboundInvites.put(purpose.callId(), tx);
+    ctx.legs.open(purpose.callId()).outboundInvite(tx);
     ctx.send(tx);
   }
 
@@ -76,6 +78,10 @@ final class OutboundInvites {
       return;
     }
     if (status < 200) {
+      SipLeg leg = ctx.legs.get(callId);
+      if (leg != null && SipContext.toTag(response) != null) {
+        leg.remoteTag(purpose.dialog().callId(), SipContext.toTag(response), false);
+      }
       Optional<Sdp.Remote> sdp = sdpOf(response);
       sdp.ifPresent(r -> ctx.media.remoteDescribed(callId, r.rtp(), r.media()));
       ctx.calls.tell(callId, new CallCommand.SipProvisional(status, SipContext.toTag(response),
@@ -89,7 +95,7 @@ final class OutboundInvites {
     if ((status == 401 || status == 407) && auth != null && !purpose.kind().equals("AUTH")) {
       String refusal = trunk.refusal(tx.getRequest(), response);
       if (refusal != null) {
-        ctx.outboundInvites.remove(callId);
+        ended(purpose);
         log.warn("{} challenge not answered with the trunk's credentials: {}; the call fails",
             status, refusal);
         ctx.calls.tell(callId, new CallCommand.SipFailed(status,
@@ -100,7 +106,7 @@ final class OutboundInvites {
       SipContext.Purpose again = new SipContext.Purpose(callId, "AUTH", purpose.dialog(),
           purpose.contactUser());
       retry.setApplicationData(again);
-      ctx.outboundInvites.put(callId, retry);
+      ctx.legs.open(callId).outboundInvite(retry);
       ctx.send(retry);
       log.info("answered the {} challenge", status);
       return;
@@ -116,7 +122,7 @@ final class OutboundInvites {
         return;
       }
     }
-    ctx.outboundInvites.remove(callId);
+    ended(purpose);
     log.info("INVITE failed: {} {}", status, response.getReasonPhrase());
     ctx.calls.tell(callId, new CallCommand.SipFailed(status, response.getReasonPhrase()));
   }
@@ -127,8 +133,10 @@ final class OutboundInvites {
       log.info("the 200 came again: our ACK was lost, sent again");
       return;
     }
-    ctx.outboundInvites.remove(callId);
-    ctx.acknowledge(callId, ctx.requests.ackFor(ok, purpose.dialog(), purpose.contactUser()));
+    SipLeg leg = ctx.legs.open(callId);
+    leg.takeOutboundInvite();
+    leg.remoteTag(purpose.dialog().callId(), SipContext.toTag(ok), true);
+    ctx.acknowledge(leg, ctx.requests.ackFor(ok, purpose.dialog(), purpose.contactUser()));
     Optional<Sdp.Remote> sdp = sdpOf(ok);
     ContactHeader contact = (ContactHeader) ok.getHeader(ContactHeader.NAME);
     String target = contact != null ? contact.getAddress().getURI().toString()
@@ -141,6 +149,7 @@ final class OutboundInvites {
       Request bye = ctx.requests.inDialog(d, Request.BYE, purpose.contactUser());
       bye.addHeader(ctx.requests.reason(EndCause.INCOMPATIBLE_MEDIA));
       ctx.sip.provider.getNewClientTransaction(bye).sendRequest();
+      ended(purpose);
       ctx.calls.tell(callId, new CallCommand.SipFailed(488, "no usable SDP answer"));
       return;
     }
@@ -157,10 +166,12 @@ final class OutboundInvites {
   }
 
   void cancel(SipLegCommand.Cancel cancel) throws Exception {
-    ClientTransaction tx = ctx.outboundInvites.remove(cancel.callId());
+    SipLeg leg = ctx.legs.get(cancel.callId());
+    ClientTransaction tx = leg == null ? null : leg.takeOutboundInvite();
     if (tx == null) {
       // the INVITE transaction lived on another node (or already ended): nothing to cancel here
       log.warn("no INVITE transaction on this node to cancel; reporting the call cancelled");
+      ctx.legs.endDialog(cancel.callId(), cancel.dialog().callId());
       ctx.calls.tell(cancel.callId(), new CallCommand.SipFailed(487, "no INVITE transaction"));
       return;
     }
@@ -172,11 +183,20 @@ final class OutboundInvites {
 
   /** Our INVITE got no final response (408: timed out; 503: could not be sent). */
   void failed(SipContext.Purpose purpose, int status, String reason) {
-    ctx.outboundInvites.remove(purpose.callId());
+    ended(purpose);
     if (status != 408) {
       log.warn("{}: the call fails with {}", reason, status);
     }
     ctx.calls.tell(purpose.callId(), new CallCommand.SipFailed(status, reason));
+  }
+
+  /** Our INVITE's dialog will not be: the leg forgets it (and goes if it was its last). */
+  private void ended(SipContext.Purpose purpose) {
+    SipLeg leg = ctx.legs.get(purpose.callId());
+    if (leg != null) {
+      leg.takeOutboundInvite();
+    }
+    ctx.legs.endDialog(purpose.callId(), purpose.dialog().callId());
   }
 
   static Optional<Sdp.Remote> sdpOf(javax.sip.message.Message m) {
@@ -185,7 +205,7 @@ final class OutboundInvites {
       return Optional.empty();
     }
     try {
-      return Sdp.read(new String(body, StandardCharsets.UTF_8));
+      return Sdp.read(m);
     } catch (Exception e) {
       log.info("unreadable SDP: {}", e.getMessage());
       return Optional.empty();

@@ -118,10 +118,56 @@ final class Sdp {
         return Optional.empty();
       }
       InetSocketAddress rtp =
-          new InetSocketAddress(c.getAddress(), md.getMedia().getMediaPort());
+          new InetSocketAddress(literal(c.getAddress()), md.getMedia().getMediaPort());
       return Optional.of(new Remote(rtp, chosen, direction(md, sd)));
     }
     return Optional.empty();
+  }
+
+  /**
+   * A peer's SDP body ({@link #read(String)}); empty without a body.
+   *
+   * @throws SdpException when the body is not SDP or names a host instead of an address
+   */
+  static Optional<Remote> read(javax.sip.message.Message m) throws SdpException {
+    byte[] body = m.getRawContent();
+    if (body == null || body.length == 0) {
+      return Optional.empty();
+    }
+    return read(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** The text of a SIP Warning for an SDP we refused. */
+  static String warning(Exception e) {
+    String text = e.getMessage() == null ? "unreadable SDP" : e.getMessage();
+    text = text.replaceAll("[\\p{Cntrl}\"\\\\]", " ");
+    return text.length() > 100 ? text.substring(0, 100) : text;
+  }
+
+  private static final String OCTET = "(25[0-5]|2[0-4]\\d|1?\\d?\\d)";
+  private static final java.util.regex.Pattern IPV4 =
+      java.util.regex.Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
+  private static final java.util.regex.Pattern IPV6 =
+      java.util.regex.Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+  /**
+   * The address of a c= line, which must be an IP literal: a host name would be looked up in DNS
+   * on the SIP thread (a slow or hostile DNS server would stall the stack), so it is refused and
+   * the caller answers 488.
+   */
+  static java.net.InetAddress literal(String address) throws SdpException {
+    String a = address == null ? "" : address.trim();
+    boolean v4 = IPV4.matcher(a).matches();
+    boolean v6 = !v4 && a.indexOf(':') >= 0 && IPV6.matcher(a).matches();
+    if (!v4 && !v6) {
+      throw new SdpException("the connection address must be an IP address, not "
+          + (a.length() > 40 ? a.substring(0, 40) + "..." : a));
+    }
+    try {
+      return java.net.InetAddress.getByName(a); // a literal: parsed, never looked up
+    } catch (java.net.UnknownHostException e) {
+      throw new SdpException("not an IP address: " + a);
+    }
   }
 
   private static Map<Integer, String> rtpmap(MediaDescription md) throws SdpParseException {

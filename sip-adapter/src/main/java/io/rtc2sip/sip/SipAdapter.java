@@ -37,15 +37,19 @@ public final class SipAdapter implements AutoCloseable {
   private final ActorRef<Object> legs;
   private final ActorRef<Object> registrations;
   private final SipRegistrations registering;
+  private final SipLegs open;
+  private final LegChecks checks;
   private final AutoCloseable pendingGauge;
   private final SipGuard guard;
   private final AutoCloseable bansGauge;
 
   private SipAdapter(SipStackRunner sip, ActorRef<Object> legs, ActorRef<Object> registrations,
-      SipRegistrations registering, SipGuard guard, AutoCloseable bansGauge,
-      AutoCloseable pendingGauge) {
-    this.pendingGauge = pendingGauge;
+      SipRegistrations registering, SipLegs open, LegChecks checks, SipGuard guard,
+      AutoCloseable bansGauge, AutoCloseable pendingGauge) {
     this.registering = registering;
+    this.open = open;
+    this.checks = checks;
+    this.pendingGauge = pendingGauge;
     this.guard = guard;
     this.bansGauge = bansGauge;
     this.sip = sip;
@@ -53,27 +57,54 @@ public final class SipAdapter implements AutoCloseable {
     this.registrations = registrations;
   }
 
-  /**
-   * Starts the stack on {@code settings}' address and the ports on {@code system}.
-   *
-   * @param query asks a call for its state (to answer requests for dialogs that do not exist)
-   */
+  /** Starts the adapter with the default {@link DialogSettings}. */
   public static SipAdapter start(
       ActorSystem<?> system,
       SipSettings settings,
       EntityMessenger<CallCommand> calls,
       MediaEndpoints media,
       CallQuery query) throws Exception {
-    return start(system, settings, SipAccessSettings.defaults(), calls, media, query);
+    return start(system, settings, DialogSettings.DEFAULT, SipAccessSettings.defaults(), calls,
+        media, query);
+  }
+
+  /** Starts the stack with the dialog settings {@code dialogSettings} and the default access policy. */
+  public static SipAdapter start(
+      ActorSystem<?> system,
+      SipSettings settings,
+      DialogSettings dialogSettings,
+      EntityMessenger<CallCommand> calls,
+      MediaEndpoints media,
+      CallQuery query) throws Exception {
+    return start(system, settings, dialogSettings, SipAccessSettings.defaults(), calls, media,
+        query);
+  }
+
+  /** Starts the stack with the access policy {@code access} and the default dialog settings. */
+  public static SipAdapter start(
+      ActorSystem<?> system,
+      SipSettings settings,
+      SipAccessSettings access,
+      EntityMessenger<CallCommand> calls,
+      MediaEndpoints media,
+      CallQuery query) throws Exception {
+    return start(system, settings, DialogSettings.DEFAULT, access, calls, media, query);
   }
 
   /**
-   * Starts the stack with the access policy {@code access} (trusted networks, digest accounts,
-   * rate limits and bans, scanners, where the trunk's credentials may go).
+   * Starts the stack on {@code settings}' address and the ports on {@code system}, with the
+   * dialog settings {@code dialogSettings} and the access policy {@code access} (trusted
+   * networks, digest accounts, rate limits and bans, scanners, where the trunk's credentials
+   * may go).
+   *
+   * @param query asks a call for its state and dialog (to answer requests for dialogs that do
+   *     not exist, to check requests in a dialog this node holds no state of, to free what a call
+   *     that is over left)
    */
   public static SipAdapter start(
       ActorSystem<?> system,
       SipSettings settings,
+      DialogSettings dialogSettings,
       SipAccessSettings access,
       EntityMessenger<CallCommand> calls,
       MediaEndpoints media,
@@ -87,8 +118,9 @@ public final class SipAdapter implements AutoCloseable {
     SipHandler handler = new SipHandler();
     SipStackRunner sip = SipStackRunner.start(settings, handler, metrics);
     guard.install(sip.stack);
-    SipContext ctx = new SipContext(sip, calls, media);
-    AutoCloseable pendingGauge = NodeMetrics.get(system).pendingInvites(ctx.inboundInvites::size);
+    SipContext ctx = new SipContext(sip, calls, media, new DialogMismatches(metrics));
+    metrics.sipDialogsOpen(ctx.legs::size);
+    AutoCloseable pendingGauge = metrics.pendingInvites(ctx.legs::pendingInvites);
     handler.guard(new InviteAccess(ctx, policy, access, new DigestCheck(access.realm(),
         access.accounts(), new Nonces(nonceSecret(access), access.nonceLifetime(),
             System::currentTimeMillis)), counters, tally), guard);
@@ -115,15 +147,16 @@ public final class SipAdapter implements AutoCloseable {
           access.untrusted() == SipAccessSettings.Untrusted.REFUSE ? "refused (403)"
               : "challenged (digest, realm " + access.realm() + ")");
     }
-    SipLegPort port = new SipLegPort(inbound, outbound, dialogs);
+    SipLegPort port = new SipLegPort(ctx.legs, inbound, outbound, dialogs);
     ActorRef<Object> legs = system.systemActorOf(
         Supervised.adapter("sip-adapter", NodeMetrics.get(system), port.behavior(STOP),
             Object.class, true),
         "sip-adapter", Props.empty());
     ActorRef<Object> registrations = system.systemActorOf(registrationBehavior(registering),
         "sip-registrations", Props.empty());
-    return new SipAdapter(sip, legs, registrations, registering, guard, bansGauge,
-        pendingGauge);
+    LegChecks checks = new LegChecks(ctx, query, dialogSettings, system);
+    return new SipAdapter(sip, legs, registrations, registering, ctx.legs, checks, guard,
+        bansGauge, pendingGauge);
   }
 
   private static byte[] nonceSecret(SipAccessSettings access) {
@@ -165,8 +198,14 @@ public final class SipAdapter implements AutoCloseable {
     return registering.state(uid).name();
   }
 
+  /** Calls whose SIP state this node holds (what {@code rtc2sip_sip_dialogs_open} shows). */
+  int openDialogs() {
+    return open.size();
+  }
+
   @Override
   public void close() {
+    checks.close();
     legs.tell(STOP);
     registrations.tell(STOP);
     registering.close();

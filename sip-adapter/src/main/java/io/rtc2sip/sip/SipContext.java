@@ -3,12 +3,8 @@ package io.rtc2sip.sip;
 import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.call.CallIds;
-import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.port.MediaEndpoints;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.sip.ClientTransaction;
 import javax.sip.ServerTransaction;
 import javax.sip.header.CallIdHeader;
@@ -21,18 +17,12 @@ import org.slf4j.MDC;
 
 /**
  * What the SIP handlers share: the stack, the message builders, where facts go (the call
- * entities, by id), the media endpoints, and the little node-local state SIP mechanics need
- * while a transaction runs (pending INVITE transactions, our SDP version and hold direction per
- * call). That state is not the call's state: after a failover it is rebuilt from the dialog the
- * entity sends with every command.
+ * entities, by id), the media endpoints, and the calls' {@link SipLeg}s on this node (the little
+ * node-local state SIP mechanics need: pending transactions, our 2xx until its ACK, our SDP
+ * version and hold direction, the dialogs' identities). That state is not the call's state: after
+ * a failover it is rebuilt from the dialog the entity sends with every command.
  */
 final class SipContext {
-
-  /** An INVITE we received and have not answered finally. */
-  record PendingInvite(ServerTransaction tx, Request request, Sdp.Remote offer) {}
-
-  /** Our 2xx to an INVITE or re-INVITE, sent again until the ACK (RFC 3261 13.3.1.4). */
-  record AnsweredInvite(ServerTransaction tx, Response ok, long sentNanos) {}
 
   /** What a client transaction of ours was for. */
   record Purpose(String callId, String kind, SipDialog dialog, String contactUser) {}
@@ -46,21 +36,18 @@ final class SipContext {
   final SipRequests requests;
   final EntityMessenger<CallCommand> calls;
   final MediaEndpoints media;
-  final Map<String, PendingInvite> inboundInvites = new ConcurrentHashMap<>();
-  final Map<String, ClientTransaction> outboundInvites = new ConcurrentHashMap<>();
-  final Map<String, AnsweredInvite> unacknowledged = new ConcurrentHashMap<>();
-  /** The last ACK we sent in each call's dialog, for the 2xx the peer sends again. */
-  final Map<String, Request> acks = new ConcurrentHashMap<>();
-  final Map<String, AtomicLong> sdpVersions = new ConcurrentHashMap<>();
-  final Map<String, SdpDirection> offeredDirections = new ConcurrentHashMap<>();
+  final SipLegs legs = new SipLegs();
+  final DialogMismatches mismatches;
   /** Set by the listener when the adapter starts. */
   volatile TransactionFailures failures;
 
-  SipContext(SipStackRunner sip, EntityMessenger<CallCommand> calls, MediaEndpoints media) {
+  SipContext(SipStackRunner sip, EntityMessenger<CallCommand> calls, MediaEndpoints media,
+      DialogMismatches mismatches) {
     this.sip = sip;
     this.requests = new SipRequests(sip);
     this.calls = calls;
     this.media = media;
+    this.mismatches = mismatches;
   }
 
   /** A client transaction for our request, marked with what it is for. */
@@ -91,16 +78,16 @@ final class SipContext {
    * stack's dialogs this is ours, on the stack's RETRANSMIT timeouts (T1 doubling to T2) of the
    * transaction ({@link InboundInvites#retransmit}).
    */
-  void sendUntilAcknowledged(String callId, ServerTransaction tx, Response ok)
+  void sendUntilAcknowledged(SipLeg leg, ServerTransaction tx, Response ok)
       throws javax.sip.SipException, javax.sip.InvalidArgumentException {
     tx.enableRetransmissionAlerts();
-    unacknowledged.put(callId, new AnsweredInvite(tx, ok, System.nanoTime()));
+    leg.unacknowledged(new SipLeg.AnsweredInvite(tx, ok, System.nanoTime()));
     tx.sendResponse(ok);
   }
 
   /** The peer acknowledged our 2xx, or the call is over: the 2xx is not sent again. */
-  void stopRetransmitting(String callId) {
-    AnsweredInvite answered = unacknowledged.remove(callId);
+  void stopRetransmitting(SipLeg leg) {
+    SipLeg.AnsweredInvite answered = leg.takeUnacknowledged();
     if (answered != null) {
       stopAlerts(answered.tx());
     }
@@ -113,18 +100,9 @@ final class SipContext {
     }
   }
 
-  long nextSdpVersion(String callId) {
-    return sdpVersions.computeIfAbsent(callId, id -> new AtomicLong(System.currentTimeMillis() / 1000))
-        .incrementAndGet();
-  }
-
+  /** The call is over on this node: its leg and all it held are dropped. */
   void forget(String callId) {
-    inboundInvites.remove(callId);
-    stopRetransmitting(callId);
-    acks.remove(callId);
-    outboundInvites.remove(callId);
-    sdpVersions.remove(callId);
-    offeredDirections.remove(callId);
+    legs.drop(callId);
   }
 
   /**
@@ -150,8 +128,8 @@ final class SipContext {
   }
 
   /** Sends an ACK for a 2xx and keeps it, to send it again if the 2xx comes again. */
-  void acknowledge(String callId, Request ack) throws javax.sip.SipException {
-    acks.put(callId, ack);
+  void acknowledge(SipLeg leg, Request ack) throws javax.sip.SipException {
+    leg.ack(ack);
     sip.provider.sendRequest(ack);
   }
 
@@ -160,17 +138,23 @@ final class SipContext {
    * it again (RFC 3261 13.2.2.4) and returns true; the 2xx is no news for the call.
    */
   boolean acknowledgedAgain(String callId, Response ok) throws javax.sip.SipException {
-    Request ack = acks.get(callId);
-    if (ack == null || cseqOf(ack) != cseqOf(ok)) {
+    SipLeg leg = legs.get(callId);
+    Request ack = leg == null ? null : leg.ack();
+    if (ack == null || cseqOf(ack) != cseqOf(ok)
+        || !sipCallId(ack).equals(sipCallId(ok))) {
       return false;
     }
     sip.provider.sendRequest(ack);
     return true;
   }
 
-  private static long cseqOf(Message m) {
+  static long cseqOf(Message m) {
     return ((javax.sip.header.CSeqHeader) m.getHeader(javax.sip.header.CSeqHeader.NAME))
         .getSeqNumber();
+  }
+
+  static String fromTag(Message m) {
+    return ((FromHeader) m.getHeader(FromHeader.NAME)).getTag();
   }
 
   static String sipCallId(Message m) {

@@ -14,8 +14,11 @@ final class SipLegPort {
   private final InboundInvites inbound;
   private final OutboundInvites outbound;
   private final DialogRequests dialogs;
+  private final SipLegs legs;
 
-  SipLegPort(InboundInvites inbound, OutboundInvites outbound, DialogRequests dialogs) {
+  SipLegPort(SipLegs legs, InboundInvites inbound, OutboundInvites outbound,
+      DialogRequests dialogs) {
+    this.legs = legs;
     this.inbound = inbound;
     this.outbound = outbound;
     this.dialogs = dialogs;
@@ -39,6 +42,7 @@ final class SipLegPort {
   }
 
   private void handle(SipLegCommand c) throws Exception {
+    claim(c);
     if (c instanceof SipLegCommand.Invite i) {
       outbound.invite(i);
     } else if (c instanceof SipLegCommand.Ring r) {
@@ -59,6 +63,25 @@ final class SipLegPort {
       dialogs.info(i);
     } else if (c instanceof SipLegCommand.NotifyTransferProgress n) {
       dialogs.notifyProgress(n);
+    }
+  }
+
+  /**
+   * The call's command makes the leg the call's and tells it the dialog as the call keeps it: a
+   * command that goes on in a dialog re-creates the leg on a node that has none (after a
+   * failover); one about a pending INVITE or an ending only claims a leg that exists, and a BYE
+   * never makes one.
+   */
+  private void claim(SipLegCommand c) {
+    if (c instanceof SipLegCommand.Invite || c instanceof SipLegCommand.Reinvite
+        || c instanceof SipLegCommand.Refer || c instanceof SipLegCommand.Info
+        || c instanceof SipLegCommand.NotifyTransferProgress) {
+      legs.learn(c.callId(), c.dialog());
+    } else if (!(c instanceof SipLegCommand.Bye)) {
+      SipLeg leg = legs.get(c.callId());
+      if (leg != null) {
+        leg.learn(c.dialog());
+      }
     }
   }
 }

@@ -79,6 +79,31 @@ final class RawSip implements AutoCloseable {
         + "Content-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n" + sdp;
   }
 
+  /**
+   * A request of {@code method} in the dialog {@code sipCallId} from the caller of {@link
+   * #invite} (From-tag {@code fromTag}) to {@code user} at the gateway (To-tag {@code toTag}),
+   * with CSeq {@code cseq}, its own branch and an SDP offer when it is an INVITE.
+   */
+  String inDialog(String method, String user, String sipCallId, String fromTag, String toTag,
+      long cseq) {
+    String sdp = !method.equals("INVITE") ? ""
+        : "v=0\r\no=- 3 3 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+            + "m=audio 40000 RTP/AVP 8 101\r\na=rtpmap:8 PCMA/8000\r\n"
+            + "a=rtpmap:101 telephone-event/8000\r\n";
+    String extra = method.equals("REFER") ? "Refer-To: <sip:mallory@127.0.0.1>\r\n"
+        : method.equals("NOTIFY") ? "Event: refer\r\nSubscription-State: active\r\n" : "";
+    return method + " sip:" + user + "@127.0.0.1:" + gateway.getPort() + " SIP/2.0\r\n"
+        + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort() + ";branch=z9hG4bK" + method
+        + java.util.UUID.randomUUID().toString().replace("-", "") + "\r\n"
+        + "From: <sip:caller@127.0.0.1>;tag=" + fromTag + "\r\n"
+        + "To: <sip:" + user + "@127.0.0.1>" + (toTag == null ? "" : ";tag=" + toTag) + "\r\n"
+        + "Call-ID: " + sipCallId + "\r\nCSeq: " + cseq + " " + method + "\r\n"
+        + "Max-Forwards: 70\r\n"
+        + "Contact: <sip:caller@127.0.0.1:" + localPort() + ">\r\n" + extra
+        + (sdp.isEmpty() ? "" : "Content-Type: application/sdp\r\n")
+        + "Content-Length: " + sdp.length() + "\r\n\r\n" + sdp;
+  }
+
   /** A 200 with a PCMA answer to {@code invite} (as received), with {@code toTag}. */
   String okTo(String invite, String toTag) {
     StringBuilder head = new StringBuilder("SIP/2.0 200 OK\r\n");

@@ -48,7 +48,7 @@ class SipAccessTest {
   private static SipAdapter start(SipSettings settings, SipAccessSettings access,
       TestProbe<ShardingEnvelope<CallCommand>> calls) throws Exception {
     return SipAdapter.start(KIT.system(), settings, access, EntityMessenger.envelopes(calls.ref()),
-        new TestMediaEndpoints(), id -> CompletableFuture.completedFuture("Active"));
+        new TestMediaEndpoints(), CallQuery.ofStates(id -> "Active"));
   }
 
   private static CallCommand nextNonProvisional(TestProbe<ShardingEnvelope<CallCommand>> calls) {

@@ -39,6 +39,8 @@ class SipAdapterTest {
   private final TestProbe<ShardingEnvelope<CallCommand>> calls = KIT.createTestProbe();
   private final TestMediaEndpoints media = new TestMediaEndpoints();
   private final Map<String, String> states = new ConcurrentHashMap<>();
+  /** The dialog each call keeps, as it answers when asked (a node without the call's leg). */
+  private final Map<String, SipDialog> dialogs = new ConcurrentHashMap<>();
   private SipAdapter adapter;
   private int port;
 
@@ -52,7 +54,8 @@ class SipAdapterTest {
     port = Sipp.freeUdpPort();
     SipSettings settings = SipSettings.of("127.0.0.1", port, "", "", "");
     adapter = SipAdapter.start(KIT.system(), settings, EntityMessenger.envelopes(calls.ref()),
-        media, callId -> CompletableFuture.completedFuture(states.getOrDefault(callId, "Active")));
+        media, callId -> CompletableFuture.completedFuture(new CallQuery.Answer(
+            states.getOrDefault(callId, "Active"), dialogs.get(callId))));
   }
 
   @AfterEach
@@ -434,6 +437,9 @@ class SipAdapterTest {
   void ourTwoHundredToAReinviteIsRetransmittedUntilItsAck() throws Exception {
     try (RawSip raw = new RawSip(port)) {
       String sipCallId = "reinvite-noack@caller";
+      dialogs.put(CallIds.forInbound(sipCallId, RawSip.fromTag(sipCallId)), new SipDialog(
+          sipCallId, "ours", RawSip.fromTag(sipCallId), "sip:alice@127.0.0.1",
+          "sip:caller@127.0.0.1", "sip:caller@127.0.0.1:" + raw.localPort(), List.of(), 1, 1));
       String reinvite = raw.invite("alice", sipCallId)
           .replace("To: <sip:alice@127.0.0.1>", "To: <sip:alice@127.0.0.1>;tag=ours")
           .replace("CSeq: 1 INVITE", "CSeq: 2 INVITE");
@@ -501,6 +507,8 @@ class SipAdapterTest {
           + "Call-ID: live@host\r\nCSeq: 5 INFO\r\nMax-Forwards: 70\r\n"
           + "Content-Type: application/dtmf-relay\r\nContent-Length: " + body.length()
           + "\r\n\r\n" + body;
+      dialogs.put(CallIds.forInbound("live@host", "peer"), new SipDialog("live@host", "ours",
+          "peer", "sip:alice@127.0.0.1", "sip:x@127.0.0.1", "sip:x@127.0.0.1", List.of(), 1, 1));
       assertNotNull(raw.requestUntil(info, "SIP/2.0 200"), "200 to INFO");
       ShardingEnvelope<CallCommand> e = envelope();
       assertEquals(CallIds.forInbound("live@host", "peer"), e.entityId());

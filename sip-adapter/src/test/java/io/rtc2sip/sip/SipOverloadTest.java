@@ -12,7 +12,6 @@ import io.rtc2sip.actors.port.SipLegCommand;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
@@ -40,7 +39,7 @@ class SipOverloadTest {
         "rtc2sip-test", "", 300, Map.of(), 1800, 2, 7);
     SipAdapter adapter = SipAdapter.start(KIT.system(), settings,
         EntityMessenger.envelopes(calls.ref()), new TestMediaEndpoints(),
-        callId -> CompletableFuture.completedFuture("Ringing"));
+        CallQuery.ofStates(callId -> "Ringing"));
     try (RawSip raw = new RawSip(port)) {
       // two calls ring and are left unanswered: the limit is reached
       CallCommand.SipInviteReceived first = null;

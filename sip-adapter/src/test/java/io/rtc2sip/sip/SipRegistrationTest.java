@@ -10,7 +10,6 @@ import io.rtc2sip.actors.port.SipRegistrationCommand;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.cluster.sharding.typed.ShardingEnvelope;
@@ -40,7 +39,7 @@ class SipRegistrationTest {
               "mallory", new SipSettings.Account("mallory", "wrong-password")), 1800, 0, 5);
       SipAdapter adapter = SipAdapter.start(KIT.system(), settings,
           EntityMessenger.envelopes(calls.ref()), new TestMediaEndpoints(),
-          id -> CompletableFuture.completedFuture("Active"));
+          CallQuery.ofStates(id -> "Active"));
       try {
         adapter.registrations().tell(new SipRegistrationCommand.Bind("alice"));
         adapter.registrations().tell(new SipRegistrationCommand.Bind("mallory"));
@@ -76,7 +75,7 @@ class SipRegistrationTest {
             "sip:127.0.0.1:" + proxy.port, "bob", password);
         SipAdapter adapter = SipAdapter.start(KIT.system(), settings,
             EntityMessenger.envelopes(calls.ref()), new TestMediaEndpoints(),
-            id -> CompletableFuture.completedFuture("Active"));
+            CallQuery.ofStates(id -> "Active"));
         try (Sipp uas = Sipp.uas("uas_answer", 60000)) {
           String callId = io.rtc2sip.actors.call.CallIds.newOutbound();
           var dialog = io.rtc2sip.actors.model.SipDialog.outgoing(

@@ -28,6 +28,8 @@ public final class CallIds {
   private static final String INBOUND_PREFIX = "i-";
   private static final String SIP_SUFFIX = "@rtc2sip";
   private static final char LEG_SEPARATOR = '.';
+  private static final java.util.regex.Pattern WELL_FORMED =
+      java.util.regex.Pattern.compile("[oi]-[0-9A-Za-z-]{1,64}");
 
   private CallIds() {}
 
@@ -74,8 +76,17 @@ public final class CallIds {
     if (dot > 0 && base.substring(dot + 1).chars().allMatch(Character::isDigit)) {
       base = base.substring(0, dot);
     }
-    boolean ours = base.startsWith(OUTBOUND_PREFIX) || base.startsWith(INBOUND_PREFIX);
-    return ours && base.length() > 2 ? Optional.of(base) : Optional.empty();
+    return isWellFormed(base) ? Optional.of(base) : Optional.empty();
+  }
+
+  /**
+   * Whether {@code callId} has the shape of a call id: {@code o-} or {@code i-} and 1 to 64 ASCII
+   * letters, digits and hyphens. Ids become entity and persistence ids, so anything from outside
+   * (a SIP Call-ID, a client's request) is checked with this before it may name a call: a byte
+   * the journal refuses (NUL, invalid UTF-8) would make the entity's recovery fail on every try.
+   */
+  public static boolean isWellFormed(String callId) {
+    return callId != null && WELL_FORMED.matcher(callId).matches();
   }
 
   /** Whether the gateway generated this Call-ID (it then owns it for RFC 3261 glare timing). */

@@ -22,6 +22,9 @@ public sealed interface SipLegCommand extends CborSerializable {
   /** The call (entity id) this concerns. */
   String callId();
 
+  /** The dialog this concerns, as the call keeps it. */
+  SipDialog dialog();
+
   /** Send an INVITE opening {@code dialog}; the SDP offer comes from the media bridge here. */
   record Invite(String callId, SipDialog dialog, Party from, Party to) implements SipLegCommand {}
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,21 @@ class CallIdsTest {
     String callId = CallIds.forInbound("abc@pbx", "tag1");
     String leg = CallIds.sipCallIdFor(callId, 1);
     assertEquals(Optional.of(callId), CallIds.fromSipCallId(leg));
+  }
+
+  @Test
+  void callIdsWithBytesWeNeverGenerateAreNotCallIds() {
+    // ids become persistence ids: a NUL or other byte the journal refuses must never reach one
+    for (String bad : List.of("o-\u0000@rtc2sip", "o-1\u0000x@rtc2sip", "i-ab\u00ffcd@rtc2sip",
+        "o-a b@rtc2sip", "o-" + "1".repeat(65) + "@rtc2sip", "o-;x@rtc2sip", "o-1\n@rtc2sip")) {
+      assertEquals(Optional.empty(), CallIds.fromSipCallId(bad), bad);
+    }
+    for (String bad : List.of("", "o-", "o-\u0000", "x-1", "o-1/2", "i-é", "o-" + "1".repeat(65))) {
+      assertFalse(CallIds.isWellFormed(bad), bad);
+    }
+    assertTrue(CallIds.isWellFormed(CallIds.newOutbound()));
+    assertTrue(CallIds.isWellFormed(CallIds.forInbound("abc@pbx", "t")));
+    assertTrue(CallIds.isWellFormed("o-1"));
   }
 
   @Test

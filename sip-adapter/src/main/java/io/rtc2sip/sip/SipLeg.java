@@ -1,0 +1,299 @@
+package io.rtc2sip.sip;
+
+import io.rtc2sip.actors.model.SdpDirection;
+import io.rtc2sip.actors.model.SipDialog;
+import io.rtc2sip.actors.port.SipLegCommand;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sip.ClientTransaction;
+import javax.sip.ServerTransaction;
+import javax.sip.message.Request;
+import javax.sip.message.Response;
+
+/**
+ * What this node keeps of one call's SIP dialogs while the call runs here: who each dialog is
+ * ({@link DialogId}: Call-ID, tags, the peer's CSeq; a call has two dialogs while a transfer
+ * target is invited), the INVITE transactions in progress both ways, our 2xx until its ACK, our
+ * last ACK, our SDP version and offered direction, the re-INVITE waiting for the one in
+ * progress and the DTMF INFOs still to send. {@link SipLegs} holds one per call; dropping it
+ * frees all of it.
+ *
+ * <p>None of it is the call's state: after a failover the node that recovers the call re-creates
+ * the leg from the {@link SipDialog} the call sends with its first command ({@link #learn}).
+ *
+ * <p>Stack threads, the port actor and the timer touch a leg: every method is synchronized.
+ */
+final class SipLeg {
+
+  /** An INVITE we received and have not answered finally. */
+  record PendingInvite(ServerTransaction tx, Request request, Sdp.Remote offer) {}
+
+  /** Our 2xx to an INVITE or re-INVITE, sent again until the ACK (RFC 3261 13.3.1.4). */
+  record AnsweredInvite(ServerTransaction tx, Response ok, long sentNanos) {}
+
+  final String callId;
+  private final AtomicInteger pendingInvites;
+  private final Map<String, DialogId> dialogs = new LinkedHashMap<>(4);
+  private PendingInvite pendingInvite;
+  private long pendingSinceNanos;
+  private boolean portsReserved;
+  private ClientTransaction outboundInvite;
+  private AnsweredInvite unacknowledged;
+  private Request ack;
+  private long sdpVersion;
+  private SdpDirection offered = SdpDirection.SENDRECV;
+  private boolean reinviting;
+  private SipLegCommand.Reinvite queuedReinvite;
+  private final Deque<Request> infos = new ArrayDeque<>();
+  private boolean infoInFlight;
+  private boolean claimed;
+  private boolean checking;
+  private long activeNanos = System.nanoTime();
+
+  /**
+   * @param pendingInvites the node's count of pending inbound INVITEs (overload protection),
+   *     which this leg's INVITE joins and leaves
+   */
+  SipLeg(String callId, AtomicInteger pendingInvites) {
+    this.callId = callId;
+    this.pendingInvites = pendingInvites;
+  }
+
+  // ---------------------------------------------------------------- identity
+
+  /** The call sent a command about {@code dialog}: the leg is the call's, and knows it. */
+  synchronized void learn(SipDialog dialog) {
+    claimed = true;
+    activeNanos = System.nanoTime();
+    if (dialog == null) {
+      return;
+    }
+    DialogId known = dialogs.get(dialog.callId());
+    dialogs.put(dialog.callId(), known == null ? DialogId.of(dialog) : known.merge(dialog));
+  }
+
+  /** A dialog the peer started with an INVITE we accepted (not yet the call's). */
+  synchronized void opened(DialogId dialog) {
+    dialogs.put(dialog.sipCallId(), dialog);
+  }
+
+  /**
+   * Checks a request from the peer against the dialog of its Call-ID; when it is accepted, its
+   * CSeq becomes the peer's last one at once (so a second request with it is out of order).
+   */
+  synchronized DialogId.Verdict admit(String sipCallId, String fromTag, String toTag,
+      long cseq) {
+    DialogId d = dialogs.get(sipCallId);
+    if (d == null) {
+      return DialogId.Verdict.OTHER_DIALOG;
+    }
+    DialogId.Verdict verdict = d.check(sipCallId, fromTag, toTag, cseq);
+    if (verdict == DialogId.Verdict.ACCEPT) {
+      dialogs.put(sipCallId, d.withRemoteCseq(cseq));
+      activeNanos = System.nanoTime();
+    }
+    return verdict;
+  }
+
+  /** A response of the peer told its tag in the dialog {@code sipCallId}. */
+  synchronized void remoteTag(String sipCallId, String tag, boolean finalAnswer) {
+    DialogId d = dialogs.get(sipCallId);
+    if (d != null && (finalAnswer || d.remoteTag() == null)) {
+      dialogs.put(sipCallId, d.withRemoteTag(tag));
+    }
+  }
+
+  /** The dialog {@code sipCallId} ended; true when it was the leg's last one. */
+  synchronized boolean endDialog(String sipCallId) {
+    dialogs.remove(sipCallId);
+    return dialogs.isEmpty();
+  }
+
+  /**
+   * The leg's INVITE was refused as another INVITE's call: it keeps no dialog (requests for the
+   * call are checked with the call), only the RTP ports that INVITE reserved, until the call is
+   * over ({@link LegChecks}).
+   */
+  synchronized void refused() {
+    dialogs.clear();
+  }
+
+  /** Whether requests for the call can be checked here (else: with the call). */
+  synchronized boolean knows(String sipCallId) {
+    return claimed || dialogs.containsKey(sipCallId);
+  }
+
+  synchronized DialogId dialog(String sipCallId) {
+    return dialogs.get(sipCallId);
+  }
+
+  synchronized boolean claimed() {
+    return claimed;
+  }
+
+  /** Marks the leg as being checked with its call; false if a check is already running. */
+  synchronized boolean startCheck() {
+    if (checking) {
+      return false;
+    }
+    checking = true;
+    return true;
+  }
+
+  synchronized void checked() {
+    checking = false;
+    activeNanos = System.nanoTime();
+  }
+
+  synchronized long idleNanos(long now) {
+    return now - activeNanos;
+  }
+
+  // ---------------------------------------------------------------- inbound INVITE
+
+  synchronized void pending(PendingInvite invite, boolean reservedPorts) {
+    boolean was = pendingInvite != null;
+    pendingInvite = invite;
+    pendingSinceNanos = System.nanoTime();
+    portsReserved = reservedPorts;
+    if (!was) {
+      pendingInvites.incrementAndGet();
+    }
+  }
+
+  synchronized PendingInvite pendingInvite() {
+    return pendingInvite;
+  }
+
+  /** The pending INVITE, now answered finally (or dropped): it no longer counts. */
+  synchronized PendingInvite takePendingInvite() {
+    PendingInvite p = pendingInvite;
+    pendingInvite = null;
+    if (p != null) {
+      pendingInvites.decrementAndGet();
+    }
+    return p;
+  }
+
+  /** Whether an INVITE waits that the call has not taken up for {@code nanos}. */
+  synchronized boolean unclaimedFor(long nanos, long now) {
+    return pendingInvite != null && !claimed && now - pendingSinceNanos >= nanos;
+  }
+
+  /** The call is still deciding about the pending INVITE: it gets the time again. */
+  synchronized void waitAgain() {
+    pendingSinceNanos = System.nanoTime();
+  }
+
+  /** Whether this leg reserved the call's RTP ports for an INVITE the call never took up. */
+  synchronized boolean portsReservedUnclaimed() {
+    return portsReserved && !claimed;
+  }
+
+  // ---------------------------------------------------------------- outbound INVITE
+
+  synchronized void outboundInvite(ClientTransaction tx) {
+    outboundInvite = tx;
+  }
+
+  synchronized ClientTransaction takeOutboundInvite() {
+    ClientTransaction tx = outboundInvite;
+    outboundInvite = null;
+    return tx;
+  }
+
+  // ---------------------------------------------------------------- 2xx and ACK
+
+  synchronized void unacknowledged(AnsweredInvite answered) {
+    unacknowledged = answered;
+  }
+
+  synchronized AnsweredInvite unacknowledged() {
+    return unacknowledged;
+  }
+
+  synchronized AnsweredInvite takeUnacknowledged() {
+    AnsweredInvite a = unacknowledged;
+    unacknowledged = null;
+    return a;
+  }
+
+  synchronized void ack(Request ack) {
+    this.ack = ack;
+  }
+
+  synchronized Request ack() {
+    return ack;
+  }
+
+  // ---------------------------------------------------------------- SDP
+
+  synchronized long nextSdpVersion() {
+    if (sdpVersion == 0) {
+      sdpVersion = System.currentTimeMillis() / 1000;
+    }
+    return ++sdpVersion;
+  }
+
+  synchronized void offered(SdpDirection direction) {
+    offered = direction;
+  }
+
+  synchronized SdpDirection offered() {
+    return offered;
+  }
+
+  // ---------------------------------------------------------------- our re-INVITEs
+
+  synchronized boolean reinviting() {
+    return reinviting;
+  }
+
+  /** Starts {@code r} if no re-INVITE is in progress (true); otherwise it waits (false). */
+  synchronized boolean startReinvite(SipLegCommand.Reinvite r) {
+    if (reinviting) {
+      queuedReinvite = r;
+      return false;
+    }
+    reinviting = true;
+    return true;
+  }
+
+  /** The re-INVITE in progress completed: the one that waits, or null (the dialog is free). */
+  synchronized SipLegCommand.Reinvite nextReinvite() {
+    SipLegCommand.Reinvite next = queuedReinvite;
+    queuedReinvite = null;
+    reinviting = next != null;
+    return next;
+  }
+
+  synchronized void reinviteFailed() {
+    queuedReinvite = null;
+    reinviting = false;
+  }
+
+  // ---------------------------------------------------------------- DTMF INFO
+
+  /** Queues INFO requests; the one to send now when none was in flight, else null. */
+  synchronized Request queueInfos(Collection<Request> requests) {
+    infos.addAll(requests);
+    return infoInFlight ? null : nextInfo();
+  }
+
+  /** The next INFO to send (now in flight), or null when none is left. */
+  synchronized Request nextInfo() {
+    Request r = infos.poll();
+    infoInFlight = r != null;
+    return r;
+  }
+
+  @Override
+  public synchronized String toString() {
+    return "SipLeg[" + callId + ", dialogs " + dialogs.keySet() + (claimed ? "" : ", unclaimed")
+        + (pendingInvite != null ? ", INVITE pending" : "") + "]";
+  }
+}
