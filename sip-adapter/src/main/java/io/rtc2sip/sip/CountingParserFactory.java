@@ -12,7 +12,8 @@ import java.text.ParseException;
 /**
  * The stack's parser, counting what it refuses, and not parsing at all what a banned source
  * sends (so a banned flood costs a table lookup per datagram). A datagram that does not parse, or lacks a
- * header every SIP message has (From, To, Call-ID, CSeq, Via), is refused as a parse error and
+ * header every SIP message has (From, To, Call-ID, CSeq, Via), or names a Via port no socket can
+ * have, is refused as a parse error and
  * reported to the node's {@link SipGuard} (counted, and
  * logged in summary per source); an error inside the parser is turned into a parse error, so
  * the stack rejects the datagram quietly instead of logging its whole receive buffer with a
@@ -46,8 +47,24 @@ public final class CountingParserFactory implements MessageParserFactory {
         refused(stack, listener);
         throw new ParseException("a required header is missing", 0);
       }
+      if (m != null && !viaPortsValid(m)) {
+        // responses go to the Via's port: the stack's timers would fail on it, with a stack
+        // trace, at every retransmission
+        refused(stack, listener);
+        throw new ParseException("a Via port out of 1-65535", 0);
+      }
       return m;
     };
+  }
+
+  private static boolean viaPortsValid(SIPMessage m) {
+    for (var via : m.getViaHeaders()) {
+      int port = ((gov.nist.javax.sip.header.Via) via).getPort();
+      if (port != -1 && (port < 1 || port > 65535)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void refused(SIPTransactionStack stack, ParseExceptionListener listener) {

@@ -60,6 +60,9 @@ final class SipGuard implements SIPMessageValve, AutoCloseable {
 
   /** The guard installed in {@code stack}, if any. */
   static SipGuard of(SIPTransactionStack stack) {
+    if (stack == null || stack.sipMessageValves == null) {
+      return null;
+    }
     for (SIPMessageValve v : stack.sipMessageValves) {
       if (v instanceof SipGuard g) {
         return g;
