@@ -210,7 +210,7 @@ final class ClientSession {
     String who = r.text("uid");
     var rejection = shared.tokens().reject(who, r.text("token"));
     if (rejection.isPresent()) {
-      log.info("login refused for {}: {}", who, rejection.get());
+      shared.counters().logInSummary("bad-token", "login of " + who + ": " + rejection.get());
       refuse(r.id(), "bad-token", rejection.get());
       return;
     }

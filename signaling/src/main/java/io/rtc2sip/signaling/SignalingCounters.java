@@ -33,6 +33,15 @@ public final class SignalingCounters {
    */
   void refusedAndLogged(String reason, String detail) {
     refused(reason);
+    logInSummary(reason, detail);
+  }
+
+  /**
+   * Logs a refusal counted elsewhere in summary: the first at once, then at most one line per
+   * reason every 10 s. Control characters of {@code detail} (which may quote a client) are
+   * shown escaped, so a client cannot write lines of its own into the log.
+   */
+  void logInSummary(String reason, String detail) {
     long now = System.nanoTime();
     long[] state = logged.computeIfAbsent(reason, r -> new long[] {now - LOG_INTERVAL, 0});
     long since;
@@ -45,7 +54,8 @@ public final class SignalingCounters {
       state[0] = now;
       state[1] = 0;
     }
-    log.info("signaling refused {} ({}; {} since the last such line)", reason, detail, since);
+    log.info("signaling refused {} ({}; {} since the last such line)", reason, printable(detail),
+        since);
   }
 
   void openConnections(LongSupplier open) {
@@ -62,5 +72,19 @@ public final class SignalingCounters {
   /** How many client connections (TCP and WebSocket) are open. */
   public long openConnections() {
     return open.getAsLong();
+  }
+
+  /** {@code text} with control characters escaped and cut to 200 characters. */
+  static String printable(String text) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < text.length() && b.length() < 200; i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c)) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 }

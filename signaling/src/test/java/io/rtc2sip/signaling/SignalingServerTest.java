@@ -410,6 +410,29 @@ class SignalingServerTest {
   }
 
   @Test
+  void refusedLoginsAreLoggedInSummaryAndTheirUidNeverRawly() throws Exception {
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)
+        org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    root.addAppender(lines);
+    try (Client c = new Client()) {
+      for (int i = 0; i < 60; i++) {
+        c.send(Protocol.JSON.createObjectNode().put("id", "l").put("type", "login")
+            .put("uid", "mallory\nFAKE LOG LINE " + i).put("token", "x").toString());
+        assertEquals("bad-token", c.next().get("code").asText());
+      }
+    } finally {
+      root.detachAppender(lines);
+    }
+    List<String> about = lines.list.stream().map(e -> e.getFormattedMessage())
+        .filter(m -> m.contains("mallory")).toList();
+    assertTrue(about.size() <= 2, "one line per 10 s, not one per login: " + about);
+    assertTrue(about.stream().noneMatch(m -> m.contains("\n")), "raw control characters: " + about);
+  }
+
+  @Test
   void aCallIdThatCannotBeACallNeverReachesTheCalls() throws Exception {
     // call ids become persistence ids: a NUL the journal refuses would fail the entity's
     // recovery again and again (and open the journal's circuit breaker for every entity)
