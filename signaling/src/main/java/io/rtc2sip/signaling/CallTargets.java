@@ -48,6 +48,9 @@ final class CallTargets {
       if (!(parsed instanceof SipURI sip) || sip.getHost() == null || sip.getHost().isEmpty()) {
         return Optional.of("'" + t + "' is not a SIP URI with a host");
       }
+      if (sip.getPort() != -1 && (sip.getPort() < 1 || sip.getPort() > 65535)) {
+        return Optional.of("'" + t + "' names port " + sip.getPort() + ", not one of 1-65535");
+      }
       if (!uri && !t.equals(sip.getUser())) {
         return Optional.of("'" + t + "' is neither a phone number nor a SIP user name (a SIP"
             + " URI starts with sip: or sips:)");

@@ -387,7 +387,8 @@ class SignalingServerTest {
     try (Client c = new Client()) {
       c.login("alice");
       for (String to : List.of("sip:", "sip:a b@pbx", "<sip:x@y>", "bob@pbx.example",
-          "sip:x@", "+49 30 123", "sip:x@y\tz", "tel:+4930", "x".repeat(300))) {
+          "sip:x@", "+49 30 123", "sip:x@y\tz", "tel:+4930", "x".repeat(300),
+          "sip:x@127.0.0.1:99999", "sip:x@127.0.0.1:0")) {
         c.send(Protocol.JSON.createObjectNode().put("id", "t").put("type", "call").put("to", to)
             .toString());
         JsonNode e = c.next();

@@ -50,6 +50,15 @@ final class OutboundInvites {
       ctx.calls.tell(callId, new CallCommand.SipFailed(503, "no RTP port free on the gateway"));
       return;
     }
+    int port = portOf(invite.dialog().remoteUri());
+    if (port != -1 && (port < 1 || port > 65535)) {
+      log.warn("INVITE to {} not sent: port {} is not one of 1-65535; the call fails (400)",
+          invite.dialog().remoteUri(), port);
+      ctx.legs.endDialog(callId, invite.dialog().callId());
+      ctx.calls.tell(callId, new CallCommand.SipFailed(400, "target port " + port
+          + " out of 1-65535"));
+      return;
+    }
     SipLeg leg = ctx.legs.learn(callId, invite.dialog());
     String user = invite.from().address();
     Request request = ctx.requests.initialInvite(invite.dialog(), user,
@@ -197,6 +206,16 @@ final class OutboundInvites {
       leg.takeOutboundInvite();
     }
     ctx.legs.endDialog(purpose.callId(), purpose.dialog().callId());
+  }
+
+  /** The port of a SIP URI, -1 when it names none or does not parse. */
+  private int portOf(String uri) {
+    try {
+      return ctx.sip.addresses.createURI(uri) instanceof javax.sip.address.SipURI sip
+          ? sip.getPort() : -1;
+    } catch (java.text.ParseException e) {
+      return -1; // building the request reports it
+    }
   }
 
   static Optional<Sdp.Remote> sdpOf(javax.sip.message.Message m) {

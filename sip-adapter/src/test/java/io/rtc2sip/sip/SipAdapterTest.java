@@ -202,6 +202,19 @@ class SipAdapterTest {
   }
 
   @Test
+  void anInviteToAPortNoSocketCanHaveFailsTheCallAtOnce() throws Exception {
+    // a REFER's Refer-To reaches here without the signaling edge's check; the stack would
+    // retransmit to it from its timers, failing with a stack trace each time
+    String callId = CallIds.newOutbound();
+    invite(callId, "sip:nobody@127.0.0.1:99999");
+    ShardingEnvelope<CallCommand> e = calls.receiveMessage(Duration.ofSeconds(5));
+    assertEquals(callId, e.entityId());
+    CallCommand.SipFailed failed = assertInstanceOf(CallCommand.SipFailed.class, e.message());
+    assertEquals(400, failed.status());
+    assertTrue(failed.reason().contains("99999"), failed.reason());
+  }
+
+  @Test
   void aReinviteThatCannotBeSentIsReportedAs503() throws Exception {
     // the peer's TCP side is gone: nothing listens at its Contact any more
     int nobody = Sipp.freeUdpPort();
