@@ -83,6 +83,7 @@ final class Sdp {
    * @throws SdpParseException when the body is not SDP
    */
   static Optional<Remote> read(String body) throws SdpException {
+    checkLines(body);
     SessionDescription sd = FACTORY.createSessionDescription(body);
     @SuppressWarnings("unchecked")
     Vector<MediaDescription> medias = sd.getMediaDescriptions(false);
@@ -167,6 +168,31 @@ final class Sdp {
       return java.net.InetAddress.getByName(a); // a literal: parsed, never looked up
     } catch (java.net.UnknownHostException e) {
       throw new SdpException("not an IP address: " + a);
+    }
+  }
+
+  /** The line types of RFC 4566 (and the obsolete ones the library still reads). */
+  private static final String LINE_TYPES = "vosiuepcbtrzkam";
+
+  /**
+   * Refuses a line that is not {@code <type>=<value>} of a known type: the library prints the
+   * stack trace of such a line to standard error, which a flood of INVITEs would turn into
+   * megabytes of log.
+   */
+  private static void checkLines(String body) throws SdpParseException {
+    int start = 0;
+    while (start < body.length()) {
+      int end = body.indexOf('\n', start);
+      if (end < 0) {
+        end = body.length();
+      }
+      String line = body.substring(start, end).strip();
+      if (!line.isEmpty() && (line.length() < 2 || line.charAt(1) != '='
+          || LINE_TYPES.indexOf(line.charAt(0)) < 0)) {
+        String shown = line.length() > 40 ? line.substring(0, 40) + "..." : line;
+        throw new SdpParseException(0, 0, "not an SDP line: " + shown.replaceAll("\\p{Cntrl}", "?"));
+      }
+      start = end + 1;
     }
   }
 
