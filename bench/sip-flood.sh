@@ -27,20 +27,8 @@ export RTC2SIP_DATA_DIR="$OUT/data" RTC2SIP_SIP_PORT=15062 RTC2SIP_SIGNALING_POR
   RTC2SIP_SIP_TRUSTED=127.0.0.1/32
 
 command -v sipp >/dev/null || { echo "sipp is missing: apt-get install sip-tester" >&2; exit 2; }
-bin/rtc2sip run > "$OUT/node.log" 2>&1 &
-NODE=$!
-CLIENT=""
-cleanup() {
-  [ -n "$CLIENT" ] && kill "$CLIENT" 2>/dev/null || true
-  kill "$NODE" 2>/dev/null || true
-  wait "$NODE" 2>/dev/null || true
-}
-trap cleanup EXIT
-for _ in $(seq 1 180); do
-  curl -sf "localhost:$RTC2SIP_MANAGEMENT_PORT/ready" >/dev/null 2>&1 && break
-  kill -0 "$NODE" 2>/dev/null || { echo "node did not start: $OUT/node.log" >&2; exit 1; }
-  sleep 1
-done
+. bench/node.sh
+start_node "$OUT/node.log"
 for _ in $(seq 1 120); do # ready can come before the signaling port listens
   (exec 3<>"/dev/tcp/127.0.0.1/$RTC2SIP_SIGNALING_PORT") 2>/dev/null && break
   sleep 1
@@ -49,6 +37,7 @@ JAVA_PID=$(pgrep -P "$NODE" java || echo "$NODE")
 bin/rtc2sip client --port "$RTC2SIP_SIGNALING_PORT" --uid load --users "$USERS" \
   "auto-answer 3600" > /dev/null 2> "$OUT/client.err" &
 CLIENT=$!
+BENCH_PIDS="$BENCH_PIDS $CLIENT"
 sleep 5
 { sipp -sd uac || true; } | sed -e 's/\[service\]/[field0]/g' \
   -e '0,/<send retrans="500">/s//<send retrans="500" start_rtd="2">/' \

@@ -27,23 +27,12 @@ export RTC2SIP_DATA_DIR="$OUT/data" RTC2SIP_SIP_PORT=15062 RTC2SIP_SIGNALING_POR
   RTC2SIP_RTC_LOOPBACK_PORT=17072 RTC2SIP_MEDIA_TIMEOUT=0s RTC2SIP_LOG_LEVEL=WARN
 
 command -v sipp >/dev/null || { echo "sipp is missing: apt-get install sip-tester" >&2; exit 2; }
-bin/rtc2sip run > "$OUT/node.log" 2>&1 &
-NODE=$!
-CLIENT=""
-cleanup() {
-  [ -n "$CLIENT" ] && kill "$CLIENT" 2>/dev/null || true
-  kill "$NODE" 2>/dev/null || true
-  wait "$NODE" 2>/dev/null || true
-}
-trap cleanup EXIT
-for _ in $(seq 1 180); do
-  curl -sf "localhost:$RTC2SIP_MANAGEMENT_PORT/ready" >/dev/null 2>&1 && break
-  kill -0 "$NODE" 2>/dev/null || { echo "node did not start: $OUT/node.log" >&2; exit 1; }
-  sleep 1
-done
+. bench/node.sh
+start_node "$OUT/node.log"
 bin/rtc2sip client --port "$RTC2SIP_SIGNALING_PORT" --uid load --users "$USERS" \
   "auto-answer 3600" > /dev/null 2> "$OUT/client.err" &
 CLIENT=$!
+BENCH_PIDS="$BENCH_PIDS $CLIENT"
 sleep 5
 # sipp's built-in UAC, calling the user of each line of users.csv in turn
 # response time 1: INVITE -> 100 Trying; response time 2: INVITE -> 200 OK

@@ -27,20 +27,8 @@ export RTC2SIP_DATA_DIR="$OUT/data" RTC2SIP_SIP_PORT=15062 RTC2SIP_SIGNALING_POR
 command -v sipp >/dev/null || { echo "sipp is missing: apt-get install sip-tester" >&2; exit 2; }
 command -v chromium >/dev/null || { echo "chromium is missing: apt-get install chromium chromium-driver" >&2; exit 2; }
 ./mvnw -q -B -DskipTests install >&2
-bin/rtc2sip run > "$OUT/node.log" 2>&1 &
-NODE=$!
-UAS=""
-cleanup() {
-  [ -n "$UAS" ] && kill "$UAS" 2>/dev/null || true
-  kill "$NODE" 2>/dev/null || true
-  wait "$NODE" 2>/dev/null || true
-}
-trap cleanup EXIT
-for _ in $(seq 1 180); do
-  curl -sf "localhost:$RTC2SIP_MANAGEMENT_PORT/ready" >/dev/null 2>&1 && break
-  kill -0 "$NODE" 2>/dev/null || { echo "node did not start: $OUT/node.log" >&2; exit 1; }
-  sleep 1
-done
+. bench/node.sh
+start_node "$OUT/node.log"
 # bin/rtc2sip execs java: $NODE is the node's JVM
 # The SIP side is sipp's uas_answer (as in the system tests): it answers PCMA with
 # telephone-event and plays 400 Hz, paced like a phone. The browser runs at a lower priority
@@ -50,6 +38,7 @@ ln -sfn "$PWD/sip-adapter/src/test/resources/sipp/media" "$OUT/media"
 (cd "$OUT" && exec sipp -sf "$OLDPWD/sip-adapter/src/test/resources/sipp/uas_answer.xml" \
   -aa -i 127.0.0.1 -mi 127.0.0.1 -p 15090 -mp 16000 -nostdin > "$OUT/sipp.out" 2>&1) &
 UAS=$!
+BENCH_PIDS="$BENCH_PIDS $UAS"
 echo "rtc2sip WebRTC load: ${SECONDS_PER_STEP}s per step, $(nproc) cores, $(chromium --version); logs in $OUT"
 for CALLS in $STEPS; do
   echo "== $CALLS calls"
