@@ -14,6 +14,7 @@ import io.rtc2sip.metrics.NodeMetrics;
 import io.rtc2sip.signaling.SignalingSettings;
 import io.rtc2sip.signaling.Tokens;
 import io.rtc2sip.sip.Sipp;
+import io.rtc2sip.tests.support.ClusterCalls;
 import io.rtc2sip.tests.support.Baresip;
 import io.rtc2sip.tests.support.CallStates;
 import io.rtc2sip.tests.support.LoopbackCapture;
@@ -80,9 +81,7 @@ class BrowserPhoneTest {
   }
 
   private static CallView view(String callId) {
-    return node.sharding().entityRefFor(CallEntity.TYPE_KEY, callId)
-        .<CallView>ask(CallCommand.GetCall::new, Duration.ofSeconds(5))
-        .toCompletableFuture().join();
+    return new ClusterCalls(node.sharding()).view(callId);
   }
 
   @Test

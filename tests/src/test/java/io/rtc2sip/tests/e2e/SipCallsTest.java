@@ -5,25 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rtc2sip.actors.call.CallCommand;
-import io.rtc2sip.actors.call.CallEntity;
 import io.rtc2sip.actors.call.CallIds;
 import io.rtc2sip.actors.call.CallReply;
 import io.rtc2sip.actors.call.CallView;
 import io.rtc2sip.actors.model.EndCause;
-import io.rtc2sip.actors.user.Presence;
 import io.rtc2sip.actors.user.UserCommand;
 import io.rtc2sip.actors.user.UserReply;
 import io.rtc2sip.actors.user.UserSession;
 import io.rtc2sip.sip.Sipp;
-import io.rtc2sip.tests.support.CallStates;
+import io.rtc2sip.tests.support.ClusterCalls;
 import io.rtc2sip.tests.support.TestNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.function.Predicate;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,6 +36,7 @@ class SipCallsTest {
   @TempDir static Path dir;
   private static TestNode node;
   private static ClusterSharding sharding;
+  private static ClusterCalls calls;
   private static int sipPort;
   private static String self;
 
@@ -49,6 +45,7 @@ class SipCallsTest {
     node = TestNode.start(dir, Sipp.freeUdpPort(), Map.of("rtc2sip.call.park-timeout", "3s"));
     sipPort = node.sipPort;
     sharding = node.sharding();
+    calls = new ClusterCalls(sharding);
     self = node.address();
   }
 
@@ -63,11 +60,11 @@ class SipCallsTest {
   void theSipPlatformCallsAnOnlineUserWhoAnswers() throws Exception {
     login("alice", "conn-a");
     try (Sipp sipp = Sipp.uac("uac_call_pcap", sipPort, "alice", 6000)) {
-      String callId = awaitCallOf("alice", id -> view(id).state().equals("Alerting"));
-      CallReply answered = call(callId, r -> new CallCommand.Answer("alice", r));
+      String callId = calls.awaitCallOf("alice", id -> calls.view(id).state().equals("Alerting"));
+      CallReply answered = calls.call(callId, r -> new CallCommand.Answer("alice", r));
       assertInstanceOf(CallReply.Accepted.class, answered);
       assertEquals(0, sipp.await(40), sipp.where());
-      CallView end = awaitState(callId, "Ended");
+      CallView end = calls.awaitState(callId, "Ended");
       assertEquals(EndCause.REMOTE_HANGUP, end.endCause());
       assertEquals("PCMA", end.media().codec());
       String messages = sipp.messages();
@@ -93,9 +90,9 @@ class SipCallsTest {
     assertInstanceOf(UserReply.Accepted.class, out);
     try (Sipp sipp = Sipp.uac("uac_call_pcap", sipPort, "bob", 1000)) {
       String callId = awaitParkedOf("bob");
-      assertEquals("Parked", view(callId).state());
+      assertEquals("Parked", calls.view(callId).state());
       sipp.await(30);
-      CallView end = awaitState(callId, "Ended");
+      CallView end = calls.awaitState(callId, "Ended");
       assertEquals(EndCause.CALLEE_OFFLINE, end.endCause());
       assertTrue(sipp.messages().contains("SIP/2.0 180 Ringing"), sipp.where());
       assertTrue(sipp.messages().contains("SIP/2.0 480"), sipp.where());
@@ -106,20 +103,20 @@ class SipCallsTest {
   void aUserCallsASipPhoneThatAnswersAndHangsUpAfterwards() throws Exception {
     try (Sipp uas = Sipp.uas("uas_answer", 60000)) {
       String callId = CallIds.newOutbound();
-      assertInstanceOf(CallReply.Accepted.class, call(callId, r -> new CallCommand.PlaceCall(
+      assertInstanceOf(CallReply.Accepted.class, calls.call(callId, r -> new CallCommand.PlaceCall(
           "carol", "room-c", "sip:uas@127.0.0.1:" + uas.port, r)));
-      awaitState(callId, "Active");
-      assertInstanceOf(CallReply.Accepted.class, call(callId, r -> new CallCommand.Hold("carol", r)));
-      awaitState(callId, "Held");
+      calls.awaitState(callId, "Active");
+      assertInstanceOf(CallReply.Accepted.class, calls.call(callId, r -> new CallCommand.Hold("carol", r)));
+      calls.awaitState(callId, "Held");
       assertInstanceOf(CallReply.Accepted.class,
-          call(callId, r -> new CallCommand.Unhold("carol", r)));
-      awaitState(callId, "Active");
+          calls.call(callId, r -> new CallCommand.Unhold("carol", r)));
+      calls.awaitState(callId, "Active");
       // the entity is Active once the resume is decided; hang up after the re-INVITE completed
       // (sipp's scenario cannot take a BYE crossing a re-INVITE)
       uas.awaitInLog("ACK sip:", 3);
       assertInstanceOf(CallReply.Accepted.class,
-          call(callId, r -> new CallCommand.Hangup("carol", r)));
-      assertEquals(EndCause.LOCAL_HANGUP, awaitState(callId, "Ended").endCause());
+          calls.call(callId, r -> new CallCommand.Hangup("carol", r)));
+      assertEquals(EndCause.LOCAL_HANGUP, calls.awaitState(callId, "Ended").endCause());
       assertEquals(0, uas.await(30), uas.where());
       assertTrue(uas.messages().contains("a=sendonly"), "hold re-INVITE: " + uas.where());
       // the dashboard's drill-down: the call's SIP messages, as this node sent and received them
@@ -137,49 +134,29 @@ class SipCallsTest {
   void aPhoneThatMakesUsTheSessionRefresherGetsRefreshes() throws Exception {
     try (Sipp uas = Sipp.uas("uas_session_timer", 60000)) {
       String callId = CallIds.newOutbound();
-      assertInstanceOf(CallReply.Accepted.class, call(callId, r -> new CallCommand.PlaceCall(
+      assertInstanceOf(CallReply.Accepted.class, calls.call(callId, r -> new CallCommand.PlaceCall(
           "dave", "room-d", "sip:uas@127.0.0.1:" + uas.port, r)));
-      awaitState(callId, "Active");
+      calls.awaitState(callId, "Active");
       // Session-Expires: 4;refresher=uac in the 200 OK: the call re-INVITEs by itself after 2 s
       uas.awaitInLog("ACK sip:", 2);
-      assertTrue(view(callId).dialog().localCseq() >= 2, "the refresh is persisted");
+      assertTrue(calls.view(callId).dialog().localCseq() >= 2, "the refresh is persisted");
       assertInstanceOf(CallReply.Accepted.class,
-          call(callId, r -> new CallCommand.Hangup("dave", r)));
-      awaitState(callId, "Ended");
+          calls.call(callId, r -> new CallCommand.Hangup("dave", r)));
+      calls.awaitState(callId, "Ended");
       assertEquals(0, uas.await(30), uas.where());
     }
   }
 
   private static void login(String uid, String connection) throws Exception {
-    UserReply reply = sharding.entityRefFor(UserSession.TYPE_KEY, uid)
-        .<UserReply>ask(r -> new UserCommand.Login(self, connection, r), ASK)
-        .toCompletableFuture().get();
-    assertInstanceOf(UserReply.Accepted.class, reply);
+    assertInstanceOf(UserReply.Accepted.class, calls.login(uid, self, connection));
   }
 
-  private static Presence presence(String uid) throws Exception {
-    return sharding.entityRefFor(UserSession.TYPE_KEY, uid)
-        .<Presence>ask(UserCommand.GetPresence::new, ASK).toCompletableFuture().get();
-  }
 
-  private static String awaitCallOf(String uid, Predicate<String> ready) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      List<String> calls = presence(uid).calls();
-      for (String id : calls) {
-        if (ready.test(id)) {
-          return id;
-        }
-      }
-      Thread.sleep(50); // the call arrives by SIP: poll the user's presence
-    }
-    throw new AssertionError("no call for " + uid + " within 20 s");
-  }
 
   private static String awaitParkedOf(String uid) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     while (System.nanoTime() < deadline) {
-      List<String> parked = presence(uid).parkedCalls();
+      List<String> parked = calls.presence(uid).parkedCalls();
       if (!parked.isEmpty()) {
         return parked.get(0);
       }
@@ -188,23 +165,7 @@ class SipCallsTest {
     throw new AssertionError("no parked call for " + uid + " within 20 s");
   }
 
-  private static CallView view(String callId) {
-    try {
-      return sharding.entityRefFor(CallEntity.TYPE_KEY, callId)
-          .<CallView>ask(CallCommand.GetCall::new, ASK).toCompletableFuture().get();
-    } catch (Exception e) {
-      throw new AssertionError("call " + callId + " did not answer", e);
-    }
-  }
-
-  private static CallView awaitState(String callId, String state) throws Exception {
-    return CallStates.await(SipCallsTest::view, callId, state, Duration.ofSeconds(30));
-  }
 
 
-  private static CallReply call(String callId,
-      Function<ActorRef<CallReply>, CallCommand> command) throws Exception {
-    return sharding.entityRefFor(CallEntity.TYPE_KEY, callId)
-        .<CallReply>ask(command::apply, ASK).toCompletableFuture().get();
-  }
+
 }
