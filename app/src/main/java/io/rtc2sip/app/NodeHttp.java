@@ -150,9 +150,8 @@ final class NodeHttp extends AllDirectives {
 
   private Route liveCall() {
     return pathPrefix("api", () -> pathPrefix("calls", () ->
-        path(PathMatchers.segment().slash("live"), callId -> get(() ->
-            !CallIds.isWellFormed(callId) ? complete(StatusCodes.NOT_FOUND, "not a call id")
-            : onComplete(view(callId), result -> {
+        path(PathMatchers.segment().slash("live"), callId -> get(() -> ofCall(callId, () ->
+            onComplete(view(callId), result -> {
               if (result.isFailure()) {
                 return complete(StatusCodes.SERVICE_UNAVAILABLE,
                     "call " + callId + " did not answer within " + ASK.toSeconds() + " s: "
@@ -164,13 +163,13 @@ final class NodeHttp extends AllDirectives {
               }
               return complete(HttpResponse.create()
                   .withEntity(ContentTypes.APPLICATION_JSON, toJson(view)));
-            })))));
+            }))))));
   }
 
   /** {@code GET /api/calls/<id>/replay}: the call's timeline from the journal (JSON). */
   private Route replay() {
     return pathPrefix("api", () -> pathPrefix("calls", () ->
-        path(PathMatchers.segment().slash("replay"), callId -> get(() ->
+        path(PathMatchers.segment().slash("replay"), callId -> get(() -> ofCall(callId, () ->
             onComplete(timeline(callId), result -> {
               if (result.isFailure()) {
                 return complete(StatusCodes.INTERNAL_SERVER_ERROR,
@@ -181,7 +180,16 @@ final class NodeHttp extends AllDirectives {
               }
               return complete(HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON,
                   ReplayRenderer.json(callId, result.get())));
-            })))));
+            }))))));
+  }
+
+  /**
+   * {@code inner} for a path segment that can be a call id; 404 otherwise, before it names an
+   * entity or a journal query (a NUL or invalid UTF-8 would fail them, see CallIds).
+   */
+  private Route ofCall(String callId, java.util.function.Supplier<Route> inner) {
+    return CallIds.isWellFormed(callId) ? inner.get()
+        : complete(StatusCodes.NOT_FOUND, "not a call id");
   }
 
   /**

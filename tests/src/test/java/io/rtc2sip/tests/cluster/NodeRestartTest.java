@@ -175,6 +175,14 @@ class NodeRestartTest {
           URI.create("http://127.0.0.1:" + httpPort + "/api/calls/o-unknown/live")).build(),
           HttpResponse.BodyHandlers.ofString());
       assertEquals(404, unknown.statusCode(), unknown.body());
+      for (String path : new String[] {"o-%00/live", "o-%00/replay", "x-1/replay"}) {
+        // never an entity or a journal query for an id that cannot be a call's
+        HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(
+            "http://127.0.0.1:" + httpPort + "/api/calls/" + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, bad.statusCode(), path + ": " + bad.body());
+        assertEquals("not a call id", bad.body(), path);
+      }
 
       // the call history, fed from the journal across the restart: every call once, with all
       // its events, the failed one findable by uid, time and cause (HTTP and command line)
