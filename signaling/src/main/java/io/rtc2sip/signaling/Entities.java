@@ -28,7 +28,13 @@ final class Entities {
       EntityMessenger<UserCommand> users, Duration timeout, String name) {
     this.system = system;
     this.calls = system.systemActorOf(forwarder(calls), name + "-calls", Props.empty());
-    this.users = system.systemActorOf(forwarder(users), name + "-users", Props.empty());
+    try {
+      this.users = system.systemActorOf(forwarder(users), name + "-users", Props.empty());
+    } catch (RuntimeException e) {
+      system.classicSystem().stop(org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(
+          this.calls)); // a start that failed half-way leaves nothing behind
+      throw e;
+    }
     this.userMessenger = users;
     this.timeout = timeout;
   }

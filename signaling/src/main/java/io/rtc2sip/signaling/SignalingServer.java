@@ -101,8 +101,13 @@ public final class SignalingServer extends AllDirectives {
     String node = system.address().toString();
     Entities entities = new Entities(system, calls, users, settings.askTimeout(), "signaling");
     NotificationRouter router = new NotificationRouter(node, entities);
-    ActorRef<Object> routerActor =
-        system.systemActorOf(router.behavior(), "signaling-router", Props.empty());
+    ActorRef<Object> routerActor;
+    try {
+      routerActor = system.systemActorOf(router.behavior(), "signaling-router", Props.empty());
+    } catch (RuntimeException e) {
+      entities.stop(); // a start that failed half-way leaves nothing behind
+      throw e;
+    }
     Shared shared = new Shared(settings, new Tokens(settings.tokenSecret(), Clock.systemUTC()),
         entities, router, node, rtcTokens, webRtc, new SignalingCounters());
     SignalingServer server = new SignalingServer(system, shared, routerActor);

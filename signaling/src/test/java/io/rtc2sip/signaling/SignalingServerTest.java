@@ -434,6 +434,29 @@ class SignalingServerTest {
   }
 
   @Test
+  void aStartThatFailsHalfWayLeavesNothingBehind() throws Exception {
+    server.stop().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server = null;
+    // the router's name still taken (as by a previous server's router still stopping)
+    org.apache.pekko.actor.typed.ActorRef<Object> squatter = KIT.system().systemActorOf(
+        org.apache.pekko.actor.typed.javadsl.Behaviors.ignore(), "signaling-router",
+        org.apache.pekko.actor.typed.Props.empty());
+    org.junit.jupiter.api.Assertions.assertThrows(
+        org.apache.pekko.actor.InvalidActorNameException.class,
+        () -> SignalingServer.start(KIT.system(), settings(100, 100, Duration.ofSeconds(30)),
+            EntityMessenger.envelopes(calls.ref()), EntityMessenger.envelopes(users.ref()),
+            (channel, uid) -> rtcTokens.issue(channel, uid), OFFERS));
+    org.apache.pekko.pattern.Patterns.gracefulStop(
+        org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(squatter), Duration.ofSeconds(10))
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // what the failed start made is gone with it: a new server starts
+    start(settings(100, 100, Duration.ofSeconds(30)));
+    try (Client c = new Client()) {
+      c.login("alice");
+    }
+  }
+
+  @Test
   void aCallIdThatCannotBeACallNeverReachesTheCalls() throws Exception {
     // call ids become persistence ids: a NUL the journal refuses would fail the entity's
     // recovery again and again (and open the journal's circuit breaker for every entity)
