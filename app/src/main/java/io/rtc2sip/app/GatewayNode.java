@@ -1,6 +1,7 @@
 package io.rtc2sip.app;
 
 import com.typesafe.config.Config;
+import io.rtc2sip.app.downing.FastDowning;
 import io.rtc2sip.persistence.DatabaseConnector;
 import io.rtc2sip.persistence.DatabaseSettings;
 import io.rtc2sip.persistence.EmbeddedDatabase;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.Address;
@@ -61,6 +63,7 @@ public final class GatewayNode implements AutoCloseable {
       throw new IllegalStateException(refusal.get());
     }
     DatabaseSettings db = DatabaseSettings.from(config);
+    Optional<FastDowning> downing = FastDowning.bind(config);
     EmbeddedDatabase embedded = null;
     if (db.embedded()) {
       embedded = EmbeddedDatabase.start(db.dataDir(), db.embeddedPort());
@@ -70,8 +73,15 @@ public final class GatewayNode implements AutoCloseable {
     }
     try {
       prepareSchema(db, config.getInt("rtc2sip.db.connect-attempts"));
-      Config full = JournalConfig.forDatabase(db).withFallback(config);
+      Config journal = JournalConfig.forDatabase(db).withFallback(config);
+      Config full = downing.map(d -> d.announce(journal)).orElse(journal);
       ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, full);
+      downing.ifPresent(d -> {
+        // the liveness port stays open until the actor system has ended: peers must not take
+        // a node that is still leaving for a crashed one
+        system.getWhenTerminated().thenRun(d::close);
+        d.start(system);
+      });
       GatewayNode node = new GatewayNode(system, embedded, db);
       node.joinCluster(full);
       node.startManagement();
@@ -79,6 +89,7 @@ public final class GatewayNode implements AutoCloseable {
       node.logListeners(full);
       return node;
     } catch (Exception | Error e) {
+      downing.ifPresent(FastDowning::close);
       if (embedded != null) {
         embedded.close();
       }

@@ -37,6 +37,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -154,6 +155,28 @@ public final class NodeServices {
         });
   }
 
+  /**
+   * On a graceful leave the node's calls are handed to other nodes (sharding's region shut-down,
+   * before the node leaves), and each re-anchors its media there: a re-INVITE that points the
+   * SIP party at the new node, and the RTC client told to join there. Until both have happened
+   * this node's media bridge still carries the audio, so it keeps running for {@code
+   * rtc2sip.cluster.hand-off-linger} after the node has left, when it still had calls.
+   */
+  private static void lingerAfterHandOff(ActorSystem<Void> system, MediaBridge bridge) {
+    Duration linger = system.settings().config().getDuration("rtc2sip.cluster.hand-off-linger");
+    CoordinatedShutdown.get(system)
+        .addTask(CoordinatedShutdown.PhaseClusterShutdown(), "media-hand-off-linger", () -> {
+          int calls = bridge.activeCalls();
+          if (calls == 0 || linger.isZero()) {
+            return CompletableFuture.completedFuture(Done.getInstance());
+          }
+          log.info("left the cluster with media of {} calls still running here: forwarding it for"
+              + " {} ms more while the calls re-anchor on their new nodes", calls, linger.toMillis());
+          return CompletableFuture.supplyAsync(Done::getInstance,
+              CompletableFuture.delayedExecutor(linger.toMillis(), TimeUnit.MILLISECONDS));
+        });
+  }
+
   /** The node's RTC network: Agora with an App ID (and the binding), else the loopback one. */
   private static RtcLegs startRtc(ActorSystem<Void> system) {
     try {
@@ -202,6 +225,7 @@ public final class NodeServices {
               rtc,
               browsers);
       onShutdown(system, "stop-media", bridge::close);
+      lingerAfterHandOff(system, bridge);
       return bridge;
     } catch (IOException e) {
       throw new IllegalStateException("media bridge did not start: " + e.getMessage(), e);
