@@ -199,6 +199,12 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
     if (state instanceof Online on && !deps.nodeIsMember().test(on.node())) {
       ctx.getLog().info("recovered online on {}, which left the cluster: logging out", on.node());
       ctx.getSelf().tell(new ConnectionLost(on.connectionId()));
+    } else if (state instanceof Online on && on.sipRegistered()) {
+      // the SIP registration lives in the SIP adapter of the node running this entity: after a
+      // move (a node died or left) this node's adapter takes it over; on the same node it is a
+      // refresh of a binding that exists
+      ctx.getLog().info("recovered online and SIP-registered: registering from this node");
+      deps.registrations().tell(new SipRegistrationCommand.Bind(uid));
     } else if (state instanceof Offline off && off.idle()) {
       passivate();
     }

@@ -146,4 +146,25 @@ class UserSessionTest {
     assertFalse(p.online());
     assertEquals(List.of("o-1"), p.calls());
   }
+
+  @Test
+  void aRegisteredUserRecoveredOnAnotherNodeIsRegisteredFromThere() {
+    members.add(NODE_A);
+    login(NODE_A, "c1");
+    kit.<UserReply>runCommand(r -> new UserCommand.Register(true, r));
+    assertEquals(new SipRegistrationCommand.Bind(uid), registrations.receiveMessage());
+    // the entity moves (its node died or left; the user's connection is on a node still up):
+    // the registrations of the node that now runs it must take over the binding
+    kit.restart();
+    assertEquals(new SipRegistrationCommand.Bind(uid), registrations.receiveMessage());
+    assertTrue(presence().online());
+  }
+
+  @Test
+  void anUnregisteredUserRecoveredElsewhereIsNotRegistered() {
+    members.add(NODE_A);
+    login(NODE_A, "c1");
+    kit.restart();
+    registrations.expectNoMessage(Duration.ofMillis(200));
+  }
 }
