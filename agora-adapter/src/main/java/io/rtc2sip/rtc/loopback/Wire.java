@@ -7,19 +7,20 @@ import java.nio.charset.StandardCharsets;
 /**
  * Datagrams of the loopback RTC network (docs/rtc.md). Every datagram: magic {@code "R2L1"},
  * one type byte, channel and uid as (length byte, UTF-8); a FRAME adds a 32-bit sequence number
- * and 480 little-endian 16-bit samples (10 ms of 48 kHz mono).
+ * and 480 little-endian 16-bit samples (10 ms of 48 kHz mono). Public for tools that read the
+ * network off the wire (a capture).
  */
-final class Wire {
+public final class Wire {
   static final int MAGIC = 0x52324c31; // "R2L1"
   static final byte JOIN = 1;
   static final byte LEAVE = 2;
-  static final byte FRAME = 3;
+  public static final byte FRAME = 3;
   static final byte KEEPALIVE = 4;
-  static final int SAMPLES = 480;
+  public static final int SAMPLES = 480;
   static final int MAX = 4 + 1 + 2 + 2 * 255 + 4 + 2 * SAMPLES;
 
   /** A parsed datagram; {@code samples} is valid for FRAME until the next parse. */
-  record Packet(byte type, String channel, String uid, int sequence) {}
+  public record Packet(byte type, String channel, String uid, int sequence) {}
 
   private Wire() {}
 
@@ -40,7 +41,7 @@ final class Wire {
   }
 
   /** The datagram in {@code b}, samples copied into {@code samples}; null when malformed. */
-  static Packet decode(ByteBuffer b, short[] samples) {
+  public static Packet decode(ByteBuffer b, short[] samples) {
     try {
       b.order(ByteOrder.BIG_ENDIAN);
       if (b.remaining() < 7 || b.getInt() != MAGIC) {

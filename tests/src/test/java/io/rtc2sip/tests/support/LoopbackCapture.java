@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * and the RFC 4733 digits the gateway sent it are read off the wire.
  */
 public final class LoopbackCapture implements AutoCloseable {
-  /** One UDP datagram: its ports and payload. */
-  public record Datagram(int sourcePort, int destinationPort, byte[] payload) {
+  /** One UDP datagram: its ports, payload, and when it was captured (µs since the epoch). */
+  public record Datagram(int sourcePort, int destinationPort, byte[] payload, long micros) {
     public String text() {
       return new String(payload, StandardCharsets.ISO_8859_1);
     }
@@ -128,6 +128,7 @@ public final class LoopbackCapture implements AutoCloseable {
     }
     int at = 24;
     while (at + 16 <= bytes.length) {
+      long micros = (file.getInt(at) & 0xFFFFFFFFL) * 1_000_000L + (file.getInt(at + 4) & 0xFFFFFFFFL);
       int captured = file.getInt(at + 8);
       int packet = at + 16;
       at = packet + captured;
@@ -141,7 +142,7 @@ public final class LoopbackCapture implements AutoCloseable {
       byte[] payload = new byte[Math.max(0, Math.min(length, at - udp - 8))];
       net.get(udp + 8, payload);
       out.add(new Datagram(net.getShort(udp) & 0xFFFF, net.getShort(udp + 2) & 0xFFFF,
-          payload));
+          payload, micros));
     }
     return out;
   }
