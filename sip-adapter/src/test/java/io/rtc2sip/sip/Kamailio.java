@@ -71,12 +71,25 @@ public final class Kamailio implements AutoCloseable {
 
   /** Waits until Kamailio answers an OPTIONS. */
   private void awaitOptions() throws Exception {
+    awaitOptions(process, port, this::log);
+  }
+
+  /** What a Kamailio has logged so far (for a failure's message). */
+  public interface LogSource {
+    String read() throws IOException;
+  }
+
+  /**
+   * Waits until the Kamailio {@code process} answers an OPTIONS on 127.0.0.1:{@code port} (20 s
+   * at most); fails with its log when it exits or does not answer.
+   */
+  public static void awaitOptions(Process process, int port, LogSource log) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
       s.setSoTimeout(300);
       while (System.nanoTime() < deadline) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("kamailio exited: " + log());
+          throw new IllegalStateException("kamailio exited: " + log.read());
         }
         String options = "OPTIONS sip:127.0.0.1:" + port + " SIP/2.0\r\n"
             + "Via: SIP/2.0/UDP 127.0.0.1:" + s.getLocalPort() + ";branch=z9hG4bK" + System.nanoTime()
@@ -94,7 +107,7 @@ public final class Kamailio implements AutoCloseable {
         }
       }
     }
-    throw new IllegalStateException("kamailio did not answer OPTIONS within 20 s: " + log());
+    throw new IllegalStateException("kamailio did not answer OPTIONS within 20 s: " + log.read());
   }
 
   public String log() throws IOException {
@@ -104,6 +117,11 @@ public final class Kamailio implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
+    stop(process);
+  }
+
+  /** Stops a Kamailio this test started, and the children it forked (SIGTERM, then SIGKILL). */
+  public static void stop(Process process) throws InterruptedException {
     process.toHandle().descendants().forEach(ProcessHandle::destroy);
     process.destroy();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
