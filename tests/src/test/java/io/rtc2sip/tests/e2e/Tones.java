@@ -4,7 +4,7 @@ import io.rtc2sip.rtc.loopback.LoopbackRtcClient;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Tone generation and measurement at 48 kHz for the audio tests. */
-final class Tones {
+public final class Tones {
   private static final int RATE = 48000;
   private static final int FRAME = LoopbackRtcClient.FRAME_SAMPLES;
 
@@ -99,7 +99,7 @@ final class Tones {
   }
 
   /** Writes {@code seconds} of a sine at {@code hz} as a mono 16-bit 8 kHz WAV. */
-  static void writeWav8k(java.nio.file.Path wav, double hz, int seconds) throws Exception {
+  public static void writeWav8k(java.nio.file.Path wav, double hz, int seconds) throws Exception {
     short[] s = new short[8000 * seconds];
     for (int i = 0; i < s.length; i++) {
       s[i] = (short) (8000 * Math.sin(2 * Math.PI * hz * i / 8000.0));

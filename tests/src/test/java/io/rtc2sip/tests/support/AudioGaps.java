@@ -1,5 +1,6 @@
 package io.rtc2sip.tests.support;
 
+import io.rtc2sip.codec.g711.G711;
 import io.rtc2sip.rtc.loopback.Wire;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -28,6 +29,34 @@ public final class AudioGaps {
         continue;
       }
       out.computeIfAbsent(p.uid().substring(3), k -> new ArrayList<>()).add(d.micros());
+    }
+    return out;
+  }
+
+  /**
+   * Capture times (µs) of the G.711 RTP packets (PCMU or PCMA) with sound sent to UDP port
+   * {@code port} (a SIP far end's media port), in capture order.
+   */
+  public static List<Long> soundTo(List<LoopbackCapture.Datagram> datagrams, int port) {
+    List<Long> out = new ArrayList<>();
+    for (LoopbackCapture.Datagram d : datagrams) {
+      if (d.destinationPort() != port) {
+        continue;
+      }
+      byte[] p = d.payload();
+      int pt = p.length > 12 ? p[1] & 0x7F : -1;
+      if ((p[0] & 0xC0) != 0x80 || (pt != 0 && pt != 8)) {
+        continue;
+      }
+      int header = 12 + (p[0] & 0x0F) * 4;
+      short[] pcm = new short[Math.max(0, p.length - header)];
+      G711 codec = pt == 0 ? G711.PCMU : G711.PCMA;
+      for (int i = 0; i < pcm.length; i++) {
+        pcm[i] = codec.decode(p[header + i]);
+      }
+      if (pcm.length > 0 && loud(pcm)) {
+        out.add(d.micros());
+      }
     }
     return out;
   }

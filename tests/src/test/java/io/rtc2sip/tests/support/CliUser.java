@@ -1,0 +1,124 @@
+package io.rtc2sip.tests.support;
+
+import io.rtc2sip.signaling.cli.ClientMain;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * The client CLI ({@code bin/rtc2sip client}) run in this JVM: its arguments as on the command
+ * line, its commands written to its standard input, every line it prints kept to wait on.
+ */
+public final class CliUser implements AutoCloseable {
+  private final String uid;
+  private final PipedOutputStream stdin;
+  private final List<String> lines = new ArrayList<>();
+  private final Thread thread;
+  private volatile int exit = -1;
+
+  private CliUser(String uid, String[] args) throws IOException {
+    this.uid = uid;
+    this.stdin = new PipedOutputStream();
+    PipedInputStream in = new PipedInputStream(stdin, 1 << 16);
+    PrintStream out = new PrintStream(new LineSink(), true, StandardCharsets.UTF_8);
+    this.thread = new Thread(() -> {
+      try {
+        exit = ClientMain.run(args, in, out);
+      } catch (Exception e) {
+        out.println("CLI failed: " + e);
+        exit = 1;
+      }
+      synchronized (lines) {
+        lines.notifyAll();
+      }
+    }, "cli-" + uid);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Starts the CLI for {@code uid}; {@code args} are its options after {@code --uid}. */
+  public static CliUser start(String uid, String... args) throws IOException {
+    List<String> all = new ArrayList<>(List.of("--uid", uid));
+    all.addAll(List.of(args));
+    return new CliUser(uid, all.toArray(String[]::new));
+  }
+
+  /** One command line, as typed. */
+  public void command(String line) throws IOException {
+    stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    stdin.flush();
+  }
+
+  /** Waits for a printed line matching {@code match}, counting from the first line. */
+  public String await(Predicate<String> match, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int seen = 0;
+    synchronized (lines) {
+      while (true) {
+        for (; seen < lines.size(); seen++) {
+          if (match.test(lines.get(seen))) {
+            return lines.get(seen);
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !thread.isAlive()) {
+          throw new AssertionError(uid + ": expected line not printed within " + timeout
+              + (thread.isAlive() ? "" : " (the CLI ended, status " + exit + ")")
+              + "; last lines:\n" + tail(20));
+        }
+        lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      }
+    }
+  }
+
+  public List<String> linesMatching(Predicate<String> match) {
+    synchronized (lines) {
+      return lines.stream().filter(match).toList();
+    }
+  }
+
+  public String tail(int n) {
+    synchronized (lines) {
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    try {
+      command("quit");
+      stdin.close();
+    } catch (IOException gone) {
+      // the CLI already ended
+    }
+    thread.join(10_000);
+  }
+
+  /** Splits what the CLI prints into lines. */
+  private final class LineSink extends OutputStream {
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+    @Override
+    public synchronized void write(int b) {
+      if (b == '\n') {
+        String text = line.toString(StandardCharsets.UTF_8);
+        line.reset();
+        synchronized (lines) {
+          lines.add(text);
+          lines.notifyAll();
+        }
+      } else {
+        line.write(b);
+      }
+    }
+  }
+}
