@@ -91,6 +91,11 @@ class SerializationTest {
     s.add(new MediaCommand.Reanchor("o-1", rtc, m, SdpDirection.SENDRECV));
     s.add(new MediaCommand.Stop("o-1"));
     s.add(new ClientNotification.IncomingCall("alice", "i-1", p, "room"));
+    s.add(new ClientNotification.IncomingCall("alice", "i-1", p, "room", "127.0.0.1:7072"));
+    s.add(new ClientNotification.RtcMoved("alice", "o-1", "127.0.0.1:7072", false));
+    s.add(new ClientNotification.RtcMoved("alice", "o-1", null, true));
+    s.add(new MediaCommand.BrowserReoffer("o-1", rtc.asBrowser(),
+        new MediaCommand.BrowserOffer("v=0\r\n", ref.narrow())));
     s.add(new ClientNotification.Ringing("alice", "o-1", true));
     s.add(new ClientNotification.Answered("alice", "o-1"));
     s.add(new ClientNotification.Held("alice", "o-1", HoldSide.SIP));
@@ -130,6 +135,8 @@ class SerializationTest {
     s.add(new Presence("alice", true, "node", "c1", true, List.of("o-1"), List.of(), at));
     s.add(new CallReply.Accepted("o-1"));
     s.add(new CallReply.Accepted("o-1", "v=0\r\n"));
+    s.add(new CallReply.Accepted("o-1", null, "127.0.0.1:7072"));
+    s.add(new CallCommand.Reoffer("alice", "v=0\r\n", ref.narrow()));
     s.add(new CallCommand.PlaceCall("alice", "room", "+4930123456", "v=0\r\n", ref.narrow()));
     s.add(new CallCommand.Answer("alice", "v=0\r\n", ref.narrow()));
     s.add(new CallCommand.RtcMediaFailed("DTLS handshake failed"));

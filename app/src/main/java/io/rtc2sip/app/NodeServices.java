@@ -87,7 +87,8 @@ public final class NodeServices {
     SipAdapter sip = startSip(system, bridge);
     ActorRef<MediaCommand> media = bridge.port();
     SignalingServer signaling = startSignaling(system, rtc.tokens(), browsers);
-    return new NodePorts(new CallPorts(sip.port(), media, signaling.notifications()),
+    return new NodePorts(new CallPorts(sip.port(), media, signaling.notifications(),
+        rtc.clientAddress()),
         sip.registrations(), List.of(signaling.websocketRoute(), signaling.phoneRoutes()));
   }
 

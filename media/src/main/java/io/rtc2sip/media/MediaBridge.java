@@ -160,7 +160,8 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
       log.error("{}: no free RTP port in {}-{}", command.getClass().getSimpleName(),
           settings.portMin(), settings.portMax());
       MediaCommand.BrowserOffer browser = command instanceof MediaCommand.Prepare p ? p.browser()
-          : command instanceof MediaCommand.Start s ? s.browser() : null;
+          : command instanceof MediaCommand.Start s ? s.browser()
+          : command instanceof MediaCommand.BrowserReoffer r ? r.browser() : null;
       if (browser != null) {
         browser.replyTo().tell(new CallReply.Rejected(callId, "no free RTP port on the gateway"));
         calls.tell(callId, new CallCommand.RtcMediaFailed("no free RTP port"));
@@ -181,6 +182,9 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
       joinRtc(m, r.rtc(), null);
       m.direction(r.direction());
       m.start(r.media());
+    } else if (command instanceof MediaCommand.BrowserReoffer r) {
+      log.info("a new WebRTC offer from the browser of {}: a new leg on this node", r.rtc().uid());
+      answerBrowser(m, r.rtc(), r.browser());
     }
   }
 

@@ -163,6 +163,7 @@ final class ClientSession {
       case "rtc-token" -> rtcToken(r);
       case "call" -> place(r);
       case "answer" -> answer(r);
+      case "reoffer" -> reoffer(r);
       case "hangup" -> call(r, ref -> new CallCommand.Hangup(uid, ref));
       case "reject" -> call(r, ref -> new CallCommand.Reject(uid, r.flag("busy"), ref));
       case "cancel" -> call(r, ref -> new CallCommand.Cancel(uid, ref));
@@ -288,6 +289,7 @@ final class ClientSession {
             if (accepted.sdp() != null) {
               result.put("sdp", accepted.sdp());
             }
+            Protocol.withRtc(result, accepted.rtcAddress());
             out.send(Protocol.withToken(result, shared.rtcTokens(), channel, uid).toString());
           } else {
             reply(r.id(), res, failure);
@@ -301,6 +303,17 @@ final class ClientSession {
     }
     String offer = offerOf(r);
     call(r, ref -> new CallCommand.Answer(uid, offer, ref));
+  }
+
+  /**
+   * A browser's new offer (an ICE restart) for its call, after the call moved to another node:
+   * the result carries the SDP answer of the new WebRTC leg.
+   */
+  private void reoffer(Protocol.Request r) {
+    if (!offerAcceptable(r)) {
+      return;
+    }
+    call(r, ref -> new CallCommand.Reoffer(uid, offerOf(r), ref));
   }
 
   /** The {@code to} of a call or transfer must be one the SIP side can parse. */
@@ -369,7 +382,9 @@ final class ClientSession {
                 .put("peer", v.direction() == null ? ""
                     : (v.direction().name().equals("OUTBOUND") ? v.callee() : v.caller())
                         .address())
-                .put("localHold", v.localHold()).put("remoteHold", v.remoteHold());
+                .put("localHold", v.localHold()).put("remoteHold", v.remoteHold())
+                .put("browser", v.rtc() != null && v.rtc().browser());
+            Protocol.withRtc((ObjectNode) list.get(list.size() - 1), v.rtcAddress());
           }
           out.send(result.toString());
         });
@@ -390,6 +405,9 @@ final class ClientSession {
       }
       if (res instanceof CallReply.Accepted a && a.sdp() != null) {
         ok.put("sdp", a.sdp());
+      }
+      if (res instanceof CallReply.Accepted a) {
+        Protocol.withRtc(ok, a.rtcAddress());
       }
       out.send(ok.toString());
     }

@@ -28,6 +28,7 @@ public final class Protocol {
       Map.entry("register", List.of()),
       Map.entry("call", List.of("to")),
       Map.entry("answer", List.of("callId")),
+      Map.entry("reoffer", List.of("callId", "sdp")),
       Map.entry("hangup", List.of("callId")),
       Map.entry("reject", List.of("callId")),
       Map.entry("cancel", List.of("callId")),
@@ -101,6 +102,14 @@ public final class Protocol {
     return token == null ? o : o.put("rtcToken", token);
   }
 
+  /**
+   * Adds {@code rtc}: where the call's audio is on the loopback RTC network ({@code host:port}
+   * of the node running the call); nothing on a network that is not node-local.
+   */
+  static ObjectNode withRtc(ObjectNode o, String rtcAddress) {
+    return rtcAddress == null ? o : o.put("rtc", rtcAddress);
+  }
+
   static String error(String id, String code, String reason) {
     ObjectNode n = JSON.createObjectNode().put("type", "error");
     if (id != null) {
@@ -128,7 +137,11 @@ public final class Protocol {
     if (n instanceof ClientNotification.IncomingCall c) {
       o.put("type", "incoming-call").put("callId", c.callId()).put("from", c.caller().address())
           .put("fromName", c.caller().displayName()).put("channel", c.rtcChannel());
+      withRtc(o, c.rtcAddress());
       withToken(o, rtcTokens, c.rtcChannel(), c.uid());
+    } else if (n instanceof ClientNotification.RtcMoved m) {
+      o.put("type", "rtc-moved").put("callId", m.callId()).put("browser", m.browser());
+      withRtc(o, m.rtcAddress());
     } else if (n instanceof ClientNotification.Ringing r) {
       o.put("type", "ringing").put("callId", r.callId()).put("earlyMedia", r.earlyMedia());
     } else if (n instanceof ClientNotification.Answered a) {

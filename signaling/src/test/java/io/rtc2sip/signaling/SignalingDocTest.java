@@ -59,7 +59,8 @@ class SignalingDocTest {
   void everyNotificationExampleHasTheRenderedFields() throws Exception {
     Party sip = Party.sip("sip:x@y");
     List<ClientNotification> all = List.of(
-        new ClientNotification.IncomingCall("u", "i-1", sip, "c"),
+        new ClientNotification.IncomingCall("u", "i-1", sip, "c", "127.0.0.1:7072"),
+        new ClientNotification.RtcMoved("u", "o-1", "127.0.0.1:7082", false),
         new ClientNotification.Ringing("u", "o-1", false),
         new ClientNotification.Answered("u", "o-1"),
         new ClientNotification.Held("u", "o-1", HoldSide.SIP),

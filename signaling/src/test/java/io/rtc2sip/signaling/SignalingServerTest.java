@@ -494,7 +494,8 @@ class SignalingServerTest {
     ((CallCommand.GetCall) e.message()).replyTo().tell(new io.rtc2sip.actors.call.CallView(
         callId, "Active", io.rtc2sip.actors.model.CallDirection.INBOUND,
         Party.sip("sip:+49@pbx"), Party.rtc(uid), new io.rtc2sip.actors.model.RtcLeg(channel, uid),
-        null, null, false, false, null, Instant.parse("2026-11-30T10:00:00Z")));
+        null, null, false, false, null, Instant.parse("2026-11-30T10:00:00Z"),
+        "127.0.0.1:7072"));
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.rtc2sip.actors.dialplan.DialPlan;
 import io.rtc2sip.actors.dialplan.DialPlans;
 import io.rtc2sip.actors.model.CallDirection;
 import io.rtc2sip.actors.model.EndCause;
+import io.rtc2sip.actors.model.RtcLeg;
 import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.MediaCommand;
@@ -44,6 +45,7 @@ final class CallActions {
   private static final String RETRY_TIMER = "reinvite-retry";
   private static final String REFRESH_TIMER = "session-refresh";
   private static final String PLACEMENT_TIMER = "placement";
+  private static final String BROWSER_REOFFER_TIMER = "browser-reoffer";
   static final int DTMF_DURATION_MS = 100;
 
   private final String callId;
@@ -152,11 +154,20 @@ final class CallActions {
   }
 
   Effect<CallEvent, CallState> accept(ClientCommand command) {
-    return effects.reply(command.replyTo(), new CallReply.Accepted(callId));
+    return effects.reply(command.replyTo(), acceptance());
   }
 
   void accepted(ClientCommand command) {
-    command.replyTo().tell(new CallReply.Accepted(callId));
+    command.replyTo().tell(acceptance());
+  }
+
+  private CallReply.Accepted acceptance() {
+    return new CallReply.Accepted(callId, null, rtcAddress());
+  }
+
+  /** Where clients join this node's RTC network (null when it is not node-local). */
+  String rtcAddress() {
+    return deps.ports().rtcAddress();
   }
 
   // ------------------------------------------------------------------ ports
@@ -273,15 +284,11 @@ final class CallActions {
       passivate();
     } else if (state instanceof Routing) {
       askRoute(started.info());
-    } else if (started.info().rtc().browser() && (state instanceof Dialing
-        || state instanceof Ringing
-        || state instanceof Active
-        || state instanceof Held
-        || state instanceof Transferring
-        || state instanceof Referred)) {
-      // the browser's leg (ICE, DTLS, SRTP) was on the node that ran the call before: no other
-      // node can take it over, and the SIP side must not be left up without it
-      log().warn("recovered a browser's call: its WebRTC leg is gone; ending the call");
+    } else if (started.info().rtc().browser()
+        && (state instanceof Dialing || state instanceof Ringing)) {
+      // the browser's leg (ICE, DTLS, SRTP) was on the node that ran the call before, and a
+      // call not yet answered has no dialog to re-anchor: cancel rather than ring into nothing
+      log().warn("recovered a browser's unanswered call: its WebRTC leg is gone; ending it");
       ctx.getSelf().tell(new CallCommand.RtcMediaFailed(
           "the call was recovered away from the browser's WebRTC leg"));
     } else if (state instanceof Active
@@ -289,7 +296,24 @@ final class CallActions {
         || state instanceof Transferring
         || state instanceof Referred) {
       ctx.getSelf().tell(CallCommand.Reanchor.INSTANCE);
+      RtcLeg rtc = started.info().rtc();
+      if (rtc.browser()) {
+        // the WebRTC leg died with the old node: the browser renegotiates (reoffer) in time,
+        // or the call ends as a lost leg
+        Duration wait = settings().browserReofferTimeout();
+        log().info("recovered a browser's call: waiting {} for its new offer", wait);
+        timers.startSingleTimer(BROWSER_REOFFER_TIMER, new CallCommand.RtcMediaFailed(
+            "the call was recovered away from the browser's WebRTC leg and the browser sent no"
+                + " new offer within " + wait.toSeconds() + " s"), wait);
+      }
+      client(new ClientNotification.RtcMoved(rtc.uid(), callId,
+          rtc.browser() ? null : rtcAddress(), rtc.browser()));
     }
+  }
+
+  /** A browser's new offer arrived: the call no longer waits for it. */
+  void reofferArrived() {
+    timers.cancel(BROWSER_REOFFER_TIMER);
   }
 
   void askRoute(CallInfo info) {

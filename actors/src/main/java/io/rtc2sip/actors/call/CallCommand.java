@@ -88,6 +88,14 @@ public sealed interface CallCommand extends CborSerializable {
   record Transfer(String uid, String target, ActorRef<CallReply> replyTo)
       implements ClientCommand {}
 
+  /**
+   * A browser's new WebRTC offer ({@code rtcOffer}, already checked; an ICE restart) for its
+   * call, after the call moved to another node or the browser lost its leg: the media of the
+   * node running the call answers it with a new WebRTC leg and replies with the SDP answer.
+   */
+  record Reoffer(String uid, String rtcOffer, ActorRef<CallReply> replyTo)
+      implements ClientCommand {}
+
   /** Add {@code target} as a third party. Not supported yet: always rejected. */
   record Conference(String uid, String target, ActorRef<CallReply> replyTo)
       implements ClientCommand {}

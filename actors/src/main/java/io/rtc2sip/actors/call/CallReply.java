@@ -10,10 +10,16 @@ public sealed interface CallReply extends CborSerializable {
   /**
    * The command was taken; what follows is told through notifications. {@code sdp}: the SDP
    * answer of the call's WebRTC leg, for a command that brought an offer (null otherwise).
+   * {@code rtcAddress}: where the call's RTC audio is, on the node running the call ({@code
+   * host:port} of its loopback RTC network; null on a network that is not node-local).
    */
-  record Accepted(String callId, String sdp) implements CallReply {
+  record Accepted(String callId, String sdp, String rtcAddress) implements CallReply {
     public Accepted(String callId) {
-      this(callId, null);
+      this(callId, null, null);
+    }
+
+    public Accepted(String callId, String sdp) {
+      this(callId, sdp, null);
     }
   }
 

@@ -13,17 +13,22 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * @param sipDomain host part of our users' SIP URIs and of dialled numbers without a host
  * @param dtmfByInfo digits from clients go to the SIP peer as SIP INFO (application/dtmf-relay)
  *     instead of RFC 4733 events in the media
+ * @param browserReofferTimeout how long a browser's call recovered on another node waits for the
+ *     browser's new offer ({@code reoffer}) before it ends with rtc-media-failed
  */
 public record CallSettings(
     Duration noAnswerTimeout, Duration parkTimeout, Duration cancelTimeout, String sipDomain,
-    boolean dtmfByInfo) {
+    boolean dtmfByInfo, Duration browserReofferTimeout) {
 
   public static final String CONFIG_PATH = "rtc2sip.call";
+  /** The default of {@code browser-reoffer-timeout}. */
+  public static final Duration BROWSER_REOFFER_TIMEOUT = Duration.ofSeconds(10);
 
   public CallSettings {
     requirePositive("no-answer-timeout", noAnswerTimeout);
     requirePositive("park-timeout", parkTimeout);
     requirePositive("cancel-timeout", cancelTimeout);
+    requirePositive("browser-reoffer-timeout", browserReofferTimeout);
     if (sipDomain == null || sipDomain.isBlank() || sipDomain.contains("@")) {
       throw new IllegalArgumentException(CONFIG_PATH + ".sip-domain must be a host: " + sipDomain);
     }
@@ -35,6 +40,13 @@ public record CallSettings(
     this(noAnswerTimeout, parkTimeout, cancelTimeout, sipDomain, false);
   }
 
+  /** Settings with the default wait for a moved browser's new offer. */
+  public CallSettings(Duration noAnswerTimeout, Duration parkTimeout, Duration cancelTimeout,
+      String sipDomain, boolean dtmfByInfo) {
+    this(noAnswerTimeout, parkTimeout, cancelTimeout, sipDomain, dtmfByInfo,
+        BROWSER_REOFFER_TIMEOUT);
+  }
+
   /** Reads {@code rtc2sip.call} from the given config. */
   public static CallSettings fromConfig(Config config) {
     Config c = config.getConfig(CONFIG_PATH);
@@ -43,7 +55,8 @@ public record CallSettings(
         c.getDuration("park-timeout"),
         c.getDuration("cancel-timeout"),
         c.getString("sip-domain"),
-        dtmfByInfo(c.getString("dtmf-out")));
+        dtmfByInfo(c.getString("dtmf-out")),
+        c.getDuration("browser-reoffer-timeout"));
   }
 
   private static boolean dtmfByInfo(String mode) {

@@ -254,8 +254,13 @@ public final class CallTransitions {
             + " media Stop"));
     t.add(row(IN_DIALOG_OR_REFERRED, RtcMediaFailed.class, events(CallEnded.class), false,
         states(Ended.class),
-        "the WebRTC leg failed, or the call was recovered away from it: cause rtc-media-failed;"
-            + " SIP Bye (Referred: and Cancel of the new leg); client Ended; media Stop"));
+        "the WebRTC leg failed, or the call was recovered away from it and the browser sent no"
+            + " new offer within browser-reoffer-timeout: cause rtc-media-failed; SIP Bye"
+            + " (Referred: and Cancel of the new leg); client Ended; media Stop"));
+    t.add(row(IN_DIALOG_OR_REFERRED, CallCommand.Reoffer.class, events(), false,
+        states(Active.class, Held.class, Transferring.class, Referred.class),
+        "a browser's call: stop waiting for the new offer; media BrowserReoffer (a new WebRTC"
+            + " leg on this node), whose SDP answer is the reply; other calls: reply Rejected"));
     t.add(row(IN_DIALOG, SipAckTimeout.class, events(CallEnded.class), false,
         states(Ended.class),
         "no ACK for our 2xx within 64*T1 (RFC 3261 13.3.1.4): cause dialog-lost (SIP 408);"
@@ -348,10 +353,13 @@ public final class CallTransitions {
     md.append("\nAfter recovery (`RecoveryCompleted`): a state with a timer re-arms it from its"
             + " persisted deadline (firing at once when it has passed); Active, Held,"
             + " Transferring and Referred send themselves `Reanchor`; Routing asks the user"
-            + " session again; Ended passivates. A call whose RTC side is a browser's WebRTC"
-            + " leg cannot take its media elsewhere (the leg, its ICE and DTLS were on the node"
-            + " that ran the call): Dialing, Ringing, Active, Held, Transferring and Referred"
-            + " send themselves `RtcMediaFailed` instead, and the call ends.\n");
+            + " session again; Ended passivates. Active, Held, Transferring and Referred also"
+            + " tell the client `RtcMoved` (the RTC address of this node, where a loopback"
+            + " client joins again). A call whose RTC side is a browser's WebRTC leg lost the"
+            + " leg (its ICE and DTLS were on the node that ran the call): Dialing and Ringing"
+            + " send themselves `RtcMediaFailed` and the call ends; the established states"
+            + " re-anchor the SIP side and wait `browser-reoffer-timeout` for the browser's"
+            + " `Reoffer`, then send themselves `RtcMediaFailed`.\n");
     return md.toString();
   }
 

@@ -17,6 +17,8 @@ import java.time.Instant;
  *     Active, Held, Transferring, Referred, Ended
  * @param since when the call entered {@code state}
  * @param endCause why the call ended (only in state Ended)
+ * @param rtcAddress where the call's RTC audio is: the loopback RTC network ({@code host:port}) of
+ *     the node running the call, null on a network that is not node-local
  */
 public record CallView(
     String callId,
@@ -30,13 +32,15 @@ public record CallView(
     boolean localHold,
     boolean remoteHold,
     EndCause endCause,
-    Instant since)
+    Instant since,
+    String rtcAddress)
     implements CborSerializable {
 
-  static CallView of(String callId, CallState state) {
+  static CallView of(String callId, CallState state, String rtcAddress) {
     if (!(state instanceof CallState.Started started)) {
       return new CallView(
-          callId, state.stateName(), null, null, null, null, null, null, false, false, null, null);
+          callId, state.stateName(), null, null, null, null, null, null, false, false, null, null,
+          null);
     }
     CallInfo i = started.info();
     boolean local = false;
@@ -66,6 +70,7 @@ public record CallView(
         local,
         remote,
         cause,
-        i.since());
+        i.since(),
+        rtcAddress);
   }
 }

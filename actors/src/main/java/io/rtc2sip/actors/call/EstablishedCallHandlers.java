@@ -8,6 +8,7 @@ import io.rtc2sip.actors.call.CallCommand.MediaTimeout;
 import io.rtc2sip.actors.call.CallCommand.Reanchor;
 import io.rtc2sip.actors.call.CallCommand.ReinviteRetry;
 import io.rtc2sip.actors.call.CallCommand.SessionRefreshDue;
+import io.rtc2sip.actors.call.CallCommand.Reoffer;
 import io.rtc2sip.actors.call.CallCommand.RtcMediaFailed;
 import io.rtc2sip.actors.call.CallCommand.RtcPeerLeft;
 import io.rtc2sip.actors.call.CallCommand.SendDtmf;
@@ -126,6 +127,16 @@ final class EstablishedCallHandlers {
     }
     if (command instanceof RtcPeerLeft) {
       return hangUp(state, EndCause.RTC_PEER_LEFT, null);
+    }
+    if (command instanceof Reoffer reoffer) {
+      if (!info.rtc().browser()) {
+        return a.reject(reoffer, "the call's RTC leg is not a browser's: nothing to renegotiate");
+      }
+      a.reofferArrived();
+      a.log().info("a new WebRTC offer from the browser: the media answers it on this node");
+      a.media(new MediaCommand.BrowserReoffer(callId, info.rtc(),
+          new MediaCommand.BrowserOffer(reoffer.rtcOffer(), reoffer.replyTo())));
+      return a.effects().none(); // the media replies, with its SDP answer
     }
     if (command instanceof RtcMediaFailed failed) {
       a.log().info("WebRTC leg failed: {}", failed.reason());

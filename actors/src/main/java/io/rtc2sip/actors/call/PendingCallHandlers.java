@@ -252,7 +252,7 @@ final class PendingCallHandlers {
                   a.sip(new SipLegCommand.Ring(callId, info.dialog(), false));
                 }
                 a.client(new ClientNotification.IncomingCall(
-                    info.uid(), callId, info.caller(), info.rtc().channel()));
+                    info.uid(), callId, info.caller(), info.rtc().channel(), a.rtcAddress()));
                 a.armTimer(next);
               });
     }

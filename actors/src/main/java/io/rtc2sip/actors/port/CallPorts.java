@@ -9,15 +9,25 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param sip the SIP adapter
  * @param media the media bridge
  * @param clients the client-signaling adapter (and push notifications)
+ * @param rtcAddress where clients join this node's RTC network ({@code host:port} of the loopback
+ *     network), told to clients with their calls so that their audio follows a call to this node;
+ *     null when the network is not node-local (Agora)
  */
 public record CallPorts(
     ActorRef<SipLegCommand> sip,
     ActorRef<MediaCommand> media,
-    ActorRef<ClientNotification> clients) {
+    ActorRef<ClientNotification> clients,
+    String rtcAddress) {
 
   public CallPorts {
     if (sip == null || media == null || clients == null) {
       throw new IllegalArgumentException("all three ports are required");
     }
+  }
+
+  /** Ports of a node whose RTC network is not node-local. */
+  public CallPorts(ActorRef<SipLegCommand> sip, ActorRef<MediaCommand> media,
+      ActorRef<ClientNotification> clients) {
+    this(sip, media, clients, null);
   }
 }

@@ -25,6 +25,7 @@ import java.time.Instant;
   @JsonSubTypes.Type(value = ClientNotification.Transferred.class, name = "transferred"),
   @JsonSubTypes.Type(value = ClientNotification.TransferFailed.class, name = "transfer-failed"),
   @JsonSubTypes.Type(value = ClientNotification.Ended.class, name = "ended"),
+  @JsonSubTypes.Type(value = ClientNotification.RtcMoved.class, name = "rtc-moved"),
   @JsonSubTypes.Type(value = ClientNotification.OfflineCallNotice.class, name = "offline-call"),
   @JsonSubTypes.Type(value = ClientNotification.SessionReplaced.class, name = "session-replaced")
 })
@@ -33,8 +34,24 @@ public sealed interface ClientNotification extends CborSerializable {
   /** The RTC user this is for. */
   String uid();
 
-  /** Someone calls you; join {@code rtcChannel} if you answer. */
-  record IncomingCall(String uid, String callId, Party caller, String rtcChannel)
+  /**
+   * Someone calls you; join {@code rtcChannel} if you answer, on the loopback RTC network at
+   * {@code rtcAddress} (null: the RTC network is not node-local).
+   */
+  record IncomingCall(String uid, String callId, Party caller, String rtcChannel,
+      String rtcAddress) implements ClientNotification {
+    public IncomingCall(String uid, String callId, Party caller, String rtcChannel) {
+      this(uid, callId, caller, rtcChannel, null);
+    }
+  }
+
+  /**
+   * The call now runs on another node (recovered there after a node failure, or handed over):
+   * a loopback RTC client joins its channel again at {@code rtcAddress} (null: the RTC network
+   * is not node-local and nothing moved for the client); a browser sends a new offer
+   * ({@code reoffer}, with an ICE restart) when {@code browser}.
+   */
+  record RtcMoved(String uid, String callId, String rtcAddress, boolean browser)
       implements ClientNotification {}
 
   /** Your outbound call is ringing at the far end ({@code earlyMedia}: audio is already flowing). */

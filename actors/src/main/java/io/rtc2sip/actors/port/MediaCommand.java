@@ -61,6 +61,13 @@ public sealed interface MediaCommand extends CborSerializable {
   record Reanchor(String callId, RtcLeg rtc, NegotiatedMedia media, SdpDirection direction)
       implements MediaCommand {}
 
+  /**
+   * A browser's new offer for the call's RTC leg ({@code rtc}, a browser's): the media answers it
+   * with a new WebRTC leg on this node, in place of any the call had, and bridges it.
+   */
+  record BrowserReoffer(String callId, RtcLeg rtc, BrowserOffer browser)
+      implements MediaCommand {}
+
   /** Tear down media for the call. */
   record Stop(String callId) implements MediaCommand {}
 }

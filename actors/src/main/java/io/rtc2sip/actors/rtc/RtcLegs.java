@@ -19,6 +19,14 @@ public interface RtcLegs {
     return RtcTokens.NONE;
   }
 
+  /**
+   * Where clients join this node's network ({@code host:port}), told to them with their calls:
+   * null when the network is not node-local (Agora's reaches every node).
+   */
+  default String clientAddress() {
+    return null;
+  }
+
   /** No RTC network: the SIP side is bridged to silence. */
   RtcLegs NONE = (callId, leg, peerLeft) -> null;
 }

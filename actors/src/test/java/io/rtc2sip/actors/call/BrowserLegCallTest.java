@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Calls whose RTC leg is a browser's WebRTC leg: the offer goes to the call's media, which
  * answers the client; a leg that fails ends the call like a user who left, with its own cause;
- * a browser's call recovered on another node (which cannot have its leg) ends the same way.
+ * a browser's call recovered on another node (which cannot have its leg) re-anchors its SIP side
+ * and waits for the browser's new offer, and ends the same way when none comes in time.
  */
 class BrowserLegCallTest {
   private static final ActorTestKit TEST_KIT = ActorTestKit.create(TestKits.eventSourcedConfig());
@@ -123,12 +124,68 @@ class BrowserLegCallTest {
   }
 
   @Test
-  void anEstablishedBrowserCallRecoveredElsewhereEndsInsteadOfReanchoring() {
+  void anEstablishedBrowserCallRecoveredElsewhereReanchorsAndAsksTheBrowserToOfferAgain() {
     CallFixture f = browserCall();
     f.fact(CallFixture.answered());
     f.clearProbes();
     f.kit.restart();
+    // the SIP side moves at once; the browser learns that its leg is gone
+    assertEquals(new RtcLeg("room-1", UID, true),
+        f.media.expectMessageClass(MediaCommand.Reanchor.class, SOON).rtc());
+    f.sip.expectMessageClass(SipLegCommand.Reinvite.class, SOON);
+    assertEquals(new ClientNotification.RtcMoved(UID, f.callId, null, true),
+        f.clients.expectMessageClass(ClientNotification.RtcMoved.class, SOON));
+    TestProbe<CallReply> browser = TEST_KIT.createTestProbe();
+    var reoffer = f.kit.runCommand(new CallCommand.Reoffer(UID, OFFER, browser.ref()));
+    assertTrue(reoffer.hasNoEvents());
+    assertEquals(new MediaCommand.BrowserReoffer(f.callId, new RtcLeg("room-1", UID, true),
+        new MediaCommand.BrowserOffer(OFFER, browser.ref())), f.media.receiveMessage());
+    browser.expectNoMessage(Duration.ofMillis(100)); // the media answers, with its SDP
+    assertInstanceOf(CallState.Active.class, f.state());
+  }
+
+  @Test
+  void aRecoveredBrowserCallThatGetsNoNewOfferInTimeEnds() {
+    CallSettings quick = new CallSettings(Duration.ofSeconds(60), Duration.ofSeconds(120),
+        Duration.ofSeconds(32), "gw.example", false, Duration.ofMillis(300));
+    CallFixture f = new CallFixture(TEST_KIT, false, quick);
+    f.kit.runCommand(new PlaceCall(UID, "room-1", "+4930123456", OFFER,
+        TEST_KIT.<CallReply>createTestProbe().ref()));
+    f.fact(CallFixture.answered());
+    f.clearProbes();
+    f.kit.restart();
+    f.media.expectMessageClass(MediaCommand.Reanchor.class, SOON);
+    f.sip.expectMessageClass(SipLegCommand.Reinvite.class, SOON);
+    f.clients.expectMessageClass(ClientNotification.RtcMoved.class, SOON);
     assertEndedForTheLostLeg(f);
+  }
+
+  @Test
+  void aRecoveredBrowserCallThatGetsItsNewOfferInTimeGoesOn() {
+    CallSettings quick = new CallSettings(Duration.ofSeconds(60), Duration.ofSeconds(120),
+        Duration.ofSeconds(32), "gw.example", false, Duration.ofMillis(300));
+    CallFixture f = new CallFixture(TEST_KIT, false, quick);
+    f.kit.runCommand(new PlaceCall(UID, "room-1", "+4930123456", OFFER,
+        TEST_KIT.<CallReply>createTestProbe().ref()));
+    f.fact(CallFixture.answered());
+    f.clearProbes();
+    f.kit.restart();
+    f.kit.runCommand(new CallCommand.Reoffer(UID, OFFER,
+        TEST_KIT.<CallReply>createTestProbe().ref()));
+    f.sip.expectMessageClass(SipLegCommand.Reinvite.class, SOON);
+    f.sip.expectNoMessage(Duration.ofSeconds(1)); // no Bye after the 300 ms wait
+    assertInstanceOf(CallState.Active.class, f.state());
+  }
+
+  @Test
+  void aReofferForACallWithoutABrowserIsRejected() {
+    CallFixture f = CallFixture.outbound(TEST_KIT);
+    f.reach(CallState.Active.class);
+    f.clearProbes();
+    var reoffer = f.kit.<CallReply>runCommand(r -> new CallCommand.Reoffer(UID, OFFER, r));
+    assertInstanceOf(CallReply.Rejected.class, reoffer.reply());
+    assertTrue(reoffer.hasNoEvents());
+    f.media.expectNoMessage(Duration.ofMillis(100));
   }
 
   @Test
@@ -143,14 +200,15 @@ class BrowserLegCallTest {
   }
 
   @Test
-  void anInboundCallAnsweredInABrowserRecoveredElsewhereEnds() {
+  void anInboundCallAnsweredInABrowserRecoveredElsewhereWaitsForTheBrowser() {
     CallFixture f = CallFixture.inbound(TEST_KIT);
     f.reach(CallState.Routing.class);
     f.kit.runCommand(new CalleeOnline(UID, NODE, "conn-1"));
     f.kit.runCommand(new Answer(UID, OFFER, TEST_KIT.<CallReply>createTestProbe().ref()));
     f.clearProbes();
     f.kit.restart();
-    assertEndedForTheLostLeg(f);
+    f.media.expectMessageClass(MediaCommand.Reanchor.class, SOON);
+    assertTrue(f.clients.expectMessageClass(ClientNotification.RtcMoved.class, SOON).browser());
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.rtc2sip.actors.model.EndCause;
 import io.rtc2sip.actors.model.SdpDirection;
+import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.MediaCommand;
 import io.rtc2sip.actors.port.SipLegCommand;
 import io.rtc2sip.actors.support.TestKits;
@@ -47,6 +48,20 @@ class CallRecoveryTest {
     CallState.Held expected = new CallState.Held(
         before.info().withDialog(before.info().dialog().nextLocalCseq()), true, false);
     assertEquals(expected, f.state());
+  }
+
+  @Test
+  void aRecoveredCallTellsItsClientWhereItsRtcAudioIsNow() {
+    CallFixture f = CallFixture.outbound(TEST_KIT);
+    f.reach(CallState.Active.class);
+    f.clearProbes();
+
+    f.kit.restart();
+
+    assertEquals(new ClientNotification.RtcMoved(CallFixture.UID, f.callId, CallFixture.RTC,
+        false), f.clients.expectMessageClass(ClientNotification.RtcMoved.class, SOON));
+    assertEquals(CallFixture.RTC,
+        f.kit.<CallView>runCommand(CallCommand.GetCall::new).reply().rtcAddress());
   }
 
   @Test

@@ -49,6 +49,7 @@ class CallTransitionsTest {
         r -> new SendDtmf(uid, "12#", r),
         r -> new Transfer(uid, "sip:bob@pbx.example", r),
         r -> new Conference(uid, "sip:carol@pbx.example", r),
+        r -> new CallCommand.Reoffer(uid, "v=0\r\n", r),
         r -> f.invite(),
         r -> new SipProvisional(183, CallFixture.PEER_TAG, NegotiatedMedia.pcmu()),
         r -> CallFixture.answered(),

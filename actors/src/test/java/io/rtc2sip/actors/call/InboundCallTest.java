@@ -72,7 +72,7 @@ class InboundCallTest {
     assertEquals(new SipLegCommand.Ring(f.callId, CallFixture.inboundDialog(f.callId), false),
         f.sip.receiveMessage());
     assertEquals(new ClientNotification.IncomingCall(UID, f.callId,
-        Party.sip("sip:+4930999@pbx.example"), CallIds.rtcChannelFor(f.callId)),
+        Party.sip("sip:+4930999@pbx.example"), CallIds.rtcChannelFor(f.callId), CallFixture.RTC),
         f.clients.receiveMessage());
 
     var answer = f.kit.<CallReply>runCommand(r -> new Answer(UID, r));

@@ -115,7 +115,7 @@ class CallLimitsTest {
       CallCommand.GetCall get = assertInstanceOf(CallCommand.GetCall.class, asked.message());
       String state = asked.entityId().equals("o-1") ? "Ended" : "Active";
       get.replyTo().tell(new io.rtc2sip.actors.call.CallView(asked.entityId(), state, null, null,
-          null, null, null, null, false, false, null, null));
+          null, null, null, null, false, false, null, null, null));
     }
     // the answers come back through the session's mailbox: poll for the CallLeft
     Instant deadline = Instant.now().plusSeconds(3);

@@ -70,6 +70,16 @@ public final class LoopbackRtcNetwork implements RtcLegs, AutoCloseable {
     return (InetSocketAddress) socket.getLocalAddress();
   }
 
+  @Override
+  public String clientAddress() {
+    try {
+      InetSocketAddress bound = address();
+      return bound.getHostString() + ":" + bound.getPort();
+    } catch (IOException e) {
+      return null; // closed: no client can join here any more
+    }
+  }
+
   /** Datagrams ignored because they were not loopback RTC packets. */
   public long malformed() {
     return malformed.get();

@@ -19,18 +19,29 @@ import javax.sound.sampled.UnsupportedAudioFileException;
 /**
  * The CLI's audio in a call on the loopback RTC network: plays a WAV file into the call (mono
  * 16-bit at 8, 16 or 48 kHz, once, then silence) and records what it hears to a 48 kHz WAV.
+ * When the call moves to another node, {@link #rejoin} joins its channel there; playing and
+ * recording go on.
  */
 final class CallAudio implements AutoCloseable {
   private static final int FRAME = LoopbackRtcClient.FRAME_SAMPLES;
 
-  private final LoopbackRtcClient client;
+  private final String callId;
+  private final String channel;
+  private final String uid;
+  private volatile LoopbackRtcClient client;
+  private volatile InetSocketAddress network;
   private final Path record;
   private final ByteArrayOutputStream heard = new ByteArrayOutputStream();
   private final Thread sender;
   private final Thread receiver;
   private volatile boolean running = true;
 
-  private CallAudio(LoopbackRtcClient client, short[] play, Path record) {
+  private CallAudio(String callId, InetSocketAddress network, String channel, String uid,
+      LoopbackRtcClient client, short[] play, Path record) {
+    this.callId = callId;
+    this.network = network;
+    this.channel = channel;
+    this.uid = uid;
     this.client = client;
     this.record = record;
     this.sender = new Thread(() -> send(play), "cli-audio-send");
@@ -41,10 +52,34 @@ final class CallAudio implements AutoCloseable {
     receiver.start();
   }
 
-  static CallAudio start(InetSocketAddress network, String channel, String uid, Path play,
-      Path record) throws IOException, UnsupportedAudioFileException {
+  static CallAudio start(String callId, InetSocketAddress network, String channel, String uid,
+      Path play, Path record) throws IOException, UnsupportedAudioFileException {
     short[] samples = play == null ? new short[0] : read48k(play);
-    return new CallAudio(LoopbackRtcClient.join(network, channel, uid), samples, record);
+    return new CallAudio(callId, network, channel, uid,
+        LoopbackRtcClient.join(network, channel, uid), samples, record);
+  }
+
+  String callId() {
+    return callId;
+  }
+
+  InetSocketAddress network() {
+    return network;
+  }
+
+  /**
+   * Joins the call's channel on the loopback RTC network at {@code to} (the node now running the
+   * call) and leaves the old one; false when already there.
+   */
+  synchronized boolean rejoin(InetSocketAddress to) throws IOException {
+    if (to.equals(network)) {
+      return false;
+    }
+    LoopbackRtcClient old = client;
+    client = LoopbackRtcClient.join(to, channel, uid);
+    network = to;
+    old.close();
+    return true;
   }
 
   private void send(short[] play) {
@@ -58,7 +93,7 @@ final class CallAudio implements AutoCloseable {
       try {
         client.send(frame);
       } catch (IOException e) {
-        return;
+        // the node went away (ICMP unreachable): frames resume once the call is rejoined
       }
       long wait = start + (k + 1) * 10_000_000L - System.nanoTime();
       if (wait > 0) {

@@ -12,37 +12,55 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A test phone on the signaling protocol: logs in, runs commands from its arguments or stdin,
- * prints every server message as one JSON line. Exit status: 0 done, 1 connection or login
- * failure, 2 usage, 3 a {@code wait} timed out.
+ * prints every server message as one JSON line. It knows one or more signaling servers
+ * ({@code --server h1:p1,h2:p2}): when its connection drops it connects to the next that answers,
+ * logs in again, asks {@code calls} and resumes its call's audio where the call now runs (lines
+ * of its own, {@code "local":true}: {@code reconnected}, {@code rejoined}). Exit status: 0 done,
+ * 1 connection or login failure, 2 usage, 3 a {@code wait} timed out.
  */
 public final class ClientMain {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** How long a lost connection is retried before the client gives up. */
+  private static final Duration RECONNECT_FOR = Duration.ofSeconds(120);
+  /** How long after a reconnect {@code calls} is asked again while the cluster does not answer. */
+  private static final Duration CALLS_FOR = Duration.ofSeconds(60);
 
   private final PrintStream print;
   private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+  private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+  private final AtomicInteger ids = new AtomicInteger();
   private InetSocketAddress rtc = new InetSocketAddress("127.0.0.1", 7072);
   private Path play;
   private Path record;
   private String uid;
+  private String token;
+  private Servers servers;
   private final Map<String, String> channels = new ConcurrentHashMap<>();
+  /** Where each call's audio is on the loopback RTC network (the server's {@code rtc}). */
+  private final Map<String, InetSocketAddress> rtcOf = new ConcurrentHashMap<>();
   private volatile CallAudio audio;
-  private OutputStream out;
-  private String currentCall;
-  private int ids;
+  private volatile Socket socket;
+  private volatile OutputStream out;
+  private volatile boolean quitting;
+  /** The server closed the connection on purpose (the user logged in elsewhere). */
+  private volatile boolean replaced;
+  private volatile String currentCall;
 
   private ClientMain(PrintStream print) {
     this.print = print;
@@ -61,6 +79,7 @@ public final class ClientMain {
     }
     String host = "127.0.0.1";
     int port = 7070;
+    String serverList = null;
     String uid = null;
     String token = null;
     String secret = env("RTC2SIP_SIGNALING_TOKEN_SECRET", SignalingSettings.DEFAULT_SECRET);
@@ -70,13 +89,11 @@ public final class ClientMain {
       switch (args[i]) {
         case "--host" -> host = args[++i];
         case "--port" -> port = Integer.parseInt(args[++i]);
+        case "--server" -> serverList = args[++i];
         case "--uid" -> uid = args[++i];
         case "--token" -> token = args[++i];
         case "--secret" -> secret = args[++i];
-        case "--rtc" -> {
-          String[] hp = args[++i].split(":");
-          client.rtc = new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
-        }
+        case "--rtc" -> client.rtc = address(args[++i]);
         case "--play" -> client.play = Path.of(args[++i]);
         case "--record" -> client.record = Path.of(args[++i]);
         case "--users" -> i++;
@@ -90,51 +107,62 @@ public final class ClientMain {
       }
     }
     if (uid == null) {
-      System.err.println("usage: rtc2sip client --uid U [--host H] [--port P] [--token T |"
-          + " --secret S] [--users N] [--rtc H:P] [--play in.wav] [--record out.wav]"
-          + " [\"cmd; cmd; ...\"]"
-          + "  (commands from stdin without arguments)");
+      System.err.println("usage: rtc2sip client --uid U [--server H:P[,H:P...] | --host H"
+          + " --port P] [--token T | --secret S] [--users N] [--rtc H:P] [--play in.wav]"
+          + " [--record out.wav] [\"cmd; cmd; ...\"]  (commands from stdin without arguments;"
+          + " a lost connection moves on to the next server)");
       return 2;
     }
-    if (token == null) {
-      token = new Tokens(secret, Clock.systemUTC()).issue(uid, Duration.ofHours(12));
+    try {
+      client.servers = Servers.parse(serverList != null ? serverList : host + ":" + port);
+    } catch (IllegalArgumentException e) {
+      System.err.println("--server: " + e.getMessage());
+      return 2;
     }
     client.uid = uid;
-    try (Socket socket = new Socket(host, port)) {
-      client.connect(socket);
-      JsonNode login = client.request(JSON.createObjectNode().put("type", "login")
-          .put("uid", uid).put("token", token));
-      if (!"result".equals(login.path("type").asText())) {
+    client.token = token != null ? token
+        : new Tokens(secret, Clock.systemUTC()).issue(uid, Duration.ofHours(12));
+    try {
+      if (!client.connectFirst()) {
         return 1;
       }
-      if (commands.isEmpty()) {
-        BufferedReader in = new BufferedReader(new InputStreamReader(stdin,
-            StandardCharsets.UTF_8));
-        String line;
-        while ((line = in.readLine()) != null) {
-          int status = client.execute(line.trim());
-          if (status >= 0) {
-            client.stopAudio();
-            return status;
-          }
-        }
-      } else {
-        for (String c : commands) {
-          int status = client.execute(c);
-          if (status >= 0) {
-            client.stopAudio();
-            return status;
-          }
-        }
-      }
-      client.stopAudio();
-      return 0;
+      int status = client.runCommands(commands, stdin);
+      client.quit();
+      return status;
     } catch (IOException e) {
-      client.stopAudio();
-      System.err.println("signaling connection to " + host + ":" + port + " failed: "
+      client.quit();
+      System.err.println("signaling connection to " + client.servers.current() + " failed: "
           + e.getMessage());
       return 1;
     }
+  }
+
+  private int runCommands(List<String> commands, java.io.InputStream stdin) throws Exception {
+    if (commands.isEmpty()) {
+      BufferedReader in = new BufferedReader(new InputStreamReader(stdin,
+          StandardCharsets.UTF_8));
+      String line;
+      while ((line = in.readLine()) != null) {
+        int status = execute(line.trim());
+        if (status >= 0) {
+          return status;
+        }
+      }
+    } else {
+      for (String c : commands) {
+        int status = execute(c);
+        if (status >= 0) {
+          return status;
+        }
+      }
+    }
+    return 0;
+  }
+
+  private static InetSocketAddress address(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    return new InetSocketAddress(hostPort.substring(0, colon),
+        Integer.parseInt(hostPort.substring(colon + 1)));
   }
 
   private static int users(String[] args) {
@@ -181,48 +209,220 @@ public final class ClientMain {
     return worst;
   }
 
-  private void connect(Socket socket) throws IOException {
-    out = socket.getOutputStream();
-    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+  /** The first connection: each server once, in order; false when none takes the login. */
+  private boolean connectFirst() throws Exception {
+    IOException last = null;
+    for (int i = 0; i < servers.size(); i++) {
+      try {
+        return open();
+      } catch (IOException e) {
+        last = e;
+        System.err.println("signaling server " + servers.current() + ": " + e.getMessage());
+        servers.failed();
+      }
+    }
+    throw last;
+  }
+
+  /** Connects to the current server and logs in; false when the login is refused. */
+  private boolean open() throws Exception {
+    InetSocketAddress at = servers.current();
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress(at.getHostString(), at.getPort()), 5000);
+    socket = s;
+    out = s.getOutputStream();
+    startReader(s);
+    JsonNode login = request(JSON.createObjectNode().put("type", "login").put("uid", uid)
+        .put("token", token));
+    if (!"result".equals(login.path("type").asText())) {
+      s.close();
+      return false;
+    }
+    servers.connected();
+    return true;
+  }
+
+  private void startReader(Socket s) throws IOException {
+    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
         StandardCharsets.UTF_8));
     Thread reader = new Thread(() -> {
       try {
         String line;
         while ((line = in.readLine()) != null) {
-          JsonNode n = JSON.readTree(line);
-          synchronized (print) {
-            print.println(line);
-          }
-          String type = n.path("type").asText();
-          if (type.equals("incoming-call")) {
-            currentCall = n.path("callId").asText();
-            channels.put(currentCall, n.path("channel").asText());
-          } else if (type.equals("answered")) {
-            startAudio(n.path("callId").asText());
-          } else if (type.equals("ended") || type.equals("transferred")) {
-            stopAudio();
-          }
-          inbox.add(n);
+          received(JSON.readTree(line), line);
         }
       } catch (IOException e) {
         // the connection ended
       }
-      inbox.add(JSON.createObjectNode().put("type", "closed"));
+      connectionLost(s);
     }, "signaling-reader");
     reader.setDaemon(true);
     reader.start();
     Thread keepalive = new Thread(() -> {
       try {
-        while (true) {
+        while (socket == s && !s.isClosed()) {
           Thread.sleep(20_000);
           send(JSON.createObjectNode().put("type", "ping"));
         }
       } catch (Exception e) {
-        // stopped with the process
+        // stopped with the connection
       }
     }, "signaling-keepalive");
     keepalive.setDaemon(true);
     keepalive.start();
+  }
+
+  private void received(JsonNode n, String line) {
+    synchronized (print) {
+      print.println(line);
+    }
+    CompletableFuture<JsonNode> waiting = n.hasNonNull("id") ? pending.remove(n.get("id")
+        .asText()) : null;
+    if (waiting != null) {
+      waiting.complete(n);
+      return;
+    }
+    String type = n.path("type").asText();
+    String callId = n.path("callId").asText();
+    if (type.equals("session-replaced")) {
+      replaced = true;
+    } else if (type.equals("incoming-call")) {
+      currentCall = callId;
+      channels.put(callId, n.path("channel").asText());
+      learnRtc(callId, n);
+    } else if (type.equals("answered")) {
+      startAudio(callId);
+    } else if (type.equals("rtc-moved")) {
+      learnRtc(callId, n);
+      follow(callId);
+    } else if (type.equals("ended") || type.equals("transferred")) {
+      CallAudio a = audio;
+      if (a != null && a.callId().equals(callId)) {
+        stopAudio();
+      }
+    }
+    inbox.add(n);
+  }
+
+  private void learnRtc(String callId, JsonNode n) {
+    if (n.hasNonNull("rtc")) {
+      rtcOf.put(callId, address(n.get("rtc").asText()));
+    }
+  }
+
+  /** The call's audio joins its channel where the call now runs, if it is elsewhere. */
+  private void follow(String callId) {
+    CallAudio a = audio;
+    InetSocketAddress to = rtcOf.get(callId);
+    if (a == null || to == null || !a.callId().equals(callId)) {
+      return;
+    }
+    try {
+      if (a.rejoin(to)) {
+        local(JSON.createObjectNode().put("type", "rejoined").put("callId", callId)
+            .put("rtc", to.getHostString() + ":" + to.getPort()));
+      }
+    } catch (IOException e) {
+      System.err.println("call " + callId + ": RTC rejoin at " + to + " failed: "
+          + e.getMessage());
+    }
+  }
+
+  /** A line of the client's own (not from the server), printed and waitable like the others. */
+  private void local(ObjectNode n) {
+    n.put("local", true);
+    synchronized (print) {
+      print.println(n.toString());
+    }
+    inbox.add(n);
+  }
+
+  /**
+   * The connection {@code s} ended: unless quitting, the next server that answers takes over
+   * (bounded backoff, for {@link #RECONNECT_FOR}); then the calls are asked for and resumed.
+   */
+  private void connectionLost(Socket s) {
+    pending.values().forEach(f -> f.complete(JSON.createObjectNode().put("type", "closed")));
+    if (quitting || socket != s) {
+      return;
+    }
+    if (replaced) {
+      inbox.add(JSON.createObjectNode().put("type", "closed"));
+      return;
+    }
+    long deadline = System.nanoTime() + RECONNECT_FOR.toNanos();
+    Duration wait = servers.failed();
+    while (!quitting && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(wait.toMillis());
+        if (open()) {
+          InetSocketAddress at = servers.current();
+          local(JSON.createObjectNode().put("type", "reconnected")
+              .put("server", at.getHostString() + ":" + at.getPort()));
+          resumeCalls();
+          return;
+        }
+        System.err.println("login refused by " + servers.current());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (Exception e) {
+        System.err.println("signaling server " + servers.current() + ": " + e.getMessage());
+      }
+      wait = servers.failed();
+    }
+    if (!quitting) {
+      System.err.println("no signaling server answered within " + RECONNECT_FOR.toSeconds()
+          + " s");
+      inbox.add(JSON.createObjectNode().put("type", "closed"));
+    }
+  }
+
+  /**
+   * After a reconnect: asks {@code calls} (again while the cluster is still taking over the
+   * calls of a dead node) and resumes the audio of the call that goes on where it now runs.
+   */
+  private void resumeCalls() throws Exception {
+    long deadline = System.nanoTime() + CALLS_FOR.toNanos();
+    JsonNode calls;
+    do {
+      calls = request(JSON.createObjectNode().put("type", "calls"));
+    } while (!calls.has("calls") && !quitting && System.nanoTime() < deadline
+        && !calls.path("type").asText().equals("closed"));
+    if (!calls.has("calls")) {
+      System.err.println("calls not answered after reconnecting: " + calls);
+      return;
+    }
+    CallAudio a = audio;
+    boolean stillThere = false;
+    for (JsonNode c : calls.get("calls")) {
+      String callId = c.path("callId").asText();
+      learnRtc(callId, c);
+      if (a != null && a.callId().equals(callId)) {
+        stillThere = true;
+        follow(callId);
+      } else if (a == null && c.path("state").asText().matches("Active|Held")) {
+        startAudio(callId);
+      }
+    }
+    if (a != null && !stillThere) {
+      stopAudio();
+      local(JSON.createObjectNode().put("type", "ended").put("callId", a.callId())
+          .put("cause", "unknown").put("reason", "the call was gone after reconnecting"));
+    }
+  }
+
+  private void quit() {
+    quitting = true;
+    stopAudio();
+    Socket s = socket;
+    if (s != null) {
+      try {
+        s.close();
+      } catch (IOException ignored) {
+        // closing
+      }
+    }
   }
 
   /** Runs one command; a status to exit with, or -1 to go on. */
@@ -237,7 +437,6 @@ public final class ClientMain {
     String[] w = line.split("\\s+");
     switch (w[0]) {
       case "quit" -> {
-        stopAudio();
         return 0;
       }
       case "sleep" -> Thread.sleep(Long.parseLong(w[1]));
@@ -249,6 +448,7 @@ public final class ClientMain {
         if (r.hasNonNull("callId")) {
           currentCall = r.get("callId").asText();
           channels.put(currentCall, r.path("channel").asText());
+          learnRtc(currentCall, r);
         }
       }
       case "answer", "reject", "hangup", "cancel", "hold", "unhold" ->
@@ -269,20 +469,24 @@ public final class ClientMain {
     return -1;
   }
 
-  /** Joins the call's RTC channel on the loopback network when --play or --record is given. */
-  private void startAudio(String callId) {
+  /**
+   * Joins the call's RTC channel on the loopback network when --play or --record is given: at
+   * the call's {@code rtc} (the node running it), else at {@code --rtc}.
+   */
+  private synchronized void startAudio(String callId) {
     String channel = channels.get(callId);
     if ((play == null && record == null) || channel == null || audio != null) {
       return;
     }
     try {
-      audio = CallAudio.start(rtc, channel, uid, play, record);
+      audio = CallAudio.start(callId, rtcOf.getOrDefault(callId, rtc), channel, uid, play,
+          record);
     } catch (Exception e) {
       System.err.println("call audio not started: " + e.getMessage());
     }
   }
 
-  private void stopAudio() {
+  private synchronized void stopAudio() {
     CallAudio a = audio;
     audio = null;
     if (a != null) {
@@ -316,30 +520,24 @@ public final class ClientMain {
   }
 
   private String arg(String[] w, int index) {
-    return w.length > index ? w[index] : currentCall == null ? "" : currentCall;
+    String current = currentCall;
+    return w.length > index ? w[index] : current == null ? "" : current;
   }
 
+  /** Sends a request and waits for its reply (an error {@code timeout} after 15 s). */
   private JsonNode request(ObjectNode message) throws Exception {
-    String id = "c" + (++ids);
+    String id = "c" + ids.incrementAndGet();
     message.put("id", id);
-    send(message);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    List<JsonNode> other = new ArrayList<>();
+    CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+    pending.put(id, reply);
     try {
-      while (System.nanoTime() < deadline) {
-        JsonNode n = inbox.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-        if (n == null || n.path("type").asText().equals("closed")) {
-          break;
-        }
-        if (id.equals(n.path("id").asText())) {
-          return n;
-        }
-        other.add(n);
-      }
+      send(message);
+      return reply.get(15, TimeUnit.SECONDS);
+    } catch (IOException | java.util.concurrent.TimeoutException e) {
+      return JSON.createObjectNode().put("type", "error").put("code", "timeout");
     } finally {
-      inbox.addAll(other); // notifications stay for later waits
+      pending.remove(id);
     }
-    return JSON.createObjectNode().put("type", "error").put("code", "timeout");
   }
 
   private boolean waitFor(String type, int seconds) throws InterruptedException {
@@ -361,8 +559,12 @@ public final class ClientMain {
   }
 
   private synchronized void send(ObjectNode message) throws IOException {
-    out.write((message.toString() + "\n").getBytes(StandardCharsets.UTF_8));
-    out.flush();
+    OutputStream o = out;
+    if (o == null) {
+      throw new IOException("not connected");
+    }
+    o.write((message.toString() + "\n").getBytes(StandardCharsets.UTF_8));
+    o.flush();
   }
 
   private static String env(String name, String fallback) {

@@ -84,7 +84,7 @@ class BaresipTest {
         }
       }
       assertTrue(heardByPhone.length >= 8000, "baresip recorded the call: " + phone.dir);
-      double share = Tones.share(Tones.loudest(upsample6(heardByPhone), 60), 1000);
+      double share = Tones.share(Tones.loudest(Tones.upsample6(heardByPhone), 60), 1000);
       assertTrue(share > 0.5, "1 kHz from the client at baresip: " + share);
     }
   }
@@ -97,14 +97,5 @@ class BaresipTest {
       log = phone.log();
     }
     return log;
-  }
-
-  /** 8 kHz to the 48 kHz that Tones measures, by repeating samples (fine for a 1 kHz check). */
-  private static short[] upsample6(short[] s) {
-    short[] out = new short[s.length * 6];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = s[i / 6];
-    }
-    return out;
   }
 }

@@ -98,6 +98,15 @@ public final class Tones {
     return all;
   }
 
+  /** 8 kHz to the 48 kHz that Tones measures, by repeating samples (fine for a 1 kHz check). */
+  static short[] upsample6(short[] s) {
+    short[] out = new short[s.length * 6];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = s[i / 6];
+    }
+    return out;
+  }
+
   /** Writes {@code seconds} of a sine at {@code hz} as a mono 16-bit 8 kHz WAV. */
   public static void writeWav8k(java.nio.file.Path wav, double hz, int seconds) throws Exception {
     short[] s = new short[8000 * seconds];

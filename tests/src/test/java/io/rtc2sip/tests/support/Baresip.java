@@ -139,11 +139,22 @@ public final class Baresip implements AutoCloseable {
     return Files.exists(l) ? Files.readString(l) : "";
   }
 
-  /** The recording of what baresip heard in its call (decoded audio), if written. */
+  /**
+   * The recording of what baresip heard in its call (decoded audio), if written; of its latest
+   * call when it had several.
+   */
   public Path recording() throws IOException {
     try (Stream<Path> files = Files.list(dir.resolve("rec"))) {
-      return files.filter(f -> f.getFileName().toString().endsWith("-dec.wav")).findFirst()
-          .orElse(null);
+      return files.filter(f -> f.getFileName().toString().endsWith("-dec.wav"))
+          .max(java.util.Comparator.comparing(Baresip::modified)).orElse(null);
+    }
+  }
+
+  private static java.nio.file.attribute.FileTime modified(Path f) {
+    try {
+      return Files.getLastModifiedTime(f);
+    } catch (IOException e) {
+      return java.nio.file.attribute.FileTime.fromMillis(0);
     }
   }
 
