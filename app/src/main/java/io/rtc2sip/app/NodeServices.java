@@ -124,7 +124,10 @@ public final class NodeServices {
               EntityMessenger.sharded(system, UserSession.TYPE_KEY),
               rtcTokens,
               browsers);
-      onShutdown(system, "stop-signaling", () -> server.stop());
+      // First of all on a graceful leave: the clients connect to another node while this one
+      // still runs their calls, so that they are told there when the calls move (rtc-moved).
+      CoordinatedShutdown.get(system)
+          .addTask(CoordinatedShutdown.PhaseServiceUnbind(), "stop-signaling", server::stop);
       exportCounters(system, server.counters());
       return server;
     } catch (Exception e) {

@@ -116,6 +116,18 @@ final class ClientSession {
     }
   }
 
+  /**
+   * This node stops taking clients (it is leaving the cluster): the connection is closed now, so
+   * that the client connects to another node while this one still runs its calls, and is told
+   * there when they move.
+   */
+  void onServerStopping() {
+    if (!isClosed()) {
+      closing = true;
+      out.close();
+    }
+  }
+
   /** Runs {@code task} when the connection closes (timers of the connection). */
   void onClose(Runnable task) {
     closeTasks.add(task);

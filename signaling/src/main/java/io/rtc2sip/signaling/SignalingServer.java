@@ -54,6 +54,8 @@ public final class SignalingServer extends AllDirectives {
       NotificationRouter router, String node, RtcTokens rtcTokens, WebRtcLegs webRtc,
       SignalingCounters counters) {}
 
+  /** The connections open now (closed by {@link #stop}). */
+  private final java.util.Set<ClientSession> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final ActorSystem<?> system;
   private final Shared shared;
   private final ActorRef<Object> routerActor;
@@ -165,11 +167,19 @@ public final class SignalingServer extends AllDirectives {
     return new PhoneRoutes(shared.settings().tokenSecret(), Clock.systemUTC()).route();
   }
 
+  /**
+   * Stops taking connections and closes the open ones (their clients go to another node), then
+   * stops the server's actors.
+   */
   public CompletionStage<Done> stop() {
     CompletionStage<Boolean> router = org.apache.pekko.pattern.Patterns.gracefulStop(
         org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(routerActor),
         java.time.Duration.ofSeconds(10));
     return binding.unbind()
+        .thenApply(v -> {
+          open.forEach(ClientSession::onServerStopping);
+          return v;
+        })
         .thenCompose(v -> shared.entities().stop())
         .thenCompose(v -> router)
         .thenApply(v -> Done.getInstance());
@@ -242,6 +252,8 @@ public final class SignalingServer extends AllDirectives {
       String address) {
     ClientSession session = new ClientSession(prefix + connections.incrementAndGet(),
         outbox(queue), shared);
+    open.add(session);
+    session.onClose(() -> open.remove(session));
     Cancellable deadline = system.scheduler().scheduleOnce(shared.settings().loginTimeout(),
         session::onLoginDeadline, system.executionContext());
     session.onClose(deadline::cancel);
