@@ -9,17 +9,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A PostgreSQL server run by the node itself, for single-node and development use. Its data
- * directory survives restarts; it listens on 127.0.0.1 only.
+ * directory survives restarts; it listens on 127.0.0.1 only. It does not outlive the node: a
+ * watchdog process stops it when the node's JVM is gone (also after SIGKILL), and a start that
+ * finds a server of an earlier node still running on the data directory stops that one first.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
 
   private final EmbeddedPostgres postgres;
   private final Path dataDir;
+  private final PostmasterWatchdog watchdog;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir, PostmasterWatchdog watchdog) {
     this.postgres = postgres;
     this.dataDir = dataDir;
+    this.watchdog = watchdog;
   }
 
   /**
@@ -32,6 +36,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     Path binDir = root.resolve("postgres-bin");
     Files.createDirectories(root);
     Files.createDirectories(binDir);
+    stopLeftOver(dataDir);
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
             .setDataDirectory(dataDir)
@@ -50,7 +55,36 @@ public final class EmbeddedDatabase implements AutoCloseable {
     }
     EmbeddedPostgres postgres = builder.start();
     log.info("embedded PostgreSQL listening on 127.0.0.1:{} (data {})", postgres.getPort(), dataDir);
-    return new EmbeddedDatabase(postgres, dataDir);
+    PostmasterWatchdog watchdog;
+    try {
+      Postmaster server = Postmaster.of(dataDir).orElseThrow(() -> new IOException(
+          "embedded PostgreSQL started, but " + dataDir.resolve("postmaster.pid")
+              + " names no running server"));
+      watchdog = PostmasterWatchdog.watch(server, root.resolve("postgres-watchdog.log"));
+    } catch (IOException | RuntimeException e) {
+      postgres.close();
+      throw e;
+    }
+    return new EmbeddedDatabase(postgres, dataDir, watchdog);
+  }
+
+  /** A server an earlier node left running on {@code dataDir} would keep this one from starting. */
+  private static void stopLeftOver(Path dataDir) throws IOException {
+    var left = Postmaster.of(dataDir);
+    if (left.isEmpty()) {
+      return;
+    }
+    log.warn("embedded PostgreSQL of an earlier node still runs on {} (pid {}): stopping it",
+        dataDir, left.get().process().pid());
+    try {
+      if (!left.get().stop()) {
+        throw new IOException("PostgreSQL pid " + left.get().process().pid() + " on " + dataDir
+            + " did not stop: stop it, then start the node again");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping the PostgreSQL left on " + dataDir, e);
+    }
   }
 
   public String jdbcUrl() {
@@ -67,6 +101,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   @Override
   public void close() {
+    watchdog.close();
     try {
       postgres.close();
       log.info("embedded PostgreSQL stopped");

@@ -64,6 +64,38 @@ class EmbeddedDatabaseTest {
     }
   }
 
+  @Test
+  void aServerLeftRunningOnTheDataDirectoryIsStoppedAtStart() throws Exception {
+    Path postgres;
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(root, 0)) {
+      postgres = Postmaster.of(db.dataDir()).orElseThrow().executable();
+    }
+    // a server nobody stops any more, as a node killed together with its watchdog leaves it
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    // as the library runs it: in a user namespace of its own, where root is nobody
+    Process stale = new ProcessBuilder("unshare", "-U", postgres.toString(), "-D", root.resolve("postgres").toString(),
+        "-p", String.valueOf(port), "-c", "listen_addresses=127.0.0.1")
+        .redirectErrorStream(true).redirectOutput(root.resolve("stale.log").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (Postmaster.of(root.resolve("postgres")).map(p -> p.process().pid() != stale.pid()).orElse(true)) {
+        assertTrue(stale.isAlive() && System.nanoTime() < deadline,
+            "the stale server did not start: " + java.nio.file.Files.readString(root.resolve("stale.log")));
+        Thread.sleep(50); // polling another process's pid file
+      }
+      try (EmbeddedDatabase db = EmbeddedDatabase.start(root, 0);
+          Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "postgres")) {
+        assertTrue(!stale.isAlive(), "the left-over server was stopped");
+        assertEquals(List.of("1"), strings(c, "SELECT 1"));
+      }
+    } finally {
+      stale.destroyForcibly();
+    }
+  }
+
   private static List<String> tables(Connection c) throws Exception {
     return strings(c, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
   }
