@@ -5,6 +5,7 @@ import io.rtc2sip.persistence.DatabaseConnector;
 import io.rtc2sip.persistence.DatabaseSettings;
 import io.rtc2sip.persistence.EmbeddedDatabase;
 import io.rtc2sip.persistence.JournalConfig;
+import io.rtc2sip.persistence.JournalIdentity;
 import io.rtc2sip.persistence.JournalSchema;
 import io.rtc2sip.persistence.history.CallRecords;
 import java.sql.Connection;
@@ -12,6 +13,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.Address;
@@ -69,8 +71,11 @@ public final class GatewayNode implements AutoCloseable {
       java.nio.file.Files.writeString(db.dataDir().resolve(EMBEDDED_URL_FILE), embedded.jdbcUrl());
     }
     try {
-      prepareSchema(db, config.getInt("rtc2sip.db.connect-attempts"));
-      Config full = JournalConfig.forDatabase(db).withFallback(config);
+      UUID journal = prepareSchema(db, config.getInt("rtc2sip.db.connect-attempts"));
+      log.info("journal database {} is journal {}", db.displayUrl(), journal);
+      Config full = JournalConfig.forDatabase(db)
+          .withFallback(SameJournalCheck.settings(journal))
+          .withFallback(config);
       ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, full);
       GatewayNode node = new GatewayNode(system, embedded, db);
       node.joinCluster(full);
@@ -86,10 +91,12 @@ public final class GatewayNode implements AutoCloseable {
     }
   }
 
-  private static void prepareSchema(DatabaseSettings db, int attempts) throws InterruptedException, SQLException {
+  /** Creates what is missing of the schema; returns the journal database's identity. */
+  private static UUID prepareSchema(DatabaseSettings db, int attempts) throws InterruptedException, SQLException {
     try (Connection c = new DatabaseConnector(db).connectWithBackoff(attempts)) {
       JournalSchema.create(c);
       CallRecords.createTables(c);
+      return JournalIdentity.ensure(c);
     }
   }
 
