@@ -72,7 +72,7 @@ public final class GatewayNode implements AutoCloseable {
     }
     try {
       UUID journal = prepareSchema(db, config.getInt("rtc2sip.db.connect-attempts"));
-      log.info("journal database {} is journal {}", db.displayUrl(), journal);
+      log.info("journal identity {} (read from the journal database)", journal);
       Config full = JournalConfig.forDatabase(db)
           .withFallback(SameJournalCheck.settings(journal))
           .withFallback(config);

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exits. The first stays a cluster of one.
  */
 class JournalMismatchTest {
-  private static final Pattern JOURNAL = Pattern.compile("is journal ([0-9a-f-]{36})");
+  private static final Pattern JOURNAL = Pattern.compile("journal identity ([0-9a-f-]{36})");
 
   @TempDir Path first;
   @TempDir Path second;
@@ -41,7 +41,7 @@ class JournalMismatchTest {
       Map<String, String> two = env(second);
       two.put("RTC2SIP_SEED_NODES", "pekko://rtc2sip@127.0.0.1:" + one.get("RTC2SIP_NODE_PORT"));
       try (NodeProcess b = NodeProcess.start("journal-b", "io.rtc2sip.app.Main", two, logs)) {
-        b.awaitLine(l -> l.contains(" is journal "), Duration.ofSeconds(90));
+        b.awaitLine(l -> l.contains("journal identity "), Duration.ofSeconds(90));
         String journalB = journal(b);
         assertNotEquals(journalA, journalB);
         b.awaitLine(l -> l.contains("journal database differs: this node's journal is " + journalB
@@ -58,7 +58,7 @@ class JournalMismatchTest {
   }
 
   private static String journal(NodeProcess node) {
-    String line = node.linesMatching(l -> l.contains(" is journal ")).get(0);
+    String line = node.linesMatching(l -> l.contains("journal identity ")).get(0);
     Matcher m = JOURNAL.matcher(line);
     assertTrue(m.find(), line);
     return m.group(1);
