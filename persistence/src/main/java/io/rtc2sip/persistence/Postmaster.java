@@ -21,7 +21,10 @@ import java.util.concurrent.TimeoutException;
  */
 record Postmaster(ProcessHandle process, Path executable, Path dataDir) {
 
-  /** The live server of {@code dataDir}, if its pid file names a running PostgreSQL. */
+  /**
+   * The live server of {@code dataDir}, if its pid file names a running PostgreSQL started on
+   * that directory (a pid file left by a crash may name a process that reused the pid).
+   */
   static Optional<Postmaster> of(Path dataDir) {
     Optional<Long> pid = pidInFile(dataDir);
     if (pid.isEmpty()) {
@@ -29,6 +32,8 @@ record Postmaster(ProcessHandle process, Path executable, Path dataDir) {
     }
     return ProcessHandle.of(pid.get())
         .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().arguments()
+            .map(args -> java.util.Arrays.asList(args).contains(dataDir.toString())).orElse(false))
         .flatMap(p -> p.info().command().map(Path::of)
             .filter(exe -> exe.getFileName().toString().equals("postgres"))
             .map(exe -> new Postmaster(p, exe, dataDir)));
