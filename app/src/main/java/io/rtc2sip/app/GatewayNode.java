@@ -65,7 +65,12 @@ public final class GatewayNode implements AutoCloseable {
     DatabaseSettings db = DatabaseSettings.from(config);
     EmbeddedDatabase embedded = null;
     if (db.embedded()) {
-      embedded = EmbeddedDatabase.start(db.dataDir(), db.embeddedPort());
+      if (!db.user().equals(EmbeddedDatabase.USER)) {
+        throw new IllegalStateException("the embedded database's user is " + EmbeddedDatabase.USER
+            + ", not " + db.user() + " (RTC2SIP_DB_USER names the user of an external database,"
+            + " RTC2SIP_DB_URL)");
+      }
+      embedded = EmbeddedDatabase.start(db.dataDir(), db.embeddedPort(), db.password());
       db = db.withUrl(embedded.jdbcUrl());
       // tools on this machine (bin/rtc2sip replay) find the running embedded database here
       java.nio.file.Files.writeString(db.dataDir().resolve(EMBEDDED_URL_FILE), embedded.jdbcUrl());

@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedDatabase implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabase.class);
+  /** The user every connection to the embedded server logs in as. */
+  public static final String USER = EmbeddedPassword.USER;
 
   private final EmbeddedPostgres postgres;
   private final Path dataDir;
@@ -27,11 +29,23 @@ public final class EmbeddedDatabase implements AutoCloseable {
   }
 
   /**
-   * Starts the server on {@code root/postgres} (created and initialised on first use).
+   * Starts the server on {@code root/postgres} (created and initialised on first use) with the
+   * password {@code postgres} (tests and tools).
    *
    * @param port 0 for any free port
    */
   public static EmbeddedDatabase start(Path root, int port) throws IOException {
+    return start(root, port, USER);
+  }
+
+  /**
+   * Starts the server on {@code root/postgres} (created and initialised on first use). Every
+   * connection, also from this machine, needs the user {@value #USER} and {@code password}; a data
+   * directory that has another password already refuses to start (IOException).
+   *
+   * @param port 0 for any free port
+   */
+  public static EmbeddedDatabase start(Path root, int port, String password) throws IOException {
     Path dataDir = root.resolve("postgres");
     Path binDir = root.resolve("postgres-bin");
     Files.createDirectories(root);
@@ -49,14 +63,34 @@ public final class EmbeddedDatabase implements AutoCloseable {
             // defaults for throw-away test databases); the journal must survive a crash: a
             // later -c wins over its -F
             .setServerConfig("fsync", "on")
-            .setServerConfig("synchronous_commit", "on");
+            .setServerConfig("synchronous_commit", "on")
+            // the library's own connection (to see the server ready) needs the password too
+            .setConnectConfig("password", password);
     if (port > 0) {
       builder.setPort(port);
     }
-    EmbeddedPostgres postgres = builder.start();
+    EmbeddedPostgres postgres;
+    try {
+      postgres = builder.start();
+    } catch (IOException | RuntimeException e) {
+      // the server may run, refusing the library's connection: stop it, say the likely cause
+      var refusing = Postmaster.of(dataDir);
+      if (refusing.isEmpty()) {
+        throw e;
+      }
+      try {
+        refusing.get().stop();
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IOException("embedded PostgreSQL on " + dataDir + " started but refused"
+          + " the connection: it was given another password at an earlier start than"
+          + " RTC2SIP_DB_PASSWORD now (docs/operations.md, \"Database\"): " + e.getMessage(), e);
+    }
     log.info("embedded PostgreSQL listening on 127.0.0.1:{} (data {})", postgres.getPort(), dataDir);
     PostmasterWatchdog watchdog;
     try {
+      EmbeddedPassword.require(jdbcUrl(postgres.getPort()), dataDir, password);
       Postmaster server = Postmaster.of(dataDir).orElseThrow(() -> new IOException(
           "embedded PostgreSQL started, but " + dataDir.resolve("postmaster.pid")
               + " names no running server"));
@@ -88,7 +122,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
   }
 
   public String jdbcUrl() {
-    return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+    return jdbcUrl(postgres.getPort());
+  }
+
+  private static String jdbcUrl(int port) {
+    return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
   }
 
   public int port() {
