@@ -6,6 +6,7 @@ import io.rtc2sip.persistence.DatabaseConnector;
 import io.rtc2sip.persistence.DatabaseSettings;
 import io.rtc2sip.persistence.EmbeddedDatabase;
 import io.rtc2sip.persistence.JournalConfig;
+import io.rtc2sip.persistence.JournalIdentity;
 import io.rtc2sip.persistence.JournalSchema;
 import io.rtc2sip.persistence.history.CallRecords;
 import java.sql.Connection;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.Address;
@@ -66,15 +68,23 @@ public final class GatewayNode implements AutoCloseable {
     Optional<FastDowning> downing = FastDowning.bind(config);
     EmbeddedDatabase embedded = null;
     if (db.embedded()) {
-      embedded = EmbeddedDatabase.start(db.dataDir(), db.embeddedPort());
+      if (!db.user().equals(EmbeddedDatabase.USER)) {
+        throw new IllegalStateException("the embedded database's user is " + EmbeddedDatabase.USER
+            + ", not " + db.user() + " (RTC2SIP_DB_USER names the user of an external database,"
+            + " RTC2SIP_DB_URL)");
+      }
+      embedded = EmbeddedDatabase.start(db.dataDir(), db.embeddedPort(), db.password());
       db = db.withUrl(embedded.jdbcUrl());
       // tools on this machine (bin/rtc2sip replay) find the running embedded database here
       java.nio.file.Files.writeString(db.dataDir().resolve(EMBEDDED_URL_FILE), embedded.jdbcUrl());
     }
     try {
-      prepareSchema(db, config.getInt("rtc2sip.db.connect-attempts"));
-      Config journal = JournalConfig.forDatabase(db).withFallback(config);
-      Config full = downing.map(d -> d.announce(journal)).orElse(journal);
+      UUID journal = prepareSchema(db, config.getInt("rtc2sip.db.connect-attempts"));
+      log.info("journal identity {} (read from the journal database)", journal);
+      Config withJournal = JournalConfig.forDatabase(db)
+          .withFallback(SameJournalCheck.settings(journal))
+          .withFallback(config);
+      Config full = downing.map(d -> d.announce(withJournal)).orElse(withJournal);
       ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), SYSTEM_NAME, full);
       downing.ifPresent(d -> {
         // the liveness port stays open until the actor system has ended: peers must not take
@@ -97,10 +107,12 @@ public final class GatewayNode implements AutoCloseable {
     }
   }
 
-  private static void prepareSchema(DatabaseSettings db, int attempts) throws InterruptedException, SQLException {
+  /** Creates what is missing of the schema; returns the journal database's identity. */
+  private static UUID prepareSchema(DatabaseSettings db, int attempts) throws InterruptedException, SQLException {
     try (Connection c = new DatabaseConnector(db).connectWithBackoff(attempts)) {
       JournalSchema.create(c);
       CallRecords.createTables(c);
+      return JournalIdentity.ensure(c);
     }
   }
 

@@ -4,7 +4,11 @@ import com.typesafe.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Command-line entry point: {@code rtc2sip run}. */
+/**
+ * Command-line entry point: {@code rtc2sip <command>}. Without a command, or with an unknown one,
+ * it prints its usage on standard error and exits with status 2 (nothing starts); {@code help}
+ * prints it on standard output with status 0.
+ */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
@@ -22,7 +26,11 @@ public final class Main {
       System.setProperty(COMMON_POOL_PARALLELISM,
           Integer.toString(Math.max(4, Runtime.getRuntime().availableProcessors())));
     }
-    String command = args.length == 0 ? "run" : args[0];
+    if (args.length == 0) {
+      usage(System.err, 2);
+      return;
+    }
+    String command = args[0];
     if (!command.equals("run")) {
       // tools print their results on stdout (JSON for scripts): keep the node's INFO log out
       ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(
@@ -37,10 +45,10 @@ public final class Main {
           java.util.Arrays.copyOfRange(args, 1, args.length), NodeConfig.load()));
       case "calls" -> System.exit(Calls.run(
           java.util.Arrays.copyOfRange(args, 1, args.length), NodeConfig.load()));
-      case "help", "-h", "--help" -> usage(0);
+      case "help", "-h", "--help" -> usage(System.out, 0);
       default -> {
-        System.err.println("unknown command: " + command);
-        usage(2);
+        System.err.println("rtc2sip: unknown command: " + command);
+        usage(System.err, 2);
       }
     }
   }
@@ -80,8 +88,8 @@ public final class Main {
         .issue(args[1], java.time.Duration.ofSeconds(ttl)));
   }
 
-  private static void usage(int status) {
-    System.out.println(
+  private static void usage(java.io.PrintStream out, int status) {
+    out.println(
         """
         usage: rtc2sip <command>
           run     start a gateway node (configuration: RTC2SIP_* environment variables, see README)

@@ -64,6 +64,81 @@ class EmbeddedDatabaseTest {
     }
   }
 
+  @Test
+  void aServerLeftRunningOnTheDataDirectoryIsStoppedAtStart() throws Exception {
+    Path postgres;
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(root, 0)) {
+      postgres = Postmaster.of(db.dataDir()).orElseThrow().executable();
+    }
+    // a server nobody stops any more, as a node killed together with its watchdog leaves it
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    // as the library runs it: in a user namespace of its own, where root is nobody
+    Process stale = new ProcessBuilder("unshare", "-U", postgres.toString(), "-D", root.resolve("postgres").toString(),
+        "-p", String.valueOf(port), "-c", "listen_addresses=127.0.0.1")
+        .redirectErrorStream(true).redirectOutput(root.resolve("stale.log").toFile()).start();
+    try {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (Postmaster.of(root.resolve("postgres")).map(p -> p.process().pid() != stale.pid()).orElse(true)) {
+        assertTrue(stale.isAlive() && System.nanoTime() < deadline,
+            "the stale server did not start: " + java.nio.file.Files.readString(root.resolve("stale.log")));
+        Thread.sleep(50); // polling another process's pid file
+      }
+      try (EmbeddedDatabase db = EmbeddedDatabase.start(root, 0);
+          Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "postgres")) {
+        assertTrue(!stale.isAlive(), "the left-over server was stopped");
+        assertEquals(List.of("1"), strings(c, "SELECT 1"));
+      }
+    } finally {
+      stale.destroyForcibly();
+    }
+  }
+
+  @Test
+  void everyConnectionNeedsThePasswordItWasStartedWith() throws Exception {
+    for (int start = 0; start < 2; start++) { // a new data directory, then the same one again
+      try (EmbeddedDatabase db = EmbeddedDatabase.start(root, 0, "s3cret")) {
+        java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(
+            java.sql.SQLException.class,
+            () -> DriverManager.getConnection(db.jdbcUrl(), "postgres", "postgres").close());
+        assertEquals("28P01", refused.getSQLState(), refused.getMessage()); // invalid password
+        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "s3cret")) {
+          assertEquals(List.of("1"), strings(c, "SELECT 1"));
+        }
+      }
+    }
+    // another password than the data directory's: refused, clearly, and nothing left running
+    java.io.IOException wrong = org.junit.jupiter.api.Assertions.assertThrows(
+        java.io.IOException.class, () -> EmbeddedDatabase.start(root, 0, "other").close());
+    assertTrue(wrong.getMessage().contains("RTC2SIP_DB_PASSWORD"), wrong.getMessage());
+    assertTrue(Postmaster.of(root.resolve("postgres")).isEmpty(), "no server left running");
+  }
+
+  @Test
+  void aDataDirectoryWithoutPasswordGetsOneAtItsNextStart() throws Exception {
+    // as every data directory made before passwords: the library's initdb trusts everyone
+    java.nio.file.Files.createDirectories(root);
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(root, 0, "s3cret")) {
+      // made with a password from the start: undo it, as an older node left its directory
+      java.nio.file.Files.writeString(root.resolve("postgres").resolve("pg_hba.conf"),
+          "local all all trust\nhost all all 127.0.0.1/32 trust\n");
+      try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "s3cret");
+          Statement st = c.createStatement()) {
+        st.execute("ALTER ROLE postgres PASSWORD NULL");
+        st.execute("SELECT pg_reload_conf()");
+      }
+    }
+    try (EmbeddedDatabase db = EmbeddedDatabase.start(root, 0, "s3cret")) {
+      org.junit.jupiter.api.Assertions.assertThrows(java.sql.SQLException.class,
+          () -> DriverManager.getConnection(db.jdbcUrl(), "postgres", "anything").close());
+      try (Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "s3cret")) {
+        assertEquals(List.of("1"), strings(c, "SELECT 1"));
+      }
+    }
+  }
+
   private static List<String> tables(Connection c) throws Exception {
     return strings(c, "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1");
   }

@@ -54,16 +54,26 @@ public final class NodeProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code mainClass} with the current class path and the given environment additions.
+   * Starts {@code mainClass} with the current class path and the given environment additions,
+   * with the command {@code run} as its argument (the node's main, {@code io.rtc2sip.app.Main},
+   * starts nothing without a command; other mains of the tests ignore it).
    *
    * @param logDir where {@code <name>.log} is written
    */
   public static NodeProcess start(String name, String mainClass, Map<String, String> env, Path logDir)
       throws IOException {
+    return start(name, mainClass, env, logDir, List.of("run"));
+  }
+
+  /** As {@link #start(String, String, Map, Path)}, with the main's arguments given. */
+  public static NodeProcess start(
+      String name, String mainClass, Map<String, String> env, Path logDir, List<String> args)
+      throws IOException {
     Files.createDirectories(logDir);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd =
-        List.of(java, "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), mainClass);
+    List<String> cmd = new ArrayList<>(
+        List.of(java, "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), mainClass));
+    cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     Map<String, String> e = new HashMap<>(pb.environment());
     e.keySet().removeIf(k -> k.startsWith("RTC2SIP_"));
