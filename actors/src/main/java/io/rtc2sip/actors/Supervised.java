@@ -1,5 +1,6 @@
 package io.rtc2sip.actors;
 
+import io.rtc2sip.actors.journal.JournalAvailability;
 import io.rtc2sip.metrics.NodeMetrics;
 import io.rtc2sip.metrics.SupervisionLog;
 import java.time.Duration;
@@ -36,12 +37,14 @@ public final class Supervised {
     private final String entity;
     private final String id;
     private final NodeMetrics metrics;
+    private final JournalAvailability journal;
     private boolean recordedByOuter;
 
-    private Restarts(String entity, String id, NodeMetrics metrics) {
+    private Restarts(String entity, String id, NodeMetrics metrics, JournalAvailability journal) {
       this.entity = entity;
       this.id = id;
       this.metrics = metrics;
+      this.journal = journal;
     }
 
     /** A failure on its way to the outer supervisor. */
@@ -58,22 +61,34 @@ public final class Supervised {
 
     /**
      * The entity got {@code PreRestart}: from the outer supervisor (already recorded), or from
-     * its own after a journal failure (recorded now).
+     * its own after a journal failure (recorded now, and the journal is unavailable).
+     *
+     * @return whether the restart is a journal failure's
      */
-    public void preRestart() {
+    public boolean preRestart() {
       if (recordedByOuter) {
         recordedByOuter = false;
-        return;
+        return false;
       }
       metrics.entityRestarted(entity, id, SupervisionLog.KIND_PERSISTENCE_FAILURE,
           "the journal failed to write or recover its events; " + entity
               + " restarts with backoff and recovers them");
+      if (journal != null) {
+        journal.journalFailed("a write or recovery of " + entity + " " + id + " failed");
+      }
+      return true;
     }
   }
 
   /** The restart accounting of entity {@code id} of type {@code entity} on this node. */
+  public static Restarts restarts(String entity, String id, NodeMetrics metrics,
+      JournalAvailability journal) {
+    return new Restarts(entity, id, metrics, journal);
+  }
+
+  /** As above, without telling anyone of journal failures (tests). */
   public static Restarts restarts(String entity, String id, NodeMetrics metrics) {
-    return new Restarts(entity, id, metrics);
+    return new Restarts(entity, id, metrics, null);
   }
 
   /** {@code behavior} restarted with backoff on failure, each failure recorded. */

@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import io.rtc2sip.actors.Supervised;
+import io.rtc2sip.actors.journal.JournalAvailability;
 import io.rtc2sip.metrics.NodeMetrics;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.PreRestart;
@@ -125,7 +126,8 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
     return ClusterSharding.get(system)
         .init(Entity.of(TYPE_KEY, ec -> {
           Supervised.Restarts restarts =
-              Supervised.restarts(TYPE_KEY.name(), ec.getEntityId(), metrics);
+              Supervised.restarts(TYPE_KEY.name(), ec.getEntityId(), metrics,
+                  JournalAvailability.get(system));
           return Supervised.restartWithBackoff(restarts,
               create(ec.getEntityId(), deps, ec.getShard(), restarts));
         }));

@@ -34,6 +34,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import io.rtc2sip.actors.Supervised;
+import io.rtc2sip.actors.journal.JournalAvailability;
 import org.apache.pekko.actor.typed.PreRestart;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import io.rtc2sip.metrics.NodeMetrics;
@@ -141,7 +142,8 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
     return ClusterSharding.get(system)
         .init(Entity.of(TYPE_KEY, ec -> {
           Supervised.Restarts restarts =
-              Supervised.restarts(TYPE_KEY.name(), ec.getEntityId(), metrics);
+              Supervised.restarts(TYPE_KEY.name(), ec.getEntityId(), metrics,
+                  JournalAvailability.get(system));
           return Supervised.restartWithBackoff(restarts,
               create(ec.getEntityId(), deps, ec.getShard(), restarts));
         }));
