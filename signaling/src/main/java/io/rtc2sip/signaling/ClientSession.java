@@ -6,6 +6,7 @@ import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.call.CallIds;
 import io.rtc2sip.actors.call.CallReply;
 import io.rtc2sip.actors.call.CallView;
+import io.rtc2sip.actors.journal.JournalAvailability;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.user.Presence;
 import io.rtc2sip.actors.user.UserCommand;
@@ -274,6 +275,16 @@ final class ClientSession {
       return;
     }
     if (!targetAcceptable(r) || !offerAcceptable(r)) {
+      return;
+    }
+    if (!shared.journal().available()) {
+      // the call's first event could not be written: say so now, not with a timeout later; not
+      // the client's fault, so it does not count towards closing its connection
+      shared.counters().refused(JournalAvailability.REFUSAL);
+      shared.journal().refused("signaling");
+      log.info("call refused: the journal database is unavailable");
+      error(r.id(), JournalAvailability.REFUSAL, "the gateway cannot take new calls now: its"
+          + " journal database does not answer; try again later");
       return;
     }
     String offer = offerOf(r);
