@@ -39,6 +39,7 @@ public final class Supervised {
     private final NodeMetrics metrics;
     private final JournalAvailability journal;
     private boolean recordedByOuter;
+    private boolean journalFailed;
 
     private Restarts(String entity, String id, NodeMetrics metrics, JournalAvailability journal) {
       this.entity = entity;
@@ -54,9 +55,17 @@ public final class Supervised {
           entity + " failed (" + cause + "); restarting with backoff");
     }
 
-    /** The entity recovered: whatever restarted it has been recorded. */
-    public void recovered() {
+    /**
+     * The entity recovered: whatever restarted it has been recorded.
+     *
+     * @return whether it was restarted on this node after a journal failure (what it does
+     *     outside its journal, such as a call's media, is still here)
+     */
+    public boolean recovered() {
       recordedByOuter = false;
+      boolean afterJournalFailure = journalFailed;
+      journalFailed = false;
+      return afterJournalFailure;
     }
 
     /**
@@ -73,6 +82,7 @@ public final class Supervised {
       metrics.entityRestarted(entity, id, SupervisionLog.KIND_PERSISTENCE_FAILURE,
           "the journal failed to write or recover its events; " + entity
               + " restarts with backoff and recovers them");
+      journalFailed = true;
       if (journal != null) {
         journal.journalFailed("a write or recovery of " + entity + " " + id + " failed");
       }

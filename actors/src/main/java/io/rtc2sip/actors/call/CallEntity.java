@@ -7,6 +7,7 @@ import io.rtc2sip.actors.call.CallCommand.GetCall;
 import io.rtc2sip.actors.call.CallCommand.PlaceCall;
 import io.rtc2sip.actors.call.CallCommand.PlacementDecision;
 import io.rtc2sip.actors.call.CallCommand.SipInviteReceived;
+import io.rtc2sip.actors.call.CallCommand.WriteEnd;
 import io.rtc2sip.actors.call.CallState.Ended;
 import io.rtc2sip.actors.call.CallState.Idle;
 import io.rtc2sip.actors.call.CallState.Started;
@@ -177,12 +178,14 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
   @Override
   public SignalHandler<CallState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> {
-          restarts.recovered();
-          actions.recovered(state);
-        })
+        .onSignal(RecoveryCompleted.instance(), state ->
+            actions.recovered(state, restarts.recovered()))
         .onSignal(PostStop.instance(), state -> actions.stopped())
-        .onSignal(PreRestart.instance(), state -> restarts.preRestart())
+        .onSignal(PreRestart.instance(), state -> {
+          if (restarts.preRestart()) {
+            actions.journalFailed();
+          }
+        })
         .build();
   }
 
@@ -199,8 +202,16 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
         return actions.reject(client, "uid " + client.uid() + " is not a party of this call");
       }
     }
+    if (actions.endedOnWire() && !(command instanceof WriteEnd)) {
+      // over on the wire, its end not yet written: nothing else may happen to it
+      return command instanceof ClientCommand client
+          ? actions.reject(client, "the call has ended") : Effect().none();
+    }
     if (!CallTransitions.allows(state, command)) {
       return refuse(state, command);
+    }
+    if (command instanceof WriteEnd write) {
+      return actions.writeEnd((Started) state, write.end());
     }
     if (state == Idle.INSTANCE) {
       if (command instanceof PlaceCall place) {

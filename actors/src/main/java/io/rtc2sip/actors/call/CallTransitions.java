@@ -282,6 +282,12 @@ public final class CallTransitions {
         "recovered: the INVITE to the transfer target died with its node; SIP"
             + " NotifyTransferProgress 408 (transferor gone: cause transfer-failed); then"
             + " Reanchor again as Active/Held (SessionReoffered)"));
+    t.add(row(List.of(Dialing.class, Ringing.class, Cancelling.class, Routing.class,
+            Parked.class, Alerting.class, Active.class, Held.class, Transferring.class,
+            Referred.class), CallCommand.WriteEnd.class, events(CallEnded.class), false,
+        states(Ended.class),
+        "recovered after the call ended on the wire while the journal was unavailable (BYE,"
+            + " media Stop and client Ended done then): the end is written now; passivate"));
     // ------------------------------------------------------------ transfer by the RTC user
     t.add(row(ESTABLISHED, Transfer.class, events(CallTransferRequested.class), false,
         states(Transferring.class), "reply Accepted; SIP Refer (a target the user's dial plan"
@@ -351,7 +357,10 @@ public final class CallTransitions {
             + " session again; Ended passivates. A call whose RTC side is a browser's WebRTC"
             + " leg cannot take its media elsewhere (the leg, its ICE and DTLS were on the node"
             + " that ran the call): Dialing, Ringing, Active, Held, Transferring and Referred"
-            + " send themselves `RtcMediaFailed` instead, and the call ends.\n");
+            + " send themselves `RtcMediaFailed` instead, and the call ends. A call whose end"
+            + " was carried out on the wire while the journal database was unavailable sends"
+            + " itself `WriteEnd` instead of all this; one restarted on the same node after a"
+            + " failed journal write keeps its media and dialog there and does not re-anchor.\n");
     return md.toString();
   }
 
