@@ -5,7 +5,9 @@ import io.rtc2sip.metrics.NodeMetrics;
 import io.rtc2sip.metrics.SupervisionLog;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.Behavior;
+import org.slf4j.event.Level;
 import org.apache.pekko.actor.typed.BehaviorInterceptor;
 import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -88,6 +90,17 @@ public final class Supervised {
       }
       return true;
     }
+  }
+
+  /**
+   * What an event-sourced entity does when the journal fails it: restart with backoff and
+   * recover. The failure is logged at DEBUG only: {@link Restarts#preRestart} records each
+   * restart in one line, and a database outage would otherwise write a stack trace per entity
+   * and attempt.
+   */
+  public static BackoffSupervisorStrategy onJournalFailure() {
+    return SupervisorStrategy.restartWithBackoff(MIN_BACKOFF, MAX_BACKOFF, 0.2)
+        .withLogLevel(Level.DEBUG);
   }
 
   /** The restart accounting of entity {@code id} of type {@code entity} on this node. */

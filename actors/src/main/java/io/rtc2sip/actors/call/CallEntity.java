@@ -26,7 +26,6 @@ import io.rtc2sip.actors.journal.JournalAvailability;
 import io.rtc2sip.metrics.NodeMetrics;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.PreRestart;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import io.rtc2sip.actors.Mdc;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -102,8 +101,7 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
       Supervised.Restarts restarts) {
     super(
         PersistenceId.of(TYPE_KEY.name(), callId),
-        SupervisorStrategy.restartWithBackoff(
-            Supervised.MIN_BACKOFF, Supervised.MAX_BACKOFF, 0.2));
+        Supervised.onJournalFailure());
     this.restarts = restarts;
     this.nodeTag = NODE_TAG_PREFIX + deps.node();
     this.actions = new CallActions(callId, deps, ctx, timers, shard, Effect());

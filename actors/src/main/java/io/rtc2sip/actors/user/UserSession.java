@@ -36,7 +36,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import io.rtc2sip.actors.Supervised;
 import io.rtc2sip.actors.journal.JournalAvailability;
 import org.apache.pekko.actor.typed.PreRestart;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import io.rtc2sip.metrics.NodeMetrics;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import io.rtc2sip.actors.Mdc;
@@ -103,8 +102,7 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
       Supervised.Restarts restarts) {
     super(
         PersistenceId.of(TYPE_KEY.name(), uid),
-        SupervisorStrategy.restartWithBackoff(
-            Supervised.MIN_BACKOFF, Supervised.MAX_BACKOFF, 0.2));
+        Supervised.onJournalFailure());
     this.restarts = restarts;
     this.uid = uid;
     this.deps = deps;
