@@ -424,6 +424,8 @@ class SignalingServerTest {
       assertEquals("journal-unavailable", e.get("code").asText(), e.toString());
       assertEquals("j", e.get("id").asText());
       assertTrue(System.nanoTime() - sent < Duration.ofSeconds(1).toNanos(), "at once");
+      c.send("{\"id\":\"h\",\"type\":\"hold\",\"callId\":\"o-1\"}");
+      assertEquals("journal-unavailable", c.next().get("code").asText());
       calls.expectNoMessage(Duration.ofMillis(200));
       journal.probed(journal.probing(), true, null);
       c.send("{\"id\":\"k\",\"type\":\"call\",\"to\":\"+4930123456\"}");
