@@ -39,7 +39,8 @@ final class ClientSession {
 
   /** Requests whose call must write an event before anything happens. */
   private static final java.util.Set<String> JOURNALED =
-      java.util.Set.of("call", "answer", "hold", "unhold", "transfer", "conference");
+      java.util.Set.of("call", "answer", "cancel", "hold", "unhold", "transfer",
+          "conference");
 
   private final String connectionId;
   private final Outbox out;
