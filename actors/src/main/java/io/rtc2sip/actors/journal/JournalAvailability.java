@@ -2,6 +2,7 @@ package io.rtc2sip.actors.journal;
 
 import com.typesafe.config.Config;
 import io.rtc2sip.metrics.NodeMetrics;
+import io.rtc2sip.metrics.SupervisionLog;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import java.time.Duration;
@@ -10,8 +11,6 @@ import java.util.function.LongSupplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Whether this node's journal database answers, as the node last learnt it: from a failed
@@ -19,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * asks the database ({@code io.rtc2sip.persistence.JournalProbe}: every {@code probe-interval},
  * every {@code probe-interval-down} while it does not answer). New calls are admitted only while
  * it is available (the SIP adapter answers 503 with Retry-After, the signaling server
- * {@code journal-unavailable}), at once and without a database round trip per call. One
+ * {@code journal-unavailable}), at once and without a database round trip per call. Each change
+ * is a supervision event (log, dashboard) and shows in {@code rtc2sip_journal_available}. One
  * instance per actor system.
  *
  * <p>A failed write makes it unavailable; only a probe that <em>started after</em> the last
@@ -27,12 +27,14 @@ import org.slf4j.LoggerFactory;
  * away cannot hide the failure.
  */
 public final class JournalAvailability implements Extension {
-  private static final Logger log = LoggerFactory.getLogger(JournalAvailability.class);
+  /** The subject of its supervision events (dashboard, log). */
+  private static final String SUBJECT = "journal";
 
   /** The signaling error code and the metrics' refusal reason of a call refused meanwhile. */
   public static final String REFUSAL = "journal-unavailable";
 
   private final Settings settings;
+  private final SupervisionLog supervision;
   private final LongSupplier nanoClock;
   private final Counter outages;
   private final Counter refusals;
@@ -55,6 +57,7 @@ public final class JournalAvailability implements Extension {
   JournalAvailability(Settings settings, NodeMetrics metrics, LongSupplier nanoClock) {
     this.settings = settings;
     this.nanoClock = nanoClock;
+    this.supervision = metrics.supervision();
     GaugeWithCallback.builder().name("rtc2sip_journal_available")
         .help("1 while the journal database answers, 0 while it does not (new calls are then"
             + " refused: SIP 503 with Retry-After, signaling journal-unavailable)")
@@ -108,8 +111,9 @@ public final class JournalAvailability implements Extension {
       }
       available = true;
     }
-    log.info("journal database answers again after {} ms: new calls are taken again",
-        (nanoClock.getAsLong() - downSinceNanos) / 1_000_000);
+    supervision.record(SupervisionLog.KIND_JOURNAL_AVAILABLE, SUBJECT, "the journal database"
+        + " answers again after " + (nanoClock.getAsLong() - downSinceNanos) / 1_000_000
+        + " ms: new calls are taken again");
   }
 
   /** A new call was refused because the journal is unavailable ({@code source}: sip, signaling). */
@@ -132,8 +136,9 @@ public final class JournalAvailability implements Extension {
       reason = why;
     }
     outages.inc();
-    log.warn("journal database unavailable ({}): new calls are refused (SIP 503, signaling {})"
-        + " until it answers; calls in progress keep their media", why, REFUSAL);
+    supervision.record(SupervisionLog.KIND_JOURNAL_UNAVAILABLE, SUBJECT, "the journal database"
+        + " is unavailable (" + why + "): new calls are refused (SIP 503, signaling " + REFUSAL
+        + ") until it answers; calls in progress keep their media");
   }
 
   private static final class Id extends ExtensionId<JournalAvailability> {

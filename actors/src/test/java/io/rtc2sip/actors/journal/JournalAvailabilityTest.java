@@ -44,6 +44,8 @@ class JournalAvailabilityTest {
     assertTrue(journal.available());
     assertEquals("", journal.reason());
     assertTrue(metrics.scrape().contains("rtc2sip_journal_outages_total 1"));
+    var kinds = metrics.supervision().recent().stream().map(e -> e.kind()).toList();
+    assertEquals(java.util.List.of("journal-unavailable", "journal-available"), kinds);
   }
 
   @Test
