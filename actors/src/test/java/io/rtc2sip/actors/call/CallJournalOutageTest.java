@@ -75,4 +75,22 @@ class CallJournalOutageTest {
     f.sip.expectNoMessage(Duration.ofMillis(100));
     assertEquals(null, UnwrittenEnds.get(testKit.system()).get(f.callId));
   }
+
+  @Test
+  void aCallRestartedAfterAFailedWriteKeepsItsMediaAndDialogInsteadOfReanchoring() {
+    CallFixture f = CallFixture.outbound(testKit);
+    f.reach(CallState.Active.class);
+    PersistenceTestKit.create(testKit.system()).failNextPersisted();
+    TestProbe<CallReply> reply = testKit.createTestProbe();
+    f.kit.runCommand(new CallCommand.Hold(CallFixture.UID, reply.ref()));
+    // not acknowledged, nothing done outside; recovered as it was, on the same node
+    reply.expectNoMessage(Duration.ofMillis(500));
+    assertInstanceOf(CallState.Active.class, f.state());
+    f.media.expectNoMessage(Duration.ofMillis(500));
+    f.sip.expectNoMessage(Duration.ofMillis(100));
+    // and it goes on: the hold works once the journal takes it
+    assertInstanceOf(CallReply.Accepted.class,
+        f.client(r -> new CallCommand.Hold(CallFixture.UID, r)));
+    f.sip.expectMessageClass(SipLegCommand.Reinvite.class, SOON);
+  }
 }
