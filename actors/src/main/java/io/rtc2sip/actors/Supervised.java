@@ -1,10 +1,13 @@
 package io.rtc2sip.actors;
 
+import io.rtc2sip.actors.journal.JournalAvailability;
 import io.rtc2sip.metrics.NodeMetrics;
 import io.rtc2sip.metrics.SupervisionLog;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.Behavior;
+import org.slf4j.event.Level;
 import org.apache.pekko.actor.typed.BehaviorInterceptor;
 import org.apache.pekko.actor.typed.Signal;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -36,12 +39,15 @@ public final class Supervised {
     private final String entity;
     private final String id;
     private final NodeMetrics metrics;
+    private final JournalAvailability journal;
     private boolean recordedByOuter;
+    private boolean journalFailed;
 
-    private Restarts(String entity, String id, NodeMetrics metrics) {
+    private Restarts(String entity, String id, NodeMetrics metrics, JournalAvailability journal) {
       this.entity = entity;
       this.id = id;
       this.metrics = metrics;
+      this.journal = journal;
     }
 
     /** A failure on its way to the outer supervisor. */
@@ -51,29 +57,61 @@ public final class Supervised {
           entity + " failed (" + cause + "); restarting with backoff");
     }
 
-    /** The entity recovered: whatever restarted it has been recorded. */
-    public void recovered() {
+    /**
+     * The entity recovered: whatever restarted it has been recorded.
+     *
+     * @return whether it was restarted on this node after a journal failure (what it does
+     *     outside its journal, such as a call's media, is still here)
+     */
+    public boolean recovered() {
       recordedByOuter = false;
+      boolean afterJournalFailure = journalFailed;
+      journalFailed = false;
+      return afterJournalFailure;
     }
 
     /**
      * The entity got {@code PreRestart}: from the outer supervisor (already recorded), or from
-     * its own after a journal failure (recorded now).
+     * its own after a journal failure (recorded now, and the journal is unavailable).
+     *
+     * @return whether the restart is a journal failure's
      */
-    public void preRestart() {
+    public boolean preRestart() {
       if (recordedByOuter) {
         recordedByOuter = false;
-        return;
+        return false;
       }
       metrics.entityRestarted(entity, id, SupervisionLog.KIND_PERSISTENCE_FAILURE,
           "the journal failed to write or recover its events; " + entity
               + " restarts with backoff and recovers them");
+      journalFailed = true;
+      if (journal != null) {
+        journal.journalFailed("a write or recovery of " + entity + " " + id + " failed");
+      }
+      return true;
     }
   }
 
+  /**
+   * What an event-sourced entity does when the journal fails it: restart with backoff and
+   * recover. The failure is logged at DEBUG only: {@link Restarts#preRestart} records each
+   * restart in one line, and a database outage would otherwise write a stack trace per entity
+   * and attempt.
+   */
+  public static BackoffSupervisorStrategy onJournalFailure() {
+    return SupervisorStrategy.restartWithBackoff(MIN_BACKOFF, MAX_BACKOFF, 0.2)
+        .withLogLevel(Level.DEBUG);
+  }
+
   /** The restart accounting of entity {@code id} of type {@code entity} on this node. */
+  public static Restarts restarts(String entity, String id, NodeMetrics metrics,
+      JournalAvailability journal) {
+    return new Restarts(entity, id, metrics, journal);
+  }
+
+  /** As above, without telling anyone of journal failures (tests). */
   public static Restarts restarts(String entity, String id, NodeMetrics metrics) {
-    return new Restarts(entity, id, metrics);
+    return new Restarts(entity, id, metrics, null);
   }
 
   /** {@code behavior} restarted with backoff on failure, each failure recorded. */

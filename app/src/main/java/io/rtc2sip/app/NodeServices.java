@@ -2,6 +2,7 @@ package io.rtc2sip.app;
 
 import com.typesafe.config.Config;
 import io.rtc2sip.persistence.JournalConfig;
+import io.rtc2sip.persistence.JournalProbe;
 import io.rtc2sip.dashboard.DashboardRoutes;
 import io.rtc2sip.persistence.history.CallHistoryProjection;
 import java.util.ArrayList;
@@ -64,6 +65,9 @@ public final class NodeServices {
 
   /** With the given adapters (tests record what the entities ask of them). */
   public static void start(ActorSystem<Void> system, Function<ActorSystem<Void>, NodePorts> ports) {
+    // admission of new calls asks it; it must know the database before the first call comes
+    JournalProbe probe = JournalProbe.start(system);
+    onShutdown(system, "stop-journal-probe", probe::close);
     NodePorts p = ports.apply(system);
     CallEntity.init(system, p.calls(), Clock.systemUTC());
     UserSession.init(system, p.calls().clients(), p.registrations(), Clock.systemUTC());

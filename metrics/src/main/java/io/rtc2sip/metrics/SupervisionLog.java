@@ -21,6 +21,8 @@ public final class SupervisionLog {
   public static final String KIND_MEMBER_UNREACHABLE = "member-unreachable";
   public static final String KIND_MEMBER_REACHABLE = "member-reachable";
   public static final String KIND_MEMBER_REMOVED = "member-removed";
+  public static final String KIND_JOURNAL_UNAVAILABLE = "journal-unavailable";
+  public static final String KIND_JOURNAL_AVAILABLE = "journal-available";
 
   private static final Logger log = LoggerFactory.getLogger(SupervisionLog.class);
 

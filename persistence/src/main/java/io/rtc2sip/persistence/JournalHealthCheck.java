@@ -1,33 +1,28 @@
 package io.rtc2sip.persistence;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
-import java.util.Properties;
+import io.rtc2sip.actors.journal.JournalAvailability;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.dispatch.Dispatchers;
-import com.typesafe.config.Config;
 
 /**
  * Readiness check of Pekko Management: the node is ready only while the journal database answers.
- * Registered under {@code pekko.management.health-checks.readiness-checks}.
+ * Registered under {@code pekko.management.health-checks.readiness-checks}. Its answer also
+ * tells the node's {@link JournalAvailability}.
  */
 public final class JournalHealthCheck implements Supplier<CompletionStage<Boolean>> {
-  private final String url;
-  private final Properties props = new Properties();
+  private final JournalPing ping;
+  private final JournalAvailability availability;
   private final Executor blocking;
 
   public JournalHealthCheck(ActorSystem system) {
-    Config db = system.settings().config().getConfig("pekko-persistence-jdbc.shared-databases.rtc2sip.db");
-    this.url = db.getString("url");
-    props.setProperty("user", db.getString("user"));
-    props.setProperty("password", db.getString("password"));
-    props.setProperty("connectTimeout", "2");
-    props.setProperty("socketTimeout", "2");
+    this.ping = new JournalPing(system.settings().config(), Duration.ofSeconds(2));
+    this.availability = JournalAvailability.get(Adapter.toTyped(system));
     this.blocking = system.dispatchers().lookup(Dispatchers.DefaultBlockingDispatcherId());
   }
 
@@ -35,12 +30,10 @@ public final class JournalHealthCheck implements Supplier<CompletionStage<Boolea
   public CompletionStage<Boolean> get() {
     return CompletableFuture.supplyAsync(
         () -> {
-          try (Connection c = DriverManager.getConnection(url, props);
-              Statement st = c.createStatement()) {
-            return st.execute("SELECT 1");
-          } catch (Exception e) {
-            return false;
-          }
+          long token = availability.probing();
+          String failure = ping.failure();
+          availability.probed(token, failure == null, failure);
+          return failure == null;
         },
         blocking);
   }

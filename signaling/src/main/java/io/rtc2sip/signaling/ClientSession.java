@@ -6,6 +6,7 @@ import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.call.CallIds;
 import io.rtc2sip.actors.call.CallReply;
 import io.rtc2sip.actors.call.CallView;
+import io.rtc2sip.actors.journal.JournalAvailability;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.user.Presence;
 import io.rtc2sip.actors.user.UserCommand;
@@ -35,6 +36,11 @@ final class ClientSession {
 
     void close();
   }
+
+  /** Requests whose call must write an event before anything happens. */
+  private static final java.util.Set<String> JOURNALED =
+      java.util.Set.of("call", "answer", "cancel", "hold", "unhold", "transfer",
+          "conference");
 
   private final String connectionId;
   private final Outbox out;
@@ -164,6 +170,10 @@ final class ClientSession {
       refuse(r.id(), "no-such-call", "not a call id");
       return;
     }
+    if (JOURNALED.contains(r.type()) && !shared.journal().available()) {
+      journalUnavailable(r);
+      return;
+    }
     switch (r.type()) {
       case "ping" -> out.send(Protocol.JSON.createObjectNode().put("type", "pong")
           .put("id", r.id()).toString());
@@ -190,6 +200,24 @@ final class ClientSession {
       case "conference" -> call(r, ref -> new CallCommand.Conference(uid, r.text("to"), ref));
       default -> refuse(r.id(), "unknown-type", r.type());
     }
+  }
+
+  /**
+   * A request that starts or changes a call while the journal database does not answer: its
+   * event could not be written, so it is refused now rather than with a timeout later. Not the
+   * client's fault: it does not count towards closing the connection. (A hangup goes through:
+   * the call ends on the wire and writes its end later.)
+   */
+  private void journalUnavailable(Protocol.Request r) {
+    shared.counters().refused(JournalAvailability.REFUSAL);
+    boolean newCall = r.type().equals("call");
+    if (newCall) {
+      shared.journal().refused("signaling");
+    }
+    log.info("{} refused: the journal database is unavailable", r.type());
+    error(r.id(), JournalAvailability.REFUSAL, (newCall ? "the gateway cannot take new calls"
+        : "the gateway cannot change calls") + " now: its journal database does not answer;"
+        + " try again later");
   }
 
   /**

@@ -49,7 +49,8 @@ public final class Protocol {
       "rejected", "timeout", "unavailable", "no-such-call", "no-rtc-tokens", "bad-sdp",
       "no-webrtc", "bad-target", io.rtc2sip.actors.dialplan.DialPlan.FORBIDDEN_DESTINATION,
       io.rtc2sip.actors.dialplan.DialPlan.TOO_MANY_CALLS,
-      io.rtc2sip.actors.dialplan.DialPlan.CALL_RATE_EXCEEDED);
+      io.rtc2sip.actors.dialplan.DialPlan.CALL_RATE_EXCEEDED,
+      io.rtc2sip.actors.journal.JournalAvailability.REFUSAL);
 
   /** A request that passed the protocol checks. */
   record Request(String type, String id, JsonNode body) {

@@ -2,6 +2,7 @@ package io.rtc2sip.signaling;
 
 import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.journal.JournalAvailability;
 import io.rtc2sip.actors.rtc.RtcTokens;
 import io.rtc2sip.actors.rtc.WebRtcLegs;
 import io.rtc2sip.actors.port.ClientNotification;
@@ -52,7 +53,7 @@ public final class SignalingServer extends AllDirectives {
   /** What every connection of the node shares. */
   record Shared(SignalingSettings settings, Tokens tokens, Entities entities,
       NotificationRouter router, String node, RtcTokens rtcTokens, WebRtcLegs webRtc,
-      SignalingCounters counters) {}
+      SignalingCounters counters, JournalAvailability journal) {}
 
   /** The connections open now (closed by {@link #stop}). */
   private final java.util.Set<ClientSession> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -111,7 +112,8 @@ public final class SignalingServer extends AllDirectives {
       throw e;
     }
     Shared shared = new Shared(settings, new Tokens(settings.tokenSecret(), Clock.systemUTC()),
-        entities, router, node, rtcTokens, webRtc, new SignalingCounters());
+        entities, router, node, rtcTokens, webRtc, new SignalingCounters(),
+        JournalAvailability.get(system));
     SignalingServer server = new SignalingServer(system, shared, routerActor);
     server.binding = Tcp.get(system).bind(settings.host(), settings.port())
         .to(Sink.foreach(c -> c.handleWith(server.tcpFlow(

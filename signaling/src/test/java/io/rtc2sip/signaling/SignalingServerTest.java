@@ -411,6 +411,34 @@ class SignalingServerTest {
   }
 
   @Test
+  void aCallWhileTheJournalIsUnavailableIsRefusedAtOnceAndTakenAgainWhenItAnswers()
+      throws Exception {
+    io.rtc2sip.actors.journal.JournalAvailability journal =
+        io.rtc2sip.actors.journal.JournalAvailability.get(KIT.system());
+    try (Client c = new Client()) {
+      c.login("alice");
+      journal.journalFailed("test: the database went away");
+      long sent = System.nanoTime();
+      c.send("{\"id\":\"j\",\"type\":\"call\",\"to\":\"+4930123456\"}");
+      JsonNode e = c.next();
+      assertEquals("journal-unavailable", e.get("code").asText(), e.toString());
+      assertEquals("j", e.get("id").asText());
+      assertTrue(System.nanoTime() - sent < Duration.ofSeconds(1).toNanos(), "at once");
+      c.send("{\"id\":\"h\",\"type\":\"hold\",\"callId\":\"o-1\"}");
+      assertEquals("journal-unavailable", c.next().get("code").asText());
+      calls.expectNoMessage(Duration.ofMillis(200));
+      journal.probed(journal.probing(), true, null);
+      c.send("{\"id\":\"k\",\"type\":\"call\",\"to\":\"+4930123456\"}");
+      ShardingEnvelope<CallCommand> placed = calls.receiveMessage();
+      ((CallCommand.PlaceCall) placed.message()).replyTo()
+          .tell(new CallReply.Accepted(placed.entityId()));
+      assertEquals("result", c.next().get("type").asText());
+    } finally {
+      journal.probed(journal.probing(), true, null);
+    }
+  }
+
+  @Test
   void refusedLoginsAreLoggedInSummaryAndTheirUidNeverRawly() throws Exception {
     ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger)
         org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

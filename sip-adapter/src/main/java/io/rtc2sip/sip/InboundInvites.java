@@ -45,6 +45,14 @@ final class InboundInvites {
       sameCall(existing, request, tx);
       return;
     }
+    if (!ctx.journal.available()) {
+      // the call's first event could not be written: refuse now rather than 100 and silence
+      ctx.journal.refused("sip");
+      log.info("journal database unavailable: INVITE answered 503, retry after {} s",
+          journalRetryAfter());
+      unavailable(request, tx, callId, journalRetryAfter(), "journal database unavailable");
+      return;
+    }
     int limit = ctx.sip.settings.maxPendingInvites();
     int pending = ctx.legs.pendingInvites();
     if (limit > 0 && pending >= limit) {
@@ -52,10 +60,7 @@ final class InboundInvites {
       log.warn("overload: {} INVITEs await a final response on this node (limit {}):"
           + " answered 503, retry after {} s", pending, limit,
           ctx.sip.settings.overloadRetryAfter());
-      Response r = ctx.requests.response(Response.SERVICE_UNAVAILABLE, request, tag(callId),
-          null);
-      r.addHeader(ctx.sip.headers.createRetryAfterHeader(ctx.sip.settings.overloadRetryAfter()));
-      tx.sendResponse(r);
+      unavailable(request, tx, callId, ctx.sip.settings.overloadRetryAfter(), null);
       return;
     }
     tx.sendResponse(ctx.requests.response(Response.TRYING, request, null, null));
@@ -152,6 +157,23 @@ final class InboundInvites {
     // a tag of its own: the refusal is no part of the call's dialog
     tx.sendResponse(ctx.requests.response(Response.LOOP_DETECTED, request,
         java.util.UUID.randomUUID().toString().substring(0, 8), null));
+  }
+
+  /** 503 with Retry-After (and a Reason, when {@code why} is given) to {@code request}. */
+  void unavailable(Request request, ServerTransaction tx, String callId, int retryAfter,
+      String why) throws Exception {
+    Response r = ctx.requests.response(Response.SERVICE_UNAVAILABLE, request, tag(callId), null);
+    r.addHeader(ctx.sip.headers.createRetryAfterHeader(retryAfter));
+    if (why != null) {
+      r.addHeader(ctx.sip.headers.createHeader("Reason",
+          "SIP;cause=503;text=\"" + why + "\""));
+    }
+    tx.sendResponse(r);
+  }
+
+  /** The Retry-After of a 503 while the journal is unavailable, in seconds. */
+  int journalRetryAfter() {
+    return (int) Math.max(1, ctx.journal.settings().retryAfter().toSeconds());
   }
 
   /** Whether two requests share their transaction: top Via branch and CSeq number. */

@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  *       call, 500 when the call never started or does not answer, 482 for a call of another
  *       INVITE), its pending slot is freed and so are the RTP ports it reserved (for a call that
  *       still runs, once it is over: they may be its own); a call still routing is given the time
- *       again;
+ *       again. While the journal database is unavailable the call is not asked (it could not
+ *       write an answer): the INVITE gets 503 with Retry-After and its slot and ports are freed;
  *   <li>a leg without traffic or commands for {@link DialogSettings#idleCheck()}: dropped if its
  *       call is over (an end this node never saw, such as a call that moved to another node),
  *       with the RTP ports an INVITE nobody took up reserved.
@@ -30,12 +31,15 @@ final class LegChecks implements AutoCloseable {
 
   private final SipContext ctx;
   private final CallQuery query;
+  private final InboundInvites inbound;
   private final long unclaimedNanos;
   private final long idleNanos;
   private final Cancellable timer;
 
-  LegChecks(SipContext ctx, CallQuery query, DialogSettings settings, ActorSystem<?> system) {
+  LegChecks(SipContext ctx, InboundInvites inbound, CallQuery query, DialogSettings settings,
+      ActorSystem<?> system) {
     this.ctx = ctx;
+    this.inbound = inbound;
     this.query = query;
     this.unclaimedNanos = settings.unclaimedInvite().toNanos();
     this.idleNanos = settings.idleCheck().toNanos();
@@ -59,6 +63,18 @@ final class LegChecks implements AutoCloseable {
 
   private void check(SipLeg leg, boolean invite) {
     if (!leg.startCheck()) {
+      return;
+    }
+    if (invite && !ctx.journal.available()) {
+      try {
+        SipContext.mdc(leg.callId);
+        unclaimedWhileJournalDown(leg);
+      } catch (Exception e) {
+        log.warn("leg check failed: {}", e.toString());
+      } finally {
+        leg.checked();
+        SipContext.clearMdc();
+      }
       return;
     }
     query.ask(leg.callId).whenComplete((call, failure) -> {
@@ -124,6 +140,26 @@ final class LegChecks implements AutoCloseable {
         "the call (" + state + ") did not take the INVITE up");
     pending.tx().sendResponse(ctx.requests.response(status, pending.request(),
         InboundInvites.tag(leg.callId), null));
+  }
+
+  /**
+   * An INVITE not taken up while the journal database does not answer: its call cannot write
+   * what it would answer with, and asking it would wait for the journal. 503 with Retry-After,
+   * as a new INVITE gets meanwhile, and its slot and reserved ports are freed.
+   */
+  private void unclaimedWhileJournalDown(SipLeg leg) throws Exception {
+    boolean release = leg.portsReservedUnclaimed();
+    SipLeg.PendingInvite pending = leg.takePendingInvite();
+    if (pending == null || !ctx.legs.drop(leg)) {
+      return;
+    }
+    if (release) {
+      ctx.media.release(leg.callId);
+    }
+    ctx.journal.refused("sip");
+    log.info("INVITE not taken up while the journal database is unavailable: answered 503");
+    inbound.unavailable(pending.request(), pending.tx(), leg.callId,
+        inbound.journalRetryAfter(), "journal database unavailable");
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.rtc2sip.sip;
 import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.Supervised;
 import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.journal.JournalAvailability;
 import io.rtc2sip.actors.port.MediaEndpoints;
 import io.rtc2sip.actors.port.SipLegCommand;
 import io.rtc2sip.actors.port.SipRegistrationCommand;
@@ -118,7 +119,8 @@ public final class SipAdapter implements AutoCloseable {
     SipHandler handler = new SipHandler();
     SipStackRunner sip = SipStackRunner.start(settings, handler, metrics);
     guard.install(sip.stack);
-    SipContext ctx = new SipContext(sip, calls, media, new DialogMismatches(metrics));
+    SipContext ctx = new SipContext(sip, calls, media, new DialogMismatches(metrics),
+        JournalAvailability.get(system));
     metrics.sipDialogsOpen(ctx.legs::size);
     AutoCloseable pendingGauge = metrics.pendingInvites(ctx.legs::pendingInvites);
     handler.guard(new InviteAccess(ctx, policy, access, new DigestCheck(access.realm(),
@@ -154,7 +156,7 @@ public final class SipAdapter implements AutoCloseable {
         "sip-adapter", Props.empty());
     ActorRef<Object> registrations = system.systemActorOf(registrationBehavior(registering),
         "sip-registrations", Props.empty());
-    LegChecks checks = new LegChecks(ctx, query, dialogSettings, system);
+    LegChecks checks = new LegChecks(ctx, inbound, query, dialogSettings, system);
     return new SipAdapter(sip, legs, registrations, registering, ctx.legs, checks, guard,
         bansGauge, pendingGauge);
   }
@@ -196,6 +198,11 @@ public final class SipAdapter implements AutoCloseable {
   /** REGISTERING, REGISTERED, FAILED or UNREGISTERED: where {@code uid}'s binding stands. */
   public String registrationState(String uid) {
     return registering.state(uid).name();
+  }
+
+  /** INVITEs awaiting our final response (tests). */
+  int pendingInvites() {
+    return open.pendingInvites();
   }
 
   /** Calls whose SIP state this node holds (what {@code rtc2sip_sip_dialogs_open} shows). */

@@ -2,6 +2,7 @@ package io.rtc2sip.sip;
 
 import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.journal.JournalAvailability;
 import io.rtc2sip.actors.call.CallIds;
 import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.port.MediaEndpoints;
@@ -38,12 +39,15 @@ final class SipContext {
   final MediaEndpoints media;
   final SipLegs legs = new SipLegs();
   final DialogMismatches mismatches;
+  /** Whether new calls can be taken: their first event must reach the journal. */
+  final JournalAvailability journal;
   /** Set by the listener when the adapter starts. */
   volatile TransactionFailures failures;
 
   SipContext(SipStackRunner sip, EntityMessenger<CallCommand> calls, MediaEndpoints media,
-      DialogMismatches mismatches) {
+      DialogMismatches mismatches, JournalAvailability journal) {
     this.sip = sip;
+    this.journal = journal;
     this.requests = new SipRequests(sip);
     this.calls = calls;
     this.media = media;

@@ -14,6 +14,7 @@ import io.rtc2sip.actors.call.CallState.Started;
 import io.rtc2sip.actors.call.CallState.Timed;
 import io.rtc2sip.actors.call.CallState.Transferring;
 import io.rtc2sip.actors.dialplan.DialPlan;
+import io.rtc2sip.actors.journal.JournalAvailability;
 import io.rtc2sip.actors.dialplan.DialPlans;
 import io.rtc2sip.actors.model.CallDirection;
 import io.rtc2sip.actors.model.EndCause;
@@ -55,6 +56,10 @@ final class CallActions {
   private final ActorRef<ClusterSharding.ShardCommand> shard;
   private final EffectFactories<CallEvent, CallState> effects;
   private final NodeMetrics metrics;
+  private final UnwrittenEnds unwritten;
+  private final JournalAvailability journal;
+  /** The end being written, until it is. */
+  private EndOnWire endOnWire;
 
   CallActions(
       String callId,
@@ -70,6 +75,8 @@ final class CallActions {
     this.shard = shard;
     this.effects = effects;
     this.metrics = NodeMetrics.get(ctx.getSystem());
+    this.unwritten = UnwrittenEnds.get(ctx.getSystem());
+    this.journal = JournalAvailability.get(ctx.getSystem());
   }
 
   /**
@@ -237,6 +244,13 @@ final class CallActions {
   /**
    * Ends the call: persists {@link CallEnded}, then runs {@code sipAction} (BYE, reject...), stops
    * media, tells the client (when {@code tellClient}) and the user session, and passivates.
+   *
+   * <p>A call cannot wait for the journal to hang up. While the journal is known to be
+   * unavailable, the end is carried out on the wire at once and kept in {@link UnwrittenEnds};
+   * the write is still tried (its failure restarts the entity, which writes the end once it
+   * recovers: {@link #recovered}). If the write fails unannounced, {@link #journalFailed} carries
+   * the end out then. A client's hangup is answered {@code journal-unavailable} in both cases:
+   * the call is over, its end is not yet in the journal.
    */
   Effect<CallEvent, CallState> end(
       Started state,
@@ -248,34 +262,124 @@ final class CallActions {
     CallInfo info = state.info();
     CallEnded event = new CallEnded(cause, sipStatus, cause.description(), now());
     long persisting = System.nanoTime();
+    endOnWire = new EndOnWire(event, replyTo, () -> {
+      metrics.callEnded(callId, info.direction().name(), cause.name());
+      sipAction.run();
+      media(new MediaCommand.Stop(callId));
+      if (tellClient) {
+        client(new ClientNotification.Ended(info.uid(), callId, cause, sipStatus));
+      }
+      user(info.uid(), new UserCommand.CallEnded(callId));
+      timers.cancelAll();
+    });
+    if (!journal.available()) {
+      log().warn("call ends on the wire now ({}, SIP {}) while the journal is unavailable: its"
+          + " end is written when the database answers again", cause, sipStatus);
+      endOnWire();
+    }
     return effects
         .persist(event)
         .thenRun(
             next -> {
               metrics.journalWrite(System.nanoTime() - persisting);
-              metrics.callEnded(callId, info.direction().name(), cause.name());
               log().info("call ended: {} (SIP {}) in state {}", cause, sipStatus,
                   state.stateName());
-              if (replyTo != null) {
-                accepted(replyTo);
+              EndOnWire end = endOnWire;
+              endOnWire = null;
+              unwritten.written(callId);
+              if (!end.done) {
+                if (replyTo != null) {
+                  accepted(replyTo);
+                }
+                end.wire.run();
               }
-              sipAction.run();
-              media(new MediaCommand.Stop(callId));
-              if (tellClient) {
-                client(new ClientNotification.Ended(info.uid(), callId, cause, sipStatus));
-              }
-              user(info.uid(), new UserCommand.CallEnded(callId));
-              timers.cancelAll();
               passivate();
             });
   }
 
-  /** After recovery (also the first start): re-arm, re-ask, re-anchor or passivate. */
-  void recovered(CallState state) {
+  /**
+   * The journal failed this entity (it restarts with backoff): an end whose write failed is
+   * carried out on the wire now and written when the call recovers.
+   */
+  void journalFailed() {
+    if (endOnWire != null && !endOnWire.done) {
+      log().warn("the journal failed to write the call's end: the call ends on the wire now;"
+          + " its end is written when the database answers again");
+      endOnWire();
+    }
+  }
+
+  /** Whether this call ended on the wire and waits only for its end to be written. */
+  boolean endedOnWire() {
+    return unwritten.get(callId) != null;
+  }
+
+  /** Writes the end carried out while the journal was unavailable, and passivates. */
+  Effect<CallEvent, CallState> writeEnd(Started state, CallEnded end) {
+    long persisting = System.nanoTime();
+    return effects.persist(end).thenRun(next -> {
+      metrics.journalWrite(System.nanoTime() - persisting);
+      unwritten.written(callId);
+      log().info("the end carried out while the journal was unavailable is written: {} (SIP {})"
+          + " in state {}", end.cause(), end.sipStatus(), state.stateName());
+      timers.cancelAll();
+      passivate();
+    });
+  }
+
+  private void endOnWire() {
+    EndOnWire end = endOnWire;
+    end.done = true;
+    unwritten.put(callId, end.event);
+    if (end.replyTo != null) {
+      end.replyTo.replyTo().tell(new CallReply.Rejected(callId, JournalAvailability.REFUSAL,
+          "the call has ended (BYE sent, media stopped); its end is written to the journal"
+              + " when the database answers again"));
+    }
+    end.wire.run();
+  }
+
+  /** An end being written, and whether it was carried out on the wire already. */
+  private static final class EndOnWire {
+    final CallEnded event;
+    final ClientCommand replyTo;
+    final Runnable wire;
+    boolean done;
+
+    EndOnWire(CallEnded event, ClientCommand replyTo, Runnable wire) {
+      this.event = event;
+      this.replyTo = replyTo;
+      this.wire = wire;
+    }
+  }
+
+  /**
+   * After recovery (also the first start): re-arm, re-ask, re-anchor or passivate; or write the
+   * end carried out while the journal was unavailable. After a journal failure on this node
+   * ({@code afterJournalFailure}) the call's media and SIP dialog are still here, as its
+   * journal says (nothing is done outside before its event is written): no re-anchoring.
+   */
+  void recovered(CallState state, boolean afterJournalFailure) {
     if (!(state instanceof Started started)) {
       return;
     }
     log().info("recovered in state {}", state.stateName());
+    CallEnded unwrittenEnd = unwritten.get(callId);
+    if (unwrittenEnd != null) {
+      if (state instanceof Ended) {
+        unwritten.written(callId); // its write went through after all
+        passivate();
+      } else {
+        ctx.getSelf().tell(new CallCommand.WriteEnd(unwrittenEnd));
+      }
+      return;
+    }
+    if (afterJournalFailure && !(state instanceof Ended) && !(state instanceof Routing)) {
+      metrics.callLive(callId, started.info().direction().name(), false);
+      armTimer(state);
+      log().info("restarted after a journal failure: media and dialog stay as they are");
+      return;
+    }
     if (!(state instanceof Ended)) {
       metrics.callLive(callId, started.info().direction().name(), false);
     }

@@ -264,6 +264,12 @@ public sealed interface CallCommand extends CborSerializable {
     INSTANCE
   }
 
+  /**
+   * Sent to itself by a call recovered after its end was carried out on the wire while the
+   * journal database was unavailable ({@link UnwrittenEnds}): write that end now.
+   */
+  record WriteEnd(CallEvent.CallEnded end) implements CallCommand {}
+
   /** Sent to itself by a call recovered in an established state: rebuild media on this node. */
   enum Reanchor implements CallCommand {
     INSTANCE

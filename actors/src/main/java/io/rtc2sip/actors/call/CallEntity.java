@@ -7,6 +7,7 @@ import io.rtc2sip.actors.call.CallCommand.GetCall;
 import io.rtc2sip.actors.call.CallCommand.PlaceCall;
 import io.rtc2sip.actors.call.CallCommand.PlacementDecision;
 import io.rtc2sip.actors.call.CallCommand.SipInviteReceived;
+import io.rtc2sip.actors.call.CallCommand.WriteEnd;
 import io.rtc2sip.actors.call.CallState.Ended;
 import io.rtc2sip.actors.call.CallState.Idle;
 import io.rtc2sip.actors.call.CallState.Started;
@@ -21,10 +22,10 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import io.rtc2sip.actors.Supervised;
+import io.rtc2sip.actors.journal.JournalAvailability;
 import io.rtc2sip.metrics.NodeMetrics;
 import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.PreRestart;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import io.rtc2sip.actors.Mdc;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -100,8 +101,7 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
       Supervised.Restarts restarts) {
     super(
         PersistenceId.of(TYPE_KEY.name(), callId),
-        SupervisorStrategy.restartWithBackoff(
-            Supervised.MIN_BACKOFF, Supervised.MAX_BACKOFF, 0.2));
+        Supervised.onJournalFailure());
     this.restarts = restarts;
     this.nodeTag = NODE_TAG_PREFIX + deps.node();
     this.actions = new CallActions(callId, deps, ctx, timers, shard, Effect());
@@ -125,7 +125,8 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
     return ClusterSharding.get(system)
         .init(Entity.of(TYPE_KEY, ec -> {
           Supervised.Restarts restarts =
-              Supervised.restarts(TYPE_KEY.name(), ec.getEntityId(), metrics);
+              Supervised.restarts(TYPE_KEY.name(), ec.getEntityId(), metrics,
+                  JournalAvailability.get(system));
           return Supervised.restartWithBackoff(restarts,
               create(ec.getEntityId(), deps, ec.getShard(), restarts));
         }));
@@ -175,12 +176,14 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
   @Override
   public SignalHandler<CallState> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), state -> {
-          restarts.recovered();
-          actions.recovered(state);
-        })
+        .onSignal(RecoveryCompleted.instance(), state ->
+            actions.recovered(state, restarts.recovered()))
         .onSignal(PostStop.instance(), state -> actions.stopped())
-        .onSignal(PreRestart.instance(), state -> restarts.preRestart())
+        .onSignal(PreRestart.instance(), state -> {
+          if (restarts.preRestart()) {
+            actions.journalFailed();
+          }
+        })
         .build();
   }
 
@@ -197,8 +200,16 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
         return actions.reject(client, "uid " + client.uid() + " is not a party of this call");
       }
     }
+    if (actions.endedOnWire() && !(command instanceof WriteEnd)) {
+      // over on the wire, its end not yet written: nothing else may happen to it
+      return command instanceof ClientCommand client
+          ? actions.reject(client, "the call has ended") : Effect().none();
+    }
     if (!CallTransitions.allows(state, command)) {
       return refuse(state, command);
+    }
+    if (command instanceof WriteEnd write) {
+      return actions.writeEnd((Started) state, write.end());
     }
     if (state == Idle.INSTANCE) {
       if (command instanceof PlaceCall place) {

@@ -287,6 +287,12 @@ public final class CallTransitions {
         "recovered: the INVITE to the transfer target died with its node; SIP"
             + " NotifyTransferProgress 408 (transferor gone: cause transfer-failed); then"
             + " Reanchor again as Active/Held (SessionReoffered)"));
+    t.add(row(List.of(Dialing.class, Ringing.class, Cancelling.class, Routing.class,
+            Parked.class, Alerting.class, Active.class, Held.class, Transferring.class,
+            Referred.class), CallCommand.WriteEnd.class, events(CallEnded.class), false,
+        states(Ended.class),
+        "recovered after the call ended on the wire while the journal was unavailable (BYE,"
+            + " media Stop and client Ended done then): the end is written now; passivate"));
     // ------------------------------------------------------------ transfer by the RTC user
     t.add(row(ESTABLISHED, Transfer.class, events(CallTransferRequested.class), false,
         states(Transferring.class), "reply Accepted; SIP Refer (a target the user's dial plan"
@@ -359,7 +365,10 @@ public final class CallTransitions {
             + " leg (its ICE and DTLS were on the node that ran the call): Dialing and Ringing"
             + " send themselves `RtcMediaFailed` and the call ends; the established states"
             + " re-anchor the SIP side and wait `browser-reoffer-timeout` for the browser's"
-            + " `Reoffer`, then send themselves `RtcMediaFailed`.\n");
+            + " `Reoffer`, then send themselves `RtcMediaFailed`. A call whose end was carried"
+            + " out on the wire while the journal database was unavailable sends itself"
+            + " `WriteEnd` instead of all this; one restarted on the same node after a failed"
+            + " journal write keeps its media and dialog there and does not re-anchor.\n");
     return md.toString();
   }
 

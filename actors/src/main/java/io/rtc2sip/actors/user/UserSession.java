@@ -34,8 +34,8 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import io.rtc2sip.actors.Supervised;
+import io.rtc2sip.actors.journal.JournalAvailability;
 import org.apache.pekko.actor.typed.PreRestart;
-import org.apache.pekko.actor.typed.SupervisorStrategy;
 import io.rtc2sip.metrics.NodeMetrics;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import io.rtc2sip.actors.Mdc;
@@ -102,8 +102,7 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
       Supervised.Restarts restarts) {
     super(
         PersistenceId.of(TYPE_KEY.name(), uid),
-        SupervisorStrategy.restartWithBackoff(
-            Supervised.MIN_BACKOFF, Supervised.MAX_BACKOFF, 0.2));
+        Supervised.onJournalFailure());
     this.restarts = restarts;
     this.uid = uid;
     this.deps = deps;
@@ -141,7 +140,8 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
     return ClusterSharding.get(system)
         .init(Entity.of(TYPE_KEY, ec -> {
           Supervised.Restarts restarts =
-              Supervised.restarts(TYPE_KEY.name(), ec.getEntityId(), metrics);
+              Supervised.restarts(TYPE_KEY.name(), ec.getEntityId(), metrics,
+                  JournalAvailability.get(system));
           return Supervised.restartWithBackoff(restarts,
               create(ec.getEntityId(), deps, ec.getShard(), restarts));
         }));

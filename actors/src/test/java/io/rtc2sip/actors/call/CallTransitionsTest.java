@@ -77,7 +77,9 @@ class CallTransitionsTest {
         r -> CancelTimeout.INSTANCE,
         r -> ReinviteRetry.INSTANCE,
         r -> CallCommand.SessionRefreshDue.INSTANCE,
-        r -> Reanchor.INSTANCE);
+        r -> Reanchor.INSTANCE,
+        r -> new CallCommand.WriteEnd(new CallEvent.CallEnded(
+            io.rtc2sip.actors.model.EndCause.REMOTE_HANGUP, 200, "bye", CallFixture.START)));
   }
 
   @Test
