@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CallsSurviveNodeFailureTest {
   static final int CALLS = 6;
   static final Duration KILL_BOUND = Duration.ofMillis(3000 + 500);
+  static final Duration OUTAGE = Duration.ofSeconds(30);
   static final Duration TERM_BOUND = Duration.ofMillis(1000 + 250);
   /** Calls from SIP through the front (needs every node to take any INVITE). */
   static final boolean INBOUND = Boolean.parseBoolean(System.getProperty("failover.inbound", "true"));
@@ -73,6 +74,12 @@ class CallsSurviveNodeFailureTest {
         run.assertAllCallsUp();
         killed.assertAllWithin(KILL_BOUND);
         left.assertAllWithin(TERM_BOUND);
+
+        // the journal database away for 30 s under the calls
+        long outageGap = run.journalOutage(OUTAGE);
+        System.out.println("journal database away for " + OUTAGE.toSeconds() + " s: longest audio"
+            + " gap of a call meanwhile " + outageGap + " ms");
+        assertTrue(outageGap < 1000, "calls lost audio during the outage: " + outageGap + " ms");
 
         run.hangUpAll();
       } finally {

@@ -31,7 +31,8 @@ final class FailoverRun implements AutoCloseable {
       for (int i = 0; i < moved.size(); i++) {
         String id = moved.get(i).id();
         assertTrue(toClient.get(i) <= bound.toMillis(),
-            id + ": the client heard nothing for " + toClient.get(i) + " ms (bound " + bound.toMillis() + ")");
+            id + ": the client heard nothing for " + toClient.get(i) + " ms (bound "
+                + bound.toMillis() + "); the client's last lines:\n" + moved.get(i).user().tail(15));
         assertTrue(toSip.get(i) <= bound.toMillis(),
             id + ": the SIP far end got no sound for " + toSip.get(i) + " ms (bound " + bound.toMillis() + ")");
       }
@@ -240,14 +241,71 @@ final class FailoverRun implements AutoCloseable {
     }
   }
 
+  /**
+   * The journal database away for {@code outage} with the calls up: the node notices; a new call
+   * through the front gets 503 with Retry-After and no 100 Trying, a client's new call the error
+   * journal-unavailable, both at once; the calls keep their audio; after the database is back the
+   * node takes new calls again by itself. Returns the longest audio gap of a call (ms) during the
+   * outage.
+   */
+  long journalOutage(Duration outage) throws Exception {
+    GatewayCluster.Node live = cluster.live().get(0);
+    long down = nowMicros();
+    cluster.stopDatabase();
+    cluster.awaitMetric(live, "rtc2sip_journal_available", 0, Duration.ofSeconds(15));
+    long inviteAt = System.nanoTime();
+    try (Sipp refused = Sipp.uac("uac_call_pcap", cluster.front.port, "caller-0", 1000)) {
+      refused.await(30);
+      String m = refused.messages();
+      assertTrue(m.contains("SIP/2.0 503") && m.contains("Retry-After:"), refused.where());
+      assertTrue(!m.contains("SIP/2.0 100"), "no 100 Trying: " + refused.where());
+      assertTrue(System.nanoTime() - inviteAt < Duration.ofSeconds(5).toNanos(),
+          "503 within 5 s: " + refused.where());
+    }
+    CliUser user = calls.get(0).user();
+    int before = user.linesMatching(l -> l.contains("journal-unavailable")).size();
+    user.command("call sip:uas@127.0.0.1:" + calls.get(0).farEnd().port);
+    user.await(l -> l.contains("journal-unavailable")
+        && user.linesMatching(x -> x.contains("journal-unavailable")).size() > before,
+        Duration.ofSeconds(5));
+    long up = down + outage.toNanos() / 1000;
+    long left;
+    while ((left = up - nowMicros()) > 0) {
+      Thread.sleep(Math.max(1, left / 1000)); // the outage lasts its time
+    }
+    cluster.startDatabase();
+    cluster.awaitMetric(live, "rtc2sip_journal_available", 1, Duration.ofSeconds(30));
+    assertEquals(0, cluster.metric(live, "rtc2sip_sip_pending_invites"), "no INVITE left pending");
+    List<LoopbackCapture.Datagram> all = capture.sofar();
+    var toClient = AudioGaps.soundFromGateway(all);
+    long worst = 0;
+    for (Call c : calls) {
+      worst = Math.max(worst, AudioGaps.longestGapMicros(toClient.getOrDefault(c.id(), List.of()), down, up) / 1000);
+      worst = Math.max(worst, AudioGaps.longestGapMicros(AudioGaps.soundTo(all, c.farEnd().mediaPort), down, up) / 1000);
+    }
+    try (Sipp farEnd = Sipp.uas("uas_answer", 0)) {
+      user.command("call sip:uas@127.0.0.1:" + farEnd.port);
+      String answered = user.await(l -> l.contains("\"type\":\"answered\"")
+          && !calls.stream().anyMatch(c -> l.contains(c.id())), Duration.ofSeconds(30));
+      String id = CallsSurviveNodeFailureTest.callId(answered);
+      user.command("hangup " + id);
+      user.await(l -> l.contains("\"type\":\"ended\"") && l.contains(id), Duration.ofSeconds(30));
+      farEnd.assertByeAnswered();
+    }
+    return worst;
+  }
+
   /** Every client hangs up; every far end gets its BYE and answers it. */
   void hangUpAll() throws Exception {
     for (Call c : calls) {
       c.user().command("hangup " + c.id());
     }
     for (Call c : calls) {
-      c.user().await(l -> l.contains("\"type\":\"ended\""), Duration.ofSeconds(30));
+      c.user().await(l -> l.contains("\"type\":\"ended\"") && l.contains(c.id()),
+          Duration.ofSeconds(30));
       c.farEnd().assertByeAnswered();
+      String replay = cluster.get(cluster.live().get(0), "/api/calls/" + c.id() + "/replay");
+      assertTrue(replay.contains("CallEnded"), c.id() + " ended in the journal: " + replay);
     }
   }
 

@@ -41,13 +41,27 @@ final class GatewayCluster implements AutoCloseable {
     }
   }
 
-  final EmbeddedDatabase db;
+  private final Path dir;
+  private EmbeddedDatabase db;
+  private final int dbPort;
   final KamailioFront front;
   final List<Node> nodes = new ArrayList<>();
 
-  private GatewayCluster(EmbeddedDatabase db, KamailioFront front) {
+  private GatewayCluster(Path dir, EmbeddedDatabase db, KamailioFront front) {
+    this.dir = dir;
     this.db = db;
+    this.dbPort = db.port();
     this.front = front;
+  }
+
+  /** Stops the journal database (as a crash of its server would, to the nodes). */
+  void stopDatabase() {
+    db.close();
+  }
+
+  /** Starts the journal database again on its port and data. */
+  void startDatabase() throws IOException {
+    db = EmbeddedDatabase.start(dir.resolve("db"), dbPort);
   }
 
   /** Starts the database, the front and {@code count} nodes; returns once all are up. */
@@ -66,7 +80,7 @@ final class GatewayCluster implements AutoCloseable {
       db.close();
       throw e;
     }
-    GatewayCluster c = new GatewayCluster(db, front);
+    GatewayCluster c = new GatewayCluster(dir, db, front);
     try {
       String seeds = cluster.stream().map(p -> "pekko://rtc2sip@127.0.0.1:" + p)
           .collect(Collectors.joining(","));
@@ -134,6 +148,25 @@ final class GatewayCluster implements AutoCloseable {
           + " " + r.body());
     }
     return r.body();
+  }
+
+  /** A value of the live node's /metrics (the first sample named exactly so). */
+  double metric(Node node, String sample) throws IOException, InterruptedException {
+    return get(node, "/metrics").lines().filter(l -> l.startsWith(sample + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(sample.length() + 1).trim()))
+        .findFirst().orElseThrow(() -> new AssertionError("no metric " + sample));
+  }
+
+  /** Polls the node's metric until it is {@code value}. */
+  void awaitMetric(Node node, String sample, double value, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    double now;
+    while ((now = metric(node, sample)) != value) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(sample + " is " + now + ", not " + value + " after " + timeout);
+      }
+      Thread.sleep(100); // another process's state: poll it
+    }
   }
 
   /** Waits until a live node's management view shows {@code count} members up. */
