@@ -158,7 +158,7 @@ final class DialogRequests {
     ctx.media.remoteDescribed(callId, offer.get().rtp(), offer.get().media());
     Response ok = ctx.requests.response(Response.OK, request, null,
         InboundInvites.userOf(request));
-    ctx.requests.body(ok, Sdp.answer(local.get(), leg.nextSdpVersion(),
+    ctx.requests.body(ok, Sdp.answer(local.get(), leg.nextSdpOrigin(),
         offer.get().media(), answer));
     ctx.sendUntilAcknowledged(leg, tx, ok);
     SdpDirection offered = offer.get().direction();
@@ -260,7 +260,7 @@ final class DialogRequests {
     }
     String user = userOf(reinvite.dialog().localUri());
     Request r = ctx.requests.inDialog(reinvite.dialog(), Request.INVITE, user);
-    ctx.requests.body(r, Sdp.answer(local.get(), leg.nextSdpVersion(), reinvite.media(),
+    ctx.requests.body(r, Sdp.answer(local.get(), leg.nextSdpOrigin(), reinvite.media(),
         reinvite.direction()));
     SessionTimers.refresh(r, reinvite.dialog().sessionRefreshSeconds(), ctx.sip.headers);
     leg.offered(reinvite.direction());
