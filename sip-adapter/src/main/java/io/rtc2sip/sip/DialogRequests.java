@@ -304,7 +304,8 @@ final class DialogRequests {
           return; // no news: the re-INVITE was answered the first time
         }
         if (status < 300) {
-          Request ack = ctx.requests.ackFor(response, purpose.dialog(), purpose.contactUser());
+          Request ack = ctx.requests.ackForReinvite(response, purpose.dialog(),
+              purpose.contactUser());
           SipLeg leg = ctx.legs.get(callId);
           if (leg != null) {
             ctx.acknowledge(leg, ack);
