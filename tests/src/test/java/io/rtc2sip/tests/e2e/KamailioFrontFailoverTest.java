@@ -24,17 +24,26 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two gateway node processes on one journal behind the project's Kamailio front, sipp as the
- * far end. sipp sends every response of its dialog to the address the dialog began at, as some
- * real peers do: behind the record-routing front that address is the front's, so when the node
- * holding a call is killed, the survivor's re-INVITE goes through the front (route set), sipp's
- * 200 reaches the survivor, the ACK completes, and sipp's later BYE to the survivor's new Contact
- * is answered by the survivor: the call ends as a hang-up of the far end, not as a lost dialog.
- * A call placed through the front while a node is dead reaches the live node.
+ * far end of a call the gateway places and as the caller of one through the front. sipp sends
+ * every response of its dialog to the address the dialog began at, as some real peers do: behind
+ * the record-routing front that address is the front's. When the node holding both calls is
+ * killed, the survivor's re-INVITE of each goes through the front (the dialog's route set, in the
+ * order of our role in it) with the survivor's Contact, Via and RTP address and the o= line's
+ * session id, sipp's 200 reaches the survivor and the ACK completes. sipp's later BYE is
+ * answered by the survivor, whether it goes to the survivor's new Contact (the UAS follows the
+ * target refresh) or to the dead node's (the UAC keeps it, like sipp: the front sends it to a
+ * live node): both calls end as hang-ups of the far end, not as lost dialogs. A call placed
+ * through the front while a node is dead reaches the live node.
  */
 class KamailioFrontFailoverTest {
   private static final Pattern CONTACT_PORT =
       Pattern.compile("Contact: <sip:[^@>]+@127\\.0\\.0\\.1:(\\d+)");
   private static final Pattern ROUTE = Pattern.compile("(?m)^Route:");
+  private static final Pattern ORIGIN = Pattern.compile("o=rtc2sip (\\d+) (\\d+) ");
+  private static final Pattern MEDIA = Pattern.compile("m=audio (\\d+) ");
+  /** The RTP ranges of the nodes (RTC2SIP_RTP_PORT_MIN, 2,000 ports each). */
+  private static final int RTP_A = 30000;
+  private static final int RTP_B = 32000;
   /** The failover takes ~10 s today (failure detection, downing, shard hand-over): generous. */
   private static final Duration FAILOVER = Duration.ofSeconds(90);
   @TempDir Path dir;
@@ -75,6 +84,14 @@ class KamailioFrontFailoverTest {
                 "the re-INVITE came through the front: " + reinvite);
             assertTrue(!ROUTE.matcher(reinvite).find(), "the front took its Route: " + reinvite);
             assertEquals(sipB, contactPort(reinvite), "new Contact of the survivor: " + reinvite);
+            // new c=/m= on the survivor's RTP range; the o= line of the call's first SDP with
+            // the same session id and a higher version
+            long[] first = origin(call.sipp.messages());
+            long[] again = origin(reinvite);
+            assertEquals(first[0], again[0], "o= session id: " + reinvite);
+            assertTrue(again[1] > first[1], "o= version grows: " + reinvite);
+            int port = mediaPort(reinvite);
+            assertTrue(port >= RTP_B && port < RTP_B + 2000, "RTP of node b: " + reinvite);
             // sipp's 200 reached the survivor (its ACK came), then sipp's BYE was answered 200
             assertEquals(0, call.sipp.await(120), call.sipp.where());
           }
@@ -170,13 +187,26 @@ class KamailioFrontFailoverTest {
     throw new AssertionError("neither node logged '" + text + "'");
   }
 
-  /** The first re-INVITE sipp received (an INVITE with a To-tag). */
+  /** The first re-INVITE sipp received (the second INVITE in its log), with its body. */
   private static String reinvite(String messages) {
     int at = messages.indexOf("INVITE sip:");
     at = messages.indexOf("INVITE sip:", at + 1);
     assertTrue(at > 0, "no re-INVITE: " + messages);
-    int end = messages.indexOf("\n\n", at);
+    int end = messages.indexOf("-----------", at);
     return messages.substring(at, end < 0 ? messages.length() : end);
+  }
+
+  /** Session id and version of the first o= line of ours in {@code text}. */
+  private static long[] origin(String text) {
+    Matcher m = ORIGIN.matcher(text);
+    assertTrue(m.find(), "no SDP of ours: " + text);
+    return new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))};
+  }
+
+  private static int mediaPort(String message) {
+    Matcher m = MEDIA.matcher(message);
+    assertTrue(m.find(), "no m= line: " + message);
+    return Integer.parseInt(m.group(1));
   }
 
   private static int contactPort(String message) {
@@ -223,8 +253,9 @@ class KamailioFrontFailoverTest {
     env.put("RTC2SIP_SIP_PORT", String.valueOf(sipPort));
     env.put("RTC2SIP_SIGNALING_PORT", String.valueOf(signalingPort));
     env.put("RTC2SIP_RTC_LOOPBACK_PORT", String.valueOf(FreePorts.next()));
-    env.put("RTC2SIP_RTP_PORT_MIN", String.valueOf(30000 + 2000 * index));
-    env.put("RTC2SIP_RTP_PORT_MAX", String.valueOf(31999 + 2000 * index));
+    int rtp = index == 0 ? RTP_A : RTP_B;
+    env.put("RTC2SIP_RTP_PORT_MIN", String.valueOf(rtp));
+    env.put("RTC2SIP_RTP_PORT_MAX", String.valueOf(rtp + 1999));
     env.put("RTC2SIP_SIP_OUTBOUND_PROXY", front.uri());
     return env;
   }
