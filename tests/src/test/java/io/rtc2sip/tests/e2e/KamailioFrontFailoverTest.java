@@ -75,10 +75,16 @@ class KamailioFrontFailoverTest {
           assertTrue(out.sipp.messages().contains("Record-Route: <sip:127.0.0.1:" + front.port),
               "the INVITE passed the front, which record-routed it: " + out.sipp.messages());
 
+          long killed = System.nanoTime();
           a.kill();
           for (Call call : List.of(out, in)) {
-            // the survivor re-anchors: its re-INVITE, through the front, carries its Contact
+            // the survivor re-anchors both calls
             awaitReinvite(call.sipp, FAILOVER);
+            System.out.printf("%s: re-INVITE at sipp %d ms after SIGKILL (polled)%n", call.id,
+                Duration.ofNanos(System.nanoTime() - killed).toMillis());
+          }
+          for (Call call : List.of(out, in)) {
+            // its re-INVITE, through the front, carries its Contact
             String reinvite = reinvite(call.sipp.messages());
             assertTrue(reinvite.contains("Via: SIP/2.0/UDP 127.0.0.1:" + front.port),
                 "the re-INVITE came through the front: " + reinvite);
