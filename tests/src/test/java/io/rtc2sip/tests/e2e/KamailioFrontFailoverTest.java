@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the record-routing front that address is the front's. When the node holding both calls is
  * killed, the survivor's re-INVITE of each goes through the front (the dialog's route set, in the
  * order of our role in it) with the survivor's Contact, Via and RTP address and the o= line's
- * session id, sipp's 200 reaches the survivor and the ACK completes. sipp's later BYE is
+ * session id, sipp's 200 reaches the survivor and the ACK completes. The UAS then puts the call
+ * on hold with a re-INVITE of its own to the survivor's Contact, answered there. sipp's BYE is
  * answered by the survivor, whether it goes to the survivor's new Contact (the UAS follows the
  * target refresh) or to the dead node's (the UAC keeps it, like sipp: the front sends it to a
  * live node): both calls end as hang-ups of the far end, not as lost dialogs. A call placed
@@ -102,6 +103,11 @@ class KamailioFrontFailoverTest {
             assertEquals(0, call.sipp.await(120), call.sipp.where());
           }
           assertTrue(reinvite(out.sipp.messages()).contains("CSeq: 2 INVITE"));
+          // the far end's own re-INVITE (hold) to the survivor's Contact was answered recvonly
+          out.sipp.awaitAction("(recvonly)");
+          JsonNode held = awaitNotification(kim, "held", out.sipp);
+          assertEquals(out.id, held.get("callId").asText(), held.toString());
+          assertEquals("sip", held.get("by").asText(), held.toString());
           // the caller kept sending to the dead node's Contact: the front sent its BYE to b
           front.awaitLog("in-dialog BYE for node sip:kim@127.0.0.1:" + sipA, FAILOVER);
           Set<String> ended = new HashSet<>();
