@@ -158,7 +158,7 @@ final class DialogRequests {
     ctx.media.remoteDescribed(callId, offer.get().rtp(), offer.get().media());
     Response ok = ctx.requests.response(Response.OK, request, null,
         InboundInvites.userOf(request));
-    ctx.requests.body(ok, Sdp.answer(local.get(), leg.nextSdpVersion(),
+    ctx.requests.body(ok, Sdp.answer(local.get(), leg.nextSdpOrigin(),
         offer.get().media(), answer));
     ctx.sendUntilAcknowledged(leg, tx, ok);
     SdpDirection offered = offer.get().direction();
@@ -260,7 +260,7 @@ final class DialogRequests {
     }
     String user = userOf(reinvite.dialog().localUri());
     Request r = ctx.requests.inDialog(reinvite.dialog(), Request.INVITE, user);
-    ctx.requests.body(r, Sdp.answer(local.get(), leg.nextSdpVersion(), reinvite.media(),
+    ctx.requests.body(r, Sdp.answer(local.get(), leg.nextSdpOrigin(), reinvite.media(),
         reinvite.direction()));
     SessionTimers.refresh(r, reinvite.dialog().sessionRefreshSeconds(), ctx.sip.headers);
     leg.offered(reinvite.direction());
@@ -303,9 +303,13 @@ final class DialogRequests {
           log.info("the 200 to our re-INVITE came again: ACK sent again");
           return; // no news: the re-INVITE was answered the first time
         }
+        // our INVITE transaction is over with its final response: a re-INVITE the peer sends as
+        // soon as it has our ACK is no glare (RFC 3261 14.1), so the dialog is free before the ACK
+        SipLeg leg = ctx.legs.get(callId);
+        SipLegCommand.Reinvite waiting = leg == null ? null : leg.nextReinvite();
         if (status < 300) {
-          Request ack = ctx.requests.ackFor(response, purpose.dialog(), purpose.contactUser());
-          SipLeg leg = ctx.legs.get(callId);
+          Request ack = ctx.requests.ackForReinvite(response, purpose.dialog(),
+              purpose.contactUser());
           if (leg != null) {
             ctx.acknowledge(leg, ack);
           } else {
@@ -317,7 +321,7 @@ final class DialogRequests {
           log.info("re-INVITE failed: {}", status);
           ctx.calls.tell(callId, new CallCommand.SipReinviteFailed(status));
         }
-        next(callId);
+        sendWaiting(leg, waiting);
       }
       case "REFER" -> {
         if (status >= 300) {
@@ -334,10 +338,8 @@ final class DialogRequests {
     }
   }
 
-  /** Sends the re-INVITE that waited, if any, now that the previous one completed. */
-  private void next(String callId) throws Exception {
-    SipLeg leg = ctx.legs.get(callId);
-    SipLegCommand.Reinvite waiting = leg == null ? null : leg.nextReinvite();
+  /** Sends the re-INVITE that waited (now the one in progress), if any. */
+  private void sendWaiting(SipLeg leg, SipLegCommand.Reinvite waiting) throws Exception {
     if (waiting == null) {
       return;
     }

@@ -212,7 +212,7 @@ final class InboundInvites {
     SdpDirection direction = Sdp.answerDirection(pending.offer().direction(), false);
     Response ok = ctx.requests.response(Response.OK, pending.request(),
         accept.dialog().localTag(), userOf(pending.request()));
-    ctx.requests.body(ok, Sdp.answer(local.get(), leg.nextSdpVersion(), media, direction));
+    ctx.requests.body(ok, Sdp.answer(local.get(), leg.nextSdpOrigin(), media, direction));
     SessionTimers.answer(ok, pending.request(), ctx.sip.headers);
     leg.offered(SdpDirection.SENDRECV);
     leg.takePendingInvite();

@@ -63,7 +63,7 @@ final class OutboundInvites {
     String user = invite.from().address();
     Request request = ctx.requests.initialInvite(invite.dialog(), user,
         invite.from().displayName());
-    ctx.requests.body(request, Sdp.offer(local.get(), leg.nextSdpVersion(),
+    ctx.requests.body(request, Sdp.offer(local.get(), leg.nextSdpOrigin(),
         SdpDirection.SENDRECV));
     SessionTimers.offer(request, ctx.sip.settings.sessionExpires(), ctx.sip.headers);
     leg.offered(SdpDirection.SENDRECV);

@@ -23,6 +23,21 @@ import javax.sdp.SessionDescription;
  */
 final class Sdp {
 
+  /**
+   * The o= line's session id and version of our SDP (RFC 4566 5.2). In one call the session id
+   * stays and the version grows with each SDP we send (RFC 3264 8), also after the call moved to
+   * another node.
+   */
+  record Origin(long sessionId, long version) {}
+
+  /**
+   * The o= session id of our SDP in call {@code callId}: the same on every node (String's hash is
+   * specified), positive, and below 2^31 for peers that read it as a 32-bit number.
+   */
+  static long sessionId(String callId) {
+    return (callId.hashCode() & 0x7fffffffL) % 0x7fffffffL + 1;
+  }
+
   /** What a peer's SDP says. */
   record Remote(InetSocketAddress rtp, NegotiatedMedia media, SdpDirection direction) {}
 
@@ -31,8 +46,8 @@ final class Sdp {
   private Sdp() {}
 
   /** Our offer (initial INVITE or re-INVITE) with {@code direction}. */
-  static String offer(InetSocketAddress local, long version, SdpDirection direction) {
-    return session(local, version)
+  static String offer(InetSocketAddress local, Origin origin, SdpDirection direction) {
+    return session(local, origin)
         + "m=audio " + local.getPort() + " RTP/AVP 8 0 101\r\n"
         + "a=rtpmap:8 PCMA/8000\r\n"
         + "a=rtpmap:0 PCMU/8000\r\n"
@@ -44,8 +59,8 @@ final class Sdp {
 
   /** Our answer: exactly the negotiated codec (and telephone-event) in {@code direction}. */
   static String answer(
-      InetSocketAddress local, long version, NegotiatedMedia media, SdpDirection direction) {
-    StringBuilder sdp = new StringBuilder(session(local, version));
+      InetSocketAddress local, Origin origin, NegotiatedMedia media, SdpDirection direction) {
+    StringBuilder sdp = new StringBuilder(session(local, origin));
     sdp.append("m=audio ").append(local.getPort()).append(" RTP/AVP ").append(media.payloadType());
     if (media.telephoneEventPayloadType() >= 0) {
       sdp.append(' ').append(media.telephoneEventPayloadType());
@@ -254,10 +269,10 @@ final class Sdp {
     return null;
   }
 
-  private static String session(InetSocketAddress local, long version) {
+  private static String session(InetSocketAddress local, Origin origin) {
     String host = local.getAddress().getHostAddress();
     return "v=0\r\n"
-        + "o=rtc2sip " + version + " " + version + " IN IP4 " + host + "\r\n"
+        + "o=rtc2sip " + origin.sessionId() + " " + origin.version() + " IN IP4 " + host + "\r\n"
         + "s=rtc2sip\r\n"
         + "c=IN IP4 " + host + "\r\n"
         + "t=0 0\r\n";

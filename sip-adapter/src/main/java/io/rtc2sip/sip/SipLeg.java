@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import javax.sip.ClientTransaction;
 import javax.sip.ServerTransaction;
 import javax.sip.message.Request;
@@ -37,6 +38,7 @@ final class SipLeg {
 
   final String callId;
   private final AtomicInteger pendingInvites;
+  private final LongSupplier seconds;
   private final Map<String, DialogId> dialogs = new LinkedHashMap<>(4);
   private PendingInvite pendingInvite;
   private long pendingSinceNanos;
@@ -59,8 +61,14 @@ final class SipLeg {
    *     which this leg's INVITE joins and leaves
    */
   SipLeg(String callId, AtomicInteger pendingInvites) {
+    this(callId, pendingInvites, () -> System.currentTimeMillis() / 1000);
+  }
+
+  /** @param seconds the clock our SDP versions start from (seconds) */
+  SipLeg(String callId, AtomicInteger pendingInvites, LongSupplier seconds) {
     this.callId = callId;
     this.pendingInvites = pendingInvites;
+    this.seconds = seconds;
   }
 
   // ---------------------------------------------------------------- identity
@@ -232,11 +240,18 @@ final class SipLeg {
 
   // ---------------------------------------------------------------- SDP
 
-  synchronized long nextSdpVersion() {
+  /**
+   * The o= line of the next SDP we send in the call. The session id is the call's on every node
+   * ({@link Sdp#sessionId}); the version counts up from the clock's
+   * seconds when the leg was made, so the node that takes a call over goes on above the versions
+   * of the node before (unless that one sent more SDPs than seconds passed since it began).
+   */
+  synchronized Sdp.Origin nextSdpOrigin() {
     if (sdpVersion == 0) {
-      sdpVersion = System.currentTimeMillis() / 1000;
+      sdpVersion = seconds.getAsLong();
     }
-    return ++sdpVersion;
+    ++sdpVersion;
+    return new Sdp.Origin(Sdp.sessionId(callId), sdpVersion);
   }
 
   synchronized void offered(SdpDirection direction) {

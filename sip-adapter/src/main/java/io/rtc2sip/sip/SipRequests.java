@@ -85,13 +85,29 @@ final class SipRequests {
     return r;
   }
 
-  /** ACK for a 2xx to our INVITE (RFC 3261 13.2.2.4): its own transaction-less request. */
+  /**
+   * ACK for a 2xx to our initial INVITE (RFC 3261 13.2.2.4): its own transaction-less request,
+   * through the route set the 2xx's Record-Route makes.
+   */
   Request ackFor(Response ok, SipDialog dialog, String contactUser)
+      throws ParseException, InvalidArgumentException {
+    return ack(ok, dialog, routeSetOfResponse(ok), contactUser);
+  }
+
+  /**
+   * ACK for a 2xx to our re-INVITE: through the dialog's route set, which a re-INVITE does not
+   * change (RFC 3261 12.2.1.2; the 2xx may carry no Record-Route at all), to the 2xx's Contact.
+   */
+  Request ackForReinvite(Response ok, SipDialog dialog, String contactUser)
+      throws ParseException, InvalidArgumentException {
+    return ack(ok, dialog, dialog.routeSet(), contactUser);
+  }
+
+  private Request ack(Response ok, SipDialog dialog, List<String> routes, String contactUser)
       throws ParseException, InvalidArgumentException {
     ContactHeader contact = (ContactHeader) ok.getHeader(ContactHeader.NAME);
     String target = contact != null ? contact.getAddress().getURI().toString()
         : dialog.remoteTarget();
-    List<String> routes = routeSetOfResponse(ok);
     SipDialog confirmed = new SipDialog(dialog.callId(), dialog.localTag(),
         ((ToHeader) ok.getHeader(ToHeader.NAME)).getTag(), dialog.localUri(), dialog.remoteUri(),
         target, routes, dialog.localCseq(), dialog.remoteCseq());

@@ -232,6 +232,65 @@ class SipAdapterTest {
   }
 
   @Test
+  void theAckOfAReinviteTakesTheDialogsRouteSet() throws Exception {
+    // a node that took the call over re-INVITEs through the front of the dialog's route set; the
+    // 200 comes back without Record-Route (a re-INVITE does not change the route set, RFC 3261
+    // 12.2.1.2): the ACK must still go through the front, not straight to the peer's Contact
+    try (RawSip front = new RawSip(port); RawSip peer = new RawSip(port)) {
+      String callId = CallIds.newOutbound();
+      SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
+          CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1", "sip:uas@127.0.0.1")
+          .established("peer", "sip:uas@127.0.0.1:" + peer.localPort(),
+              List.of("<sip:127.0.0.1:" + front.localPort() + ";lr>"))
+          .nextLocalCseq();
+      adapter.port().tell(new SipLegCommand.Reinvite(callId, dialog,
+          io.rtc2sip.actors.model.SdpDirection.SENDRECV, NegotiatedMedia.pcma()));
+      String reinvite = front.requestUntil(null, "INVITE ");
+      assertNotNull(reinvite, "the re-INVITE went to the front");
+      assertTrue(reinvite.startsWith("INVITE sip:uas@127.0.0.1:" + peer.localPort() + " "),
+          reinvite);
+      String ok = front.okTo(reinvite.replace(";tag=peer", ""), "peer").replace(
+          "Contact: <sip:uas@127.0.0.1:" + front.localPort() + ">",
+          "Contact: <sip:uas@127.0.0.1:" + peer.localPort() + ">");
+      front.send(ok.getBytes(StandardCharsets.US_ASCII));
+      String ack = front.requestUntil(null, "ACK ");
+      assertNotNull(ack, "the ACK went through the front");
+      assertTrue(ack.startsWith("ACK sip:uas@127.0.0.1:" + peer.localPort() + " "), ack);
+      assertTrue(ack.contains("Route: <sip:127.0.0.1:" + front.localPort() + ";lr>"), ack);
+    }
+  }
+
+  @Test
+  void aReinviteOfThePeerRightAfterOurAckIsNoGlare() throws Exception {
+    // our re-INVITE completed with the 2xx: a re-INVITE the peer sends on our ACK (before this
+    // node has done with the 2xx, here a slow media bridge) must be answered, not 491
+    try (RawSip peer = new RawSip(port)) {
+      String callId = CallIds.newOutbound();
+      SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
+          CallIds.localTagFor(callId, 1), "sip:bob@127.0.0.1", "sip:uas@127.0.0.1")
+          .established("peer", "sip:uas@127.0.0.1:" + peer.localPort(), List.of())
+          .nextLocalCseq();
+      java.util.concurrent.CountDownLatch slow = new java.util.concurrent.CountDownLatch(1);
+      media.stall.set(slow);
+      try {
+        adapter.port().tell(new SipLegCommand.Reinvite(callId, dialog,
+            io.rtc2sip.actors.model.SdpDirection.SENDRECV, NegotiatedMedia.pcma()));
+        String reinvite = peer.requestUntil(null, "INVITE ");
+        assertNotNull(reinvite, "our re-INVITE");
+        peer.send(peer.okTo(reinvite.replace(";tag=peer", ""), "peer")
+            .getBytes(StandardCharsets.US_ASCII));
+        assertNotNull(peer.requestUntil(null, "ACK "), "our ACK");
+        String theirs = peer.inDialog("INVITE", "bob", dialog.callId(), "peer",
+            dialog.localTag(), 1);
+        String answer = peer.requestUntil(theirs, "SIP/2.0 2");
+        assertNotNull(answer, "the peer's re-INVITE answered 2xx (not 491)");
+      } finally {
+        slow.countDown();
+      }
+    }
+  }
+
+  @Test
   void anOutboundCallIsHungUpByTheFarEnd() throws Exception {
     try (Sipp uas = Sipp.uas("uas_answer_then_bye", 1500)) {
       String callId = CallIds.newOutbound();

@@ -19,7 +19,7 @@ public final class Sipp implements AutoCloseable {
       "uac_call_wait_bye.xml", "uas_transferee.xml", "uas_answer_then_bye.xml", "uac_refer.xml",
       "uas_session_timer.xml", "uac_session_timer.xml", "uas_info_dtmf.xml", "uas_min_se.xml",
       "uac_spoofed_in_dialog.xml", "uas_spoofed_in_dialog.xml",
-      "uas_challenge.xml", "uas_reanchor_then_bye.xml",
+      "uas_challenge.xml", "uas_reanchor_then_bye.xml", "uac_reanchored_then_bye.xml",
       "media/pcma_800hz_dtmf1234.pcap", "media/tone_400hz_pcma.al", "media/tone_400hz_pcmu.ul",
       "media/tone_800hz_pcma.al", "media/tone_800hz_pcmu.ul"};
   private static Path scenarios;

@@ -16,6 +16,9 @@ final class TestMediaEndpoints implements MediaEndpoints {
   final Map<String, NegotiatedMedia> described = new ConcurrentHashMap<>();
   final Map<String, InetSocketAddress> remote = new ConcurrentHashMap<>();
   private int next = 36000 + (int) (ProcessHandle.current().pid() % 1000) * 2;
+  /** When set, the next {@link #remoteDescribed} waits for it (a slow media bridge). */
+  final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> stall =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   @Override
   public synchronized Optional<InetSocketAddress> localRtp(String callId) {
@@ -25,6 +28,14 @@ final class TestMediaEndpoints implements MediaEndpoints {
 
   @Override
   public void remoteDescribed(String callId, InetSocketAddress remoteRtp, NegotiatedMedia media) {
+    java.util.concurrent.CountDownLatch wait = stall.getAndSet(null);
+    if (wait != null) {
+      try {
+        wait.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     remote.put(callId, remoteRtp);
     described.put(callId, media);
   }

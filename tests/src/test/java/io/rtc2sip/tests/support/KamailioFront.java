@@ -17,7 +17,18 @@ import java.util.concurrent.TimeUnit;
  * nodes: a dispatcher list naming the nodes is written, Kamailio runs on a free loopback port
  * (UDP and TCP) with its logs, pid file and control socket under target/kamailio-front-&lt;port&gt;,
  * and is stopped by {@link #close()}. Point the nodes' {@code RTC2SIP_SIP_OUTBOUND_PROXY} at
- * {@link #uri()} and SIP peers at {@link #port}.
+ * {@link #uri()} and SIP peers at {@link #port}:
+ *
+ * <pre>{@code
+ * try (KamailioFront front = KamailioFront.start(List.of(sipPort1, sipPort2, sipPort3))) {
+ *   env.put("RTC2SIP_SIP_OUTBOUND_PROXY", front.uri());   // every node
+ *   Sipp caller = Sipp.uac("uac_call_pcap", front.port, uid, holdMs);
+ *   front.awaitNodeDown(sipPort2, Duration.ofSeconds(30)); // after killing that node
+ * }
+ * }</pre>
+ *
+ * <p>The nodes must listen on 127.0.0.1 (their {@code RTC2SIP_SIP_HOST} default) and, being on
+ * loopback, are trusted by the front's default {@code SIP_TRUSTED}, as the front is by theirs.
  */
 public final class KamailioFront implements AutoCloseable {
   public final int port;
