@@ -60,6 +60,8 @@ final class InviteHops implements AutoCloseable {
     final Request invite;
     final long startedNanos = System.nanoTime();
     volatile Response cancelled;
+    /** Whether the caller got our 100 Trying (not when the answer came at once). */
+    volatile boolean tried;
 
     Lookup(Request invite) {
       this.invite = invite;
@@ -165,6 +167,10 @@ final class InviteHops implements AutoCloseable {
     if (passedHop(invite) || maxForwards(invite) == 0) {
       return false; // passed on to us already: ours, never passed on again
     }
+    int limit = ctx.sip.settings.maxPendingInvites();
+    if (limit > 0 && ctx.legs.pendingInvites() >= limit) {
+      return false; // overloaded: refused at once, before any work for the call
+    }
     if (flows.size() >= settings.maxFlows()) {
       outcomes.labelValues("full").inc();
       return false;
@@ -173,9 +179,13 @@ final class InviteHops implements AutoCloseable {
     if (flows.putIfAbsent(callId, lookup) != null) {
       return invite(invite, callId); // another copy came first
     }
-    ctx.sip.provider.sendResponse(trying(invite));
-    query.ask(callId).toCompletableFuture()
-        .orTimeout(settings.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
+    java.util.concurrent.CompletableFuture<CallQuery.Answer> where =
+        query.ask(callId).toCompletableFuture();
+    if (!where.isDone()) {
+      lookup.tried = true;
+      ctx.sip.provider.sendResponse(trying(invite)); // the caller stops sending it meanwhile
+    }
+    where.orTimeout(settings.lookupTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete((answer, error) -> looked(callId, lookup,
             error == null && answer != null ? answer.node() : null, error));
     return true;
@@ -197,6 +207,9 @@ final class InviteHops implements AutoCloseable {
         local.take(lookup.invite);
         flows.remove(callId, lookup);
         return;
+      }
+      if (!lookup.tried) {
+        ctx.sip.provider.sendResponse(trying(lookup.invite));
       }
       Hop hop = new Hop(lookup.invite, target);
       flows.put(callId, hop);

@@ -85,7 +85,10 @@ final class SipHandler implements SipListener {
     serve(request, event.getServerTransaction());
   }
 
-  /** An initial INVITE this node takes after learning that its call runs here. */
+  /**
+   * An initial INVITE this node takes after learning that its call runs here. It gets 100
+   * Trying again, from its transaction: without it the stack would send one of its own.
+   */
   void take(Request invite) {
     serve(invite, null);
   }
