@@ -92,7 +92,7 @@ public final class NodeServices {
     ActorRef<MediaCommand> media = bridge.port();
     SignalingServer signaling = startSignaling(system, rtc.tokens(), browsers);
     return new NodePorts(new CallPorts(sip.port(), media, signaling.notifications(),
-        rtc.clientAddress()),
+        rtc.clientAddress(), sip.sipAddress()),
         sip.registrations(), List.of(signaling.websocketRoute(), signaling.phoneRoutes()));
   }
 
@@ -109,7 +109,8 @@ public final class NodeServices {
               media,
               callId -> sharding.entityRefFor(CallEntity.TYPE_KEY, callId)
                   .<CallView>ask(CallCommand.GetCall::new, Duration.ofSeconds(5))
-                  .thenApply(view -> new CallQuery.Answer(view.state(), view.dialog())));
+                  .thenApply(view -> new CallQuery.Answer(view.state(), view.dialog(),
+                      view.sipAddress())));
       onShutdown(system, "stop-sip", sip::close);
       return sip;
     } catch (Exception e) {

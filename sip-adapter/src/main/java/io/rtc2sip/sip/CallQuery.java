@@ -18,8 +18,16 @@ public interface CallQuery {
    * What the call says.
    *
    * @param dialog its current SIP dialog; null when it has none
+   * @param node the SIP listener ({@code host:port}) of the node running the call (for a call
+   *     that has not started: where it would start); null when unknown
    */
-  record Answer(String state, SipDialog dialog) {
+  record Answer(String state, SipDialog dialog, String node) {
+
+    /** What a call says when where it runs is not known. */
+    public Answer(String state, SipDialog dialog) {
+      this(state, dialog, null);
+    }
+
     /** Whether the call has not started or has ended. */
     boolean over() {
       return state.equals("Idle") || state.equals("Ended");

@@ -43,10 +43,12 @@ public final class SipAdapter implements AutoCloseable {
   private final AutoCloseable pendingGauge;
   private final SipGuard guard;
   private final AutoCloseable bansGauge;
+  private final InviteHops hops;
 
   private SipAdapter(SipStackRunner sip, ActorRef<Object> legs, ActorRef<Object> registrations,
       SipRegistrations registering, SipLegs open, LegChecks checks, SipGuard guard,
-      AutoCloseable bansGauge, AutoCloseable pendingGauge) {
+      AutoCloseable bansGauge, AutoCloseable pendingGauge, InviteHops hops) {
+    this.hops = hops;
     this.registering = registering;
     this.open = open;
     this.checks = checks;
@@ -113,7 +115,8 @@ public final class SipAdapter implements AutoCloseable {
     NodeMetrics metrics = NodeMetrics.get(system);
     NodeMetrics.SipAccess counters = metrics.sipAccess();
     SourceTally tally = new SourceTally(1000);
-    SourcePolicy policy = new SourcePolicy(access, counters, tally, System::nanoTime);
+    java.util.function.Predicate<java.net.InetAddress> peers = ClusterPeers.of(system);
+    SourcePolicy policy = new SourcePolicy(access, counters, tally, System::nanoTime, peers);
     SipGuard guard = new SipGuard(policy, tally, counters.malformed::inc, access.logInterval());
     AutoCloseable bansGauge = counters.bans(policy::activeBans);
     SipHandler handler = new SipHandler();
@@ -140,6 +143,10 @@ public final class SipAdapter implements AutoCloseable {
         registrarHost.isEmpty() ? List.of() : List.of(registrarHost), access.registrarRealm(),
         counters.foreignChallenges::inc));
     handler.bind(ctx, inbound, outbound, dialogs, registering);
+    InviteHops hops = new InviteHops(ctx, query,
+        InviteHopSettings.fromConfig(system.settings().config()), peers, handler::take,
+        metrics.registry());
+    handler.hops(hops);
     if (access.untrusted() == SipAccessSettings.Untrusted.CHALLENGE
         && access.accounts().isEmpty()) {
       log.info("SIP: INVITEs from outside {} are refused (403): no digest accounts in"
@@ -158,7 +165,7 @@ public final class SipAdapter implements AutoCloseable {
         "sip-registrations", Props.empty());
     LegChecks checks = new LegChecks(ctx, inbound, query, dialogSettings, system);
     return new SipAdapter(sip, legs, registrations, registering, ctx.legs, checks, guard,
-        bansGauge, pendingGauge);
+        bansGauge, pendingGauge, hops);
   }
 
   private static byte[] nonceSecret(SipAccessSettings access) {
@@ -210,8 +217,17 @@ public final class SipAdapter implements AutoCloseable {
     return open.size();
   }
 
+  /**
+   * Where this node's SIP listener is ({@code host:port}): what a call running here tells a node
+   * that received its INVITE ({@link io.rtc2sip.actors.port.CallPorts#sipAddress()}).
+   */
+  public String sipAddress() {
+    return sip.settings.host() + ":" + sip.settings.port();
+  }
+
   @Override
   public void close() {
+    hops.close();
     checks.close();
     legs.tell(STOP);
     registrations.tell(STOP);

@@ -37,6 +37,7 @@ final class SipHandler implements SipListener {
   private SipRegistrations registrations;
   private volatile InviteAccess access;
   private volatile SipGuard sources;
+  private volatile InviteHops hops;
   /** Detail lines of bad requests: the first few per interval, the rest only in the summary. */
   private final LogBudget details = new LogBudget(20, java.time.Duration.ofSeconds(10),
       System::nanoTime);
@@ -60,22 +61,71 @@ final class SipHandler implements SipListener {
     this.sources = guard;
   }
 
+  /** Initial INVITEs whose call runs on another node are passed on there by {@code inviteHops}. */
+  void hops(InviteHops inviteHops) {
+    this.hops = inviteHops;
+  }
+
   @Override
   public void processRequest(RequestEvent event) {
     Request request = event.getRequest();
     String method = request.getMethod();
     if (method.equals(Request.ACK)) {
-      inbound.acknowledged(request); // the ACK of our 2xx: stop sending the 2xx again
+      if (!passedOn(request)) {
+        inbound.acknowledged(request); // the ACK of our 2xx: stop sending the 2xx again
+      }
       return;
     }
     if (method.equals(Request.INVITE) && !admitted(request)) {
       return; // answered 407 or 403 without a transaction
     }
+    if (event.getServerTransaction() == null && passedOn(request)) {
+      return; // its call runs on another node
+    }
+    serve(request, event.getServerTransaction());
+  }
+
+  /**
+   * An initial INVITE this node takes after learning that its call runs here. It gets 100
+   * Trying again, from its transaction: without it the stack would send one of its own.
+   */
+  void take(Request invite) {
+    serve(invite, null);
+  }
+
+  /**
+   * Whether {@code request} (an initial INVITE, its CANCEL, an ACK) belongs to an INVITE being
+   * passed on to another node; then it has been handled.
+   */
+  private boolean passedOn(Request request) {
+    InviteHops h = hops;
+    String method = request.getMethod();
+    if (h == null || !(method.equals(Request.INVITE) || method.equals(Request.CANCEL)
+        || method.equals(Request.ACK))) {
+      return false;
+    }
+    try {
+      String callId = SipContext.callIdOfRequest(request);
+      SipContext.mdc(callId);
+      return switch (method) {
+        case Request.INVITE -> SipContext.toTag(request) == null && h.invite(request, callId);
+        case Request.CANCEL -> h.cancel(request, callId);
+        default -> h.ack(request, callId);
+      };
+    } catch (Exception e) {
+      log.info("{} not passed on: {}", method, e.toString());
+      return false;
+    } finally {
+      SipContext.clearMdc();
+    }
+  }
+
+  private void serve(Request request, ServerTransaction existing) {
+    String method = request.getMethod();
     String callId = "";
     ServerTransaction tx = null;
     try {
-      tx = event.getServerTransaction() != null ? event.getServerTransaction()
-          : ctx.sip.provider.getNewServerTransaction(request);
+      tx = existing != null ? existing : ctx.sip.provider.getNewServerTransaction(request);
       if (method.equals(Request.OPTIONS)) {
         options(request, tx);
         return;
@@ -129,7 +179,12 @@ final class SipHandler implements SipListener {
 
   private boolean admitted(Request invite) {
     InviteAccess a = access;
+    InviteHops h = hops;
     try {
+      if (h != null && h.fromPeer(invite,
+          ((gov.nist.javax.sip.message.SIPRequest) invite).getPeerPacketSourceAddress())) {
+        return true; // checked by the node it reached first
+      }
       return a == null || a.admits(invite);
     } catch (Exception e) {
       log.info("INVITE not answered: {}", e.toString());
@@ -175,7 +230,9 @@ final class SipHandler implements SipListener {
     ClientTransaction tx = event.getClientTransaction();
     Response response = event.getResponse();
     if (tx == null || !(tx.getApplicationData() instanceof SipContext.Purpose purpose)) {
-      ackAgain(response); // a 2xx sent again after its transaction ended, or a stray response
+      if (!passedBack(response)) {
+        ackAgain(response); // a 2xx sent again after its transaction ended, or a stray response
+      }
       return;
     }
     SipContext.mdc(purpose.callId());
@@ -190,6 +247,19 @@ final class SipHandler implements SipListener {
       }
     } catch (Exception e) {
       log.warn("response {} not handled: {}", response.getStatusCode(), e.toString());
+    } finally {
+      SipContext.clearMdc();
+    }
+  }
+
+  /** Whether {@code response} came from a node we passed an INVITE on to; then it went on. */
+  private boolean passedBack(Response response) {
+    InviteHops h = hops;
+    try {
+      return h != null && h.response(response);
+    } catch (Exception e) {
+      log.info("response {} not passed back: {}", response.getStatusCode(), e.toString());
+      return true;
     } finally {
       SipContext.clearMdc();
     }

@@ -177,6 +177,11 @@ final class CallActions {
     return deps.ports().rtcAddress();
   }
 
+  /** This node's SIP listener ({@code host:port}), null when unknown. */
+  String sipAddress() {
+    return deps.ports().sipAddress();
+  }
+
   // ------------------------------------------------------------------ ports
 
   void sip(SipLegCommand command) {

@@ -192,7 +192,8 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
       if (state == Idle.INSTANCE && !placement.waiting()) {
         actions.passivate();
       }
-      return Effect().reply(get.replyTo(), CallView.of(actions.callId(), state, actions.rtcAddress()));
+      return Effect().reply(get.replyTo(), CallView.of(actions.callId(), state,
+          actions.rtcAddress(), actions.sipAddress()));
     }
     if (command instanceof ClientCommand client && state instanceof Started started) {
       String uid = started.info().uid();

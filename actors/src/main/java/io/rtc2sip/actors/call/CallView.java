@@ -19,6 +19,8 @@ import java.time.Instant;
  * @param endCause why the call ended (only in state Ended)
  * @param rtcAddress where the call's RTC audio is: the loopback RTC network ({@code host:port}) of
  *     the node running the call, null on a network that is not node-local
+ * @param sipAddress the SIP listener ({@code host:port}) of the node running the call (also for
+ *     a call that has not started: the node it would start on); null when unknown
  */
 public record CallView(
     String callId,
@@ -33,14 +35,23 @@ public record CallView(
     boolean remoteHold,
     EndCause endCause,
     Instant since,
-    String rtcAddress)
+    String rtcAddress,
+    String sipAddress)
     implements CborSerializable {
 
-  static CallView of(String callId, CallState state, String rtcAddress) {
+  /** A view without the node's SIP address. */
+  public CallView(String callId, String state, CallDirection direction, Party caller,
+      Party callee, RtcLeg rtc, SipDialog dialog, NegotiatedMedia media, boolean localHold,
+      boolean remoteHold, EndCause endCause, Instant since, String rtcAddress) {
+    this(callId, state, direction, caller, callee, rtc, dialog, media, localHold, remoteHold,
+        endCause, since, rtcAddress, null);
+  }
+
+  static CallView of(String callId, CallState state, String rtcAddress, String sipAddress) {
     if (!(state instanceof CallState.Started started)) {
       return new CallView(
           callId, state.stateName(), null, null, null, null, null, null, false, false, null, null,
-          null);
+          null, sipAddress);
     }
     CallInfo i = started.info();
     boolean local = false;
@@ -71,6 +82,7 @@ public record CallView(
         remote,
         cause,
         i.since(),
-        rtcAddress);
+        rtcAddress,
+        sipAddress);
   }
 }

@@ -12,12 +12,15 @@ import org.apache.pekko.actor.typed.ActorRef;
  * @param rtcAddress where clients join this node's RTC network ({@code host:port} of the loopback
  *     network), told to clients with their calls so that their audio follows a call to this node;
  *     null when the network is not node-local (Agora)
+ * @param sipAddress where this node's SIP listener is ({@code host:port}): a node that receives
+ *     the INVITE of a call running here passes it on to this address; null when unknown
  */
 public record CallPorts(
     ActorRef<SipLegCommand> sip,
     ActorRef<MediaCommand> media,
     ActorRef<ClientNotification> clients,
-    String rtcAddress) {
+    String rtcAddress,
+    String sipAddress) {
 
   public CallPorts {
     if (sip == null || media == null || clients == null) {
@@ -25,9 +28,15 @@ public record CallPorts(
     }
   }
 
+  /** Ports of a node whose SIP address is not told to other nodes. */
+  public CallPorts(ActorRef<SipLegCommand> sip, ActorRef<MediaCommand> media,
+      ActorRef<ClientNotification> clients, String rtcAddress) {
+    this(sip, media, clients, rtcAddress, null);
+  }
+
   /** Ports of a node whose RTC network is not node-local. */
   public CallPorts(ActorRef<SipLegCommand> sip, ActorRef<MediaCommand> media,
       ActorRef<ClientNotification> clients) {
-    this(sip, media, clients, null);
+    this(sip, media, clients, null, null);
   }
 }

@@ -4,6 +4,7 @@ import io.rtc2sip.metrics.NodeMetrics;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * The first look at every SIP message, before the stack makes a transaction for it: trusted
@@ -21,9 +22,21 @@ public final class SourcePolicy {
   private final boolean scannerForbidden;
   private final NodeMetrics.SipAccess counters;
   private final SourceTally tally;
+  private final Predicate<InetAddress> peers;
 
   public SourcePolicy(SipAccessSettings s, NodeMetrics.SipAccess counters, SourceTally tally,
       LongSupplier nanos) {
+    this(s, counters, tally, nanos, source -> false);
+  }
+
+  /**
+   * @param peers the other nodes of the cluster: like trusted sources, never rate-limited or
+   *     banned (they pass on INVITEs and their responses), but their INVITEs are not taken
+   *     without a check for that
+   */
+  public SourcePolicy(SipAccessSettings s, NodeMetrics.SipAccess counters, SourceTally tally,
+      LongSupplier nanos, Predicate<InetAddress> peers) {
+    this.peers = peers;
     this.trusted = s.trusted();
     this.rates = new SourceRates(s.requestsPerSecond(), s.burst(), s.maxSources(), nanos);
     this.bans = new Bans(s.banTime(), s.maxSources(), nanos);
@@ -47,7 +60,7 @@ public final class SourcePolicy {
    * (which are only checked against bans).
    */
   public Verdict screen(InetAddress source, boolean request, String userAgent) {
-    if (source == null || trusted(source)) {
+    if (source == null || trusted(source) || peers.test(source)) {
       return Verdict.PASS;
     }
     if (bans.banned(source)) {
@@ -84,7 +97,7 @@ public final class SourcePolicy {
    * banned (and not trusted). Counted like a drop after parsing.
    */
   public boolean bannedBeforeParsing(InetAddress source) {
-    if (source == null || trusted(source) || !bans.banned(source)) {
+    if (source == null || trusted(source) || peers.test(source) || !bans.banned(source)) {
       return false;
     }
     counters.droppedBanned.inc();
