@@ -60,6 +60,9 @@ public final class ClientMain {
   private volatile boolean quitting;
   /** The server closed the connection on purpose (the user logged in elsewhere). */
   private volatile boolean replaced;
+  /** A reconnect is under way: connections it opens and drops again start no other. */
+  private final java.util.concurrent.atomic.AtomicBoolean reconnecting =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile String currentCall;
 
   private ClientMain(PrintStream print) {
@@ -124,6 +127,7 @@ public final class ClientMain {
         : new Tokens(secret, Clock.systemUTC()).issue(uid, Duration.ofHours(12));
     try {
       if (!client.connectFirst()) {
+        client.quit();
         return 1;
       }
       int status = client.runCommands(commands, stdin);
@@ -350,6 +354,17 @@ public final class ClientMain {
       inbox.add(JSON.createObjectNode().put("type", "closed"));
       return;
     }
+    if (!reconnecting.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      reconnect();
+    } finally {
+      reconnecting.set(false);
+    }
+  }
+
+  private void reconnect() {
     long deadline = System.nanoTime() + RECONNECT_FOR.toNanos();
     Duration wait = servers.failed();
     while (!quitting && System.nanoTime() < deadline) {
@@ -359,6 +374,7 @@ public final class ClientMain {
           InetSocketAddress at = servers.current();
           local(JSON.createObjectNode().put("type", "reconnected")
               .put("server", at.getHostString() + ":" + at.getPort()));
+          reconnecting.set(false); // a loss of this new connection reconnects again
           resumeCalls();
           return;
         }
@@ -384,11 +400,12 @@ public final class ClientMain {
    */
   private void resumeCalls() throws Exception {
     long deadline = System.nanoTime() + CALLS_FOR.toNanos();
-    JsonNode calls;
-    do {
+    JsonNode calls = request(JSON.createObjectNode().put("type", "calls"));
+    while (!calls.has("calls") && !quitting && System.nanoTime() < deadline
+        && !calls.path("type").asText().equals("closed")) {
+      Thread.sleep(1000); // the cluster is still taking over the dead node's calls: ask again
       calls = request(JSON.createObjectNode().put("type", "calls"));
-    } while (!calls.has("calls") && !quitting && System.nanoTime() < deadline
-        && !calls.path("type").asText().equals("closed"));
+    }
     if (!calls.has("calls")) {
       System.err.println("calls not answered after reconnecting: " + calls);
       return;
