@@ -4,8 +4,13 @@
 
 (() => {
   const query = new URLSearchParams(location.search);
-  // always the node that served the page: a link cannot point the phone (and its token) elsewhere
-  const WS_URL = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/signaling`;
+  // first the node that served the page, then the cluster's other nodes as that node lists them
+  // (/phone/config, RTC2SIP_SIGNALING_PUBLIC_URLS): a link cannot point the phone (and its token)
+  // elsewhere
+  const OWN_URL = `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/signaling`;
+  let urls = [OWN_URL];
+  let urlIndex = 0;
+  const LOGIN_RETRY_MS = 1000; // a node still taking over a dead node's users answers timeout
   // ?raw=1: the microphone unprocessed, for the tone tests (the processing bends tones)
   const PROCESSING = query.get('raw') !== '1';
   const PING_MS = 25000; // the gateway closes a connection that is idle for 60 s
@@ -101,9 +106,11 @@
       old.close();
       lost(old);
     }
-    const ws = new WebSocket(WS_URL);
+    const url = urls[urlIndex % urls.length];
+    const ws = new WebSocket(url);
     phone.ws = ws;
-    setStatus(`Connecting to ${WS_URL}…`);
+    phone.url = url;
+    setStatus(`Connecting to ${url}…`);
     let opened = false;
     ws.onopen = () => {
       opened = true;
@@ -121,10 +128,12 @@
           + ' Log in to take over again.');
         return;
       }
-      const delay = backoff;
-      backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
+      // the next node of the list at once; after a whole round, wait longer each time
+      urlIndex = (urlIndex + 1) % urls.length;
+      const delay = urlIndex === 0 ? backoff : 0;
+      if (urlIndex === 0) backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
       setStatus(opened ? `Connection to the gateway lost: reconnecting in ${delay / 1000} s…`
-        : `Cannot reach the gateway at ${WS_URL}: trying again in ${delay / 1000} s…`);
+        : `Cannot reach the gateway at ${url}: trying again in ${delay / 1000} s…`);
       reconnectTimer = setTimeout(connect, delay);
     };
   }
@@ -140,16 +149,22 @@
   }
 
   async function login() {
+    const ws = phone.ws;
     try {
       await request('login', {v: 1, uid: credentials.uid, token: credentials.token});
       phone.loggedIn = true;
       phone.uid = credentials.uid;
       setStatus(`Logged in as ${credentials.uid}.`);
-      // after a reconnect: what became of the calls meanwhile (the media went on regardless)
+      // after a reconnect: what became of the calls meanwhile (the media went on unless the
+      // call moved to another node)
       showCalls((await request('calls')).calls);
     } catch (e) {
       if (phone.connected && !phone.loggedIn) setStatus('Connected, not logged in.');
       showError(e);
+      // the cluster is still taking over a dead node's users and calls: ask again
+      if (e.code === 'timeout' && phone.ws === ws) setTimeout(() => {
+        if (phone.ws === ws && phone.connected) login();
+      }, LOGIN_RETRY_MS);
     }
   }
 
@@ -192,7 +207,8 @@
   let call = null;
 
   function newCall(state, callId) {
-    call = {stream: null, pc: null, mic: null, speaker: null, holds: [],
+    call = {stream: null, pc: null, mic: null, speaker: null, holds: [], renegotiating: false,
+      renegotiateWanted: false,
       answering: false, answeredAt: null, endedAt: null, hangupWanted: false, early: [],
       transferTo: null, endWords: ''};
     Object.assign(phone, {callId, state, held: false, heldBy: null, endCause: null,
@@ -297,6 +313,10 @@
 
   function notified(m) {
     if (m.type === 'incoming-call') return incomingCall(m);
+    if (m.type === 'rtc-moved') {
+      if (call && m.callId === phone.callId && m.browser) renegotiate(call);
+      return;
+    }
     if (m.type === 'session-replaced') {
       replaced = true;
       return;
@@ -380,6 +400,47 @@
       phone.state = GATEWAY_STATES[mine.state] || phone.state;
       if (established() && !call.answeredAt) call.answeredAt = Date.now();
       setHolds([...(mine.remoteHold ? ['sip'] : []), ...(mine.localHold ? ['rtc'] : [])]);
+      // the call moved to another node while this page was away (its rtc-moved went to the
+      // dead node's connection): the audio connection is gone, offer a new one there
+      const pcGone = !call.pc || ['disconnected', 'failed', 'closed']
+        .includes(call.pc.connectionState);
+      if (established() && mine.browser && (call.renegotiateWanted || pcGone)) {
+        renegotiate(call);
+      }
+    }
+    render();
+  }
+
+  /**
+   * The call now runs on another node (its node died): a new RTCPeerConnection (new ICE
+   * credentials and DTLS, so an ICE restart and more) offered there with `reoffer`; the call
+   * and the microphone stay. Until logged in again it waits for the login's `calls`.
+   */
+  async function renegotiate(c) {
+    if (c !== call || !established() || c.renegotiating) return;
+    if (!phone.loggedIn) {
+      c.renegotiateWanted = true;
+      return;
+    }
+    c.renegotiating = true;
+    c.renegotiateWanted = false;
+    notice = 'The call moved to another gateway node: reconnecting its audio…';
+    render();
+    try {
+      const offer = await offerFrom(c);
+      const result = await request('reoffer', {callId: phone.callId, sdp: offer});
+      await useAnswer(c, result.sdp);
+      notice = 'The call moved to another gateway node; its audio goes on.';
+    } catch (e) {
+      if (e === OVERTAKEN) {
+        // another call or the end of this one came first
+      } else if (!phone.loggedIn || e.code === 'timeout') {
+        c.renegotiateWanted = true; // again after the next login
+      } else {
+        callFailed(c, e);
+      }
+    } finally {
+      c.renegotiating = false;
     }
     render();
   }
@@ -400,25 +461,36 @@
       throw new PhoneError(microphoneError(e));
     }
     if (c !== call || phone.state === 'ended') throw OVERTAKEN;
+    c.mic = analyse(c.stream);
+    return offerFrom(c);
+  }
+
+  /** A new RTCPeerConnection for the call's microphone (in place of any before) and its offer. */
+  async function offerFrom(c) {
+    const old = c.pc;
     const pc = c.pc = phone.pc = new RTCPeerConnection();
+    if (old) old.close();
     phone.pcState = pc.connectionState;
     pc.onconnectionstatechange = () => {
-      if (c !== call || pc.signalingState === 'closed') return;
+      if (c !== call || pc !== c.pc || pc.signalingState === 'closed') return;
       phone.pcState = pc.connectionState;
-      if (pc.connectionState === 'failed' && inCall()) {
+      if (pc.connectionState === 'failed' && established()) {
+        // its node may have died: the call, recovered elsewhere, waits for a new offer
+        renegotiate(c);
+      } else if (pc.connectionState === 'failed' && inCall()) {
         showError(new PhoneError('The audio connection to the gateway failed: hanging up.'));
         hangup();
       }
       render();
     };
     pc.ontrack = e => {
-      if (c !== call) return;
+      if (c !== call || pc !== c.pc) return;
       const remote = e.streams[0] || new MediaStream([e.track]);
       $('remote-audio').srcObject = remote;
+      if (c.speaker) c.speaker.source.disconnect(); // the track of a connection before
       c.speaker = analyse(remote);
     };
     c.stream.getAudioTracks().forEach(t => pc.addTrack(t, c.stream));
-    c.mic = analyse(c.stream);
     const offer = await pc.createOffer();
     await pc.setLocalDescription(offer);
     return offer.sdp;
@@ -637,6 +709,10 @@
     else $('number').value += key;
   };
   $('log-panel').ontoggle = () => { $('log').textContent = phone.log.join('\n'); };
+
+  fetch('/phone/config').then(r => (r.ok ? r.json() : {})).then(config => {
+    urls = [OWN_URL, ...(config.signalingUrls || []).filter(u => u !== OWN_URL)];
+  }).catch(() => {}); // without the list: only this node
 
   setInterval(tick, TICK_MS);
   render();

@@ -457,6 +457,37 @@ class MediaBridgeTest {
   }
 
   @Test
+  void aBrowsersNewOfferAfterAReanchorIsAnsweredAndItsLegBridged() throws Exception {
+    bridge(Duration.ZERO, browsers(rtc, null));
+    String callId = "o-browser-moved";
+    bridge.localRtp(callId).orElseThrow();
+    RtcLeg leg = new RtcLeg("room", "alice", true);
+    // recovered on this node: the SIP side re-anchors with no browser leg yet
+    bridge.port().tell(new MediaCommand.Reanchor(callId, leg, NegotiatedMedia.pcmu(),
+        io.rtc2sip.actors.model.SdpDirection.SENDRECV));
+    bridge.remoteDescribed(callId, (InetSocketAddress) peer.getLocalSocketAddress(),
+        NegotiatedMedia.pcmu());
+    TestProbe<CallReply> client = KIT.createTestProbe();
+    bridge.port().tell(new MediaCommand.BrowserReoffer(callId, leg,
+        new MediaCommand.BrowserOffer("v=0 again\r\n", client.ref())));
+    assertEquals(new CallReply.Accepted(callId, "v=0\r\n(answer to 11 characters)\r\n"),
+        client.receiveMessage(Duration.ofSeconds(3)));
+    rtc.play(Tone.of(600, 48000));
+    byte[] buf = new byte[1500];
+    DatagramPacket in = new DatagramPacket(buf, buf.length);
+    short[] tail = new short[40 * 160];
+    for (int i = 0; i < 60; i++) {
+      peer.receive(in);
+      if (i >= 20) {
+        G711.PCMU.decode(buf, 12, tail, (i - 20) * 160, 160);
+      }
+    }
+    assertTrue(ratio(tail, 600, 8000) > 0.9,
+        "600 Hz share of what the phone heard from the new leg: " + ratio(tail, 600, 8000));
+    assertEquals(0, networkJoins.get(), "the RTC network was not joined");
+  }
+
+  @Test
   void aBrowserLegThatCannotBeMadeIsRefusedAndFailsTheCall() throws Exception {
     bridge(Duration.ZERO, browsers(rtc, new IllegalStateException("no free WebRTC port")));
     String callId = "o-browser-failed";

@@ -43,11 +43,23 @@ public final class PhoneRoutes extends AllDirectives {
 
   private final boolean developmentSecret;
   private final Tokens tokens;
+  private final String config;
 
   /** The routes of a node whose login tokens are signed with {@code tokenSecret}. */
   public PhoneRoutes(String tokenSecret, Clock clock) {
+    this(tokenSecret, clock, List.of());
+  }
+
+  /**
+   * As above; {@code GET /phone/config} gives the page {@code signalingUrls}, the WebSocket URLs
+   * of the cluster's nodes it tries in turn (empty: only the node that served it).
+   */
+  public PhoneRoutes(String tokenSecret, Clock clock, List<String> signalingUrls) {
     this.developmentSecret = SignalingSettings.DEFAULT_SECRET.equals(tokenSecret);
     this.tokens = new Tokens(tokenSecret, clock);
+    com.fasterxml.jackson.databind.node.ObjectNode c = Protocol.JSON.createObjectNode();
+    signalingUrls.forEach(c.putArray("signalingUrls")::add);
+    this.config = c.toString();
   }
 
   /** Edits of the page reach the browser at once: it asks again every time (304 if unchanged). */
@@ -58,6 +70,8 @@ public final class PhoneRoutes extends AllDirectives {
                 ContentTypes.TEXT_HTML_UTF8))),
             path("phone.js", () -> get(() -> resource("phone.js", JS))),
             path("phone.css", () -> get(() -> resource("phone.css", CSS))),
+            path("config", () -> get(() -> complete(HttpResponse.create()
+                .withEntity(ContentTypes.APPLICATION_JSON, config)))),
             path("dev-token", () -> get(this::devToken)))));
   }
 

@@ -166,7 +166,8 @@ public final class SignalingServer extends AllDirectives {
 
   /** The browser phone at {@code /phone} and its development tokens ({@link PhoneRoutes}). */
   public Route phoneRoutes() {
-    return new PhoneRoutes(shared.settings().tokenSecret(), Clock.systemUTC()).route();
+    return new PhoneRoutes(shared.settings().tokenSecret(), Clock.systemUTC(),
+        shared.settings().publicUrls()).route();
   }
 
   /**

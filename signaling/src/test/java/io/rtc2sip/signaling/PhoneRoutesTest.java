@@ -40,7 +40,8 @@ class PhoneRoutesTest {
   static void bind() throws Exception {
     Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     development = bind(new PhoneRoutes(SignalingSettings.DEFAULT_SECRET, clock));
-    production = bind(new PhoneRoutes("an-operator's-own-secret", clock));
+    production = bind(new PhoneRoutes("an-operator's-own-secret", clock,
+        java.util.List.of("ws://gw1.example:8080/signaling", "wss://gw2.example/signaling")));
   }
 
   private static ServerBinding bind(PhoneRoutes routes) throws Exception {
@@ -67,6 +68,15 @@ class PhoneRoutesTest {
         .reject("alice.b+dev@x-1", token));
     assertEquals(Optional.of("token expired"),
         tokensAt(NOW.plus(Duration.ofHours(12))).reject("alice.b+dev@x-1", token));
+  }
+
+  @Test
+  void thePageLearnsTheSignalingUrlsOfTheClusterNodes() throws Exception {
+    JsonNode listed = Protocol.JSON.readTree(get(production, "/phone/config").body());
+    assertEquals("[\"ws://gw1.example:8080/signaling\",\"wss://gw2.example/signaling\"]",
+        listed.get("signalingUrls").toString());
+    JsonNode none = Protocol.JSON.readTree(get(development, "/phone/config").body());
+    assertEquals(0, none.get("signalingUrls").size()); // the page uses its own node's URL
   }
 
   @Test

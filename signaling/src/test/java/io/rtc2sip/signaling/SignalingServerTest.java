@@ -1,6 +1,7 @@
 package io.rtc2sip.signaling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -283,6 +284,45 @@ class SignalingServerTest {
       assertEquals("m=audio", answer.rtcOffer());
       answer.replyTo().tell(new CallReply.Accepted("i-1", "v=0 answer 2"));
       assertEquals("v=0 answer 2", c.next().get("sdp").asText());
+    }
+  }
+
+  @Test
+  void clientsLearnWhereTheirCallsAudioIsAndFollowAMove() throws Exception {
+    try (Client c = new Client()) {
+      c.login("alice");
+      c.send("{\"id\":\"p\",\"type\":\"call\",\"to\":\"+4930123\"}");
+      ShardingEnvelope<CallCommand> placed = calls.receiveMessage();
+      ((CallCommand.PlaceCall) placed.message()).replyTo()
+          .tell(new CallReply.Accepted(placed.entityId(), null, "127.0.0.1:7072"));
+      assertEquals("127.0.0.1:7072", c.next().get("rtc").asText());
+
+      server.notifications().tell(new ClientNotification.IncomingCall("alice", "i-1",
+          Party.sip("sip:+49@pbx"), "call-i-1", "127.0.0.1:7082"));
+      assertEquals("127.0.0.1:7082", c.next().get("rtc").asText());
+      server.notifications().tell(new ClientNotification.RtcMoved("alice", "i-1",
+          "127.0.0.1:7092", false));
+      JsonNode moved = c.next();
+      assertEquals("rtc-moved", moved.get("type").asText());
+      assertEquals("127.0.0.1:7092", moved.get("rtc").asText());
+      assertFalse(moved.get("browser").asBoolean());
+
+      // a browser's new offer goes to its call; the SDP answer comes back in the result
+      c.send("{\"id\":\"r\",\"type\":\"reoffer\",\"callId\":\"i-1\",\"sdp\":\"v=0 m=audio again\"}");
+      ShardingEnvelope<CallCommand> e = calls.receiveMessage();
+      assertEquals("i-1", e.entityId());
+      CallCommand.Reoffer reoffer = assertInstanceOf(CallCommand.Reoffer.class, e.message());
+      assertEquals("alice", reoffer.uid());
+      assertEquals("v=0 m=audio again", reoffer.rtcOffer());
+      reoffer.replyTo().tell(new CallReply.Accepted("i-1", "v=0 new leg"));
+      JsonNode r = c.next();
+      assertEquals("r", r.get("id").asText());
+      assertEquals("v=0 new leg", r.get("sdp").asText());
+      c.send("{\"id\":\"r2\",\"type\":\"reoffer\",\"callId\":\"i-1\",\"sdp\":\"garbage\"}");
+      assertEquals("bad-sdp", c.next().get("code").asText());
+      c.send("{\"id\":\"r3\",\"type\":\"reoffer\",\"callId\":\"i-1\"}");
+      assertEquals("bad-message", c.next().get("code").asText());
+      calls.expectNoMessage(java.time.Duration.ofMillis(200));
     }
   }
 

@@ -8,7 +8,6 @@ import io.rtc2sip.signaling.Tokens;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -20,11 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A test phone on the signaling protocol: logs in, runs commands from its arguments or stdin,
@@ -36,30 +33,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ClientMain {
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** How long a lost connection is retried before the client gives up. */
-  private static final Duration RECONNECT_FOR = Duration.ofSeconds(120);
   /** How long after a reconnect {@code calls} is asked again while the cluster does not answer. */
   private static final Duration CALLS_FOR = Duration.ofSeconds(60);
 
   private final PrintStream print;
   private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
-  private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
-  private final AtomicInteger ids = new AtomicInteger();
   private InetSocketAddress rtc = new InetSocketAddress("127.0.0.1", 7072);
   private Path play;
   private Path record;
   private String uid;
-  private String token;
-  private Servers servers;
+  private SignalingLink link;
   private final Map<String, String> channels = new ConcurrentHashMap<>();
   /** Where each call's audio is on the loopback RTC network (the server's {@code rtc}). */
   private final Map<String, InetSocketAddress> rtcOf = new ConcurrentHashMap<>();
   private volatile CallAudio audio;
-  private volatile Socket socket;
-  private volatile OutputStream out;
   private volatile boolean quitting;
-  /** The server closed the connection on purpose (the user logged in elsewhere). */
-  private volatile boolean replaced;
   private volatile String currentCall;
 
   private ClientMain(PrintStream print) {
@@ -113,17 +101,20 @@ public final class ClientMain {
           + " a lost connection moves on to the next server)");
       return 2;
     }
+    Servers servers;
     try {
-      client.servers = Servers.parse(serverList != null ? serverList : host + ":" + port);
+      servers = Servers.parse(serverList != null ? serverList : host + ":" + port);
     } catch (IllegalArgumentException e) {
       System.err.println("--server: " + e.getMessage());
       return 2;
     }
     client.uid = uid;
-    client.token = token != null ? token
-        : new Tokens(secret, Clock.systemUTC()).issue(uid, Duration.ofHours(12));
+    client.link = new SignalingLink(servers, uid, token != null ? token
+        : new Tokens(secret, Clock.systemUTC()).issue(uid, Duration.ofHours(12)), stdout,
+        client.new Events());
     try {
-      if (!client.connectFirst()) {
+      if (!client.link.connect()) {
+        client.quit();
         return 1;
       }
       int status = client.runCommands(commands, stdin);
@@ -131,7 +122,7 @@ public final class ClientMain {
       return status;
     } catch (IOException e) {
       client.quit();
-      System.err.println("signaling connection to " + client.servers.current() + " failed: "
+      System.err.println("signaling connection to " + client.link.server() + " failed: "
           + e.getMessage());
       return 1;
     }
@@ -209,84 +200,30 @@ public final class ClientMain {
     return worst;
   }
 
-  /** The first connection: each server once, in order; false when none takes the login. */
-  private boolean connectFirst() throws Exception {
-    IOException last = null;
-    for (int i = 0; i < servers.size(); i++) {
-      try {
-        return open();
-      } catch (IOException e) {
-        last = e;
-        System.err.println("signaling server " + servers.current() + ": " + e.getMessage());
-        servers.failed();
-      }
+  /** The link's news: notifications, a reconnect, the end. */
+  private final class Events implements SignalingLink.Listener {
+    @Override
+    public void notified(JsonNode message) {
+      ClientMain.this.notified(message);
     }
-    throw last;
+
+    @Override
+    public void reconnected(InetSocketAddress server) throws Exception {
+      local(JSON.createObjectNode().put("type", "reconnected")
+          .put("server", server.getHostString() + ":" + server.getPort()));
+      resumeCalls();
+    }
+
+    @Override
+    public void closed() {
+      inbox.add(JSON.createObjectNode().put("type", "closed"));
+    }
   }
 
-  /** Connects to the current server and logs in; false when the login is refused. */
-  private boolean open() throws Exception {
-    InetSocketAddress at = servers.current();
-    Socket s = new Socket();
-    s.connect(new InetSocketAddress(at.getHostString(), at.getPort()), 5000);
-    socket = s;
-    out = s.getOutputStream();
-    startReader(s);
-    JsonNode login = request(JSON.createObjectNode().put("type", "login").put("uid", uid)
-        .put("token", token));
-    if (!"result".equals(login.path("type").asText())) {
-      s.close();
-      return false;
-    }
-    servers.connected();
-    return true;
-  }
-
-  private void startReader(Socket s) throws IOException {
-    BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(),
-        StandardCharsets.UTF_8));
-    Thread reader = new Thread(() -> {
-      try {
-        String line;
-        while ((line = in.readLine()) != null) {
-          received(JSON.readTree(line), line);
-        }
-      } catch (IOException e) {
-        // the connection ended
-      }
-      connectionLost(s);
-    }, "signaling-reader");
-    reader.setDaemon(true);
-    reader.start();
-    Thread keepalive = new Thread(() -> {
-      try {
-        while (socket == s && !s.isClosed()) {
-          Thread.sleep(20_000);
-          send(JSON.createObjectNode().put("type", "ping"));
-        }
-      } catch (Exception e) {
-        // stopped with the connection
-      }
-    }, "signaling-keepalive");
-    keepalive.setDaemon(true);
-    keepalive.start();
-  }
-
-  private void received(JsonNode n, String line) {
-    synchronized (print) {
-      print.println(line);
-    }
-    CompletableFuture<JsonNode> waiting = n.hasNonNull("id") ? pending.remove(n.get("id")
-        .asText()) : null;
-    if (waiting != null) {
-      waiting.complete(n);
-      return;
-    }
+  private void notified(JsonNode n) {
     String type = n.path("type").asText();
     String callId = n.path("callId").asText();
-    if (type.equals("session-replaced")) {
-      replaced = true;
-    } else if (type.equals("incoming-call")) {
+    if (type.equals("incoming-call")) {
       currentCall = callId;
       channels.put(callId, n.path("channel").asText());
       learnRtc(callId, n);
@@ -338,57 +275,17 @@ public final class ClientMain {
   }
 
   /**
-   * The connection {@code s} ended: unless quitting, the next server that answers takes over
-   * (bounded backoff, for {@link #RECONNECT_FOR}); then the calls are asked for and resumed.
-   */
-  private void connectionLost(Socket s) {
-    pending.values().forEach(f -> f.complete(JSON.createObjectNode().put("type", "closed")));
-    if (quitting || socket != s) {
-      return;
-    }
-    if (replaced) {
-      inbox.add(JSON.createObjectNode().put("type", "closed"));
-      return;
-    }
-    long deadline = System.nanoTime() + RECONNECT_FOR.toNanos();
-    Duration wait = servers.failed();
-    while (!quitting && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(wait.toMillis());
-        if (open()) {
-          InetSocketAddress at = servers.current();
-          local(JSON.createObjectNode().put("type", "reconnected")
-              .put("server", at.getHostString() + ":" + at.getPort()));
-          resumeCalls();
-          return;
-        }
-        System.err.println("login refused by " + servers.current());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      } catch (Exception e) {
-        System.err.println("signaling server " + servers.current() + ": " + e.getMessage());
-      }
-      wait = servers.failed();
-    }
-    if (!quitting) {
-      System.err.println("no signaling server answered within " + RECONNECT_FOR.toSeconds()
-          + " s");
-      inbox.add(JSON.createObjectNode().put("type", "closed"));
-    }
-  }
-
-  /**
    * After a reconnect: asks {@code calls} (again while the cluster is still taking over the
    * calls of a dead node) and resumes the audio of the call that goes on where it now runs.
    */
   private void resumeCalls() throws Exception {
     long deadline = System.nanoTime() + CALLS_FOR.toNanos();
-    JsonNode calls;
-    do {
+    JsonNode calls = request(JSON.createObjectNode().put("type", "calls"));
+    while (!calls.has("calls") && !quitting && System.nanoTime() < deadline
+        && !calls.path("type").asText().equals("closed")) {
+      Thread.sleep(1000); // the cluster is still taking over the dead node's calls: ask again
       calls = request(JSON.createObjectNode().put("type", "calls"));
-    } while (!calls.has("calls") && !quitting && System.nanoTime() < deadline
-        && !calls.path("type").asText().equals("closed"));
+    }
     if (!calls.has("calls")) {
       System.err.println("calls not answered after reconnecting: " + calls);
       return;
@@ -415,14 +312,7 @@ public final class ClientMain {
   private void quit() {
     quitting = true;
     stopAudio();
-    Socket s = socket;
-    if (s != null) {
-      try {
-        s.close();
-      } catch (IOException ignored) {
-        // closing
-      }
-    }
+    link.close();
   }
 
   /** Runs one command; a status to exit with, or -1 to go on. */
@@ -524,20 +414,8 @@ public final class ClientMain {
     return w.length > index ? w[index] : current == null ? "" : current;
   }
 
-  /** Sends a request and waits for its reply (an error {@code timeout} after 15 s). */
   private JsonNode request(ObjectNode message) throws Exception {
-    String id = "c" + ids.incrementAndGet();
-    message.put("id", id);
-    CompletableFuture<JsonNode> reply = new CompletableFuture<>();
-    pending.put(id, reply);
-    try {
-      send(message);
-      return reply.get(15, TimeUnit.SECONDS);
-    } catch (IOException | java.util.concurrent.TimeoutException e) {
-      return JSON.createObjectNode().put("type", "error").put("code", "timeout");
-    } finally {
-      pending.remove(id);
-    }
+    return link.request(message);
   }
 
   private boolean waitFor(String type, int seconds) throws InterruptedException {
@@ -558,13 +436,8 @@ public final class ClientMain {
     return false;
   }
 
-  private synchronized void send(ObjectNode message) throws IOException {
-    OutputStream o = out;
-    if (o == null) {
-      throw new IOException("not connected");
-    }
-    o.write((message.toString() + "\n").getBytes(StandardCharsets.UTF_8));
-    o.flush();
+  private void send(ObjectNode message) throws IOException {
+    link.send(message);
   }
 
   private static String env(String name, String fallback) {
