@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 final class LivenessLinks implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LivenessLinks.class);
+  /** Inbound links held at most: one per peer node, with room; more are closed at once. */
+  static final int MAX_INBOUND = 256;
 
   private final Selector selector;
   private final ServerSocketChannel server;
@@ -40,6 +42,8 @@ final class LivenessLinks implements AutoCloseable {
   private final Thread thread;
   private final ByteBuffer sink = ByteBuffer.allocate(256);
   private volatile boolean closed;
+  /** Inbound connections closed for being over the limit or for sending bytes. */
+  private volatile long refused;
 
   private LivenessLinks(Selector selector, ServerSocketChannel server) {
     this.selector = selector;
@@ -102,6 +106,14 @@ final class LivenessLinks implements AutoCloseable {
     submit(() -> drop(key));
   }
 
+  long refused() {
+    return refused;
+  }
+
+  int inbound() {
+    return inbound.size();
+  }
+
   boolean watching(String key) {
     return outbound.containsKey(key);
   }
@@ -148,7 +160,10 @@ final class LivenessLinks implements AutoCloseable {
     try {
       if (key.isAcceptable()) {
         SocketChannel peer = server.accept();
-        if (peer != null) {
+        if (peer != null && inbound.size() >= MAX_INBOUND) {
+          refused++;
+          closeQuietly(peer);
+        } else if (peer != null) {
           peer.configureBlocking(false);
           peer.register(selector, SelectionKey.OP_READ);
           inbound.add(peer);
@@ -163,7 +178,12 @@ final class LivenessLinks implements AutoCloseable {
       }
       if (key.isReadable()) {
         sink.clear();
-        if (channel.read(sink) < 0) {
+        int read = channel.read(sink);
+        if (read < 0) {
+          ended(key);
+        } else if (read > 0 && !(key.attachment() instanceof String)) {
+          // peers never write on a link: whatever sends bytes here is not one
+          refused++;
           ended(key);
         }
       }
