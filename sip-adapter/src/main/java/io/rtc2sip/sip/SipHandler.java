@@ -108,7 +108,9 @@ final class SipHandler implements SipListener {
       String callId = SipContext.callIdOfRequest(request);
       SipContext.mdc(callId);
       return switch (method) {
-        case Request.INVITE -> SipContext.toTag(request) == null && h.invite(request, callId);
+        // while the journal is away this node refuses a new call itself, at once (503, no 100)
+        case Request.INVITE -> SipContext.toTag(request) == null && ctx.journal.available()
+            && h.invite(request, callId);
         case Request.CANCEL -> h.cancel(request, callId);
         default -> h.ack(request, callId);
       };
