@@ -23,18 +23,24 @@ import org.junit.jupiter.api.io.TempDir;
  * Calls survive a killed node and a node that leaves, on the wire, with real peers: three gateway
  * node processes on one journal behind the project's Kamailio front; sipp (uas_answer: a 400 Hz
  * tone back, any number of re-INVITEs, sends every response to where its dialog began) as the
- * far end of every call; client CLI users (several signaling addresses each) who call through the
- * front and play a tone into their calls; a capture on loopback.
+ * far end of every call; client CLI users (every node's signaling address each) who call through
+ * the front and play a 1 kHz tone into their calls; a capture on loopback.
  *
  * <p>The node running the most calls is killed with SIGKILL: every call goes on, and the audio
- * gap of each, in both directions, is read off the capture (the gateway's frames to the client,
- * the gateway's RTP to sipp). A call placed through the front during the outage is answered.
- * Then another node gets SIGTERM: its calls are handed over. Figures go to
- * target/failover-figures.txt.
+ * gap of each moved call, in both directions, is read off the capture (the gateway's frames to
+ * the client, the gateway's RTP to sipp); the replay of a moved call names both nodes; new calls
+ * through the front both ways (a client to a new sipp, a sipp caller to a user) are answered
+ * while the node is dead. Then the busiest survivor gets SIGTERM: its calls are handed over.
+ * Then the journal database is stopped for 30 s under the calls: the front answers a new INVITE
+ * 503 with Retry-After, a client's new call gets journal-unavailable, both at once; the calls
+ * keep their audio; once the database is back a new call is answered. Every call then ends by
+ * its client's hangup: the far end's BYE is answered and the call's end is in the journal.
+ * Figures go to target/failover-figures.txt.
  *
  * <p>Bounds: 3 s after SIGKILL and 1 s after SIGTERM, as promised (docs/operations.md), plus a
  * margin of 0.5 s and 0.25 s for this 2-core machine running three node JVMs, Kamailio, a sipp
- * per call, tcpdump and the clients at once. The long figures come from the failover bench.
+ * per call, tcpdump and the clients at once. The figures over many calls come from the failover
+ * bench (bench/failover.sh).
  */
 class CallsSurviveNodeFailureTest {
   static final int CALLS = 6;
