@@ -243,7 +243,8 @@ final class FailoverRun implements AutoCloseable {
 
   /**
    * The journal database away for {@code outage} with the calls up: the node notices; a new call
-   * through the front gets 503 with Retry-After and no 100 Trying, a client's new call the error
+   * through the front gets 503 with Retry-After (after the front's own 100 Trying; the nodes send
+   * none, JournalOutageTest), a client's new call the error
    * journal-unavailable, both at once; the calls keep their audio; after the database is back the
    * node takes new calls again by itself. Returns the longest audio gap of a call (ms) during the
    * outage.
@@ -258,7 +259,6 @@ final class FailoverRun implements AutoCloseable {
       refused.await(30);
       String m = refused.messages();
       assertTrue(m.contains("SIP/2.0 503") && m.contains("Retry-After:"), refused.where());
-      assertTrue(!m.contains("SIP/2.0 100"), "no 100 Trying: " + refused.where());
       assertTrue(System.nanoTime() - inviteAt < Duration.ofSeconds(5).toNanos(),
           "503 within 5 s: " + refused.where());
     }

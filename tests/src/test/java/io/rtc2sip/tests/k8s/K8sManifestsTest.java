@@ -105,7 +105,8 @@ class K8sManifestsTest {
     }
     assertEquals(String.valueOf(ports.get("operator")),
         ((Map<?, ?>) env.get("RTC2SIP_OPERATOR_HTTP_PORT")).get("value"), name + ": operator port");
-    assertEquals(Set.of(8558, 25520, 8080, 8081, 7070, 5062), Set.copyOf(ports.values()), name);
+    assertEquals(Set.of(8558, 25520, 25521, 8080, 8081, 7070, 5062), Set.copyOf(ports.values()),
+        name);
 
     for (Map<String, Object> service : all(objects, "Service")) {
       for (Map<String, Object> p : list(map(service, "spec"), "ports")) {
