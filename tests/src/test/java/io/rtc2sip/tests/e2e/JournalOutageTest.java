@@ -158,8 +158,12 @@ class JournalOutageTest {
       assertEquals("LOCAL_HANGUP", awaitEnded(calls, a), "A");
       assertEquals("REMOTE_HANGUP", awaitEnded(calls, c), "C");
       for (int i = 0; i < GOING_ON; i++) {
-        assertEquals("result", bob.request("{\"type\":\"hangup\",\"callId\":\""
-            + b.get(i) + "\"}").get("type").asText());
+        JsonNode hungUp = bob.request("{\"type\":\"hangup\",\"callId\":\"" + b.get(i) + "\"}");
+        // Just after the database returns, the journal's pool may still hold connections of the
+        // server that went away: the first write on one fails, and the hangup is then carried
+        // out on the wire and written a moment later, as during the outage (operations.md).
+        assertTrue(hungUp.get("type").asText().equals("result")
+            || hungUp.path("code").asText().equals("journal-unavailable"), hungUp.toString());
         uasB.get(i).assertByeAnswered();
         uasB.get(i).close();
         assertEquals("LOCAL_HANGUP", awaitEnded(calls, b.get(i)), "B");
