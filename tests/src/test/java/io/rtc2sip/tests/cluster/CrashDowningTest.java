@@ -56,7 +56,8 @@ class CrashDowningTest {
       b.kill();
       a.awaitLine(l -> l.contains("member-removed of " + addressB), Duration.ofSeconds(30));
       Duration removed = Duration.ofNanos(System.nanoTime() - killed);
-      assertTrue(a.linesMatching(l -> l.contains("member " + addressB + " is gone")).size() == 1,
+      // found by its liveness link, and maybe by the failure detector too: downed either way
+      assertTrue(!a.linesMatching(l -> l.contains("member " + addressB + " is gone")).isEmpty(),
           a.tail(30));
       // the failure detector alone takes about 4 s to find it unreachable, the resolver 30 s more
       assertTrue(removed.compareTo(Duration.ofSeconds(3)) < 0,
