@@ -16,8 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
 import javax.sip.ListeningPoint;
 import javax.sip.header.CSeqHeader;
 import javax.sip.header.MaxForwardsHeader;
@@ -62,6 +60,8 @@ final class InviteHops implements AutoCloseable {
     volatile Response cancelled;
     /** Whether the caller got our 100 Trying (not when the answer came at once). */
     volatile boolean tried;
+    /** Whether the lookup ended (guarded by the lookup): a CANCEL is no longer answered here. */
+    boolean decided;
 
     Lookup(Request invite) {
       this.invite = invite;
@@ -87,10 +87,13 @@ final class InviteHops implements AutoCloseable {
   private final SipContext ctx;
   private final CallQuery query;
   private final InviteHopSettings settings;
-  private final Predicate<InetAddress> peers;
+  private final PeerNodes peers;
   private final LocalInvites local;
   private final String self;
   private final Counter outcomes;
+  /** Lines about lookups and targets that failed: the first few per interval, the rest DEBUG. */
+  private final LogBudget failures = new LogBudget(10, java.time.Duration.ofSeconds(10),
+      System::nanoTime);
   private final ConcurrentHashMap<String, Object> flows = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "rtc2sip-invite-hops");
@@ -99,11 +102,11 @@ final class InviteHops implements AutoCloseable {
   });
 
   /**
-   * @param peers whether a source address is a node of this cluster
+   * @param peers whether a source address is a node of this cluster, and whether there are others
    * @param local takes an INVITE on this node (creates its transaction, opens the call's leg)
    */
   InviteHops(SipContext ctx, CallQuery query, InviteHopSettings settings,
-      Predicate<InetAddress> peers, LocalInvites local, PrometheusRegistry registry) {
+      PeerNodes peers, LocalInvites local, PrometheusRegistry registry) {
     this.ctx = ctx;
     this.query = query;
     this.settings = settings;
@@ -164,6 +167,9 @@ final class InviteHops implements AutoCloseable {
       ctx.sip.provider.sendResponse(cancelled != null ? cancelled : trying(invite));
       return true;
     }
+    if (peers.alone()) {
+      return false; // no other node: the call runs here, no need to ask
+    }
     if (passedHop(invite) || maxForwards(invite) == 0) {
       return false; // passed on to us already: ours, never passed on again
     }
@@ -194,15 +200,23 @@ final class InviteHops implements AutoCloseable {
   private void looked(String callId, Lookup lookup, String node, Throwable error) {
     SipContext.mdc(callId);
     try {
-      if (flows.get(callId) != lookup || lookup.cancelled != null) {
-        return;
-      }
       HopImpl target = node == null || node.equals(self) ? null : hopTo(node, lookup.invite);
+      synchronized (lookup) {
+        if (flows.get(callId) != lookup || lookup.cancelled != null) {
+          return;
+        }
+        lookup.decided = true;
+        if (target != null) {
+          flows.put(callId, new Hop(lookup.invite, target));
+        }
+      }
       if (target == null) {
         if (error != null) {
           outcomes.labelValues("lookup-failed").inc();
-          log.info("where the call runs is not known ({}): the INVITE is taken here",
-              error.toString());
+          if (failures.take()) {
+            log.info("where the call runs is not known ({}): the INVITE is taken here",
+                error.toString());
+          }
         }
         local.take(lookup.invite);
         flows.remove(callId, lookup);
@@ -211,8 +225,6 @@ final class InviteHops implements AutoCloseable {
       if (!lookup.tried) {
         ctx.sip.provider.sendResponse(trying(lookup.invite));
       }
-      Hop hop = new Hop(lookup.invite, target);
-      flows.put(callId, hop);
       outcomes.labelValues("forwarded").inc();
       log.info("the call runs on the node at {}: INVITE passed on there", node);
       forward(lookup.invite, target);
@@ -231,6 +243,11 @@ final class InviteHops implements AutoCloseable {
     Object flow = flows.get(callId);
     if (flow instanceof Hop hop && InboundInvites.sameTransaction(hop.invite, cancel)) {
       hop.lastNanos = System.nanoTime();
+      // answered here first, as a stateful proxy does (RFC 3261 16.10): the caller gets the 200
+      // before the 487 (the call's node's own 200 is not passed on: responses that come back
+      // may be handled out of order on this node's SIP threads)
+      ctx.sip.provider.sendResponse(ctx.requests.response(Response.OK, cancel,
+          InboundInvites.tag(callId), null));
       forward(cancel, hop.target);
       return true;
     }
@@ -238,7 +255,14 @@ final class InviteHops implements AutoCloseable {
       String tag = InboundInvites.tag(callId);
       Response terminated = ctx.requests.response(Response.REQUEST_TERMINATED, lookup.invite, tag,
           null);
-      lookup.cancelled = terminated;
+      synchronized (lookup) {
+        if (lookup.decided) {
+          // passed on or taken here just now: the CANCEL follows the INVITE
+          Object now = flows.get(callId);
+          return now instanceof Hop && cancel(cancel, callId);
+        }
+        lookup.cancelled = terminated;
+      }
       outcomes.labelValues("cancelled").inc();
       ctx.sip.provider.sendResponse(ctx.requests.response(Response.OK, cancel, tag, null));
       ctx.sip.provider.sendResponse(terminated);
@@ -281,12 +305,15 @@ final class InviteHops implements AutoCloseable {
     }
     hop.heard = true;
     hop.lastNanos = System.nanoTime();
+    CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+    if (cseq != null && Request.CANCEL.equals(cseq.getMethod())) {
+      return true; // the caller had our 200 to its CANCEL
+    }
     Response out = (Response) response.clone();
     out.removeFirst(ViaHeader.NAME);
     if (out.getHeader(ViaHeader.NAME) != null) {
       ctx.sip.provider.sendResponse(out);
     }
-    CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
     if (cseq != null && Request.INVITE.equals(cseq.getMethod())
         && response.getStatusCode() >= 200) {
       log.info("{} from the call's node passed on to the caller", response.getStatusCode());
@@ -325,8 +352,12 @@ final class InviteHops implements AutoCloseable {
     if (transport == null || ctx.sip.provider.getListeningPoint(transport) == null) {
       transport = ctx.sip.provider.getListeningPoints()[0].getTransport();
     }
-    return new HopImpl(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)),
-        transport.toLowerCase());
+    try {
+      return new HopImpl(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)),
+          transport.toLowerCase());
+    } catch (IllegalArgumentException notAnAddress) {
+      return null; // taken here
+    }
   }
 
   private ListeningPoint listeningPoint(String transport) {
@@ -395,9 +426,11 @@ final class InviteHops implements AutoCloseable {
       if (now - hop.startedNanos >= settings.targetTimeout().toNanos()) {
         hop.heard = true; // no more of this
         outcomes.labelValues("target-silent").inc();
-        log.warn("the node at {}:{} sent nothing for the INVITE passed on within {} ms: 503 to"
-            + " the caller", hop.target.getHost(), hop.target.getPort(),
-            settings.targetTimeout().toMillis());
+        if (failures.take()) {
+          log.warn("the node at {}:{} sent nothing for the INVITE passed on within {} ms: 503 to"
+              + " the caller", hop.target.getHost(), hop.target.getPort(),
+              settings.targetTimeout().toMillis());
+        }
         ctx.sip.provider.sendResponse(ctx.requests.response(Response.SERVICE_UNAVAILABLE,
             hop.invite, InboundInvites.tag(callId), null));
       } else if (now - hop.nextResendNanos >= 0) {

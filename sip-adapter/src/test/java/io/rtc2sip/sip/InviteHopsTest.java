@@ -89,7 +89,8 @@ class InviteHopsTest {
     assertNotNull(caller.requestUntil(invite, "SIP/2.0 100"));
     String passed = node.requestUntil(null, "INVITE ");
     assertNotNull(passed);
-    caller.send(cancelOf(invite).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertNotNull(caller.requestUntil(cancelOf(invite), "SIP/2.0 200"),
+        "the first node answers the CANCEL");
     String cancel = node.requestUntil(null, "CANCEL ");
     assertNotNull(cancel, "the CANCEL reached the call's node");
     assertEquals(topVia(passed), topVia(cancel), "the branch of the INVITE passed on");
