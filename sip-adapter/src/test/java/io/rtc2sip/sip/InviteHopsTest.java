@@ -112,6 +112,29 @@ class InviteHopsTest {
     assertInstanceOf(CallCommand.SipInviteReceived.class, e.message(), "taken here");
   }
 
+  @Test
+  void theMarkOfAHopFromASourceThatIsNoNodeOfOursIsWorthNothing() throws Exception {
+    int closed = Sipp.freeUdpPort();
+    ActorTestKit other = ActorTestKit.create("strict"); // one adapter per actor system
+    TestProbe<ShardingEnvelope<CallCommand>> strictCalls = other.createTestProbe();
+    SipAdapter strict = SipAdapter.start(other.system(),
+        SipSettings.of("127.0.0.1", closed, "", "", ""),
+        io.rtc2sip.sip.access.SipAccessSettings.defaults().withTrusted(java.util.List.of()),
+        EntityMessenger.envelopes(strictCalls.ref()), new TestMediaEndpoints(),
+        callId -> CompletableFuture.completedFuture(new CallQuery.Answer("Idle", null, null)));
+    try (RawSip outsider = new RawSip(closed)) {
+      String invite = outsider.invite("alice", "forged-hop@caller").replaceFirst(
+          "branch=z9hG4bK", "branch=" + InviteHops.BRANCH_PREFIX);
+      String answer = outsider.requestUntil(invite, "SIP/2.0 ");
+      assertNotNull(answer);
+      assertTrue(answer.startsWith("SIP/2.0 403"), "refused like any untrusted INVITE: " + answer);
+      strictCalls.expectNoMessage(Duration.ofMillis(200));
+    } finally {
+      strict.close();
+      other.shutdownTestKit();
+    }
+  }
+
   private static String topVia(String message) {
     return message.lines().filter(l -> l.startsWith("Via:")).findFirst().orElseThrow()
         .split(",")[0];
