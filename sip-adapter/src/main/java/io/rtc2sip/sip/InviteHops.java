@@ -1,28 +1,16 @@
 package io.rtc2sip.sip;
 
-import gov.nist.javax.sip.message.SIPMessage;
 import gov.nist.javax.sip.stack.HopImpl;
-import gov.nist.javax.sip.stack.MessageChannel;
-import gov.nist.javax.sip.stack.SIPTransactionStack;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.rtc2sip.actors.call.CallIds;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
-import java.util.ListIterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
-import javax.sip.ListeningPoint;
 import javax.sip.header.CSeqHeader;
-import javax.sip.header.MaxForwardsHeader;
 import javax.sip.header.ViaHeader;
-import javax.sip.message.Message;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
 import org.slf4j.Logger;
@@ -46,7 +34,7 @@ import org.slf4j.LoggerFactory;
 final class InviteHops implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InviteHops.class);
   /** The branch of a hop's Via: the magic cookie, then this node's mark. */
-  static final String BRANCH_PREFIX = "z9hG4bK-r2shop-";
+  static final String BRANCH_PREFIX = HopMessages.BRANCH_PREFIX;
   private static final long LINGER_NANOS = InboundInvites.ACK_WAIT_NANOS;
   private static final long T1_NANOS = 500_000_000L;
 
@@ -62,6 +50,8 @@ final class InviteHops implements AutoCloseable {
     volatile Response cancelled;
     /** Whether the caller got our 100 Trying (not when the answer came at once). */
     volatile boolean tried;
+    /** Whether the lookup ended (guarded by the lookup): a CANCEL is no longer answered here. */
+    boolean decided;
 
     Lookup(Request invite) {
       this.invite = invite;
@@ -87,10 +77,14 @@ final class InviteHops implements AutoCloseable {
   private final SipContext ctx;
   private final CallQuery query;
   private final InviteHopSettings settings;
-  private final Predicate<InetAddress> peers;
+  private final PeerNodes peers;
   private final LocalInvites local;
   private final String self;
+  private final HopMessages messages;
   private final Counter outcomes;
+  /** Lines about lookups and targets that failed: the first few per interval, the rest DEBUG. */
+  private final LogBudget failures = new LogBudget(10, java.time.Duration.ofSeconds(10),
+      System::nanoTime);
   private final ConcurrentHashMap<String, Object> flows = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "rtc2sip-invite-hops");
@@ -99,17 +93,18 @@ final class InviteHops implements AutoCloseable {
   });
 
   /**
-   * @param peers whether a source address is a node of this cluster
+   * @param peers whether a source address is a node of this cluster, and whether there are others
    * @param local takes an INVITE on this node (creates its transaction, opens the call's leg)
    */
   InviteHops(SipContext ctx, CallQuery query, InviteHopSettings settings,
-      Predicate<InetAddress> peers, LocalInvites local, PrometheusRegistry registry) {
+      PeerNodes peers, LocalInvites local, PrometheusRegistry registry) {
     this.ctx = ctx;
     this.query = query;
     this.settings = settings;
     this.peers = peers;
     this.local = local;
     this.self = ctx.sip.settings.host() + ":" + ctx.sip.settings.port();
+    this.messages = new HopMessages(ctx, self);
     this.outcomes = Counter.builder().name("rtc2sip_sip_invite_hops_total")
         .help("Initial INVITEs that reached a node other than the one running their call, by"
             + " outcome: forwarded (passed on to the call's node), target-silent (that node sent"
@@ -124,18 +119,6 @@ final class InviteHops implements AutoCloseable {
       log.debug("rtc2sip_sip_invite_hops_total is another adapter's on this node");
     }
     timer.scheduleWithFixedDelay(this::tick, 100, 100, TimeUnit.MILLISECONDS);
-  }
-
-  /** Whether the message passed a hop of a node of ours (any of its Vias). */
-  static boolean passedHop(Message m) {
-    ListIterator<?> vias = m.getHeaders(ViaHeader.NAME);
-    while (vias.hasNext()) {
-      String branch = ((ViaHeader) vias.next()).getBranch();
-      if (branch != null && branch.startsWith(BRANCH_PREFIX)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Whether {@code invite}, from {@code source}, is a hop of another node of this cluster. */
@@ -156,7 +139,7 @@ final class InviteHops implements AutoCloseable {
     Object flow = flows.get(callId);
     if (flow instanceof Hop hop) {
       hop.lastNanos = System.nanoTime();
-      forward(invite, hop.target); // the caller sent it again: so do we
+      messages.forward(invite, hop.target); // the caller sent it again: so do we
       return true;
     }
     if (flow instanceof Lookup lookup) {
@@ -164,7 +147,10 @@ final class InviteHops implements AutoCloseable {
       ctx.sip.provider.sendResponse(cancelled != null ? cancelled : trying(invite));
       return true;
     }
-    if (passedHop(invite) || maxForwards(invite) == 0) {
+    if (peers.alone()) {
+      return false; // no other node: the call runs here, no need to ask
+    }
+    if (HopMessages.passedHop(invite) || HopMessages.maxForwards(invite) == 0) {
       return false; // passed on to us already: ours, never passed on again
     }
     int limit = ctx.sip.settings.maxPendingInvites();
@@ -194,15 +180,24 @@ final class InviteHops implements AutoCloseable {
   private void looked(String callId, Lookup lookup, String node, Throwable error) {
     SipContext.mdc(callId);
     try {
-      if (flows.get(callId) != lookup || lookup.cancelled != null) {
-        return;
+      HopImpl target = node == null || node.equals(self) ? null
+          : messages.hopTo(node, lookup.invite);
+      synchronized (lookup) {
+        if (flows.get(callId) != lookup || lookup.cancelled != null) {
+          return;
+        }
+        lookup.decided = true;
+        if (target != null) {
+          flows.put(callId, new Hop(lookup.invite, target));
+        }
       }
-      HopImpl target = node == null || node.equals(self) ? null : hopTo(node, lookup.invite);
       if (target == null) {
         if (error != null) {
           outcomes.labelValues("lookup-failed").inc();
-          log.info("where the call runs is not known ({}): the INVITE is taken here",
-              error.toString());
+          if (failures.take()) {
+            log.info("where the call runs is not known ({}): the INVITE is taken here",
+                error.toString());
+          }
         }
         local.take(lookup.invite);
         flows.remove(callId, lookup);
@@ -211,11 +206,9 @@ final class InviteHops implements AutoCloseable {
       if (!lookup.tried) {
         ctx.sip.provider.sendResponse(trying(lookup.invite));
       }
-      Hop hop = new Hop(lookup.invite, target);
-      flows.put(callId, hop);
       outcomes.labelValues("forwarded").inc();
       log.info("the call runs on the node at {}: INVITE passed on there", node);
-      forward(lookup.invite, target);
+      messages.forward(lookup.invite, target);
     } catch (Exception e) {
       log.warn("INVITE not passed on: {}", e.toString());
     } finally {
@@ -231,14 +224,26 @@ final class InviteHops implements AutoCloseable {
     Object flow = flows.get(callId);
     if (flow instanceof Hop hop && InboundInvites.sameTransaction(hop.invite, cancel)) {
       hop.lastNanos = System.nanoTime();
-      forward(cancel, hop.target);
+      // answered here first, as a stateful proxy does (RFC 3261 16.10): the caller gets the 200
+      // before the 487 (the call's node's own 200 is not passed on: responses that come back
+      // may be handled out of order on this node's SIP threads)
+      ctx.sip.provider.sendResponse(ctx.requests.response(Response.OK, cancel,
+          InboundInvites.tag(callId), null));
+      messages.forward(cancel, hop.target);
       return true;
     }
     if (flow instanceof Lookup lookup && InboundInvites.sameTransaction(lookup.invite, cancel)) {
       String tag = InboundInvites.tag(callId);
       Response terminated = ctx.requests.response(Response.REQUEST_TERMINATED, lookup.invite, tag,
           null);
-      lookup.cancelled = terminated;
+      synchronized (lookup) {
+        if (lookup.decided) {
+          // passed on or taken here just now: the CANCEL follows the INVITE
+          Object now = flows.get(callId);
+          return now instanceof Hop && cancel(cancel, callId);
+        }
+        lookup.cancelled = terminated;
+      }
       outcomes.labelValues("cancelled").inc();
       ctx.sip.provider.sendResponse(ctx.requests.response(Response.OK, cancel, tag, null));
       ctx.sip.provider.sendResponse(terminated);
@@ -256,7 +261,7 @@ final class InviteHops implements AutoCloseable {
     Object flow = flows.get(callId);
     if (flow instanceof Hop hop && ctx.legs.get(callId) == null) {
       hop.lastNanos = System.nanoTime();
-      forward(ack, hop.target);
+      messages.forward(ack, hop.target);
       return true;
     }
     return flow instanceof Lookup lookup && lookup.cancelled != null; // the ACK of our 487
@@ -281,76 +286,20 @@ final class InviteHops implements AutoCloseable {
     }
     hop.heard = true;
     hop.lastNanos = System.nanoTime();
+    CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
+    if (cseq != null && Request.CANCEL.equals(cseq.getMethod())) {
+      return true; // the caller had our 200 to its CANCEL
+    }
     Response out = (Response) response.clone();
     out.removeFirst(ViaHeader.NAME);
     if (out.getHeader(ViaHeader.NAME) != null) {
       ctx.sip.provider.sendResponse(out);
     }
-    CSeqHeader cseq = (CSeqHeader) response.getHeader(CSeqHeader.NAME);
     if (cseq != null && Request.INVITE.equals(cseq.getMethod())
         && response.getStatusCode() >= 200) {
       log.info("{} from the call's node passed on to the caller", response.getStatusCode());
     }
     return true;
-  }
-
-  /** Sends {@code request} of the caller on to {@code target} with our Via on top. */
-  private void forward(Request request, HopImpl target) throws Exception {
-    Request out = (Request) request.clone();
-    ListeningPoint lp = listeningPoint(target.getTransport());
-    out.addFirst(ctx.sip.headers.createViaHeader(ctx.sip.settings.host(), lp.getPort(),
-        target.getTransport(), branch(request)));
-    MaxForwardsHeader mf = (MaxForwardsHeader) out.getHeader(MaxForwardsHeader.NAME);
-    if (mf == null) {
-      out.setHeader(ctx.sip.headers.createMaxForwardsHeader(69));
-    } else if (mf.getMaxForwards() > 0) {
-      mf.decrementMaxForwards();
-    }
-    SIPTransactionStack stack = (SIPTransactionStack) ctx.sip.stack;
-    MessageChannel channel = stack.createRawMessageChannel(lp.getIPAddress(), lp.getPort(),
-        target);
-    if (channel == null) {
-      throw new IllegalStateException("no channel to " + target);
-    }
-    channel.sendMessage((SIPMessage) out, target);
-  }
-
-  /** Where the call's node listens, over the transport the INVITE came on where we have it. */
-  private HopImpl hopTo(String node, Request invite) {
-    int colon = node.lastIndexOf(':');
-    if (colon <= 0) {
-      return null;
-    }
-    String transport = ((ViaHeader) invite.getHeader(ViaHeader.NAME)).getTransport();
-    if (transport == null || ctx.sip.provider.getListeningPoint(transport) == null) {
-      transport = ctx.sip.provider.getListeningPoints()[0].getTransport();
-    }
-    return new HopImpl(node.substring(0, colon), Integer.parseInt(node.substring(colon + 1)),
-        transport.toLowerCase());
-  }
-
-  private ListeningPoint listeningPoint(String transport) {
-    ListeningPoint lp = ctx.sip.provider.getListeningPoint(transport);
-    return lp != null ? lp : ctx.sip.provider.getListeningPoints()[0];
-  }
-
-  /**
-   * The branch of our Via: derived from the caller's top Via branch (and this node), so the
-   * INVITE sent again, its CANCEL and the ACK of a failure get the INVITE's branch, as the
-   * target's transaction needs (RFC 3261 16.11).
-   */
-  private String branch(Request request) throws Exception {
-    ViaHeader top = (ViaHeader) request.getHeader(ViaHeader.NAME);
-    String caller = top == null || top.getBranch() == null ? "" : top.getBranch();
-    String key = caller + "|" + SipContext.sipCallId(request) + "|" + self;
-    byte[] hash = MessageDigest.getInstance("SHA-256")
-        .digest(key.getBytes(StandardCharsets.UTF_8));
-    return BRANCH_PREFIX + HexFormat.of().formatHex(hash, 0, 10);
-  }
-
-  private static int maxForwards(Request request) {
-    MaxForwardsHeader mf = (MaxForwardsHeader) request.getHeader(MaxForwardsHeader.NAME);
-    return mf == null ? 70 : mf.getMaxForwards();
   }
 
   private Response trying(Request invite) throws Exception {
@@ -395,15 +344,17 @@ final class InviteHops implements AutoCloseable {
       if (now - hop.startedNanos >= settings.targetTimeout().toNanos()) {
         hop.heard = true; // no more of this
         outcomes.labelValues("target-silent").inc();
-        log.warn("the node at {}:{} sent nothing for the INVITE passed on within {} ms: 503 to"
-            + " the caller", hop.target.getHost(), hop.target.getPort(),
-            settings.targetTimeout().toMillis());
+        if (failures.take()) {
+          log.warn("the node at {}:{} sent nothing for the INVITE passed on within {} ms: 503 to"
+              + " the caller", hop.target.getHost(), hop.target.getPort(),
+              settings.targetTimeout().toMillis());
+        }
         ctx.sip.provider.sendResponse(ctx.requests.response(Response.SERVICE_UNAVAILABLE,
             hop.invite, InboundInvites.tag(callId), null));
       } else if (now - hop.nextResendNanos >= 0) {
         hop.resendInterval = Math.min(hop.resendInterval * 2, 8 * T1_NANOS);
         hop.nextResendNanos = now + hop.resendInterval;
-        forward(hop.invite, hop.target);
+        messages.forward(hop.invite, hop.target);
       }
     } catch (Exception e) {
       log.info("INVITE passed on: {}", e.toString());

@@ -115,7 +115,7 @@ public final class SipAdapter implements AutoCloseable {
     NodeMetrics metrics = NodeMetrics.get(system);
     NodeMetrics.SipAccess counters = metrics.sipAccess();
     SourceTally tally = new SourceTally(1000);
-    java.util.function.Predicate<java.net.InetAddress> peers = ClusterPeers.of(system);
+    PeerNodes peers = ClusterPeers.of(system);
     SourcePolicy policy = new SourcePolicy(access, counters, tally, System::nanoTime, peers);
     SipGuard guard = new SipGuard(policy, tally, counters.malformed::inc, access.logInterval());
     AutoCloseable bansGauge = counters.bans(policy::activeBans);

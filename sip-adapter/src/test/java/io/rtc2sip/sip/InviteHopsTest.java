@@ -89,7 +89,8 @@ class InviteHopsTest {
     assertNotNull(caller.requestUntil(invite, "SIP/2.0 100"));
     String passed = node.requestUntil(null, "INVITE ");
     assertNotNull(passed);
-    caller.send(cancelOf(invite).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertNotNull(caller.requestUntil(cancelOf(invite), "SIP/2.0 200"),
+        "the first node answers the CANCEL");
     String cancel = node.requestUntil(null, "CANCEL ");
     assertNotNull(cancel, "the CANCEL reached the call's node");
     assertEquals(topVia(passed), topVia(cancel), "the branch of the INVITE passed on");
@@ -109,6 +110,29 @@ class InviteHopsTest {
     caller.send(invite.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     ShardingEnvelope<CallCommand> e = calls.receiveMessage(Duration.ofSeconds(10));
     assertInstanceOf(CallCommand.SipInviteReceived.class, e.message(), "taken here");
+  }
+
+  @Test
+  void theMarkOfAHopFromASourceThatIsNoNodeOfOursIsWorthNothing() throws Exception {
+    int closed = Sipp.freeUdpPort();
+    ActorTestKit other = ActorTestKit.create("strict"); // one adapter per actor system
+    TestProbe<ShardingEnvelope<CallCommand>> strictCalls = other.createTestProbe();
+    SipAdapter strict = SipAdapter.start(other.system(),
+        SipSettings.of("127.0.0.1", closed, "", "", ""),
+        io.rtc2sip.sip.access.SipAccessSettings.defaults().withTrusted(java.util.List.of()),
+        EntityMessenger.envelopes(strictCalls.ref()), new TestMediaEndpoints(),
+        callId -> CompletableFuture.completedFuture(new CallQuery.Answer("Idle", null, null)));
+    try (RawSip outsider = new RawSip(closed)) {
+      String invite = outsider.invite("alice", "forged-hop@caller").replaceFirst(
+          "branch=z9hG4bK", "branch=" + InviteHops.BRANCH_PREFIX);
+      String answer = outsider.requestUntil(invite, "SIP/2.0 ");
+      assertNotNull(answer);
+      assertTrue(answer.startsWith("SIP/2.0 403"), "refused like any untrusted INVITE: " + answer);
+      strictCalls.expectNoMessage(Duration.ofMillis(200));
+    } finally {
+      strict.close();
+      other.shutdownTestKit();
+    }
   }
 
   private static String topVia(String message) {

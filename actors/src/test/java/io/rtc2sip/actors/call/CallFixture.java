@@ -45,6 +45,7 @@ final class CallFixture {
   static final String UID = "alice";
   /** Where clients join the RTC network of the call's node. */
   static final String RTC = "127.0.0.1:7072";
+  static final String SIP = "127.0.0.1:5062";
   static final String TARGET = "sip:+4930123456@pbx.example";
   static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
   static final CallSettings SETTINGS =
@@ -99,7 +100,7 @@ final class CallFixture {
     CallEntity.Dependencies deps =
         new CallEntity.Dependencies(
             settings,
-            new CallPorts(sip.ref(), media.ref(), clients.ref(), RTC),
+            new CallPorts(sip.ref(), media.ref(), clients.ref(), RTC, SIP),
             userSessions,
             clock,
             NODE,

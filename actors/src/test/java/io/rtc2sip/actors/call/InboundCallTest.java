@@ -47,6 +47,18 @@ class InboundCallTest {
   }
 
   @Test
+  void aCallNotStartedYetSaysWhichNodesSipListenerItRunsOnAndPassivates() {
+    // the node that received the INVITE asks, to pass the INVITE on to this node
+    CallFixture f = CallFixture.inbound(TEST_KIT);
+    var result = f.kit.<CallView>runCommand(CallCommand.GetCall::new);
+    assertEquals("Idle", result.reply().state());
+    assertEquals(CallFixture.SIP, result.reply().sipAddress());
+    org.junit.jupiter.api.Assertions.assertTrue(result.hasNoEvents());
+    f.shard.expectMessageClass(
+        org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.Passivate.class);
+  }
+
+  @Test
   void anInviteAsksTheUserSessionWhereTheCalleeIs() {
     CallFixture f = CallFixture.inbound(TEST_KIT);
     var result = f.kit.runCommand(f.invite());
