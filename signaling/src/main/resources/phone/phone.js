@@ -122,6 +122,10 @@
     ws.onmessage = e => receive(e.data);
     ws.onclose = () => {
       if (phone.ws !== ws) return;
+      // the node that held this connection may have held the call's audio too, and its
+      // rtc-moved may come before the next connection is known: offer the audio again after
+      // the next login (a leg that still works is replaced, a dead one comes back)
+      if (call && established() && call.pc) call.renegotiateWanted = true;
       lost(ws);
       if (replaced) {
         setStatus('Logged in on another page or device: this page is disconnected.'
@@ -434,8 +438,12 @@
     } catch (e) {
       if (e === OVERTAKEN) {
         // another call or the end of this one came first
-      } else if (!phone.loggedIn || e.code === 'timeout') {
+      } else if (!phone.loggedIn) {
         c.renegotiateWanted = true; // again after the next login
+      } else if (e.code === 'timeout') {
+        // the call is still moving to its new node: offer again shortly
+        c.renegotiateWanted = true;
+        setTimeout(() => { if (c.renegotiateWanted) renegotiate(c); }, LOGIN_RETRY_MS);
       } else {
         callFailed(c, e);
       }
