@@ -13,5 +13,12 @@ cd "$(dirname "$0")/.."
 CALLS=${1:-12}
 RUNS=${2:-3}
 ./mvnw -q -B -DskipTests install >&2
-exec ./mvnw -q -B -pl tests exec:java -Dexec.classpathScope=test \
-  -Dexec.mainClass=io.rtc2sip.tests.failover.FailoverBench -Dexec.args="$CALLS $RUNS"
+# The nodes are JVMs of their own started from the bench's class path, so the bench runs in a
+# JVM of its own too (not inside Maven, whose class path they would get).
+CP_FILE=tests/target/failover-bench.classpath
+./mvnw -q -B -o -pl tests dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$CP_FILE" >&2
+CP=$(cat "$CP_FILE")
+cd tests
+exec java -cp "target/test-classes:target/classes:$CP" \
+  io.rtc2sip.tests.failover.FailoverBench "$CALLS" "$RUNS"

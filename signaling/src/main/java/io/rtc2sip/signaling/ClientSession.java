@@ -259,7 +259,7 @@ final class ClientSession {
       refuse(r.id(), "bad-message", "this connection is logged in as " + uid);
       return;
     }
-    CompletionStage<UserReply> reply = shared.entities().user(who,
+    CompletionStage<UserReply> reply = shared.entities().userIdempotent(who,
         ref -> new UserCommand.Login(shared.node(), connectionId, ref));
     reply.whenComplete((res, failure) -> {
       if (failure != null) {

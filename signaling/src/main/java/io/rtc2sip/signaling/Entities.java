@@ -49,6 +49,40 @@ final class Entities {
         command.apply(r)), timeout, system.scheduler());
   }
 
+  /**
+   * Like {@link #user}, for a command the user session may get twice (a login of one connection
+   * is): asked again every {@link #RETRY_AFTER} up to the ask timeout. Cluster sharding drops the
+   * messages it holds for a shard that is being handed to another node (a node leaving): one
+   * lost ask then costs a retry, not the whole timeout.
+   */
+  <R> CompletionStage<R> userIdempotent(String uid, Function<ActorRef<R>, UserCommand> command) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    return attempt(uid, command, deadline);
+  }
+
+  static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+  private <R> CompletionStage<R> attempt(String uid, Function<ActorRef<R>, UserCommand> command,
+      long deadline) {
+    Duration left = Duration.ofNanos(deadline - System.nanoTime());
+    Duration wait = left.compareTo(RETRY_AFTER) < 0 ? left : RETRY_AFTER;
+    CompletionStage<R> asked = AskPattern.ask(users, (ActorRef<R> r) -> new ShardingEnvelope<>(uid,
+        command.apply(r)), wait.isNegative() || wait.isZero() ? Duration.ofMillis(1) : wait,
+        system.scheduler());
+    return asked.handle((reply, failure) -> {
+      if (failure == null) {
+        return java.util.concurrent.CompletableFuture.completedFuture(reply);
+      }
+      Throwable cause = failure instanceof java.util.concurrent.CompletionException
+          ? failure.getCause() : failure;
+      if (cause instanceof java.util.concurrent.TimeoutException
+          && System.nanoTime() < deadline) {
+        return attempt(uid, command, deadline);
+      }
+      return java.util.concurrent.CompletableFuture.<R>failedFuture(failure);
+    }).thenCompose(Function.identity());
+  }
+
   void tellUser(String uid, UserCommand command) {
     userMessenger.tell(uid, command);
   }
