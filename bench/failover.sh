@@ -15,7 +15,7 @@ RUNS=${2:-3}
 ./mvnw -q -B -DskipTests install >&2
 # The nodes are JVMs of their own started from the bench's class path, so the bench runs in a
 # JVM of its own too (not inside Maven, whose class path they would get).
-CP_FILE=tests/target/failover-bench.classpath
+CP_FILE="$PWD/tests/target/failover-bench.classpath"
 ./mvnw -q -B -o -pl tests dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile="$CP_FILE" >&2
 CP=$(cat "$CP_FILE")
