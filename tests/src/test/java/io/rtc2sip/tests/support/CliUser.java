@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
@@ -21,12 +20,13 @@ import java.util.function.Predicate;
 public final class CliUser implements AutoCloseable {
   private final String uid;
   private final PipedOutputStream stdin;
-  private final List<String> lines = new ArrayList<>();
+  private final OutputLines lines;
   private final Thread thread;
   private volatile int exit = -1;
 
   private CliUser(String uid, String[] args) throws IOException {
     this.uid = uid;
+    this.lines = new OutputLines(uid);
     this.stdin = new PipedOutputStream();
     PipedInputStream in = new PipedInputStream(stdin, 1 << 16);
     PrintStream out = new PrintStream(new LineSink(), true, StandardCharsets.UTF_8);
@@ -37,9 +37,7 @@ public final class CliUser implements AutoCloseable {
         out.println("CLI failed: " + e);
         exit = 1;
       }
-      synchronized (lines) {
-        lines.notifyAll();
-      }
+      lines.ended();
     }, "cli-" + uid);
     thread.setDaemon(true);
     thread.start();
@@ -60,36 +58,16 @@ public final class CliUser implements AutoCloseable {
 
   /** Waits for a printed line matching {@code match}, counting from the first line. */
   public String await(Predicate<String> match, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    int seen = 0;
-    synchronized (lines) {
-      while (true) {
-        for (; seen < lines.size(); seen++) {
-          if (match.test(lines.get(seen))) {
-            return lines.get(seen);
-          }
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || !thread.isAlive()) {
-          throw new AssertionError(uid + ": expected line not printed within " + timeout
-              + (thread.isAlive() ? "" : " (the CLI ended, status " + exit + ")")
-              + "; last lines:\n" + tail(20));
-        }
-        lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-      }
-    }
+    return lines.await(match, timeout, thread::isAlive,
+        () -> " (the CLI ended, status " + exit + ")");
   }
 
   public List<String> linesMatching(Predicate<String> match) {
-    synchronized (lines) {
-      return lines.stream().filter(match).toList();
-    }
+    return lines.matching(match);
   }
 
   public String tail(int n) {
-    synchronized (lines) {
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
-    }
+    return lines.tail(n);
   }
 
   @Override
@@ -112,10 +90,7 @@ public final class CliUser implements AutoCloseable {
       if (b == '\n') {
         String text = line.toString(StandardCharsets.UTF_8);
         line.reset();
-        synchronized (lines) {
-          lines.add(text);
-          lines.notifyAll();
-        }
+        lines.add(text);
       } else {
         line.write(b);
       }

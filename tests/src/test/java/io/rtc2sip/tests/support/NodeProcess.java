@@ -22,12 +22,13 @@ import java.util.function.Predicate;
 public final class NodeProcess implements AutoCloseable {
   private final String name;
   private final Process process;
-  private final List<String> lines = new ArrayList<>();
+  private final OutputLines lines;
   private final Thread pump;
 
   private NodeProcess(String name, Process process, Path logFile) throws IOException {
     this.name = name;
     this.process = process;
+    this.lines = new OutputLines(name);
     PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8), true);
     this.pump =
         new Thread(
@@ -37,10 +38,7 @@ public final class NodeProcess implements AutoCloseable {
                 String line;
                 while ((line = r.readLine()) != null) {
                   log.println(line);
-                  synchronized (lines) {
-                    lines.add(line);
-                    lines.notifyAll();
-                  }
+                  lines.add(line);
                 }
               } catch (IOException e) {
                 // the process is gone
@@ -85,37 +83,17 @@ public final class NodeProcess implements AutoCloseable {
 
   /** Waits for a line matching {@code match}; fails with the output's tail when it does not come. */
   public String awaitLine(Predicate<String> match, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    int seen = 0;
-    synchronized (lines) {
-      while (true) {
-        for (; seen < lines.size(); seen++) {
-          if (match.test(lines.get(seen))) {
-            return lines.get(seen);
-          }
-        }
-        long left = deadline - System.nanoTime();
-        if (left <= 0 || (!process.isAlive() && !pump.isAlive())) {
-          throw new AssertionError(
-              name + ": expected line not seen within " + timeout + (process.isAlive() ? "" : " (process exited)")
-                  + "; last lines:\n" + tail(40));
-        }
-        lines.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Math.min(left, 200_000_000L))));
-      }
-    }
+    return lines.await(match, timeout, () -> process.isAlive() || pump.isAlive(),
+        () -> " (process exited)");
   }
 
   /** All lines so far that match. */
   public List<String> linesMatching(Predicate<String> match) {
-    synchronized (lines) {
-      return lines.stream().filter(match).toList();
-    }
+    return lines.matching(match);
   }
 
   public String tail(int n) {
-    synchronized (lines) {
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
-    }
+    return lines.tail(n);
   }
 
   public long pid() {
