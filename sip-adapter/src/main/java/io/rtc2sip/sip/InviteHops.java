@@ -143,6 +143,9 @@ final class InviteHops implements AutoCloseable {
       return true;
     }
     if (flow instanceof Lookup lookup) {
+      if (!InboundInvites.sameTransaction(lookup.invite, invite)) {
+        return anotherInvite(invite, callId, lookup);
+      }
       Response cancelled = lookup.cancelled;
       ctx.sip.provider.sendResponse(cancelled != null ? cancelled : trying(invite));
       return true;
@@ -177,6 +180,26 @@ final class InviteHops implements AutoCloseable {
     return true;
   }
 
+  /**
+   * A new INVITE (not a copy: another branch or CSeq) of a call whose earlier INVITE is being
+   * looked up. Once that lookup has ended here the new one is this node's to take; before, the
+   * caller is asked to send it again later: 500 with Retry-After, as for a second INVITE before
+   * the final response to the first (RFC 3261 14.2).
+   */
+  private boolean anotherInvite(Request invite, String callId, Lookup lookup) throws Exception {
+    synchronized (lookup) {
+      if (lookup.decided) {
+        return false;
+      }
+    }
+    log.info("a new INVITE of the call while its first is looked up: 500, retry after 1 s");
+    Response r = ctx.requests.response(Response.SERVER_INTERNAL_ERROR, invite,
+        InboundInvites.tag(callId), null);
+    r.addHeader(ctx.sip.headers.createRetryAfterHeader(1));
+    ctx.sip.provider.sendResponse(r);
+    return true;
+  }
+
   private void looked(String callId, Lookup lookup, String node, Throwable error) {
     SipContext.mdc(callId);
     try {
@@ -199,8 +222,10 @@ final class InviteHops implements AutoCloseable {
                 error.toString());
           }
         }
-        local.take(lookup.invite);
+        // forgotten first: the stack's transaction absorbs retransmissions from here on, and a
+        // new INVITE of the call (after our 422, say) is looked up afresh, not taken for a copy
         flows.remove(callId, lookup);
+        local.take(lookup.invite);
         return;
       }
       if (!lookup.tried) {

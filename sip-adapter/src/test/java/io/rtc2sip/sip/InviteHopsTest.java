@@ -35,6 +35,8 @@ class InviteHopsTest {
   private RawSip caller;
   private RawSip node;
   private int port;
+  /** Where the tests' calls run, as the adapter learns it: on the "node" unless a test says. */
+  private volatile java.util.function.Function<String, CompletableFuture<CallQuery.Answer>> where;
 
   @AfterAll
   static void shutdown() {
@@ -47,10 +49,11 @@ class InviteHopsTest {
     caller = new RawSip(port);
     node = new RawSip(port); // the other node: what it sends goes to our adapter
     String elsewhere = "127.0.0.1:" + node.localPort();
+    where = callId -> CompletableFuture.completedFuture(new CallQuery.Answer("Idle", null,
+        elsewhere));
     adapter = SipAdapter.start(KIT.system(), SipSettings.of("127.0.0.1", port, "", "", ""),
         EntityMessenger.envelopes(calls.ref()), new TestMediaEndpoints(),
-        callId -> CompletableFuture.completedFuture(new CallQuery.Answer("Idle", null,
-            elsewhere)));
+        callId -> where.apply(callId));
   }
 
   @AfterEach
@@ -94,6 +97,24 @@ class InviteHopsTest {
     String cancel = node.requestUntil(null, "CANCEL ");
     assertNotNull(cancel, "the CANCEL reached the call's node");
     assertEquals(topVia(passed), topVia(cancel), "the branch of the INVITE passed on");
+  }
+
+  @Test
+  void aNewInviteOfTheCallWhileItsFirstIsLookedUpIsNoCopyOfIt() throws Exception {
+    CompletableFuture<CallQuery.Answer> slow = new CompletableFuture<>();
+    where = callId -> slow;
+    String first = caller.invite("alice", "hop-second@caller");
+    assertNotNull(caller.requestUntil(first, "SIP/2.0 100"), "100 Trying while looked up");
+    // the caller's next INVITE of the call (as after a 422 or 401): CSeq 2, a branch of its own
+    String second = first.replace("CSeq: 1 INVITE", "CSeq: 2 INVITE")
+        .replaceFirst(";branch=z9hG4bK", ";branch=z9hG4bKsecond");
+    String answer = caller.requestUntil(second, "SIP/2.0 5");
+    assertNotNull(answer, "the second INVITE is answered, not taken for a copy of the first");
+    assertTrue(answer.startsWith("SIP/2.0 500") && answer.contains("Retry-After: 1"), answer);
+    assertTrue(answer.contains("CSeq: 2 INVITE"), answer);
+    slow.complete(new CallQuery.Answer("Idle", null, null)); // the call runs here
+    ShardingEnvelope<CallCommand> e = calls.receiveMessage(Duration.ofSeconds(10));
+    assertInstanceOf(CallCommand.SipInviteReceived.class, e.message(), "the first is taken here");
   }
 
   @Test
