@@ -14,7 +14,6 @@ import io.rtc2sip.actors.call.CallState.Started;
 import io.rtc2sip.actors.dialplan.DialPlans;
 import io.rtc2sip.actors.port.CallPorts;
 import io.rtc2sip.actors.user.UserCommand;
-import io.rtc2sip.actors.user.UserSession;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
@@ -110,14 +109,19 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
     this.established = new EstablishedCallHandlers(actions);
   }
 
-  /** Registers calls with Cluster Sharding on this node, with this node's ports. */
-  public static ActorRef<?> init(ActorSystem<?> system, CallPorts ports, Clock clock) {
+  /**
+   * Registers calls with Cluster Sharding on this node, with this node's ports; {@code users}
+   * reaches the user sessions (the composition root hands it over, so that calls and user
+   * sessions do not know each other's type keys).
+   */
+  public static ActorRef<?> init(ActorSystem<?> system, CallPorts ports,
+      EntityMessenger<UserCommand> users, Clock clock) {
     CallSettings settings = CallSettings.of(system);
     Dependencies deps =
         new Dependencies(
             settings,
             ports,
-            EntityMessenger.sharded(system, UserSession.TYPE_KEY),
+            users,
             clock,
             Cluster.get(system).selfMember().address().toString(),
             DialPlans.fromConfig(system.settings().config(), settings.sipDomain()));

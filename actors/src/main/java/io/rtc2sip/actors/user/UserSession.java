@@ -2,7 +2,6 @@ package io.rtc2sip.actors.user;
 
 import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand;
-import io.rtc2sip.actors.call.CallEntity;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.SipRegistrationCommand;
 import io.rtc2sip.actors.dialplan.DialPlans;
@@ -111,11 +110,15 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
     this.limits = new CallLimits(uid, deps, ctx, Effect());
   }
 
-  /** Registers user sessions with Cluster Sharding on this node. */
+  /**
+   * Registers user sessions with Cluster Sharding on this node; {@code calls} reaches the call
+   * entities (handed over by the composition root, so that the two do not know each other).
+   */
   public static ActorRef<?> init(
       ActorSystem<?> system,
       ActorRef<ClientNotification> clients,
       ActorRef<SipRegistrationCommand> registrations,
+      EntityMessenger<CallCommand> calls,
       Clock clock) {
     Cluster cluster = Cluster.get(system);
     Predicate<String> isMember =
@@ -131,7 +134,7 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
         new Dependencies(
             clients,
             registrations,
-            EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
+            calls,
             isMember,
             clock,
             DialPlans.fromConfig(system.settings().config(),
