@@ -433,16 +433,8 @@ final class CallActions {
 
   /** The direction we offer and bridge with, given who holds. */
   static SdpDirection direction(CallState state) {
-    if (state instanceof Held h) {
-      return SdpDirection.of(h.localHold(), h.remoteHold());
-    }
-    if (state instanceof Transferring t) {
-      return SdpDirection.of(t.localHold(), t.remoteHold());
-    }
-    if (state instanceof Referred r) {
-      return SdpDirection.of(r.localHold(), r.remoteHold());
-    }
-    return SdpDirection.SENDRECV;
+    return state instanceof Started s ? s.hold().direction() : SdpDirection.SENDRECV;
   }
+
 
 }

@@ -30,7 +30,7 @@ import io.rtc2sip.actors.call.CallState.Routing;
 import io.rtc2sip.actors.call.CallState.Started;
 import io.rtc2sip.actors.call.CallState.Transferring;
 import io.rtc2sip.actors.model.CallDirection;
-import io.rtc2sip.actors.model.HoldSide;
+import io.rtc2sip.actors.model.OnHold;
 
 /**
  * How events change a call's state: a pure function, used when the entity persists and when it
@@ -89,20 +89,17 @@ final class CallEventHandler {
     }
     if (event instanceof CallHeld e) {
       CallInfo next = info.withDialog(e.dialog());
-      boolean local = e.by() == HoldSide.RTC;
-      boolean remote = e.by() == HoldSide.SIP;
       if (state instanceof Active) {
-        return new Held(next.since(e.at()), local, remote);
+        return new Held(next.since(e.at()), OnHold.NONE.with(e.by()));
       }
       if (state instanceof Held h) {
-        return new Held(next, h.localHold() || local, h.remoteHold() || remote);
+        return new Held(next, h.hold().with(e.by()));
       }
     }
     if (event instanceof CallResumed e && state instanceof Held h) {
       CallInfo next = info.withDialog(e.dialog());
-      boolean local = h.localHold() && e.by() != HoldSide.RTC;
-      boolean remote = h.remoteHold() && e.by() != HoldSide.SIP;
-      return local || remote ? new Held(next, local, remote) : new Active(next.since(e.at()));
+      OnHold hold = h.hold().without(e.by());
+      return hold != OnHold.NONE ? new Held(next, hold) : new Active(next.since(e.at()));
     }
     if (event instanceof SessionReoffered || event instanceof CallEvent.DtmfSentByInfo) {
       CallInfo next = info.withDialog(event instanceof SessionReoffered r ? r.dialog()
@@ -111,39 +108,39 @@ final class CallEventHandler {
         return new Active(next);
       }
       if (state instanceof Held h) {
-        return new Held(next, h.localHold(), h.remoteHold());
+        return new Held(next, h.hold());
       }
       if (state instanceof Transferring t) {
-        return new Transferring(next, t.target(), t.localHold(), t.remoteHold());
+        return new Transferring(next, t.target(), t.hold());
       }
     }
     if (event instanceof CallTransferRequested e) {
       CallInfo next = info.withDialog(e.dialog()).since(e.at());
       if (state instanceof Active) {
-        return new Transferring(next, e.target(), false, false);
+        return new Transferring(next, e.target(), OnHold.NONE);
       }
       if (state instanceof Held h) {
-        return new Transferring(next, e.target(), h.localHold(), h.remoteHold());
+        return new Transferring(next, e.target(), h.hold());
       }
     }
     if (event instanceof CallTransferFailed e) {
       if (state instanceof Transferring t) {
-        return resume(info.since(e.at()), t.localHold(), t.remoteHold());
+        return resume(info.since(e.at()), t.hold());
       }
       if (state instanceof Referred r) {
         // the transferee told the transferor with a final NOTIFY in the old dialog
         CallInfo next = info.withDialog(info.dialog().nextLocalCseq()).since(e.at());
-        return resume(next, r.localHold(), r.remoteHold());
+        return resume(next, r.hold());
       }
     }
     if (event instanceof CallReferred e) {
       CallInfo next =
           info.withDialog(e.dialog()).withSipLegs(info.sipLegs() + 1).since(e.at());
       if (state instanceof Active) {
-        return new Referred(next, e.target(), e.newLeg(), false, false, false);
+        return new Referred(next, e.target(), e.newLeg(), false, OnHold.NONE);
       }
       if (state instanceof Held h) {
-        return new Referred(next, e.target(), e.newLeg(), false, h.localHold(), h.remoteHold());
+        return new Referred(next, e.target(), e.newLeg(), false, h.hold());
       }
     }
     if (event instanceof CallEvent.CallReferRefused e) {
@@ -152,12 +149,12 @@ final class CallEventHandler {
         return new Active(next);
       }
       if (state instanceof Held h) {
-        return new Held(next, h.localHold(), h.remoteHold());
+        return new Held(next, h.hold());
       }
     }
     if (event instanceof CallTransferorLeft && state instanceof Referred r) {
       return new Referred(
-          r.info(), r.target(), r.newLeg(), true, r.localHold(), r.remoteHold());
+          r.info(), r.target(), r.newLeg(), true, r.hold());
     }
     if (event instanceof CallTransferCompleted e && state instanceof Referred) {
       return new Active(info.transferredTo(e.party(), e.dialog(), e.media()).since(e.at()));
@@ -168,8 +165,8 @@ final class CallEventHandler {
     throw unexpected(state, event);
   }
 
-  private static CallState resume(CallInfo info, boolean localHold, boolean remoteHold) {
-    return localHold || remoteHold ? new Held(info, localHold, remoteHold) : new Active(info);
+  private static CallState resume(CallInfo info, OnHold hold) {
+    return hold != OnHold.NONE ? new Held(info, hold) : new Active(info);
   }
 
   private static IllegalStateException unexpected(CallState state, CallEvent event) {

@@ -63,25 +63,25 @@ final class EstablishedCallHandlers {
     CallInfo info = state.info();
     String callId = a.callId();
     if (command instanceof Hold hold) {
-      if (state instanceof Held h && h.localHold()) {
+      if (state.hold().local()) {
         return a.reject(hold, "the call is already on hold");
       }
       return reoffer(state, hold, HoldSide.RTC, true);
     }
     if (command instanceof Unhold unhold) {
-      if (!(state instanceof Held h) || !h.localHold()) {
+      if (!state.hold().local()) {
         return a.reject(unhold, "the call is not on hold by you");
       }
       return reoffer(state, unhold, HoldSide.RTC, false);
     }
     if (command instanceof SipRemoteHold h) {
-      if (state instanceof Held held && held.remoteHold()) {
+      if (state.hold().remote()) {
         return a.effects().none();
       }
       return remote(state, h.cseq(), true);
     }
     if (command instanceof SipRemoteResume r) {
-      if (!(state instanceof Held held) || !held.remoteHold()) {
+      if (!state.hold().remote()) {
         return a.effects().none();
       }
       return remote(state, r.cseq(), false);

@@ -24,6 +24,7 @@ import io.rtc2sip.actors.call.CallEvent.CallResumed;
 import io.rtc2sip.actors.call.CallEvent.SessionReoffered;
 import io.rtc2sip.actors.model.EndCause;
 import io.rtc2sip.actors.model.HoldSide;
+import io.rtc2sip.actors.model.OnHold;
 import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.MediaCommand;
@@ -130,7 +131,7 @@ class EstablishedCallTest {
     // the peer holds too: both on hold, media inactive
     var remote = f.kit.runCommand(new SipRemoteHold(5));
     CallState.Held both = assertInstanceOf(CallState.Held.class, remote.state());
-    assertTrue(both.localHold() && both.remoteHold());
+    assertEquals(OnHold.BOTH, both.hold());
     assertEquals(5, both.info().dialog().remoteCseq());
     assertEquals(new MediaCommand.SetDirection(f.callId, SdpDirection.INACTIVE),
         f.media.receiveMessage());
