@@ -233,13 +233,10 @@ final class CallActions {
     timers.cancel(PLACEMENT_TIMER);
   }
 
-  /** RFC 3261 14.1: the owner of the Call-ID waits 2.1-4 s, the other side 0-2 s. */
-  void armReinviteRetry(boolean ownCallId) {
-    long base = ownCallId ? 2100 : 0;
-    long spread = ownCallId ? 1900 : 2000;
-    long millis = base + (long) (Math.random() * spread);
-    timers.startSingleTimer(
-        RETRY_TIMER, CallCommand.ReinviteRetry.INSTANCE, Duration.ofMillis(millis));
+  /** Retries the re-INVITE that met glare after {@code retry}'s wait (a random draw). */
+  void armReinviteRetry(GlareRetry retry) {
+    timers.startSingleTimer(RETRY_TIMER, CallCommand.ReinviteRetry.INSTANCE,
+        retry.delay(deps.random().getAsDouble()));
   }
 
   void passivate() {
@@ -247,8 +244,9 @@ final class CallActions {
   }
 
   /**
-   * Ends the call: persists {@link CallEnded}, then runs {@code sipAction} (BYE, reject...), stops
-   * media, tells the client (when {@code tellClient}) and the user session, and passivates.
+   * Ends the call as {@code end} says: persists {@link CallEnded}, then sends its SIP (BYE,
+   * reject...), stops media, tells the client (unless it never heard of the call) and the user
+   * session, answers the client's request, and passivates.
    *
    * <p>A call cannot wait for the journal to hang up. While the journal is known to be
    * unavailable, the end is carried out on the wire at once and kept in {@link UnwrittenEnds};
@@ -257,21 +255,18 @@ final class CallActions {
    * the end out then. A client's hangup is answered {@code journal-unavailable} in both cases:
    * the call is over, its end is not yet in the journal.
    */
-  Effect<CallEvent, CallState> end(
-      Started state,
-      EndCause cause,
-      int sipStatus,
-      boolean tellClient,
-      ClientCommand replyTo,
-      Runnable sipAction) {
+  Effect<CallEvent, CallState> end(Started state, EndCall end) {
     CallInfo info = state.info();
+    EndCause cause = end.cause();
+    int sipStatus = end.sipStatus();
+    ClientCommand replyTo = end.replyTo();
     CallEnded event = new CallEnded(cause, sipStatus, cause.description(), now());
     long persisting = System.nanoTime();
     endOnWire = new EndOnWire(event, replyTo, () -> {
       metrics.callEnded(callId, info.direction().name(), cause.name());
-      sipAction.run();
+      end.sends().run();
       media(new MediaCommand.Stop(callId));
-      if (tellClient) {
+      if (end.tellClient()) {
         client(new ClientNotification.Ended(info.uid(), callId, cause, sipStatus));
       }
       user(info.uid(), new UserCommand.CallEnded(callId));
@@ -289,14 +284,14 @@ final class CallActions {
               metrics.journalWrite(System.nanoTime() - persisting);
               log().info("call ended: {} (SIP {}) in state {}", cause, sipStatus,
                   state.stateName());
-              EndOnWire end = endOnWire;
+              EndOnWire ending = endOnWire;
               endOnWire = null;
               unwritten.written(callId);
-              if (!end.done) {
+              if (!ending.done) {
                 if (replyTo != null) {
                   accepted(replyTo);
                 }
-                end.wire.run();
+                ending.wire.run();
               }
               passivate();
             });

@@ -17,6 +17,7 @@ import io.rtc2sip.actors.user.UserCommand;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -67,6 +68,7 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
    * What a call needs from its node.
    *
    * @param node the cluster address of this node (as {@code Address.toString()})
+   * @param random numbers in [0, 1) (the glare retry's wait is drawn from them)
    */
   public record Dependencies(
       CallSettings settings,
@@ -74,7 +76,14 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
       EntityMessenger<UserCommand> users,
       Clock clock,
       String node,
-      DialPlans dialPlans) {
+      DialPlans dialPlans,
+      DoubleSupplier random) {
+
+    /** Dependencies with this dial plan and {@link Math#random()}. */
+    public Dependencies(CallSettings settings, CallPorts ports, EntityMessenger<UserCommand> users,
+        Clock clock, String node, DialPlans dialPlans) {
+      this(settings, ports, users, clock, node, dialPlans, Math::random);
+    }
 
     /** Dependencies with a dial plan that allows every destination. */
     public Dependencies(CallSettings settings, CallPorts ports, EntityMessenger<UserCommand> users,

@@ -93,10 +93,7 @@ final class EstablishedCallHandlers {
       }
       if (a.settings().dtmfByInfo()) {
         SipDialog first = info.dialog().nextLocalCseq();
-        SipDialog last = first;
-        for (int i = 1; i < digits.length(); i++) {
-          last = last.nextLocalCseq();
-        }
+        SipDialog last = first.nextLocalCseq(digits.length() - 1);
         return a.effects()
             .persist(new CallEvent.DtmfSentByInfo(digits, last, a.now()))
             .thenRun(next -> {
@@ -151,7 +148,7 @@ final class EstablishedCallHandlers {
         a.log().info("BYE of an earlier dialog {} ignored", bye.sipCallId());
         return a.effects().none();
       }
-      return a.end(state, EndCause.REMOTE_HANGUP, 200, true, null, () -> {});
+      return a.end(state, EndCall.of(EndCause.REMOTE_HANGUP, 200));
     }
     if (command instanceof SipReinviteFailed f) {
       return reinviteFailed(state, f.status());
@@ -191,7 +188,7 @@ final class EstablishedCallHandlers {
   private Effect<CallEvent, CallState> hangUp(
       Started state, EndCause cause, int sipStatus, Hangup replyTo) {
     CallInfo info = state.info();
-    return a.end(state, cause, sipStatus, true, replyTo, () -> {
+    return a.end(state, EndCall.of(cause, sipStatus).answering(replyTo).sending(() -> {
       if (state instanceof Referred r) {
         a.sip(new SipLegCommand.Cancel(a.callId(), r.newLeg(), cause));
         if (r.transferorLeft()) {
@@ -199,7 +196,7 @@ final class EstablishedCallHandlers {
         }
       }
       a.sip(new SipLegCommand.Bye(a.callId(), info.dialog().nextLocalCseq(), cause));
-    });
+    }));
   }
 
   private Effect<CallEvent, CallState> reoffer(
@@ -264,11 +261,11 @@ final class EstablishedCallHandlers {
   private Effect<CallEvent, CallState> reinviteFailed(Started state, int status) {
     if (status == 491) {
       a.log().info("re-INVITE met 491 (glare): retrying");
-      a.armReinviteRetry(CallIds.isOurs(state.info().dialog().callId()));
+      a.armReinviteRetry(GlareRetry.in(state.info().dialog()));
       return a.effects().none();
     }
     if (status == 408 || status == 481) {
-      return a.end(state, EndCause.DIALOG_LOST, status, true, null, () -> {});
+      return a.end(state, EndCall.of(EndCause.DIALOG_LOST, status));
     }
     a.log().warn("re-INVITE failed with {}; the call goes on with its previous media", status);
     return a.effects().none();

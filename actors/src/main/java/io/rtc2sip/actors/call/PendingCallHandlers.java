@@ -146,7 +146,7 @@ final class PendingCallHandlers {
     }
     if (command instanceof SipFailed f) {
       EndCause cause = EndCause.fromSipStatus(f.status());
-      return a.end(state, cause, f.status(), true, null, () -> {});
+      return a.end(state, EndCall.of(cause, f.status()));
     }
     if (command instanceof Hangup || command instanceof Cancel) {
       return cancel(state, EndCause.CANCELLED, (ClientCommand) command);
@@ -184,18 +184,18 @@ final class PendingCallHandlers {
   private Effect<CallEvent, CallState> cancelling(Cancelling state, CallCommand command) {
     CallInfo info = state.info();
     if (command instanceof SipFailed f) {
-      return a.end(state, state.cause(), f.status(), true, null, () -> {});
+      return a.end(state, EndCall.of(state.cause(), f.status()));
     }
     if (command instanceof SipAnswered ok) {
       SipDialog dialog =
           info.dialog().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet())
               .withSessionRefresh(ok.sessionRefreshSeconds())
               .withLocalCseqAtLeast(ok.inviteCseq());
-      return a.end(state, state.cause(), 200, true, null,
-          () -> a.sip(new SipLegCommand.Bye(a.callId(), dialog.nextLocalCseq(), state.cause())));
+      return a.end(state, EndCall.of(state.cause(), 200).sending(
+          () -> a.sip(new SipLegCommand.Bye(a.callId(), dialog.nextLocalCseq(), state.cause()))));
     }
     if (command instanceof CancelTimeout) {
-      return a.end(state, state.cause(), 408, true, null, () -> {});
+      return a.end(state, EndCall.of(state.cause(), 408));
     }
     if (command instanceof ClientCommand client) {
       return a.accept(client);
@@ -280,7 +280,7 @@ final class PendingCallHandlers {
       return rejectInbound(state, EndCause.CALLEE_OFFLINE, true, null);
     }
     if (command instanceof SipCancelled) {
-      return a.end(state, EndCause.CANCELLED, 487, userKnows, null, () -> {});
+      return a.end(state, EndCall.of(EndCause.CANCELLED, 487).tellingClient(userKnows));
     }
     if (command instanceof Answer answer) {
       long persisting = System.nanoTime();
@@ -319,7 +319,7 @@ final class PendingCallHandlers {
       Started state, EndCause cause, boolean tellClient, ClientCommand replyTo) {
     CallInfo info = state.info();
     int status = cause.sipStatus(CallDirection.INBOUND);
-    return a.end(state, cause, status, tellClient, replyTo,
-        () -> a.sip(new SipLegCommand.Reject(a.callId(), info.dialog(), status, cause)));
+    return a.end(state, EndCall.of(cause, status).tellingClient(tellClient).answering(replyTo)
+        .sending(() -> a.sip(new SipLegCommand.Reject(a.callId(), info.dialog(), status, cause))));
   }
 }

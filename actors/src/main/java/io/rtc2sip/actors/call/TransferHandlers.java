@@ -77,11 +77,11 @@ final class TransferHandlers {
       return a.effects().none();
     }
     if (status < 300) {
-      return a.end(state, EndCause.TRANSFERRED, 200, true, null, () -> {
+      return a.end(state, EndCall.of(EndCause.TRANSFERRED, 200).sending(() -> {
         a.client(new ClientNotification.Transferred(info.uid(), a.callId(), state.target()));
         a.sip(new SipLegCommand.Bye(
             a.callId(), info.dialog().nextLocalCseq(), EndCause.TRANSFERRED));
-      });
+      }));
     }
     return a.effects()
         .persist(new CallTransferFailed(status, a.now()))
@@ -154,7 +154,7 @@ final class TransferHandlers {
     CallInfo info = state.info();
     String callId = a.callId();
     if (state.transferorLeft()) {
-      return a.end(state, EndCause.TRANSFER_FAILED, status, true, null, () -> {});
+      return a.end(state, EndCall.of(EndCause.TRANSFER_FAILED, status));
     }
     SipDialog notify = info.dialog().nextLocalCseq();
     return a.effects()
