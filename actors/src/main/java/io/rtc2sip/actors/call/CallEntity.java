@@ -5,8 +5,6 @@ import io.rtc2sip.actors.call.CallCommand.ClientCommand;
 import io.rtc2sip.actors.call.CallCommand.Conference;
 import io.rtc2sip.actors.call.CallCommand.GetCall;
 import io.rtc2sip.actors.call.CallCommand.PlaceCall;
-import io.rtc2sip.actors.call.CallCommand.PlacementDecision;
-import io.rtc2sip.actors.call.CallCommand.SipInviteReceived;
 import io.rtc2sip.actors.call.CallCommand.WriteEnd;
 import io.rtc2sip.actors.call.CallState.Ended;
 import io.rtc2sip.actors.call.CallState.Idle;
@@ -43,9 +41,9 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * One call: a sharded, event-sourced state machine. The entity checks every command against
- * {@link CallTransitions} first, then lets {@link PendingCallHandlers} (before answer) or {@link
- * EstablishedCallHandlers} (after) decide the events and the effects on the ports. It never holds
+ * One call: a sharded, event-sourced state machine. Every command runs the handler of its row in
+ * {@link CallTransitions} for the call's state ({@link CallHandlers}: placing, before answer,
+ * answered, transfers), which decides the events and the effects on the ports. It never holds
  * anything that is lost with its node: the ports are the node-local adapters of whatever node
  * runs it, and after recovery it re-arms its timer and re-anchors its media.
  */
@@ -95,9 +93,7 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
   private final String nodeTag;
 
   private final CallActions actions;
-  private final PendingCallHandlers pending;
-  private final Placement placement;
-  private final EstablishedCallHandlers established;
+  private final CallHandlers handlers;
   private final Supervised.Restarts restarts;
 
   private CallEntity(
@@ -113,9 +109,7 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
     this.restarts = restarts;
     this.nodeTag = NODE_TAG_PREFIX + deps.node();
     this.actions = new CallActions(callId, deps, ctx, timers, shard, Effect());
-    this.pending = new PendingCallHandlers(actions);
-    this.placement = new Placement(actions, pending);
-    this.established = new EstablishedCallHandlers(actions);
+    this.handlers = CallHandlers.of(actions);
   }
 
   /**
@@ -173,7 +167,10 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
 
   @Override
   public CommandHandler<CallCommand, CallEvent, CallState> commandHandler() {
-    return newCommandHandlerBuilder().forAnyState().onAnyCommand(this::onCommand);
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(GetCall.class, this::view)
+        .onAnyCommand(this::onCommand);
   }
 
   @Override
@@ -200,14 +197,21 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
         .build();
   }
 
-  private Effect<CallEvent, CallState> onCommand(CallState state, CallCommand command) {
-    if (command instanceof GetCall get) {
-      if (state == Idle.INSTANCE && !placement.waiting()) {
-        actions.passivate();
-      }
-      return Effect().reply(get.replyTo(), CallView.of(actions.callId(), state,
-          actions.rtcAddress(), actions.sipAddress()));
+  /** Answered in every state; an idle entity that waits for nothing passivates. */
+  private Effect<CallEvent, CallState> view(CallState state, GetCall get) {
+    if (state == Idle.INSTANCE && !handlers.placement().waiting()) {
+      actions.passivate();
     }
+    return Effect().reply(get.replyTo(), CallView.of(actions.callId(), state,
+        actions.rtcAddress(), actions.sipAddress()));
+  }
+
+  /**
+   * Every other command: after the checks every state shares (a client command must come from
+   * the call's RTC user; a call ended on the wire takes nothing but its {@code WriteEnd}), the
+   * row of {@link CallTransitions} for the state and the command runs its handler.
+   */
+  private Effect<CallEvent, CallState> onCommand(CallState state, CallCommand command) {
     if (command instanceof ClientCommand client && state instanceof Started started) {
       String uid = started.info().uid();
       if (!uid.equals(client.uid())) {
@@ -219,37 +223,12 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
       return command instanceof ClientCommand client
           ? actions.reject(client, "the call has ended") : Effect().none();
     }
-    if (!CallTransitions.allows(state, command)) {
-      return refuse(state, command);
-    }
-    if (command instanceof WriteEnd write) {
-      return actions.writeEnd((Started) state, write.end());
-    }
-    if (state == Idle.INSTANCE) {
-      if (command instanceof PlaceCall place) {
-        if (blank(place.rtcChannel()) || blank(place.target())) {
-          // the signaling edge refuses these first; an RtcLeg without channel would throw here
-          actions.passivate();
-          return actions.reject(place, "a call needs an RTC channel and a target");
-        }
-        return placement.place(place);
-      }
-      if (command instanceof PlacementDecision decision) {
-        return placement.decided(decision);
-      }
-      return pending.inviteReceived((SipInviteReceived) command);
-    }
-    Started started = (Started) state;
-    Effect<CallEvent, CallState> effect = pending.handle(started, command);
-    return effect != null ? effect : established.handle(started, command);
-  }
-
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
+    CallTransitions.Row row = CallTransitions.rowFor(state.getClass(), command.getClass());
+    return row == null ? refuse(state, command) : row.handle(handlers, state, command);
   }
 
   private Effect<CallEvent, CallState> refuse(CallState state, CallCommand command) {
-    if (state == Idle.INSTANCE && !placement.waiting()) {
+    if (state == Idle.INSTANCE && !handlers.placement().waiting()) {
       // a stray message for a call that never started: do not stay remembered by the shard
       actions.passivate();
     }
