@@ -54,6 +54,11 @@ final class CallFixture {
   static final String PEER_TAG = "peer-tag";
   static final String NODE = "pekko://rtc2sip@127.0.0.1:2551";
   static final String PEER_CALL_ID = "a84b4c76e66710@pbx.example";
+  /**
+   * The random number every call of a fixture draws (the glare retry waits 3050 ms for a call
+   * that owns its Call-ID, 1000 ms for one that does not).
+   */
+  static final double RANDOM = 0.5;
   private static final AtomicInteger SEQ = new AtomicInteger();
 
   final String callId;
@@ -104,7 +109,8 @@ final class CallFixture {
             userSessions,
             clock,
             NODE,
-            plans);
+            plans,
+            () -> RANDOM);
     this.kit =
         EventSourcedBehaviorTestKit.create(
             testKit.system(), CallEntity.create(callId, deps, shard.ref()));
