@@ -31,7 +31,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.slf4j.Logger;
 
@@ -129,12 +129,12 @@ final class CallActions {
 
   // ------------------------------------------------------------------ replies
 
-  Effect<CallEvent, CallState> reject(ClientCommand command, String reason) {
+  ReplyEffect<CallEvent, CallState> reject(ClientCommand command, String reason) {
     return reject(command, CallReply.Rejected.REJECTED, reason);
   }
 
   /** Rejects with a signaling error {@code code} (a dial plan's refusal, for example). */
-  Effect<CallEvent, CallState> reject(ClientCommand command, String code, String reason) {
+  ReplyEffect<CallEvent, CallState> reject(ClientCommand command, String code, String reason) {
     log().info("{} rejected: {}", command.getClass().getSimpleName(), reason);
     if (!CallReply.Rejected.REJECTED.equals(code)) {
       counted(code);
@@ -160,15 +160,21 @@ final class CallActions {
     return "the dial plan of " + uid + " does not allow " + plans.normalise(target);
   }
 
-  Effect<CallEvent, CallState> accept(ClientCommand command) {
+  /** A fact that changes nothing; or a client command another actor answers (the media). */
+  ReplyEffect<CallEvent, CallState> none() {
+    return effects.none().thenNoReply();
+  }
+
+  ReplyEffect<CallEvent, CallState> accept(ClientCommand command) {
     return effects.reply(command.replyTo(), acceptance());
   }
 
-  void accepted(ClientCommand command) {
+  private void accepted(ClientCommand command) {
     command.replyTo().tell(acceptance());
   }
 
-  private CallReply.Accepted acceptance() {
+  /** The reply to a client command the call carried out. */
+  CallReply.Accepted acceptance() {
     return new CallReply.Accepted(callId, null, rtcAddress());
   }
 
@@ -255,7 +261,7 @@ final class CallActions {
    * the end out then. A client's hangup is answered {@code journal-unavailable} in both cases:
    * the call is over, its end is not yet in the journal.
    */
-  Effect<CallEvent, CallState> end(Started state, EndCall end) {
+  ReplyEffect<CallEvent, CallState> end(Started state, EndCall end) {
     CallInfo info = state.info();
     EndCause cause = end.cause();
     int sipStatus = end.sipStatus();
@@ -294,7 +300,10 @@ final class CallActions {
                 ending.wire.run();
               }
               passivate();
-            });
+            })
+        // the client's request is answered above: Accepted once written, unless the end went
+        // out on the wire before (then endOnWire answered it journal-unavailable)
+        .thenNoReply();
   }
 
   /**
@@ -315,7 +324,7 @@ final class CallActions {
   }
 
   /** Writes the end carried out while the journal was unavailable, and passivates. */
-  Effect<CallEvent, CallState> writeEnd(Started state, CallEnded end) {
+  ReplyEffect<CallEvent, CallState> writeEnd(Started state, CallEnded end) {
     long persisting = System.nanoTime();
     return effects.persist(end).thenRun(next -> {
       metrics.journalWrite(System.nanoTime() - persisting);
@@ -324,7 +333,7 @@ final class CallActions {
           + " in state {}", end.cause(), end.sipStatus(), state.stateName());
       timers.cancelAll();
       passivate();
-    });
+    }).thenNoReply();
   }
 
   private void endOnWire() {

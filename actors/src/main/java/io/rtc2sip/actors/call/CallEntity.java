@@ -34,10 +34,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
-import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
-import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
@@ -47,7 +47,8 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * anything that is lost with its node: the ports are the node-local adapters of whatever node
  * runs it, and after recovery it re-arms its timer and re-anchors its media.
  */
-public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEvent, CallState> {
+public final class CallEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<CallCommand, CallEvent, CallState> {
 
   /** The sharding type key; its name is part of every call's persistence id: never rename. */
   public static final EntityTypeKey<CallCommand> TYPE_KEY =
@@ -166,8 +167,8 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
   }
 
   @Override
-  public CommandHandler<CallCommand, CallEvent, CallState> commandHandler() {
-    return newCommandHandlerBuilder()
+  public CommandHandlerWithReply<CallCommand, CallEvent, CallState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
         .forAnyState()
         .onCommand(GetCall.class, this::view)
         .onAnyCommand(this::onCommand);
@@ -198,7 +199,7 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
   }
 
   /** Answered in every state; an idle entity that waits for nothing passivates. */
-  private Effect<CallEvent, CallState> view(CallState state, GetCall get) {
+  private ReplyEffect<CallEvent, CallState> view(CallState state, GetCall get) {
     if (state == Idle.INSTANCE && !handlers.placement().waiting()) {
       actions.passivate();
     }
@@ -211,7 +212,7 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
    * the call's RTC user; a call ended on the wire takes nothing but its {@code WriteEnd}), the
    * row of {@link CallTransitions} for the state and the command runs its handler.
    */
-  private Effect<CallEvent, CallState> onCommand(CallState state, CallCommand command) {
+  private ReplyEffect<CallEvent, CallState> onCommand(CallState state, CallCommand command) {
     if (command instanceof ClientCommand client && state instanceof Started started) {
       String uid = started.info().uid();
       if (!uid.equals(client.uid())) {
@@ -221,13 +222,13 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
     if (actions.endedOnWire() && !(command instanceof WriteEnd)) {
       // over on the wire, its end not yet written: nothing else may happen to it
       return command instanceof ClientCommand client
-          ? actions.reject(client, "the call has ended") : Effect().none();
+          ? actions.reject(client, "the call has ended") : actions.none();
     }
     CallTransitions.Row row = CallTransitions.rowFor(state.getClass(), command.getClass());
     return row == null ? refuse(state, command) : row.handle(handlers, state, command);
   }
 
-  private Effect<CallEvent, CallState> refuse(CallState state, CallCommand command) {
+  private ReplyEffect<CallEvent, CallState> refuse(CallState state, CallCommand command) {
     if (state == Idle.INSTANCE && !handlers.placement().waiting()) {
       // a stray message for a call that never started: do not stay remembered by the shard
       actions.passivate();
@@ -240,7 +241,7 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
             "{} ignored in state {}: no transition",
             command.getClass().getSimpleName(),
             state.stateName());
-    return Effect().none();
+    return actions.none();
   }
 
   private String refusal(CallState state, CallCommand command) {

@@ -1,6 +1,6 @@
 package io.rtc2sip.actors.call;
 
-import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * What one row of {@link CallTransitions} does: the effect of command {@code C} in state {@code
@@ -10,5 +10,5 @@ import org.apache.pekko.persistence.typed.javadsl.Effect;
 @FunctionalInterface
 interface CallHandler<S extends CallState, C extends CallCommand> {
 
-  Effect<CallEvent, CallState> handle(CallHandlers h, S state, C command);
+  ReplyEffect<CallEvent, CallState> handle(CallHandlers h, S state, C command);
 }

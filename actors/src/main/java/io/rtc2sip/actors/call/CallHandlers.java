@@ -1,6 +1,6 @@
 package io.rtc2sip.actors.call;
 
-import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * The handlers of one running call, which the rows of {@link CallTransitions} call: placing a
@@ -21,7 +21,7 @@ record CallHandlers(
   }
 
   /** A row whose command changes nothing in its state. */
-  Effect<CallEvent, CallState> ignore() {
-    return actions.effects().none();
+  ReplyEffect<CallEvent, CallState> ignore() {
+    return actions.none();
   }
 }

@@ -71,7 +71,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * The call's transition table: which command each state accepts, which events it may persist,
@@ -108,7 +108,7 @@ public final class CallTransitions {
 
     /** Runs the handler; {@code state} is one of {@code from}, {@code command} of its class. */
     @SuppressWarnings("unchecked")
-    Effect<CallEvent, CallState> handle(CallHandlers h, CallState state, CallCommand command) {
+    ReplyEffect<CallEvent, CallState> handle(CallHandlers h, CallState state, CallCommand command) {
       return ((CallHandler<CallState, CallCommand>) handler).handle(h, state, command);
     }
   }

@@ -30,7 +30,7 @@ import io.rtc2sip.actors.port.MediaCommand;
 import io.rtc2sip.actors.port.SipLegCommand;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * The answered call: hold, DTMF, hangup, media facts, re-INVITE mechanics and re-anchoring. Each
@@ -48,14 +48,14 @@ final class EstablishedCallHandlers {
 
   // ---------------------------------------------------------------- hold
 
-  Effect<CallEvent, CallState> hold(Started state, Hold hold) {
+  ReplyEffect<CallEvent, CallState> hold(Started state, Hold hold) {
     if (state.hold().local()) {
       return a.reject(hold, "the call is already on hold");
     }
     return reoffer(state, hold, HoldSide.RTC, true);
   }
 
-  Effect<CallEvent, CallState> unhold(Held state, Unhold unhold) {
+  ReplyEffect<CallEvent, CallState> unhold(Held state, Unhold unhold) {
     if (!state.hold().local()) {
       return a.reject(unhold, "the call is not on hold by you");
     }
@@ -63,22 +63,22 @@ final class EstablishedCallHandlers {
   }
 
   /** The peer holds (nothing when it holds already). */
-  Effect<CallEvent, CallState> remoteHold(Started state, SipRemoteHold hold) {
+  ReplyEffect<CallEvent, CallState> remoteHold(Started state, SipRemoteHold hold) {
     if (state.hold().remote()) {
-      return a.effects().none();
+      return a.none();
     }
     return remote(state, hold.cseq(), true);
   }
 
   /** The peer resumes (nothing unless it holds). */
-  Effect<CallEvent, CallState> remoteResume(Started state, SipRemoteResume resume) {
+  ReplyEffect<CallEvent, CallState> remoteResume(Started state, SipRemoteResume resume) {
     if (!state.hold().remote()) {
-      return a.effects().none();
+      return a.none();
     }
     return remote(state, resume.cseq(), false);
   }
 
-  private Effect<CallEvent, CallState> reoffer(
+  private ReplyEffect<CallEvent, CallState> reoffer(
       Started state, ClientCommand replyTo, HoldSide by, boolean hold) {
     CallInfo info = state.info();
     SipDialog dialog = info.dialog().nextLocalCseq();
@@ -90,16 +90,16 @@ final class EstablishedCallHandlers {
             next -> {
               SdpDirection direction = CallActions.direction(next);
               a.log().info("{} by {}: offering {}", hold ? "hold" : "resume", by, direction);
-              a.accepted(replyTo);
               a.sip(new SipLegCommand.Reinvite(a.callId(), dialog, direction, info.media()));
               a.media(new MediaCommand.SetDirection(a.callId(), direction));
               a.client(hold
                   ? new ClientNotification.Held(info.uid(), a.callId(), by)
                   : new ClientNotification.Resumed(info.uid(), a.callId(), by));
-            });
+            })
+            .thenReply(replyTo.replyTo(), next -> a.acceptance());
   }
 
-  private Effect<CallEvent, CallState> remote(Started state, long cseq, boolean hold) {
+  private ReplyEffect<CallEvent, CallState> remote(Started state, long cseq, boolean hold) {
     CallInfo info = state.info();
     SipDialog dialog = info.dialog().withRemoteCseq(cseq);
     CallEvent event =
@@ -115,12 +115,12 @@ final class EstablishedCallHandlers {
               a.client(hold
                   ? new ClientNotification.Held(info.uid(), a.callId(), HoldSide.SIP)
                   : new ClientNotification.Resumed(info.uid(), a.callId(), HoldSide.SIP));
-            });
+            }).thenNoReply();
   }
 
   // ---------------------------------------------------------------- DTMF and media facts
 
-  Effect<CallEvent, CallState> sendDtmf(Started state, SendDtmf dtmf) {
+  ReplyEffect<CallEvent, CallState> sendDtmf(Started state, SendDtmf dtmf) {
     CallInfo info = state.info();
     String digits = dtmf.digits().toUpperCase(Locale.ROOT);
     if (!DTMF_DIGITS.matcher(digits).matches()) {
@@ -133,60 +133,60 @@ final class EstablishedCallHandlers {
           .persist(new CallEvent.DtmfSentByInfo(digits, last, a.now()))
           .thenRun(next -> {
             a.log().info("DTMF {} by SIP INFO", digits);
-            a.accepted(dtmf);
             a.sip(new SipLegCommand.Info(a.callId(), first, digits, CallActions.DTMF_DURATION_MS));
-          });
+          })
+          .thenReply(dtmf.replyTo(), next -> a.acceptance());
     }
     a.media(new MediaCommand.SendDtmf(a.callId(), digits, CallActions.DTMF_DURATION_MS));
     return a.accept(dtmf);
   }
 
-  Effect<CallEvent, CallState> dtmfReceived(Started state, MediaDtmfReceived dtmf) {
+  ReplyEffect<CallEvent, CallState> dtmfReceived(Started state, MediaDtmfReceived dtmf) {
     a.client(new ClientNotification.DtmfReceived(state.info().uid(), a.callId(), dtmf.digit()));
-    return a.effects().none();
+    return a.none();
   }
 
-  Effect<CallEvent, CallState> mediaStarted() {
+  ReplyEffect<CallEvent, CallState> mediaStarted() {
     a.log().info("media flowing");
-    return a.effects().none();
+    return a.none();
   }
 
   /** No RTP while media should flow (a held call expects none: no row for it). */
-  Effect<CallEvent, CallState> mediaTimedOut(Active state) {
+  ReplyEffect<CallEvent, CallState> mediaTimedOut(Active state) {
     return hangUp(state, EndCause.MEDIA_TIMEOUT, 200, null);
   }
 
   // ---------------------------------------------------------------- the end
 
-  Effect<CallEvent, CallState> hangup(Started state, Hangup hangup) {
+  ReplyEffect<CallEvent, CallState> hangup(Started state, Hangup hangup) {
     return hangUp(state, EndCause.LOCAL_HANGUP, 200, hangup);
   }
 
-  Effect<CallEvent, CallState> rtcPeerLeft(Started state) {
+  ReplyEffect<CallEvent, CallState> rtcPeerLeft(Started state) {
     return hangUp(state, EndCause.RTC_PEER_LEFT, 200, null);
   }
 
-  Effect<CallEvent, CallState> rtcMediaFailed(Started state, RtcMediaFailed failed) {
+  ReplyEffect<CallEvent, CallState> rtcMediaFailed(Started state, RtcMediaFailed failed) {
     a.log().info("WebRTC leg failed: {}", failed.reason());
     return hangUp(state, EndCause.RTC_MEDIA_FAILED, 200, null);
   }
 
   /** RFC 3261 13.3.1.4: no ACK for our 2xx within 64*T1. */
-  Effect<CallEvent, CallState> ackTimedOut(Started state) {
+  ReplyEffect<CallEvent, CallState> ackTimedOut(Started state) {
     a.log().warn("no ACK for our 2xx: ending the call with a BYE");
     return hangUp(state, EndCause.DIALOG_LOST, 408, null);
   }
 
-  Effect<CallEvent, CallState> byeReceived(Started state, SipByeReceived bye) {
+  ReplyEffect<CallEvent, CallState> byeReceived(Started state, SipByeReceived bye) {
     if (!bye.sipCallId().equals(state.info().dialog().callId())) {
       a.log().info("BYE of an earlier dialog {} ignored", bye.sipCallId());
-      return a.effects().none();
+      return a.none();
     }
     return a.end(state, EndCall.of(EndCause.REMOTE_HANGUP, 200));
   }
 
   /** Hangs up an established call: BYE with the cause (and CANCEL of a transfer leg). */
-  private Effect<CallEvent, CallState> hangUp(
+  private ReplyEffect<CallEvent, CallState> hangUp(
       Started state, EndCause cause, int sipStatus, Hangup replyTo) {
     CallInfo info = state.info();
     return a.end(state, EndCall.of(cause, sipStatus).answering(replyTo).sending(() -> {
@@ -201,18 +201,18 @@ final class EstablishedCallHandlers {
   }
 
   /** A late 200 OK after the end: the dialog it set up is closed with a BYE. */
-  Effect<CallEvent, CallState> lateAnswer(Ended state, SipAnswered ok) {
+  ReplyEffect<CallEvent, CallState> lateAnswer(Ended state, SipAnswered ok) {
     SipDialog dialog =
         state.info().dialog().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet());
     a.log().info("late 200 OK after the end: sending BYE");
     a.sip(new SipLegCommand.Bye(a.callId(), dialog.nextLocalCseq(), state.cause()));
-    return a.effects().none();
+    return a.none();
   }
 
   // ---------------------------------------------------------------- re-INVITE mechanics
 
   /** A browser's new offer: the media of this node answers it, with its SDP as the reply. */
-  Effect<CallEvent, CallState> browserReoffer(Started state, Reoffer reoffer) {
+  ReplyEffect<CallEvent, CallState> browserReoffer(Started state, Reoffer reoffer) {
     CallInfo info = state.info();
     if (!info.rtc().browser()) {
       return a.reject(reoffer, "the call's RTC leg is not a browser's: nothing to renegotiate");
@@ -221,38 +221,38 @@ final class EstablishedCallHandlers {
     a.log().info("a new WebRTC offer from the browser: the media answers it on this node");
     a.media(new MediaCommand.BrowserReoffer(a.callId(), info.rtc(),
         new MediaCommand.BrowserOffer(reoffer.rtcOffer(), reoffer.replyTo())));
-    return a.effects().none(); // the media replies, with its SDP answer
+    return a.none(); // the media replies, with its SDP answer
   }
 
   /** 491: retry after the RFC 3261 wait; 408/481: the dialog is gone; others: logged. */
-  Effect<CallEvent, CallState> reinviteFailed(Started state, SipReinviteFailed failed) {
+  ReplyEffect<CallEvent, CallState> reinviteFailed(Started state, SipReinviteFailed failed) {
     int status = failed.status();
     if (status == 491) {
       a.log().info("re-INVITE met 491 (glare): retrying");
       a.armReinviteRetry(GlareRetry.in(state.info().dialog()));
-      return a.effects().none();
+      return a.none();
     }
     if (status == 408 || status == 481) {
       return a.end(state, EndCall.of(EndCause.DIALOG_LOST, status));
     }
     a.log().warn("re-INVITE failed with {}; the call goes on with its previous media", status);
-    return a.effects().none();
+    return a.none();
   }
 
-  Effect<CallEvent, CallState> glareRetry(Started state) {
+  ReplyEffect<CallEvent, CallState> glareRetry(Started state) {
     return reofferSession(state, SessionReoffered.Reason.GLARE_RETRY);
   }
 
-  Effect<CallEvent, CallState> reanchor(Started state) {
+  ReplyEffect<CallEvent, CallState> reanchor(Started state) {
     return reofferSession(state, SessionReoffered.Reason.REANCHOR);
   }
 
-  Effect<CallEvent, CallState> refreshSession(Started state) {
+  ReplyEffect<CallEvent, CallState> refreshSession(Started state) {
     return reofferSession(state, SessionReoffered.Reason.SESSION_REFRESH);
   }
 
   /** Offers the session again in the same dialog (after glare, or re-anchored on this node). */
-  private Effect<CallEvent, CallState> reofferSession(
+  private ReplyEffect<CallEvent, CallState> reofferSession(
       Started state, SessionReoffered.Reason reason) {
     CallInfo info = state.info();
     SipDialog dialog = info.dialog().nextLocalCseq();
@@ -268,6 +268,6 @@ final class EstablishedCallHandlers {
                     a.callId(), info.rtc(), info.media(), direction));
               }
               a.sip(new SipLegCommand.Reinvite(a.callId(), dialog, direction, info.media()));
-            });
+            }).thenNoReply();
   }
 }

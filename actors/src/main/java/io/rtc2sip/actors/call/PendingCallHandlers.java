@@ -32,7 +32,7 @@ import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.MediaCommand;
 import io.rtc2sip.actors.port.SipLegCommand;
 import java.time.Instant;
-import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * The call before it is answered: dialing out, cancelling, routing, parking and alerting. Each
@@ -48,19 +48,19 @@ final class PendingCallHandlers {
 
   // ---------------------------------------------------------------- outbound
 
-  Effect<CallEvent, CallState> dialingProvisional(Dialing state, SipProvisional p) {
+  ReplyEffect<CallEvent, CallState> dialingProvisional(Dialing state, SipProvisional p) {
     return ringing(state, p);
   }
 
   /** Ringing already: only early media starting is news. */
-  Effect<CallEvent, CallState> ringingProvisional(Ringing state, SipProvisional p) {
+  ReplyEffect<CallEvent, CallState> ringingProvisional(Ringing state, SipProvisional p) {
     if (state.earlyMedia() || p.earlyMedia() == null) {
-      return a.effects().none();
+      return a.none();
     }
     return ringing(state, p);
   }
 
-  private Effect<CallEvent, CallState> ringing(Started state, SipProvisional p) {
+  private ReplyEffect<CallEvent, CallState> ringing(Started state, SipProvisional p) {
     CallInfo info = state.info();
     boolean early = p.earlyMedia() != null;
     return a.effects()
@@ -71,10 +71,10 @@ final class PendingCallHandlers {
               if (early) {
                 a.media(new MediaCommand.Start(a.callId(), info.rtc(), p.earlyMedia()));
               }
-            });
+            }).thenNoReply();
   }
 
-  Effect<CallEvent, CallState> answered(Started state, SipAnswered ok) {
+  ReplyEffect<CallEvent, CallState> answered(Started state, SipAnswered ok) {
     CallInfo info = state.info();
     SipDialog dialog = answeredDialog(info, ok);
     long persisting = System.nanoTime();
@@ -87,66 +87,66 @@ final class PendingCallHandlers {
               a.armTimer(next);
               a.client(new ClientNotification.Answered(info.uid(), a.callId()));
               a.media(new MediaCommand.Start(a.callId(), info.rtc(), ok.media()));
-            });
+            }).thenNoReply();
   }
 
-  Effect<CallEvent, CallState> failed(Started state, SipFailed f) {
+  ReplyEffect<CallEvent, CallState> failed(Started state, SipFailed f) {
     return a.end(state, EndCall.of(EndCause.fromSipStatus(f.status()), f.status()));
   }
 
   /** Hangup or Cancel by the RTC user before answer. */
-  Effect<CallEvent, CallState> cancelledByUser(Started state, ClientCommand command) {
+  ReplyEffect<CallEvent, CallState> cancelledByUser(Started state, ClientCommand command) {
     return cancel(state, EndCause.CANCELLED, command);
   }
 
-  Effect<CallEvent, CallState> notAnswered(Started state) {
+  ReplyEffect<CallEvent, CallState> notAnswered(Started state) {
     return cancel(state, EndCause.NO_ANSWER, null);
   }
 
-  Effect<CallEvent, CallState> callerLeft(Started state) {
+  ReplyEffect<CallEvent, CallState> callerLeft(Started state) {
     return cancel(state, EndCause.RTC_PEER_LEFT, null);
   }
 
-  Effect<CallEvent, CallState> callerMediaFailed(Started state, RtcMediaFailed failed) {
+  ReplyEffect<CallEvent, CallState> callerMediaFailed(Started state, RtcMediaFailed failed) {
     a.log().info("WebRTC leg failed: {}", failed.reason());
     return cancel(state, EndCause.RTC_MEDIA_FAILED, null);
   }
 
-  private Effect<CallEvent, CallState> cancel(
+  private ReplyEffect<CallEvent, CallState> cancel(
       Started state, EndCause cause, ClientCommand replyTo) {
     CallInfo info = state.info();
     Instant now = a.now();
-    return a.effects()
+    var cancelling = a.effects()
         .persist(new CallCancelling(cause, now.plus(a.settings().cancelTimeout()), now))
         .thenRun(
             next -> {
               a.log().info("cancelling: {}", cause);
-              if (replyTo != null) {
-                a.accepted(replyTo);
-              }
               a.sip(new SipLegCommand.Cancel(a.callId(), info.dialog(), cause));
               a.armTimer(next);
             });
+    return replyTo == null
+        ? cancelling.thenNoReply()
+        : cancelling.thenReply(replyTo.replyTo(), next -> a.acceptance());
   }
 
   // ---------------------------------------------------------------- cancelling
 
-  Effect<CallEvent, CallState> cancelledWith(Cancelling state, SipFailed f) {
+  ReplyEffect<CallEvent, CallState> cancelledWith(Cancelling state, SipFailed f) {
     return a.end(state, EndCall.of(state.cause(), f.status()));
   }
 
   /** A 200 OK crossed our CANCEL: the call ends with a BYE. */
-  Effect<CallEvent, CallState> answeredWhileCancelling(Cancelling state, SipAnswered ok) {
+  ReplyEffect<CallEvent, CallState> answeredWhileCancelling(Cancelling state, SipAnswered ok) {
     SipDialog dialog = answeredDialog(state.info(), ok);
     return a.end(state, EndCall.of(state.cause(), 200).sending(
         () -> a.sip(new SipLegCommand.Bye(a.callId(), dialog.nextLocalCseq(), state.cause()))));
   }
 
-  Effect<CallEvent, CallState> cancelTimedOut(Cancelling state) {
+  ReplyEffect<CallEvent, CallState> cancelTimedOut(Cancelling state) {
     return a.end(state, EndCall.of(state.cause(), 408));
   }
 
-  Effect<CallEvent, CallState> alreadyCancelling(ClientCommand command) {
+  ReplyEffect<CallEvent, CallState> alreadyCancelling(ClientCommand command) {
     return a.accept(command);
   }
 
@@ -158,7 +158,7 @@ final class PendingCallHandlers {
 
   // ---------------------------------------------------------------- inbound
 
-  Effect<CallEvent, CallState> inviteReceived(SipInviteReceived invite) {
+  ReplyEffect<CallEvent, CallState> inviteReceived(SipInviteReceived invite) {
     String callId = a.callId();
     RtcLeg rtc = new RtcLeg(CallIds.rtcChannelFor(callId), invite.calleeUid());
     Instant now = a.now();
@@ -183,20 +183,20 @@ final class PendingCallHandlers {
               a.media(new MediaCommand.Prepare(callId, rtc, CallDirection.INBOUND));
               a.askRoute(((Started) next).info());
               a.armTimer(next);
-            });
+            }).thenNoReply();
   }
 
   /** The callee is online: the caller hears ringing, the callee's app rings. */
-  Effect<CallEvent, CallState> routed(Routing state, CalleeOnline online) {
+  ReplyEffect<CallEvent, CallState> routed(Routing state, CalleeOnline online) {
     return alert(state, online, true);
   }
 
   /** The parked call's callee logged in (the caller hears ringing already). */
-  Effect<CallEvent, CallState> unparked(Parked state, CalleeOnline online) {
+  ReplyEffect<CallEvent, CallState> unparked(Parked state, CalleeOnline online) {
     return alert(state, online, false);
   }
 
-  private Effect<CallEvent, CallState> alert(Started state, CalleeOnline online, boolean ring) {
+  private ReplyEffect<CallEvent, CallState> alert(Started state, CalleeOnline online, boolean ring) {
     CallInfo info = state.info();
     Instant now = a.now();
     return a.effects()
@@ -211,10 +211,10 @@ final class PendingCallHandlers {
               a.client(new ClientNotification.IncomingCall(
                   info.uid(), a.callId(), info.caller(), info.rtc().channel(), a.rtcAddress()));
               a.armTimer(next);
-            });
+            }).thenNoReply();
   }
 
-  Effect<CallEvent, CallState> parked(Routing state) {
+  ReplyEffect<CallEvent, CallState> parked(Routing state) {
     CallInfo info = state.info();
     Instant now = a.now();
     Instant deadline = now.plus(a.settings().parkTimeout());
@@ -227,37 +227,37 @@ final class PendingCallHandlers {
               a.client(new ClientNotification.OfflineCallNotice(
                   info.uid(), a.callId(), info.caller(), deadline));
               a.armTimer(next);
-            });
+            }).thenNoReply();
   }
 
-  Effect<CallEvent, CallState> calleeUnknown(Routing state) {
+  ReplyEffect<CallEvent, CallState> calleeUnknown(Routing state) {
     return rejectInbound(state, EndCause.NOT_FOUND, false, null);
   }
 
   /** No route in time: the callee's app never heard of the call. */
-  Effect<CallEvent, CallState> notRouted(Routing state) {
+  ReplyEffect<CallEvent, CallState> notRouted(Routing state) {
     return rejectInbound(state, EndCause.NO_ANSWER, false, null);
   }
 
-  Effect<CallEvent, CallState> notAnsweredByCallee(Alerting state) {
+  ReplyEffect<CallEvent, CallState> notAnsweredByCallee(Alerting state) {
     return rejectInbound(state, EndCause.NO_ANSWER, true, null);
   }
 
-  Effect<CallEvent, CallState> parkTimedOut(Parked state) {
+  ReplyEffect<CallEvent, CallState> parkTimedOut(Parked state) {
     return rejectInbound(state, EndCause.CALLEE_OFFLINE, true, null);
   }
 
   /** The caller cancelled; the callee's client knows of the call once it is parked or rings. */
-  Effect<CallEvent, CallState> callerCancelled(Started state) {
+  ReplyEffect<CallEvent, CallState> callerCancelled(Started state) {
     boolean userKnows = !(state instanceof Routing);
     return a.end(state, EndCall.of(EndCause.CANCELLED, 487).tellingClient(userKnows));
   }
 
-  Effect<CallEvent, CallState> answer(Alerting state, Answer answer) {
+  ReplyEffect<CallEvent, CallState> answer(Alerting state, Answer answer) {
     CallInfo info = state.info();
     String callId = a.callId();
     long persisting = System.nanoTime();
-    return a.effects()
+    var answered = a.effects()
         .persist(new CallAnswered(info.dialog(), info.media(), a.now(),
             answer.rtcOffer() != null))
         .thenRun(
@@ -266,29 +266,29 @@ final class PendingCallHandlers {
               a.log().info("answered by {}{}", info.uid(),
                   answer.rtcOffer() == null ? "" : " (WebRTC)");
               a.armTimer(next);
-              MediaCommand.BrowserOffer browser = null;
-              if (answer.rtcOffer() == null) {
-                a.accepted(answer);
-              } else {
-                browser = new MediaCommand.BrowserOffer(answer.rtcOffer(), answer.replyTo());
-              }
+              MediaCommand.BrowserOffer browser = answer.rtcOffer() == null ? null
+                  : new MediaCommand.BrowserOffer(answer.rtcOffer(), answer.replyTo());
               a.sip(new SipLegCommand.Accept(callId, info.dialog(), info.media()));
               a.media(new MediaCommand.Start(callId, ((Started) next).info().rtc(),
                   info.media(), browser));
               a.client(new ClientNotification.Answered(info.uid(), callId));
             });
+    // a browser's answer is answered by the media, with its SDP
+    return answer.rtcOffer() == null
+        ? answered.thenReply(answer.replyTo(), next -> a.acceptance())
+        : answered.thenNoReply();
   }
 
-  Effect<CallEvent, CallState> reject(Alerting state, Reject reject) {
+  ReplyEffect<CallEvent, CallState> reject(Alerting state, Reject reject) {
     EndCause cause = reject.busy() ? EndCause.BUSY : EndCause.DECLINED;
     return rejectInbound(state, cause, true, reject);
   }
 
-  Effect<CallEvent, CallState> decline(Alerting state, Hangup hangup) {
+  ReplyEffect<CallEvent, CallState> decline(Alerting state, Hangup hangup) {
     return rejectInbound(state, EndCause.DECLINED, true, hangup);
   }
 
-  private Effect<CallEvent, CallState> rejectInbound(
+  private ReplyEffect<CallEvent, CallState> rejectInbound(
       Started state, EndCause cause, boolean tellClient, ClientCommand replyTo) {
     CallInfo info = state.info();
     int status = cause.sipStatus(CallDirection.INBOUND);

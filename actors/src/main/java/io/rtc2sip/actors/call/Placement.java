@@ -15,7 +15,7 @@ import io.rtc2sip.actors.port.SipLegCommand;
 import io.rtc2sip.actors.user.UserCommand;
 import java.time.Duration;
 import java.time.Instant;
-import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * A call being placed, before anything is persisted or sent: the user's dial plan must allow the
@@ -43,7 +43,7 @@ final class Placement {
     return waiting != null;
   }
 
-  Effect<CallEvent, CallState> place(PlaceCall place) {
+  ReplyEffect<CallEvent, CallState> place(PlaceCall place) {
     if (blank(place.rtcChannel()) || blank(place.target())) {
       // the signaling edge refuses these first; an RtcLeg without channel would throw here
       a.passivate();
@@ -65,20 +65,20 @@ final class Placement {
     a.user(place.uid(), new UserCommand.AdmitCall(a.callId(), a.self().narrow()));
     a.armPlacementTimer(new PlacementRefused(place.uid(), UNAVAILABLE,
         "the user session did not answer in time"), ADMISSION_TIMEOUT);
-    return a.effects().none();
+    return a.none(); // answered when the user session decides, or the timer does
   }
 
   /** The user session admits the call waiting: dial out. */
-  Effect<CallEvent, CallState> allowed(PlacementAllowed allowed) {
+  ReplyEffect<CallEvent, CallState> allowed(PlacementAllowed allowed) {
     PlaceCall place = decided(allowed);
-    return place == null ? a.effects().none() : dial(place);
+    return place == null ? a.none() : dial(place);
   }
 
   /** The user session refuses the call waiting: nothing was made, the entity passivates. */
-  Effect<CallEvent, CallState> refused(PlacementRefused refused) {
+  ReplyEffect<CallEvent, CallState> refused(PlacementRefused refused) {
     PlaceCall place = decided(refused);
     if (place == null) {
-      return a.effects().none();
+      return a.none();
     }
     a.passivate();
     return a.reject(place, refused.code(), refused.reason());
@@ -101,7 +101,7 @@ final class Placement {
   }
 
   /** Dials out: persists the call, then answers the client and sends the INVITE. */
-  private Effect<CallEvent, CallState> dial(PlaceCall place) {
+  private ReplyEffect<CallEvent, CallState> dial(PlaceCall place) {
     String callId = a.callId();
     String target = place.target().strip();
     String remoteUri = target.startsWith("sip:") || target.startsWith("sips:")
@@ -119,24 +119,24 @@ final class Placement {
         new CallDialed(
             callId, caller, callee, rtc, dialog, now.plus(a.settings().noAnswerTimeout()), now);
     long persisting = System.nanoTime();
-    return a.effects()
+    var dialled = a.effects()
         .persist(event)
         .thenRun(
             next -> {
               a.counted(CallDirection.OUTBOUND, null, persisting);
               a.log().info("dialing {} for {}{}", remoteUri, place.uid(),
                   place.rtcOffer() == null ? "" : " (WebRTC)");
-              MediaCommand.BrowserOffer browser = null;
-              if (place.rtcOffer() == null) {
-                a.accepted(place);
-              } else {
-                browser = new MediaCommand.BrowserOffer(place.rtcOffer(), place.replyTo());
-              }
+              MediaCommand.BrowserOffer browser = place.rtcOffer() == null ? null
+                  : new MediaCommand.BrowserOffer(place.rtcOffer(), place.replyTo());
               a.user(place.uid(), new UserCommand.CallStarted(callId));
               a.media(new MediaCommand.Prepare(callId, rtc, CallDirection.OUTBOUND, browser));
               a.sip(new SipLegCommand.Invite(callId, dialog, caller, callee));
               a.armTimer(next);
             });
+    // a browser's call is answered by the media, with its SDP
+    return place.rtcOffer() == null
+        ? dialled.thenReply(place.replyTo(), next -> a.acceptance())
+        : dialled.thenNoReply();
   }
 
   private static boolean blank(String s) {

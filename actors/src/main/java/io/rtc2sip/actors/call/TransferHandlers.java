@@ -23,7 +23,7 @@ import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.MediaCommand;
 import io.rtc2sip.actors.port.SipLegCommand;
-import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * Blind transfer both ways: our RTC user transfers the SIP peer (REFER out, state {@link
@@ -42,7 +42,7 @@ final class TransferHandlers {
   // ---------------------------------------------------------------- by our RTC user
 
   /** Our user hands the peer over to a target its dial plan allows: REFER. */
-  Effect<CallEvent, CallState> transfer(Started state, Transfer t) {
+  ReplyEffect<CallEvent, CallState> transfer(Started state, Transfer t) {
     CallInfo info = state.info();
     String refusal = a.destinationRefusal(info.uid(), t.target());
     if (refusal != null) {
@@ -54,17 +54,17 @@ final class TransferHandlers {
         .thenRun(
             next -> {
               a.log().info("transferring the peer to {}", t.target());
-              a.accepted(t);
               a.sip(new SipLegCommand.Refer(a.callId(), dialog, t.target()));
-            });
+            })
+            .thenReply(t.replyTo(), next -> a.acceptance());
   }
 
   /** 1xx: nothing; 2xx: the peer is handed over, the call ends; others: it goes on. */
-  Effect<CallEvent, CallState> progress(Transferring state, SipTransferProgress p) {
+  ReplyEffect<CallEvent, CallState> progress(Transferring state, SipTransferProgress p) {
     CallInfo info = state.info();
     int status = p.status();
     if (status < 200) {
-      return a.effects().none();
+      return a.none();
     }
     if (status < 300) {
       return a.end(state, EndCall.of(EndCause.TRANSFERRED, 200).sending(() -> {
@@ -79,13 +79,13 @@ final class TransferHandlers {
             next -> {
               a.log().info("transfer to {} failed with {}", state.target(), status);
               a.client(new ClientNotification.TransferFailed(info.uid(), a.callId(), status));
-            });
+            }).thenNoReply();
   }
 
   // ---------------------------------------------------------------- by the SIP peer
 
   /** The peer's REFER: invite the target in a new leg, or refuse one the dial plan forbids. */
-  Effect<CallEvent, CallState> referred(Started state, SipReferReceived refer) {
+  ReplyEffect<CallEvent, CallState> referred(Started state, SipReferReceived refer) {
     CallInfo info = state.info();
     String callId = a.callId();
     SipDialog old = info.dialog().withRemoteCseq(refer.cseq()).nextLocalCseq();
@@ -100,7 +100,7 @@ final class TransferHandlers {
                     refer.referredBy(), refusal);
                 a.counted(DialPlan.FORBIDDEN_DESTINATION);
                 a.sip(new SipLegCommand.NotifyTransferProgress(callId, old, 403));
-              });
+              }).thenNoReply();
     }
     int leg = info.sipLegs() + 1;
     String localUri = "sip:" + info.uid() + "@" + a.settings().sipDomain();
@@ -116,15 +116,15 @@ final class TransferHandlers {
               a.sip(new SipLegCommand.NotifyTransferProgress(callId, old, 100));
               a.sip(new SipLegCommand.Invite(
                   callId, newLeg, Party.rtc(info.uid()), Party.sip(refer.referTo())));
-            });
+            }).thenNoReply();
   }
 
-  Effect<CallEvent, CallState> targetProvisional(SipProvisional p) {
+  ReplyEffect<CallEvent, CallState> targetProvisional(SipProvisional p) {
     a.log().info("transfer target answered {}", p.status());
-    return a.effects().none();
+    return a.none();
   }
 
-  Effect<CallEvent, CallState> targetAnswered(Referred state, SipAnswered ok) {
+  ReplyEffect<CallEvent, CallState> targetAnswered(Referred state, SipAnswered ok) {
     CallInfo info = state.info();
     String callId = a.callId();
     SipDialog dialog = state.newLeg().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet())
@@ -144,29 +144,29 @@ final class TransferHandlers {
               }
               a.media(new MediaCommand.Start(callId, info.rtc(), ok.media()));
               a.client(new ClientNotification.Transferred(info.uid(), callId, state.target()));
-            });
+            }).thenNoReply();
   }
 
-  Effect<CallEvent, CallState> targetFailed(Referred state, SipFailed f) {
+  ReplyEffect<CallEvent, CallState> targetFailed(Referred state, SipFailed f) {
     return transferFailed(state, f.status(), false);
   }
 
   /** A BYE of the old dialog: the transferor left, the transfer goes on. */
-  Effect<CallEvent, CallState> transferorLeft(Referred state, SipByeReceived bye) {
+  ReplyEffect<CallEvent, CallState> transferorLeft(Referred state, SipByeReceived bye) {
     if (state.transferorLeft() || !bye.sipCallId().equals(state.info().dialog().callId())) {
-      return a.effects().none();
+      return a.none();
     }
     a.log().info("the transferor hung up; the transfer goes on");
-    return a.effects().persist(new CallTransferorLeft(a.now()));
+    return a.effects().persist(new CallTransferorLeft(a.now())).thenNoReply();
   }
 
   /** Recovered on this node: the INVITE to the target died with the old node. */
-  Effect<CallEvent, CallState> reanchorWhileReferred(Referred state) {
+  ReplyEffect<CallEvent, CallState> reanchorWhileReferred(Referred state) {
     a.log().info("recovered while inviting the transfer target: that INVITE is lost");
     return transferFailed(state, 408, true);
   }
 
-  private Effect<CallEvent, CallState> transferFailed(
+  private ReplyEffect<CallEvent, CallState> transferFailed(
       Referred state, int status, boolean recovered) {
     CallInfo info = state.info();
     String callId = a.callId();
@@ -185,6 +185,6 @@ final class TransferHandlers {
                 // media of the old dialog died with the old node as well
                 a.self().tell(CallCommand.Reanchor.INSTANCE);
               }
-            });
+            }).thenNoReply();
   }
 }
