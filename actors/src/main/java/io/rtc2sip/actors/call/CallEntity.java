@@ -176,7 +176,7 @@ public final class CallEntity
 
   @Override
   public EventHandler<CallState, CallEvent> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(CallEventHandler::apply);
+    return CallEventHandler.HANDLER;
   }
 
   @Override

@@ -196,7 +196,8 @@ final class PendingCallHandlers {
     return alert(state, online, false);
   }
 
-  private ReplyEffect<CallEvent, CallState> alert(Started state, CalleeOnline online, boolean ring) {
+  private ReplyEffect<CallEvent, CallState> alert(
+      Started state, CalleeOnline online, boolean ring) {
     CallInfo info = state.info();
     Instant now = a.now();
     return a.effects()
