@@ -86,6 +86,19 @@ final class CallFixture {
    */
   CallFixture(ActorTestKit testKit, boolean inbound, CallSettings settings, DialPlans plans,
       CallCommand.PlacementRefused admission) {
+    this(testKit, inbound, settings, plans, admission, true);
+  }
+
+  /**
+   * An outbound call with this dial plan whose user session takes the admissions (they go to
+   * {@link #admissions}) and never answers them.
+   */
+  static CallFixture withSilentUserSession(ActorTestKit testKit, DialPlans plans) {
+    return new CallFixture(testKit, false, SETTINGS, plans, null, false);
+  }
+
+  private CallFixture(ActorTestKit testKit, boolean inbound, CallSettings settings,
+      DialPlans plans, CallCommand.PlacementRefused admission, boolean admissionsAnswered) {
     this.callId = (inbound ? "i-" : "o-") + "test-" + SEQ.incrementAndGet();
     this.sip = testKit.createTestProbe();
     this.media = testKit.createTestProbe();
@@ -96,8 +109,10 @@ final class CallFixture {
     EntityMessenger<UserCommand> userSessions = (uid, message) -> {
       if (message instanceof UserCommand.AdmitCall admit) {
         admissions.ref().tell(admit);
-        admit.replyTo().tell(admission != null ? admission
-            : new CallCommand.PlacementAllowed(uid));
+        if (admissionsAnswered) {
+          admit.replyTo().tell(admission != null ? admission
+              : new CallCommand.PlacementAllowed(uid));
+        }
       } else {
         users.ref().tell(new ShardingEnvelope<>(uid, message));
       }
