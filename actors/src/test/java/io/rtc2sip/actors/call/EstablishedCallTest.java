@@ -6,6 +6,7 @@ import static io.rtc2sip.actors.call.CallFixture.assertAccepted;
 import static io.rtc2sip.actors.call.CallFixture.rejection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rtc2sip.actors.call.CallCommand.Hold;
@@ -160,6 +161,17 @@ class EstablishedCallTest {
     assertInstanceOf(CallState.Active.class, resumed.state());
     // a resume while active changes nothing
     assertTrue(f.kit.runCommand(new SipRemoteResume(7)).hasNoEvents());
+  }
+
+  @Test
+  void aHeldCallIsHeldBySomeone() {
+    CallFixture f = CallFixture.outbound(TEST_KIT);
+    f.reach(CallState.Active.class);
+    CallInfo info = f.info();
+    assertThrows(IllegalArgumentException.class, () -> new CallState.Held(info, OnHold.NONE));
+    assertEquals(OnHold.REMOTE, new CallState.Held(info, OnHold.REMOTE).hold());
+    assertEquals(OnHold.NONE, assertInstanceOf(CallState.Active.class, f.state()).hold(),
+        "an active call is held by nobody");
   }
 
   @Test
