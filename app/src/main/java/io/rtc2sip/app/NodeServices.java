@@ -69,8 +69,12 @@ public final class NodeServices {
     JournalProbe probe = JournalProbe.start(system);
     onShutdown(system, "stop-journal-probe", probe::close);
     NodePorts p = ports.apply(system);
-    CallEntity.init(system, p.calls(), Clock.systemUTC());
-    UserSession.init(system, p.calls().clients(), p.registrations(), Clock.systemUTC());
+    // each entity type reaches the other through a messenger handed over here: neither knows
+    // the other's type key
+    CallEntity.init(system, p.calls(), EntityMessenger.sharded(system, UserSession.TYPE_KEY),
+        Clock.systemUTC());
+    UserSession.init(system, p.calls().clients(), p.registrations(),
+        EntityMessenger.sharded(system, CallEntity.TYPE_KEY), Clock.systemUTC());
     log.info("call and user entities registered with cluster sharding");
     Config config = system.settings().config();
     CallHistoryProjection.Database database = () -> JournalConfig.connect(config);

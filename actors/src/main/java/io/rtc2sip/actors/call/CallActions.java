@@ -31,7 +31,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.slf4j.Logger;
 
@@ -129,12 +129,12 @@ final class CallActions {
 
   // ------------------------------------------------------------------ replies
 
-  Effect<CallEvent, CallState> reject(ClientCommand command, String reason) {
+  ReplyEffect<CallEvent, CallState> reject(ClientCommand command, String reason) {
     return reject(command, CallReply.Rejected.REJECTED, reason);
   }
 
   /** Rejects with a signaling error {@code code} (a dial plan's refusal, for example). */
-  Effect<CallEvent, CallState> reject(ClientCommand command, String code, String reason) {
+  ReplyEffect<CallEvent, CallState> reject(ClientCommand command, String code, String reason) {
     log().info("{} rejected: {}", command.getClass().getSimpleName(), reason);
     if (!CallReply.Rejected.REJECTED.equals(code)) {
       counted(code);
@@ -160,15 +160,21 @@ final class CallActions {
     return "the dial plan of " + uid + " does not allow " + plans.normalise(target);
   }
 
-  Effect<CallEvent, CallState> accept(ClientCommand command) {
+  /** A fact that changes nothing; or a client command another actor answers (the media). */
+  ReplyEffect<CallEvent, CallState> none() {
+    return effects.none().thenNoReply();
+  }
+
+  ReplyEffect<CallEvent, CallState> accept(ClientCommand command) {
     return effects.reply(command.replyTo(), acceptance());
   }
 
-  void accepted(ClientCommand command) {
+  private void accepted(ClientCommand command) {
     command.replyTo().tell(acceptance());
   }
 
-  private CallReply.Accepted acceptance() {
+  /** The reply to a client command the call carried out. */
+  CallReply.Accepted acceptance() {
     return new CallReply.Accepted(callId, null, rtcAddress());
   }
 
@@ -233,13 +239,10 @@ final class CallActions {
     timers.cancel(PLACEMENT_TIMER);
   }
 
-  /** RFC 3261 14.1: the owner of the Call-ID waits 2.1-4 s, the other side 0-2 s. */
-  void armReinviteRetry(boolean ownCallId) {
-    long base = ownCallId ? 2100 : 0;
-    long spread = ownCallId ? 1900 : 2000;
-    long millis = base + (long) (Math.random() * spread);
-    timers.startSingleTimer(
-        RETRY_TIMER, CallCommand.ReinviteRetry.INSTANCE, Duration.ofMillis(millis));
+  /** Retries the re-INVITE that met glare after {@code retry}'s wait (a random draw). */
+  void armReinviteRetry(GlareRetry retry) {
+    timers.startSingleTimer(RETRY_TIMER, CallCommand.ReinviteRetry.INSTANCE,
+        retry.delay(deps.random().getAsDouble()));
   }
 
   void passivate() {
@@ -247,8 +250,9 @@ final class CallActions {
   }
 
   /**
-   * Ends the call: persists {@link CallEnded}, then runs {@code sipAction} (BYE, reject...), stops
-   * media, tells the client (when {@code tellClient}) and the user session, and passivates.
+   * Ends the call as {@code end} says: persists {@link CallEnded}, then sends its SIP (BYE,
+   * reject...), stops media, tells the client (unless it never heard of the call) and the user
+   * session, answers the client's request, and passivates.
    *
    * <p>A call cannot wait for the journal to hang up. While the journal is known to be
    * unavailable, the end is carried out on the wire at once and kept in {@link UnwrittenEnds};
@@ -257,21 +261,18 @@ final class CallActions {
    * the end out then. A client's hangup is answered {@code journal-unavailable} in both cases:
    * the call is over, its end is not yet in the journal.
    */
-  Effect<CallEvent, CallState> end(
-      Started state,
-      EndCause cause,
-      int sipStatus,
-      boolean tellClient,
-      ClientCommand replyTo,
-      Runnable sipAction) {
+  ReplyEffect<CallEvent, CallState> end(Started state, EndCall end) {
     CallInfo info = state.info();
+    EndCause cause = end.cause();
+    int sipStatus = end.sipStatus();
+    ClientCommand replyTo = end.replyTo();
     CallEnded event = new CallEnded(cause, sipStatus, cause.description(), now());
     long persisting = System.nanoTime();
     endOnWire = new EndOnWire(event, replyTo, () -> {
       metrics.callEnded(callId, info.direction().name(), cause.name());
-      sipAction.run();
+      end.sends().run();
       media(new MediaCommand.Stop(callId));
-      if (tellClient) {
+      if (end.tellClient()) {
         client(new ClientNotification.Ended(info.uid(), callId, cause, sipStatus));
       }
       user(info.uid(), new UserCommand.CallEnded(callId));
@@ -289,17 +290,20 @@ final class CallActions {
               metrics.journalWrite(System.nanoTime() - persisting);
               log().info("call ended: {} (SIP {}) in state {}", cause, sipStatus,
                   state.stateName());
-              EndOnWire end = endOnWire;
+              EndOnWire ending = endOnWire;
               endOnWire = null;
               unwritten.written(callId);
-              if (!end.done) {
+              if (!ending.done) {
                 if (replyTo != null) {
                   accepted(replyTo);
                 }
-                end.wire.run();
+                ending.wire.run();
               }
               passivate();
-            });
+            })
+        // the client's request is answered above: Accepted once written, unless the end went
+        // out on the wire before (then endOnWire answered it journal-unavailable)
+        .thenNoReply();
   }
 
   /**
@@ -320,7 +324,7 @@ final class CallActions {
   }
 
   /** Writes the end carried out while the journal was unavailable, and passivates. */
-  Effect<CallEvent, CallState> writeEnd(Started state, CallEnded end) {
+  ReplyEffect<CallEvent, CallState> writeEnd(Started state, CallEnded end) {
     long persisting = System.nanoTime();
     return effects.persist(end).thenRun(next -> {
       metrics.journalWrite(System.nanoTime() - persisting);
@@ -329,7 +333,7 @@ final class CallActions {
           + " in state {}", end.cause(), end.sipStatus(), state.stateName());
       timers.cancelAll();
       passivate();
-    });
+    }).thenNoReply();
   }
 
   private void endOnWire() {
@@ -433,16 +437,8 @@ final class CallActions {
 
   /** The direction we offer and bridge with, given who holds. */
   static SdpDirection direction(CallState state) {
-    if (state instanceof Held h) {
-      return SdpDirection.of(h.localHold(), h.remoteHold());
-    }
-    if (state instanceof Transferring t) {
-      return SdpDirection.of(t.localHold(), t.remoteHold());
-    }
-    if (state instanceof Referred r) {
-      return SdpDirection.of(r.localHold(), r.remoteHold());
-    }
-    return SdpDirection.SENDRECV;
+    return state instanceof Started s ? s.hold().direction() : SdpDirection.SENDRECV;
   }
+
 
 }

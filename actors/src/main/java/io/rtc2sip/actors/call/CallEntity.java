@@ -5,8 +5,6 @@ import io.rtc2sip.actors.call.CallCommand.ClientCommand;
 import io.rtc2sip.actors.call.CallCommand.Conference;
 import io.rtc2sip.actors.call.CallCommand.GetCall;
 import io.rtc2sip.actors.call.CallCommand.PlaceCall;
-import io.rtc2sip.actors.call.CallCommand.PlacementDecision;
-import io.rtc2sip.actors.call.CallCommand.SipInviteReceived;
 import io.rtc2sip.actors.call.CallCommand.WriteEnd;
 import io.rtc2sip.actors.call.CallState.Ended;
 import io.rtc2sip.actors.call.CallState.Idle;
@@ -14,10 +12,10 @@ import io.rtc2sip.actors.call.CallState.Started;
 import io.rtc2sip.actors.dialplan.DialPlans;
 import io.rtc2sip.actors.port.CallPorts;
 import io.rtc2sip.actors.user.UserCommand;
-import io.rtc2sip.actors.user.UserSession;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
@@ -36,20 +34,21 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
-import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
-import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * One call: a sharded, event-sourced state machine. The entity checks every command against
- * {@link CallTransitions} first, then lets {@link PendingCallHandlers} (before answer) or {@link
- * EstablishedCallHandlers} (after) decide the events and the effects on the ports. It never holds
+ * One call: a sharded, event-sourced state machine. Every command runs the handler of its row in
+ * {@link CallTransitions} for the call's state ({@link CallHandlers}: placing, before answer,
+ * answered, transfers), which decides the events and the effects on the ports. It never holds
  * anything that is lost with its node: the ports are the node-local adapters of whatever node
  * runs it, and after recovery it re-arms its timer and re-anchors its media.
  */
-public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEvent, CallState> {
+public final class CallEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<CallCommand, CallEvent, CallState> {
 
   /** The sharding type key; its name is part of every call's persistence id: never rename. */
   public static final EntityTypeKey<CallCommand> TYPE_KEY =
@@ -68,6 +67,7 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
    * What a call needs from its node.
    *
    * @param node the cluster address of this node (as {@code Address.toString()})
+   * @param random numbers in [0, 1) (the glare retry's wait is drawn from them)
    */
   public record Dependencies(
       CallSettings settings,
@@ -75,7 +75,14 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
       EntityMessenger<UserCommand> users,
       Clock clock,
       String node,
-      DialPlans dialPlans) {
+      DialPlans dialPlans,
+      DoubleSupplier random) {
+
+    /** Dependencies with this dial plan and {@link Math#random()}. */
+    public Dependencies(CallSettings settings, CallPorts ports, EntityMessenger<UserCommand> users,
+        Clock clock, String node, DialPlans dialPlans) {
+      this(settings, ports, users, clock, node, dialPlans, Math::random);
+    }
 
     /** Dependencies with a dial plan that allows every destination. */
     public Dependencies(CallSettings settings, CallPorts ports, EntityMessenger<UserCommand> users,
@@ -87,9 +94,7 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
   private final String nodeTag;
 
   private final CallActions actions;
-  private final PendingCallHandlers pending;
-  private final Placement placement;
-  private final EstablishedCallHandlers established;
+  private final CallHandlers handlers;
   private final Supervised.Restarts restarts;
 
   private CallEntity(
@@ -105,19 +110,22 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
     this.restarts = restarts;
     this.nodeTag = NODE_TAG_PREFIX + deps.node();
     this.actions = new CallActions(callId, deps, ctx, timers, shard, Effect());
-    this.pending = new PendingCallHandlers(actions);
-    this.placement = new Placement(actions, pending);
-    this.established = new EstablishedCallHandlers(actions);
+    this.handlers = CallHandlers.of(actions);
   }
 
-  /** Registers calls with Cluster Sharding on this node, with this node's ports. */
-  public static ActorRef<?> init(ActorSystem<?> system, CallPorts ports, Clock clock) {
+  /**
+   * Registers calls with Cluster Sharding on this node, with this node's ports; {@code users}
+   * reaches the user sessions (the composition root hands it over, so that calls and user
+   * sessions do not know each other's type keys).
+   */
+  public static ActorRef<?> init(ActorSystem<?> system, CallPorts ports,
+      EntityMessenger<UserCommand> users, Clock clock) {
     CallSettings settings = CallSettings.of(system);
     Dependencies deps =
         new Dependencies(
             settings,
             ports,
-            EntityMessenger.sharded(system, UserSession.TYPE_KEY),
+            users,
             clock,
             Cluster.get(system).selfMember().address().toString(),
             DialPlans.fromConfig(system.settings().config(), settings.sipDomain()));
@@ -159,13 +167,16 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
   }
 
   @Override
-  public CommandHandler<CallCommand, CallEvent, CallState> commandHandler() {
-    return newCommandHandlerBuilder().forAnyState().onAnyCommand(this::onCommand);
+  public CommandHandlerWithReply<CallCommand, CallEvent, CallState> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(GetCall.class, this::view)
+        .onAnyCommand(this::onCommand);
   }
 
   @Override
   public EventHandler<CallState, CallEvent> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(CallEventHandler::apply);
+    return CallEventHandler.HANDLER;
   }
 
   @Override
@@ -187,14 +198,21 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
         .build();
   }
 
-  private Effect<CallEvent, CallState> onCommand(CallState state, CallCommand command) {
-    if (command instanceof GetCall get) {
-      if (state == Idle.INSTANCE && !placement.waiting()) {
-        actions.passivate();
-      }
-      return Effect().reply(get.replyTo(), CallView.of(actions.callId(), state,
-          actions.rtcAddress(), actions.sipAddress()));
+  /** Answered in every state; an idle entity that waits for nothing passivates. */
+  private ReplyEffect<CallEvent, CallState> view(CallState state, GetCall get) {
+    if (state == Idle.INSTANCE && !handlers.placement().waiting()) {
+      actions.passivate();
     }
+    return Effect().reply(get.replyTo(), CallView.of(actions.callId(), state,
+        actions.rtcAddress(), actions.sipAddress()));
+  }
+
+  /**
+   * Every other command: after the checks every state shares (a client command must come from
+   * the call's RTC user; a call ended on the wire takes nothing but its {@code WriteEnd}), the
+   * row of {@link CallTransitions} for the state and the command runs its handler.
+   */
+  private ReplyEffect<CallEvent, CallState> onCommand(CallState state, CallCommand command) {
     if (command instanceof ClientCommand client && state instanceof Started started) {
       String uid = started.info().uid();
       if (!uid.equals(client.uid())) {
@@ -204,39 +222,14 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
     if (actions.endedOnWire() && !(command instanceof WriteEnd)) {
       // over on the wire, its end not yet written: nothing else may happen to it
       return command instanceof ClientCommand client
-          ? actions.reject(client, "the call has ended") : Effect().none();
+          ? actions.reject(client, "the call has ended") : actions.none();
     }
-    if (!CallTransitions.allows(state, command)) {
-      return refuse(state, command);
-    }
-    if (command instanceof WriteEnd write) {
-      return actions.writeEnd((Started) state, write.end());
-    }
-    if (state == Idle.INSTANCE) {
-      if (command instanceof PlaceCall place) {
-        if (blank(place.rtcChannel()) || blank(place.target())) {
-          // the signaling edge refuses these first; an RtcLeg without channel would throw here
-          actions.passivate();
-          return actions.reject(place, "a call needs an RTC channel and a target");
-        }
-        return placement.place(place);
-      }
-      if (command instanceof PlacementDecision decision) {
-        return placement.decided(decision);
-      }
-      return pending.inviteReceived((SipInviteReceived) command);
-    }
-    Started started = (Started) state;
-    Effect<CallEvent, CallState> effect = pending.handle(started, command);
-    return effect != null ? effect : established.handle(started, command);
+    CallTransitions.Row row = CallTransitions.rowFor(state.getClass(), command.getClass());
+    return row == null ? refuse(state, command) : row.handle(handlers, state, command);
   }
 
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
-  }
-
-  private Effect<CallEvent, CallState> refuse(CallState state, CallCommand command) {
-    if (state == Idle.INSTANCE && !placement.waiting()) {
+  private ReplyEffect<CallEvent, CallState> refuse(CallState state, CallCommand command) {
+    if (state == Idle.INSTANCE && !handlers.placement().waiting()) {
       // a stray message for a call that never started: do not stay remembered by the shard
       actions.passivate();
     }
@@ -248,7 +241,7 @@ public final class CallEntity extends EventSourcedBehavior<CallCommand, CallEven
             "{} ignored in state {}: no transition",
             command.getClass().getSimpleName(),
             state.stateName());
-    return Effect().none();
+    return actions.none();
   }
 
   private String refusal(CallState state, CallCommand command) {

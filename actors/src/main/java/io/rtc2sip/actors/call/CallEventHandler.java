@@ -29,151 +29,148 @@ import io.rtc2sip.actors.call.CallState.Ringing;
 import io.rtc2sip.actors.call.CallState.Routing;
 import io.rtc2sip.actors.call.CallState.Started;
 import io.rtc2sip.actors.call.CallState.Transferring;
+import io.rtc2sip.actors.call.CallEvent.CallReferRefused;
+import io.rtc2sip.actors.call.CallEvent.DtmfSentByInfo;
 import io.rtc2sip.actors.model.CallDirection;
-import io.rtc2sip.actors.model.HoldSide;
+import io.rtc2sip.actors.model.SipDialog;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
+import io.rtc2sip.actors.model.OnHold;
 
 /**
- * How events change a call's state: a pure function, used when the entity persists and when it
- * recovers. An event that cannot follow the state is a bug (the command handlers only persist
- * what the transition table allows), so it throws.
+ * How events change a call's state: a pure function, used when the entity persists, when it
+ * recovers and when a call is replayed. It is organised per state like the transition table; an
+ * event that cannot follow the state is a bug (the handlers only persist what the table allows),
+ * so it throws. It accepts each event in every state earlier versions persisted it in, so that
+ * their journals still recover.
  */
 final class CallEventHandler {
+
+  /** The handler, built once. */
+  static final EventHandler<CallState, CallEvent> HANDLER = build();
 
   private CallEventHandler() {}
 
   static CallState apply(CallState state, CallEvent event) {
-    if (event instanceof CallDialed e && state == Idle.INSTANCE) {
-      CallInfo info =
-          new CallInfo(
-              e.callId(), CallDirection.OUTBOUND, e.caller(), e.callee(), e.rtc(), e.dialog(),
-              null, e.at(), null, e.at(), 1);
-      return new Dialing(info, e.deadline());
-    }
-    if (event instanceof CallReceived e && state == Idle.INSTANCE) {
-      CallInfo info =
-          new CallInfo(
-              e.callId(), CallDirection.INBOUND, e.caller(), e.callee(), e.rtc(), e.dialog(),
-              e.offer(), e.at(), null, e.at(), 0);
-      return new Routing(info, e.deadline());
-    }
-    if (!(state instanceof Started started) || state instanceof Ended) {
-      throw unexpected(state, event);
-    }
-    CallInfo info = started.info();
-    if (event instanceof CallRinging e) {
-      CallInfo ringing = info.withDialog(info.dialog().established(e.remoteTag(), null, null));
-      if (state instanceof Dialing d) {
-        return new Ringing(
-            ringing.withMedia(e.earlyMedia()).since(e.at()), e.earlyMedia() != null, d.deadline());
-      }
-      if (state instanceof Ringing r) {
-        boolean early = r.earlyMedia() || e.earlyMedia() != null;
-        CallInfo withMedia = e.earlyMedia() != null ? ringing.withMedia(e.earlyMedia()) : ringing;
-        return new Ringing(withMedia, early, r.deadline());
-      }
-    }
-    if (event instanceof CallAlerting e && (state instanceof Routing || state instanceof Parked)) {
-      return new Alerting(info.since(e.at()), e.node(), e.connectionId(), e.deadline());
-    }
-    if (event instanceof CallParked e && state instanceof Routing) {
-      return new Parked(info.since(e.at()), e.deadline());
-    }
-    if (event instanceof CallCancelling e
-        && (state instanceof Dialing || state instanceof Ringing)) {
-      return new Cancelling(info.since(e.at()), e.cause(), e.deadline());
-    }
-    if (event instanceof CallAnswered e
-        && (state instanceof Dialing || state instanceof Ringing || state instanceof Alerting)) {
-      CallInfo answered = info.answered(e.dialog(), e.media(), e.at());
-      return new Active(e.browserAnswered() ? answered.withRtc(info.rtc().asBrowser()) : answered);
-    }
-    if (event instanceof CallHeld e) {
-      CallInfo next = info.withDialog(e.dialog());
-      boolean local = e.by() == HoldSide.RTC;
-      boolean remote = e.by() == HoldSide.SIP;
-      if (state instanceof Active) {
-        return new Held(next.since(e.at()), local, remote);
-      }
-      if (state instanceof Held h) {
-        return new Held(next, h.localHold() || local, h.remoteHold() || remote);
-      }
-    }
-    if (event instanceof CallResumed e && state instanceof Held h) {
-      CallInfo next = info.withDialog(e.dialog());
-      boolean local = h.localHold() && e.by() != HoldSide.RTC;
-      boolean remote = h.remoteHold() && e.by() != HoldSide.SIP;
-      return local || remote ? new Held(next, local, remote) : new Active(next.since(e.at()));
-    }
-    if (event instanceof SessionReoffered || event instanceof CallEvent.DtmfSentByInfo) {
-      CallInfo next = info.withDialog(event instanceof SessionReoffered r ? r.dialog()
-          : ((CallEvent.DtmfSentByInfo) event).dialog());
-      if (state instanceof Active) {
-        return new Active(next);
-      }
-      if (state instanceof Held h) {
-        return new Held(next, h.localHold(), h.remoteHold());
-      }
-      if (state instanceof Transferring t) {
-        return new Transferring(next, t.target(), t.localHold(), t.remoteHold());
-      }
-    }
-    if (event instanceof CallTransferRequested e) {
-      CallInfo next = info.withDialog(e.dialog()).since(e.at());
-      if (state instanceof Active) {
-        return new Transferring(next, e.target(), false, false);
-      }
-      if (state instanceof Held h) {
-        return new Transferring(next, e.target(), h.localHold(), h.remoteHold());
-      }
-    }
-    if (event instanceof CallTransferFailed e) {
-      if (state instanceof Transferring t) {
-        return resume(info.since(e.at()), t.localHold(), t.remoteHold());
-      }
-      if (state instanceof Referred r) {
+    return HANDLER.apply(state, event);
+  }
+
+  private static EventHandler<CallState, CallEvent> build() {
+    EventHandlerBuilder<CallState, CallEvent> b = EventHandlerBuilder.builder();
+    b.forState(s -> s == Idle.INSTANCE)
+        .onEvent(CallDialed.class, e -> new Dialing(new CallInfo(
+            e.callId(), CallDirection.OUTBOUND, e.caller(), e.callee(), e.rtc(), e.dialog(),
+            null, e.at(), null, e.at(), 1), e.deadline()))
+        .onEvent(CallReceived.class, e -> new Routing(new CallInfo(
+            e.callId(), CallDirection.INBOUND, e.caller(), e.callee(), e.rtc(), e.dialog(),
+            e.offer(), e.at(), null, e.at(), 0), e.deadline()));
+    // ------------------------------------------------------------ outbound before answer
+    b.forStateType(Dialing.class)
+        .onEvent(CallRinging.class, (d, e) -> new Ringing(
+            ringing(d, e).withMedia(e.earlyMedia()).since(e.at()), e.earlyMedia() != null,
+            d.deadline()))
+        .onEvent(CallCancelling.class, CallEventHandler::cancelling)
+        .onEvent(CallAnswered.class, CallEventHandler::answered);
+    b.forStateType(Ringing.class)
+        .onEvent(CallRinging.class, (r, e) -> new Ringing(
+            e.earlyMedia() != null ? ringing(r, e).withMedia(e.earlyMedia()) : ringing(r, e),
+            r.earlyMedia() || e.earlyMedia() != null, r.deadline()))
+        .onEvent(CallCancelling.class, CallEventHandler::cancelling)
+        .onEvent(CallAnswered.class, CallEventHandler::answered);
+    // ------------------------------------------------------------ inbound before answer
+    b.forStateType(Routing.class)
+        .onEvent(CallAlerting.class, CallEventHandler::alerting)
+        .onEvent(CallParked.class, (r, e) -> new Parked(r.info().since(e.at()), e.deadline()));
+    b.forStateType(Parked.class)
+        .onEvent(CallAlerting.class, CallEventHandler::alerting);
+    b.forStateType(Alerting.class)
+        .onEvent(CallAnswered.class, CallEventHandler::answered);
+    // ------------------------------------------------------------ answered
+    b.forStateType(Active.class)
+        .onEvent(CallHeld.class, (a, e) -> new Held(
+            a.info().withDialog(e.dialog()).since(e.at()), OnHold.NONE.with(e.by())))
+        .onEvent(SessionReoffered.class, (a, e) -> new Active(a.info().withDialog(e.dialog())))
+        .onEvent(DtmfSentByInfo.class, (a, e) -> new Active(a.info().withDialog(e.dialog())))
+        .onEvent(CallReferRefused.class, (a, e) -> new Active(a.info().withDialog(e.dialog())))
+        .onEvent(CallTransferRequested.class, CallEventHandler::transferring)
+        .onEvent(CallReferred.class, CallEventHandler::referred);
+    b.forStateType(Held.class)
+        .onEvent(CallHeld.class, (h, e) -> new Held(
+            h.info().withDialog(e.dialog()), h.hold().with(e.by())))
+        .onEvent(CallResumed.class, (h, e) -> {
+          CallInfo next = h.info().withDialog(e.dialog());
+          OnHold hold = h.hold().without(e.by());
+          return hold != OnHold.NONE ? new Held(next, hold) : new Active(next.since(e.at()));
+        })
+        .onEvent(SessionReoffered.class, (h, e) -> sameHold(h, e.dialog()))
+        .onEvent(DtmfSentByInfo.class, (h, e) -> sameHold(h, e.dialog()))
+        .onEvent(CallReferRefused.class, (h, e) -> sameHold(h, e.dialog()))
+        .onEvent(CallTransferRequested.class, CallEventHandler::transferring)
+        .onEvent(CallReferred.class, CallEventHandler::referred);
+    // ------------------------------------------------------------ transfers
+    b.forStateType(Transferring.class)
+        .onEvent(SessionReoffered.class, (t, e) -> sameTransfer(t, e.dialog()))
+        .onEvent(DtmfSentByInfo.class, (t, e) -> sameTransfer(t, e.dialog()))
+        .onEvent(CallTransferFailed.class, (t, e) -> resume(t.info().since(e.at()), t.hold()));
+    b.forStateType(Referred.class)
         // the transferee told the transferor with a final NOTIFY in the old dialog
-        CallInfo next = info.withDialog(info.dialog().nextLocalCseq()).since(e.at());
-        return resume(next, r.localHold(), r.remoteHold());
-      }
-    }
-    if (event instanceof CallReferred e) {
-      CallInfo next =
-          info.withDialog(e.dialog()).withSipLegs(info.sipLegs() + 1).since(e.at());
-      if (state instanceof Active) {
-        return new Referred(next, e.target(), e.newLeg(), false, false, false);
-      }
-      if (state instanceof Held h) {
-        return new Referred(next, e.target(), e.newLeg(), false, h.localHold(), h.remoteHold());
-      }
-    }
-    if (event instanceof CallEvent.CallReferRefused e) {
-      CallInfo next = info.withDialog(e.dialog());
-      if (state instanceof Active) {
-        return new Active(next);
-      }
-      if (state instanceof Held h) {
-        return new Held(next, h.localHold(), h.remoteHold());
-      }
-    }
-    if (event instanceof CallTransferorLeft && state instanceof Referred r) {
-      return new Referred(
-          r.info(), r.target(), r.newLeg(), true, r.localHold(), r.remoteHold());
-    }
-    if (event instanceof CallTransferCompleted e && state instanceof Referred) {
-      return new Active(info.transferredTo(e.party(), e.dialog(), e.media()).since(e.at()));
-    }
-    if (event instanceof CallEnded e) {
-      return new Ended(info.since(e.at()), e.cause(), e.sipStatus(), e.reason());
-    }
-    throw unexpected(state, event);
+        .onEvent(CallTransferFailed.class, (r, e) -> resume(
+            r.info().withDialog(r.info().dialog().nextLocalCseq()).since(e.at()), r.hold()))
+        .onEvent(CallTransferorLeft.class, (r, e) -> new Referred(
+            r.info(), r.target(), r.newLeg(), true, r.hold()))
+        .onEvent(CallTransferCompleted.class, (r, e) -> new Active(
+            r.info().transferredTo(e.party(), e.dialog(), e.media()).since(e.at())));
+    // ------------------------------------------------------------ the end, from any state
+    b.forState(s -> s instanceof Started && !(s instanceof Ended))
+        .onEvent(CallEnded.class, (s, e) -> new Ended(
+            ((Started) s).info().since(e.at()), e.cause(), e.sipStatus(), e.reason()));
+    b.forAnyState().onAnyEvent((s, e) -> {
+      throw new IllegalStateException("event " + e.getClass().getSimpleName()
+          + " cannot follow state " + s.stateName());
+    });
+    return b.build();
   }
 
-  private static CallState resume(CallInfo info, boolean localHold, boolean remoteHold) {
-    return localHold || remoteHold ? new Held(info, localHold, remoteHold) : new Active(info);
+  private static CallInfo ringing(Started state, CallRinging e) {
+    return state.info().withDialog(state.info().dialog().established(e.remoteTag(), null, null));
   }
 
-  private static IllegalStateException unexpected(CallState state, CallEvent event) {
-    return new IllegalStateException(
-        "event " + event.getClass().getSimpleName() + " cannot follow state " + state.stateName());
+  private static CallState cancelling(Started state, CallCancelling e) {
+    return new Cancelling(state.info().since(e.at()), e.cause(), e.deadline());
+  }
+
+  private static CallState answered(Started state, CallAnswered e) {
+    CallInfo info = state.info();
+    CallInfo answered = info.answered(e.dialog(), e.media(), e.at());
+    return new Active(e.browserAnswered() ? answered.withRtc(info.rtc().asBrowser()) : answered);
+  }
+
+  private static CallState alerting(Started state, CallAlerting e) {
+    return new Alerting(state.info().since(e.at()), e.node(), e.connectionId(), e.deadline());
+  }
+
+  /** Active or Held: the RTC user transfers the peer, who holds stays as it is. */
+  private static CallState transferring(Started state, CallTransferRequested e) {
+    return new Transferring(state.info().withDialog(e.dialog()).since(e.at()), e.target(),
+        state.hold());
+  }
+
+  /** Active or Held: the peer refers us to a target, invited in a new leg. */
+  private static CallState referred(Started state, CallReferred e) {
+    CallInfo info = state.info();
+    CallInfo next = info.withDialog(e.dialog()).withSipLegs(info.sipLegs() + 1).since(e.at());
+    return new Referred(next, e.target(), e.newLeg(), false, state.hold());
+  }
+
+  private static CallState sameHold(Held state, SipDialog dialog) {
+    return new Held(state.info().withDialog(dialog), state.hold());
+  }
+
+  private static CallState sameTransfer(Transferring state, SipDialog dialog) {
+    return new Transferring(state.info().withDialog(dialog), state.target(), state.hold());
+  }
+
+  private static CallState resume(CallInfo info, OnHold hold) {
+    return hold != OnHold.NONE ? new Held(info, hold) : new Active(info);
   }
 }

@@ -2,6 +2,7 @@ package io.rtc2sip.actors.call;
 
 import io.rtc2sip.actors.CborSerializable;
 import io.rtc2sip.actors.model.EndCause;
+import io.rtc2sip.actors.model.OnHold;
 import io.rtc2sip.actors.model.SipDialog;
 import java.time.Instant;
 
@@ -25,6 +26,11 @@ public sealed interface CallState extends CborSerializable {
   /** Every state of a call that started. */
   sealed interface Started extends CallState {
     CallInfo info();
+
+    /** Who holds the call; nobody but in {@link Held}, {@link Transferring}, {@link Referred}. */
+    default OnHold hold() {
+      return OnHold.NONE;
+    }
   }
 
   /** A state with a timer: the deadline and the message the timer delivers. */
@@ -86,12 +92,20 @@ public sealed interface CallState extends CborSerializable {
   /** Answered, media flowing both ways. */
   record Active(CallInfo info) implements Started {}
 
-  /** Answered, on hold by the RTC user ({@code localHold}), the SIP peer, or both. */
-  record Held(CallInfo info, boolean localHold, boolean remoteHold) implements Started {}
+  /** Answered, on hold by the RTC user, the SIP peer, or both ({@code hold}, never nobody). */
+  record Held(CallInfo info, OnHold hold) implements Started {
+    public Held {
+      if (hold == OnHold.NONE) {
+        throw new IllegalArgumentException("a held call is held by someone");
+      }
+    }
+  }
 
-  /** Our RTC user transfers the SIP peer to {@code target}: REFER sent, waiting for the result. */
-  record Transferring(CallInfo info, String target, boolean localHold, boolean remoteHold)
-      implements Started {}
+  /**
+   * Our RTC user transfers the SIP peer to {@code target}: REFER sent, waiting for the result;
+   * {@code hold} is who held the call before and holds it again if the transfer fails.
+   */
+  record Transferring(CallInfo info, String target, OnHold hold) implements Started {}
 
   /**
    * The SIP peer asked us to transfer our RTC user to {@code target}: we INVITE the target in
@@ -103,8 +117,7 @@ public sealed interface CallState extends CborSerializable {
       String target,
       SipDialog newLeg,
       boolean transferorLeft,
-      boolean localHold,
-      boolean remoteHold)
+      OnHold hold)
       implements Started {}
 
   /** Over. The entity passivates; late SIP messages are answered (a late 200 OK gets a BYE). */

@@ -65,24 +65,29 @@ import io.rtc2sip.actors.call.CallState.Referred;
 import io.rtc2sip.actors.call.CallState.Ringing;
 import io.rtc2sip.actors.call.CallState.Routing;
 import io.rtc2sip.actors.call.CallState.Transferring;
+import io.rtc2sip.actors.call.CallState.Started;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * The call's transition table: which command each state accepts, which events it may persist,
- * the states it may lead to and what it does outside. {@link CallEntity} consults it before it
- * handles a command: a command without a row is rejected (client commands get {@link
- * CallReply.Rejected}, facts are logged), so the table is the state machine, and {@code
- * docs/call-state-machine.md} is rendered from it ({@link #markdown()}). {@link CallCommand.GetCall}
- * is valid in every state and not listed.
+ * the states it may lead to, what it does outside and which handler does it. {@link CallEntity}
+ * dispatches every command through it: the row of its state and the command runs its handler; a
+ * command without a row is rejected (client commands get {@link CallReply.Rejected}, facts are
+ * logged). So the table is the state machine, and {@code docs/call-state-machine.md} is rendered
+ * from it ({@link #markdown()}). {@link CallCommand.GetCall} is valid in every state and not
+ * listed.
  */
 public final class CallTransitions {
 
   /**
    * One row: in any of {@code from}, {@code command} persists one of {@code events} (none when
    * the list is empty, or when {@code mayStay} and the command changes nothing) and leads to one
-   * of {@code to} (the same state when no event is persisted).
+   * of {@code to} (the same state when no event is persisted); {@code handler} does it.
    */
   public record Row(
       List<Class<? extends CallState>> from,
@@ -90,7 +95,23 @@ public final class CallTransitions {
       List<Class<? extends CallEvent>> events,
       boolean mayStay,
       List<Class<? extends CallState>> to,
-      String effects) {}
+      String effects,
+      CallHandler<?, ?> handler) {
+
+    public Row {
+      if (handler == null) {
+        throw new IllegalArgumentException(
+            "the row of " + command.getSimpleName() + " in " + from + " has no handler");
+      }
+      from = List.copyOf(from);
+    }
+
+    /** Runs the handler; {@code state} is one of {@code from}, {@code command} of its class. */
+    @SuppressWarnings("unchecked")
+    ReplyEffect<CallEvent, CallState> handle(CallHandlers h, CallState state, CallCommand command) {
+      return ((CallHandler<CallState, CallCommand>) handler).handle(h, state, command);
+    }
+  }
 
   /** The states in the order the document lists them. */
   public static final List<Class<? extends CallState>> STATES =
@@ -99,20 +120,21 @@ public final class CallTransitions {
           Alerting.class, Active.class, Held.class, Transferring.class, Referred.class,
           Ended.class);
 
-  private static final List<Class<? extends CallState>> OUTBOUND_PENDING =
+  private static final List<Class<? extends Started>> OUTBOUND_PENDING =
       List.of(Dialing.class, Ringing.class);
-  private static final List<Class<? extends CallState>> ESTABLISHED =
+  private static final List<Class<? extends Started>> ESTABLISHED =
       List.of(Active.class, Held.class);
-  private static final List<Class<? extends CallState>> IN_DIALOG =
+  private static final List<Class<? extends Started>> IN_DIALOG =
       List.of(Active.class, Held.class, Transferring.class);
-  private static final List<Class<? extends CallState>> IN_DIALOG_OR_REFERRED =
+  private static final List<Class<? extends Started>> IN_DIALOG_OR_REFERRED =
       List.of(Active.class, Held.class, Transferring.class, Referred.class);
-  private static final List<Class<? extends CallState>> INBOUND_PENDING =
+  private static final List<Class<? extends Started>> INBOUND_PENDING =
       List.of(Routing.class, Parked.class, Alerting.class);
-  private static final List<Class<? extends CallState>> ACTIVE_OR_HELD =
-      List.of(Active.class, Held.class);
 
   public static final List<Row> TABLE = buildTable();
+
+  /** The rows by state and command class: what a state does, in one place. */
+  private static final Map<Class<?>, Map<Class<?>, Row>> BY_STATE = index(TABLE);
 
   private CallTransitions() {}
 
@@ -123,208 +145,285 @@ public final class CallTransitions {
 
   /** The row of this state and command class, or null. */
   public static Row rowFor(Class<?> state, Class<?> command) {
-    for (Row row : TABLE) {
-      if (row.command() == command && row.from().contains(state)) {
-        return row;
+    return BY_STATE.getOrDefault(state, Map.of()).get(command);
+  }
+
+  /** The rows of {@code state}, by command class. */
+  public static Map<Class<?>, Row> rowsOf(Class<? extends CallState> state) {
+    return BY_STATE.getOrDefault(state, Map.of());
+  }
+
+  private static Map<Class<?>, Map<Class<?>, Row>> index(List<Row> table) {
+    Map<Class<?>, Map<Class<?>, Row>> byState = new HashMap<>();
+    for (Row row : table) {
+      for (Class<? extends CallState> state : row.from()) {
+        Row before = byState.computeIfAbsent(state, s -> new HashMap<>()).put(row.command(), row);
+        if (before != null) {
+          throw new IllegalStateException("two rows for " + row.command().getSimpleName()
+              + " in " + state.getSimpleName());
+        }
       }
     }
-    return null;
+    Map<Class<?>, Map<Class<?>, Row>> frozen = new HashMap<>();
+    byState.forEach((state, rows) -> frozen.put(state, Map.copyOf(rows)));
+    return Map.copyOf(frozen);
   }
 
   private static List<Row> buildTable() {
     List<Row> t = new ArrayList<>();
     // ------------------------------------------------------------ outbound: RTC user calls SIP
-    t.add(row(List.of(Idle.class), PlaceCall.class, events(CallDialed.class), false,
+    t.add(row(Idle.class, PlaceCall.class, events(CallDialed.class), false,
         states(Dialing.class),
         "a destination outside the user's dial plan: reply Rejected forbidden-destination,"
             + " passivate; a plan with limits: user AdmitCall and wait (in memory, at most 5 s)"
             + " for its PlacementAllowed or PlacementRefused; without limits: as"
-            + " PlacementAllowed at once"));
-    t.add(row(List.of(Idle.class), PlacementAllowed.class, events(CallDialed.class), true,
+            + " PlacementAllowed at once",
+        (h, s, c) -> h.placement().place(c)));
+    t.add(row(Idle.class, PlacementAllowed.class, events(CallDialed.class), true,
         states(Dialing.class),
         "for the call waiting: reply Accepted (with a WebRTC offer: media Prepare answers the"
             + " client); user CallStarted; media Prepare; SIP Invite; arm no-answer timer;"
-            + " none waiting: ignored"));
-    t.add(row(List.of(Idle.class), PlacementRefused.class, events(), false, states(),
+            + " none waiting: ignored",
+        (h, s, c) -> h.placement().allowed(c)));
+    t.add(row(Idle.class, PlacementRefused.class, events(), false, states(),
         "for the call waiting: reply Rejected with its code (too-many-calls,"
             + " call-rate-exceeded; unavailable when the user session did not answer),"
-            + " passivate; nothing persisted, no INVITE"));
-    t.add(row(List.of(Dialing.class), SipProvisional.class, events(CallRinging.class), false,
-        states(Ringing.class), "client Ringing; media Start when the response has SDP (early media)"));
-    t.add(row(List.of(Ringing.class), SipProvisional.class, events(CallRinging.class), true,
+            + " passivate; nothing persisted, no INVITE",
+        (h, s, c) -> h.placement().refused(c)));
+    t.add(row(Dialing.class, SipProvisional.class, events(CallRinging.class), false,
         states(Ringing.class),
-        "persists only when early media starts: client Ringing (early), media Start"));
+        "client Ringing; media Start when the response has SDP (early media)",
+        (h, s, c) -> h.pending().dialingProvisional(s, c)));
+    t.add(row(Ringing.class, SipProvisional.class, events(CallRinging.class), true,
+        states(Ringing.class),
+        "persists only when early media starts: client Ringing (early), media Start",
+        (h, s, c) -> h.pending().ringingProvisional(s, c)));
     t.add(row(OUTBOUND_PENDING, SipAnswered.class, events(CallAnswered.class), false,
-        states(Active.class), "client Answered; media Start; cancel timer"));
+        states(Active.class), "client Answered; media Start; cancel timer",
+        (h, s, c) -> h.pending().answered(s, c)));
     t.add(row(OUTBOUND_PENDING, SipFailed.class, events(CallEnded.class), false,
         states(Ended.class),
         "cause from the SIP status table (EndCause); client Ended; media Stop; user CallEnded;"
-            + " passivate"));
+            + " passivate",
+        (h, s, c) -> h.pending().failed(s, c)));
     t.add(row(OUTBOUND_PENDING, Hangup.class, events(CallCancelling.class), false,
-        states(Cancelling.class), "cause cancelled; reply Accepted; SIP Cancel; arm cancel timer"));
+        states(Cancelling.class), "cause cancelled; reply Accepted; SIP Cancel; arm cancel timer",
+        (h, s, c) -> h.pending().cancelledByUser(s, c)));
     t.add(row(OUTBOUND_PENDING, Cancel.class, events(CallCancelling.class), false,
-        states(Cancelling.class), "cause cancelled; reply Accepted; SIP Cancel; arm cancel timer"));
+        states(Cancelling.class), "cause cancelled; reply Accepted; SIP Cancel; arm cancel timer",
+        (h, s, c) -> h.pending().cancelledByUser(s, c)));
     t.add(row(OUTBOUND_PENDING, NoAnswerTimeout.class, events(CallCancelling.class), false,
-        states(Cancelling.class), "cause no-answer; SIP Cancel; arm cancel timer"));
+        states(Cancelling.class), "cause no-answer; SIP Cancel; arm cancel timer",
+        (h, s, c) -> h.pending().notAnswered(s)));
     t.add(row(OUTBOUND_PENDING, RtcPeerLeft.class, events(CallCancelling.class), false,
-        states(Cancelling.class), "cause rtc-peer-left; SIP Cancel; arm cancel timer"));
+        states(Cancelling.class), "cause rtc-peer-left; SIP Cancel; arm cancel timer",
+        (h, s, c) -> h.pending().callerLeft(s)));
     t.add(row(OUTBOUND_PENDING, RtcMediaFailed.class, events(CallCancelling.class), false,
         states(Cancelling.class),
         "the WebRTC leg never connected, or the call was recovered away from it: cause"
-            + " rtc-media-failed; SIP Cancel; arm cancel timer"));
-    t.add(row(List.of(Cancelling.class), SipFailed.class, events(CallEnded.class), false,
-        states(Ended.class), "ends with the cause of the cancel; client Ended; media Stop"));
-    t.add(row(List.of(Cancelling.class), SipAnswered.class, events(CallEnded.class), false,
-        states(Ended.class), "200 OK crossed our CANCEL: SIP Bye; client Ended; media Stop"));
-    t.add(row(List.of(Cancelling.class), CancelTimeout.class, events(CallEnded.class), false,
-        states(Ended.class), "no final response: ends with status 408; client Ended; media Stop"));
-    t.add(row(List.of(Cancelling.class), SipProvisional.class, events(), true,
-        states(Cancelling.class), "ignored"));
-    t.add(row(List.of(Cancelling.class), Hangup.class, events(), true,
-        states(Cancelling.class), "reply Accepted (already cancelling)"));
-    t.add(row(List.of(Cancelling.class), Cancel.class, events(), true,
-        states(Cancelling.class), "reply Accepted (already cancelling)"));
+            + " rtc-media-failed; SIP Cancel; arm cancel timer",
+        (h, s, c) -> h.pending().callerMediaFailed(s, c)));
+    t.add(row(Cancelling.class, SipFailed.class, events(CallEnded.class), false,
+        states(Ended.class), "ends with the cause of the cancel; client Ended; media Stop",
+        (h, s, c) -> h.pending().cancelledWith(s, c)));
+    t.add(row(Cancelling.class, SipAnswered.class, events(CallEnded.class), false,
+        states(Ended.class), "200 OK crossed our CANCEL: SIP Bye; client Ended; media Stop",
+        (h, s, c) -> h.pending().answeredWhileCancelling(s, c)));
+    t.add(row(Cancelling.class, CancelTimeout.class, events(CallEnded.class), false,
+        states(Ended.class), "no final response: ends with status 408; client Ended; media Stop",
+        (h, s, c) -> h.pending().cancelTimedOut(s)));
+    t.add(row(Cancelling.class, SipProvisional.class, events(), true,
+        states(Cancelling.class), "ignored",
+        (h, s, c) -> h.ignore()));
+    t.add(row(Cancelling.class, Hangup.class, events(), true,
+        states(Cancelling.class), "reply Accepted (already cancelling)",
+        (h, s, c) -> h.pending().alreadyCancelling(c)));
+    t.add(row(Cancelling.class, Cancel.class, events(), true,
+        states(Cancelling.class), "reply Accepted (already cancelling)",
+        (h, s, c) -> h.pending().alreadyCancelling(c)));
     // ------------------------------------------------------------ inbound: SIP calls RTC user
-    t.add(row(List.of(Idle.class), SipInviteReceived.class, events(CallReceived.class), false,
+    t.add(row(Idle.class, SipInviteReceived.class, events(CallReceived.class), false,
         states(Routing.class),
-        "user RouteInboundCall; media Prepare; arm no-answer timer"));
-    t.add(row(List.of(Routing.class), CalleeOnline.class, events(CallAlerting.class), false,
-        states(Alerting.class), "SIP Ring (180); client IncomingCall; arm no-answer timer"));
-    t.add(row(List.of(Routing.class), CalleeOffline.class, events(CallParked.class), false,
+        "user RouteInboundCall; media Prepare; arm no-answer timer",
+        (h, s, c) -> h.pending().inviteReceived(c)));
+    t.add(row(Routing.class, CalleeOnline.class, events(CallAlerting.class), false,
+        states(Alerting.class), "SIP Ring (180); client IncomingCall; arm no-answer timer",
+        (h, s, c) -> h.pending().routed(s, c)));
+    t.add(row(Routing.class, CalleeOffline.class, events(CallParked.class), false,
         states(Parked.class),
         "SIP Ring (180, the caller is held ringing); client OfflineCallNotice (push);"
-            + " arm park timer"));
-    t.add(row(List.of(Routing.class), CalleeUnknown.class, events(CallEnded.class), false,
-        states(Ended.class), "cause not-found; SIP Reject 404; media Stop"));
-    t.add(row(List.of(Routing.class), NoAnswerTimeout.class, events(CallEnded.class), false,
-        states(Ended.class), "no route in time: cause no-answer; SIP Reject 480; media Stop"));
-    t.add(row(List.of(Parked.class), CalleeOnline.class, events(CallAlerting.class), false,
-        states(Alerting.class), "the callee logged in: client IncomingCall; arm no-answer timer"));
-    t.add(row(List.of(Parked.class), ParkTimeout.class, events(CallEnded.class), false,
+            + " arm park timer",
+        (h, s, c) -> h.pending().parked(s)));
+    t.add(row(Routing.class, CalleeUnknown.class, events(CallEnded.class), false,
+        states(Ended.class), "cause not-found; SIP Reject 404; media Stop",
+        (h, s, c) -> h.pending().calleeUnknown(s)));
+    t.add(row(Routing.class, NoAnswerTimeout.class, events(CallEnded.class), false,
+        states(Ended.class), "no route in time: cause no-answer; SIP Reject 480; media Stop",
+        (h, s, c) -> h.pending().notRouted(s)));
+    t.add(row(Parked.class, CalleeOnline.class, events(CallAlerting.class), false,
+        states(Alerting.class), "the callee logged in: client IncomingCall; arm no-answer timer",
+        (h, s, c) -> h.pending().unparked(s, c)));
+    t.add(row(Parked.class, ParkTimeout.class, events(CallEnded.class), false,
         states(Ended.class),
-        "cause callee-offline; SIP Reject 480; client Ended; user CallEnded; media Stop"));
-    t.add(row(List.of(Alerting.class), CalleeOnline.class, events(), true,
-        states(Alerting.class), "ignored (already alerting)"));
-    t.add(row(List.of(Alerting.class), Answer.class, events(CallAnswered.class), false,
+        "cause callee-offline; SIP Reject 480; client Ended; user CallEnded; media Stop",
+        (h, s, c) -> h.pending().parkTimedOut(s)));
+    t.add(row(Alerting.class, CalleeOnline.class, events(), true,
+        states(Alerting.class), "ignored (already alerting)",
+        (h, s, c) -> h.ignore()));
+    t.add(row(Alerting.class, Answer.class, events(CallAnswered.class), false,
         states(Active.class), "reply Accepted (with a WebRTC offer: media Start answers the"
-            + " client); SIP Accept (200 with SDP answer); media Start; client Answered"));
-    t.add(row(List.of(Alerting.class), Reject.class, events(CallEnded.class), false,
+            + " client); SIP Accept (200 with SDP answer); media Start; client Answered",
+        (h, s, c) -> h.pending().answer(s, c)));
+    t.add(row(Alerting.class, Reject.class, events(CallEnded.class), false,
         states(Ended.class),
-        "reply Accepted; cause busy (486) or declined (603); SIP Reject; client Ended"));
-    t.add(row(List.of(Alerting.class), Hangup.class, events(CallEnded.class), false,
-        states(Ended.class), "reply Accepted; cause declined; SIP Reject 603; client Ended"));
-    t.add(row(List.of(Alerting.class), NoAnswerTimeout.class, events(CallEnded.class), false,
-        states(Ended.class), "cause no-answer; SIP Reject 480; client Ended"));
+        "reply Accepted; cause busy (486) or declined (603); SIP Reject; client Ended",
+        (h, s, c) -> h.pending().reject(s, c)));
+    t.add(row(Alerting.class, Hangup.class, events(CallEnded.class), false,
+        states(Ended.class), "reply Accepted; cause declined; SIP Reject 603; client Ended",
+        (h, s, c) -> h.pending().decline(s, c)));
+    t.add(row(Alerting.class, NoAnswerTimeout.class, events(CallEnded.class), false,
+        states(Ended.class), "cause no-answer; SIP Reject 480; client Ended",
+        (h, s, c) -> h.pending().notAnsweredByCallee(s)));
     t.add(row(INBOUND_PENDING, SipCancelled.class, events(CallEnded.class), false,
-        states(Ended.class), "cause cancelled (487 sent by the adapter); client Ended"));
+        states(Ended.class), "cause cancelled (487 sent by the adapter); client Ended",
+        (h, s, c) -> h.pending().callerCancelled(s)));
     // ------------------------------------------------------------ established
     t.add(row(ESTABLISHED, Hold.class, events(CallHeld.class), false, states(Held.class),
         "rejected when the RTC user already holds; reply Accepted; SIP Reinvite (sendonly or"
-            + " inactive); media SetDirection; client Held"));
-    t.add(row(List.of(Held.class), Unhold.class, events(CallResumed.class), false,
+            + " inactive); media SetDirection; client Held",
+        (h, s, c) -> h.established().hold(s, c)));
+    t.add(row(Held.class, Unhold.class, events(CallResumed.class), false,
         states(Active.class, Held.class),
         "rejected unless the RTC user holds; reply Accepted; SIP Reinvite; media SetDirection;"
-            + " client Resumed"));
+            + " client Resumed",
+        (h, s, c) -> h.established().unhold(s, c)));
     t.add(row(ESTABLISHED, SipRemoteHold.class, events(CallHeld.class), true, states(Held.class),
-        "media SetDirection; client Held (nothing when the peer already holds)"));
+        "media SetDirection; client Held (nothing when the peer already holds)",
+        (h, s, c) -> h.established().remoteHold(s, c)));
     t.add(row(ESTABLISHED, SipRemoteResume.class, events(CallResumed.class), true,
         states(Active.class, Held.class),
-        "media SetDirection; client Resumed (nothing unless the peer holds)"));
+        "media SetDirection; client Resumed (nothing unless the peer holds)",
+        (h, s, c) -> h.established().remoteResume(s, c)));
     t.add(row(ESTABLISHED, SendDtmf.class, events(CallEvent.DtmfSentByInfo.class), true,
         states(),
         "rejected unless the digits are 0-9 * # A-D; reply Accepted; media SendDtmf, or with"
-            + " rtc2sip.call.dtmf-out = info: DtmfSentByInfo (the CSeqs used), SIP Info"));
+            + " rtc2sip.call.dtmf-out = info: DtmfSentByInfo (the CSeqs used), SIP Info",
+        (h, s, c) -> h.established().sendDtmf(s, c)));
     t.add(row(ESTABLISHED, MediaDtmfReceived.class, events(), false, states(),
-        "client DtmfReceived"));
+        "client DtmfReceived",
+        (h, s, c) -> h.established().dtmfReceived(s, c)));
     t.add(row(List.of(Dialing.class, Ringing.class, Active.class, Held.class, Transferring.class,
-            Referred.class), MediaStarted.class, events(), false, states(), "logged"));
-    t.add(row(List.of(Active.class), MediaTimeout.class, events(CallEnded.class), false,
-        states(Ended.class), "cause media-timeout; SIP Bye; client Ended; media Stop"));
-    t.add(row(List.of(Held.class), MediaTimeout.class, events(), false, states(),
-        "ignored: no media is expected while held"));
+            Referred.class), MediaStarted.class, events(), false, states(), "logged",
+        (h, s, c) -> h.established().mediaStarted()));
+    t.add(row(Active.class, MediaTimeout.class, events(CallEnded.class), false,
+        states(Ended.class), "cause media-timeout; SIP Bye; client Ended; media Stop",
+        (h, s, c) -> h.established().mediaTimedOut(s)));
+    t.add(row(Held.class, MediaTimeout.class, events(), false, states(),
+        "ignored: no media is expected while held",
+        (h, s, c) -> h.ignore()));
     t.add(row(IN_DIALOG_OR_REFERRED,
         Hangup.class, events(CallEnded.class), false, states(Ended.class),
         "reply Accepted; cause local-hangup; SIP Bye (Referred: and Cancel of the new leg);"
-            + " client Ended; media Stop"));
+            + " client Ended; media Stop",
+        (h, s, c) -> h.established().hangup(s, c)));
     t.add(row(IN_DIALOG, SipByeReceived.class, events(CallEnded.class), true, states(Ended.class),
-        "cause remote-hangup; client Ended; media Stop (a BYE of an earlier dialog is ignored)"));
+        "cause remote-hangup; client Ended; media Stop (a BYE of an earlier dialog is ignored)",
+        (h, s, c) -> h.established().byeReceived(s, c)));
     t.add(row(IN_DIALOG_OR_REFERRED, RtcPeerLeft.class, events(CallEnded.class), false,
         states(Ended.class),
         "cause rtc-peer-left; SIP Bye (Referred: and Cancel of the new leg); client Ended;"
-            + " media Stop"));
+            + " media Stop",
+        (h, s, c) -> h.established().rtcPeerLeft(s)));
     t.add(row(IN_DIALOG_OR_REFERRED, RtcMediaFailed.class, events(CallEnded.class), false,
         states(Ended.class),
         "the WebRTC leg failed, or the call was recovered away from it and the browser sent no"
             + " new offer within browser-reoffer-timeout: cause rtc-media-failed; SIP Bye"
-            + " (Referred: and Cancel of the new leg); client Ended; media Stop"));
+            + " (Referred: and Cancel of the new leg); client Ended; media Stop",
+        (h, s, c) -> h.established().rtcMediaFailed(s, c)));
     t.add(row(IN_DIALOG_OR_REFERRED, CallCommand.Reoffer.class, events(), false,
         states(Active.class, Held.class, Transferring.class, Referred.class),
         "a browser's call: stop waiting for the new offer; media BrowserReoffer (a new WebRTC"
-            + " leg on this node), whose SDP answer is the reply; other calls: reply Rejected"));
+            + " leg on this node), whose SDP answer is the reply; other calls: reply Rejected",
+        (h, s, c) -> h.established().browserReoffer(s, c)));
     t.add(row(IN_DIALOG, SipAckTimeout.class, events(CallEnded.class), false,
         states(Ended.class),
         "no ACK for our 2xx within 64*T1 (RFC 3261 13.3.1.4): cause dialog-lost (SIP 408);"
-            + " SIP Bye; client Ended; media Stop"));
+            + " SIP Bye; client Ended; media Stop",
+        (h, s, c) -> h.established().ackTimedOut(s)));
     // ------------------------------------------------------------ re-INVITE mechanics
     t.add(row(IN_DIALOG, SipReinviteFailed.class, events(CallEnded.class), true,
         states(Ended.class),
         "491: arm the glare retry timer (RFC 3261 14.1); 408/481: cause dialog-lost, client"
-            + " Ended; other statuses logged"));
+            + " Ended; other statuses logged",
+        (h, s, c) -> h.established().reinviteFailed(s, c)));
     t.add(row(IN_DIALOG, ReinviteRetry.class, events(SessionReoffered.class), false,
         states(Active.class, Held.class, Transferring.class),
-        "SIP Reinvite with the current direction"));
+        "SIP Reinvite with the current direction",
+        (h, s, c) -> h.established().glareRetry(s)));
     t.add(row(IN_DIALOG, SessionRefreshDue.class, events(SessionReoffered.class), false,
         states(Active.class, Held.class, Transferring.class),
         "we refresh the session (RFC 4028, the peer's 2xx or INVITE made us refresher): SIP"
-            + " Reinvite with the current direction at half the session interval"));
+            + " Reinvite with the current direction at half the session interval",
+        (h, s, c) -> h.established().refreshSession(s)));
     t.add(row(IN_DIALOG, Reanchor.class, events(SessionReoffered.class), false,
         states(Active.class, Held.class, Transferring.class),
         "recovered on this node: media Reanchor (new RTP socket, RTC rejoin); SIP Reinvite"
-            + " with the new address"));
-    t.add(row(List.of(Referred.class), Reanchor.class,
+            + " with the new address",
+        (h, s, c) -> h.established().reanchor(s)));
+    t.add(row(Referred.class, Reanchor.class,
         events(CallTransferFailed.class, CallEnded.class, SessionReoffered.class), false,
         states(Active.class, Held.class, Ended.class),
         "recovered: the INVITE to the transfer target died with its node; SIP"
             + " NotifyTransferProgress 408 (transferor gone: cause transfer-failed); then"
-            + " Reanchor again as Active/Held (SessionReoffered)"));
+            + " Reanchor again as Active/Held (SessionReoffered)",
+        (h, s, c) -> h.transfers().reanchorWhileReferred(s)));
     t.add(row(List.of(Dialing.class, Ringing.class, Cancelling.class, Routing.class,
             Parked.class, Alerting.class, Active.class, Held.class, Transferring.class,
             Referred.class), CallCommand.WriteEnd.class, events(CallEnded.class), false,
         states(Ended.class),
         "recovered after the call ended on the wire while the journal was unavailable (BYE,"
-            + " media Stop and client Ended done then): the end is written now; passivate"));
+            + " media Stop and client Ended done then): the end is written now; passivate",
+        (h, s, c) -> h.actions().writeEnd(s, c.end())));
     // ------------------------------------------------------------ transfer by the RTC user
     t.add(row(ESTABLISHED, Transfer.class, events(CallTransferRequested.class), false,
         states(Transferring.class), "reply Accepted; SIP Refer (a target the user's dial plan"
-            + " does not allow: reply Rejected forbidden-destination)"));
-    t.add(row(List.of(Transferring.class), SipTransferProgress.class,
+            + " does not allow: reply Rejected forbidden-destination)",
+        (h, s, c) -> h.transfers().transfer(s, c)));
+    t.add(row(Transferring.class, SipTransferProgress.class,
         events(CallEnded.class, CallTransferFailed.class), true,
         states(Ended.class, Active.class, Held.class),
         "1xx: nothing; 2xx: cause transferred, SIP Bye, client Transferred and Ended; 3xx-6xx:"
-            + " client TransferFailed"));
+            + " client TransferFailed",
+        (h, s, c) -> h.transfers().progress(s, c)));
     // ------------------------------------------------------------ transfer by the SIP peer
     t.add(row(ESTABLISHED, SipReferReceived.class,
         events(CallReferred.class, CallEvent.CallReferRefused.class), false,
         states(Referred.class, Active.class, Held.class),
         "target allowed by the user's dial plan: SIP NotifyTransferProgress 100; SIP Invite to"
             + " the target in a new leg; not allowed: CallReferRefused, SIP"
-            + " NotifyTransferProgress 403, the call goes on"));
-    t.add(row(List.of(Referred.class), SipProvisional.class, events(), false, states(),
-        "logged"));
-    t.add(row(List.of(Referred.class), SipAnswered.class, events(CallTransferCompleted.class),
+            + " NotifyTransferProgress 403, the call goes on",
+        (h, s, c) -> h.transfers().referred(s, c)));
+    t.add(row(Referred.class, SipProvisional.class, events(), false, states(),
+        "logged",
+        (h, s, c) -> h.transfers().targetProvisional(c)));
+    t.add(row(Referred.class, SipAnswered.class, events(CallTransferCompleted.class),
         false, states(Active.class),
         "SIP NotifyTransferProgress 200 and Bye on the old dialog (unless the transferor left);"
-            + " media Start; client Transferred"));
-    t.add(row(List.of(Referred.class), SipFailed.class,
+            + " media Start; client Transferred",
+        (h, s, c) -> h.transfers().targetAnswered(s, c)));
+    t.add(row(Referred.class, SipFailed.class,
         events(CallTransferFailed.class, CallEnded.class), false,
         states(Active.class, Held.class, Ended.class),
         "transferor still there: SIP NotifyTransferProgress (status), back as before; transferor"
-            + " gone: cause transfer-failed, client Ended"));
-    t.add(row(List.of(Referred.class), SipByeReceived.class, events(CallTransferorLeft.class),
-        true, states(Referred.class), "BYE of the old dialog: the transferor left"));
+            + " gone: cause transfer-failed, client Ended",
+        (h, s, c) -> h.transfers().targetFailed(s, c)));
+    t.add(row(Referred.class, SipByeReceived.class, events(CallTransferorLeft.class),
+        true, states(Referred.class), "BYE of the old dialog: the transferor left",
+        (h, s, c) -> h.transfers().transferorLeft(s, c)));
     // ------------------------------------------------------------ after the end
-    t.add(row(List.of(Ended.class), SipAnswered.class, events(), false, states(),
-        "a late 200 OK: SIP Bye"));
+    t.add(row(Ended.class, SipAnswered.class, events(), false, states(),
+        "a late 200 OK: SIP Bye",
+        (h, s, c) -> h.established().lateAnswer(s, c)));
     return List.copyOf(t);
   }
 
@@ -419,13 +518,28 @@ public final class CallTransitions {
     return List.of(s);
   }
 
-  private static Row row(
-      List<Class<? extends CallState>> from,
-      Class<? extends CallCommand> command,
+  /** A row of one state, whose handler may take that state's type. */
+  private static <S extends CallState, C extends CallCommand> Row row(
+      Class<S> from,
+      Class<C> command,
       List<Class<? extends CallEvent>> events,
       boolean mayStay,
       List<Class<? extends CallState>> to,
-      String effects) {
-    return new Row(from, command, events, mayStay, to, effects);
+      String effects,
+      CallHandler<S, C> handler) {
+    return new Row(List.of(from), command, events, mayStay, to, effects, handler);
+  }
+
+  /** A row of several states of a started call. */
+  private static <C extends CallCommand> Row row(
+      List<Class<? extends Started>> from,
+      Class<C> command,
+      List<Class<? extends CallEvent>> events,
+      boolean mayStay,
+      List<Class<? extends CallState>> to,
+      String effects,
+      CallHandler<Started, C> handler) {
+    return new Row(List.<Class<? extends CallState>>copyOf(from), command, events, mayStay, to,
+        effects, handler);
   }
 }

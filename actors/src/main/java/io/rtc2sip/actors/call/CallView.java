@@ -54,21 +54,7 @@ public record CallView(
           null, sipAddress);
     }
     CallInfo i = started.info();
-    boolean local = false;
-    boolean remote = false;
-    EndCause cause = null;
-    if (state instanceof CallState.Held h) {
-      local = h.localHold();
-      remote = h.remoteHold();
-    } else if (state instanceof CallState.Transferring t) {
-      local = t.localHold();
-      remote = t.remoteHold();
-    } else if (state instanceof CallState.Referred r) {
-      local = r.localHold();
-      remote = r.remoteHold();
-    } else if (state instanceof CallState.Ended e) {
-      cause = e.cause();
-    }
+    EndCause cause = state instanceof CallState.Ended e ? e.cause() : null;
     return new CallView(
         callId,
         state.stateName(),
@@ -78,8 +64,8 @@ public record CallView(
         i.rtc(),
         i.dialog(),
         i.media(),
-        local,
-        remote,
+        started.hold().local(),
+        started.hold().remote(),
         cause,
         i.since(),
         rtcAddress,

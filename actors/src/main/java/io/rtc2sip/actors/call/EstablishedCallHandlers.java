@@ -1,30 +1,22 @@
 package io.rtc2sip.actors.call;
 
+import io.rtc2sip.actors.call.CallCommand.ClientCommand;
 import io.rtc2sip.actors.call.CallCommand.Hangup;
 import io.rtc2sip.actors.call.CallCommand.Hold;
 import io.rtc2sip.actors.call.CallCommand.MediaDtmfReceived;
-import io.rtc2sip.actors.call.CallCommand.MediaStarted;
-import io.rtc2sip.actors.call.CallCommand.MediaTimeout;
-import io.rtc2sip.actors.call.CallCommand.Reanchor;
-import io.rtc2sip.actors.call.CallCommand.ReinviteRetry;
-import io.rtc2sip.actors.call.CallCommand.SessionRefreshDue;
 import io.rtc2sip.actors.call.CallCommand.Reoffer;
 import io.rtc2sip.actors.call.CallCommand.RtcMediaFailed;
-import io.rtc2sip.actors.call.CallCommand.RtcPeerLeft;
 import io.rtc2sip.actors.call.CallCommand.SendDtmf;
 import io.rtc2sip.actors.call.CallCommand.SipAnswered;
-import io.rtc2sip.actors.call.CallCommand.SipAckTimeout;
 import io.rtc2sip.actors.call.CallCommand.SipByeReceived;
 import io.rtc2sip.actors.call.CallCommand.SipReinviteFailed;
 import io.rtc2sip.actors.call.CallCommand.SipRemoteHold;
 import io.rtc2sip.actors.call.CallCommand.SipRemoteResume;
-import io.rtc2sip.actors.call.CallCommand.Transfer;
 import io.rtc2sip.actors.call.CallCommand.Unhold;
 import io.rtc2sip.actors.call.CallEvent.CallHeld;
 import io.rtc2sip.actors.call.CallEvent.CallResumed;
-import io.rtc2sip.actors.call.CallEvent.CallTransferRequested;
-import io.rtc2sip.actors.dialplan.DialPlan;
 import io.rtc2sip.actors.call.CallEvent.SessionReoffered;
+import io.rtc2sip.actors.call.CallState.Active;
 import io.rtc2sip.actors.call.CallState.Ended;
 import io.rtc2sip.actors.call.CallState.Held;
 import io.rtc2sip.actors.call.CallState.Referred;
@@ -36,174 +28,58 @@ import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.MediaCommand;
 import io.rtc2sip.actors.port.SipLegCommand;
+import java.util.Locale;
 import java.util.regex.Pattern;
-import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
-/** The answered call: hold, DTMF, hangup, media facts, re-INVITE mechanics and re-anchoring. */
+/**
+ * The answered call: hold, DTMF, hangup, media facts, re-INVITE mechanics and re-anchoring. Each
+ * method is the handler of rows of {@link CallTransitions}.
+ */
 final class EstablishedCallHandlers {
 
   private static final Pattern DTMF_DIGITS = Pattern.compile("[0-9*#A-D]{1,32}");
 
   private final CallActions a;
-  private final TransferHandlers transfers;
 
   EstablishedCallHandlers(CallActions actions) {
     this.a = actions;
-    this.transfers = new TransferHandlers(actions);
   }
 
-  Effect<CallEvent, CallState> handle(Started state, CallCommand command) {
-    if (state instanceof Ended) {
-      return afterEnd(state, command);
+  // ---------------------------------------------------------------- hold
+
+  ReplyEffect<CallEvent, CallState> hold(Started state, Hold hold) {
+    if (state.hold().local()) {
+      return a.reject(hold, "the call is already on hold");
     }
-    Effect<CallEvent, CallState> transfer = transfers.handle(state, command);
-    if (transfer != null) {
-      return transfer;
-    }
-    CallInfo info = state.info();
-    String callId = a.callId();
-    if (command instanceof Hold hold) {
-      if (state instanceof Held h && h.localHold()) {
-        return a.reject(hold, "the call is already on hold");
-      }
-      return reoffer(state, hold, HoldSide.RTC, true);
-    }
-    if (command instanceof Unhold unhold) {
-      if (!(state instanceof Held h) || !h.localHold()) {
-        return a.reject(unhold, "the call is not on hold by you");
-      }
-      return reoffer(state, unhold, HoldSide.RTC, false);
-    }
-    if (command instanceof SipRemoteHold h) {
-      if (state instanceof Held held && held.remoteHold()) {
-        return a.effects().none();
-      }
-      return remote(state, h.cseq(), true);
-    }
-    if (command instanceof SipRemoteResume r) {
-      if (!(state instanceof Held held) || !held.remoteHold()) {
-        return a.effects().none();
-      }
-      return remote(state, r.cseq(), false);
-    }
-    if (command instanceof SendDtmf dtmf) {
-      String digits = dtmf.digits().toUpperCase(java.util.Locale.ROOT);
-      if (!DTMF_DIGITS.matcher(digits).matches()) {
-        return a.reject(dtmf, "DTMF digits must be 1 to 32 of 0-9 * # A-D: " + dtmf.digits());
-      }
-      if (a.settings().dtmfByInfo()) {
-        SipDialog first = info.dialog().nextLocalCseq();
-        SipDialog last = first;
-        for (int i = 1; i < digits.length(); i++) {
-          last = last.nextLocalCseq();
-        }
-        return a.effects()
-            .persist(new CallEvent.DtmfSentByInfo(digits, last, a.now()))
-            .thenRun(next -> {
-              a.log().info("DTMF {} by SIP INFO", digits);
-              a.accepted(dtmf);
-              a.sip(new SipLegCommand.Info(callId, first, digits, CallActions.DTMF_DURATION_MS));
-            });
-      }
-      a.media(new MediaCommand.SendDtmf(callId, digits, CallActions.DTMF_DURATION_MS));
-      return a.accept(dtmf);
-    }
-    if (command instanceof MediaDtmfReceived d) {
-      a.client(new ClientNotification.DtmfReceived(info.uid(), callId, d.digit()));
-      return a.effects().none();
-    }
-    if (command instanceof MediaStarted) {
-      a.log().info("media flowing");
-      return a.effects().none();
-    }
-    if (command instanceof MediaTimeout) {
-      if (state instanceof Held) {
-        return a.effects().none();
-      }
-      return hangUp(state, EndCause.MEDIA_TIMEOUT, null);
-    }
-    if (command instanceof Hangup hangup) {
-      return hangUp(state, EndCause.LOCAL_HANGUP, hangup);
-    }
-    if (command instanceof RtcPeerLeft) {
-      return hangUp(state, EndCause.RTC_PEER_LEFT, null);
-    }
-    if (command instanceof Reoffer reoffer) {
-      if (!info.rtc().browser()) {
-        return a.reject(reoffer, "the call's RTC leg is not a browser's: nothing to renegotiate");
-      }
-      a.reofferArrived();
-      a.log().info("a new WebRTC offer from the browser: the media answers it on this node");
-      a.media(new MediaCommand.BrowserReoffer(callId, info.rtc(),
-          new MediaCommand.BrowserOffer(reoffer.rtcOffer(), reoffer.replyTo())));
-      return a.effects().none(); // the media replies, with its SDP answer
-    }
-    if (command instanceof RtcMediaFailed failed) {
-      a.log().info("WebRTC leg failed: {}", failed.reason());
-      return hangUp(state, EndCause.RTC_MEDIA_FAILED, null);
-    }
-    if (command instanceof SipAckTimeout) {
-      a.log().warn("no ACK for our 2xx: ending the call with a BYE");
-      return hangUp(state, EndCause.DIALOG_LOST, 408, null);
-    }
-    if (command instanceof SipByeReceived bye) {
-      if (!bye.sipCallId().equals(info.dialog().callId())) {
-        a.log().info("BYE of an earlier dialog {} ignored", bye.sipCallId());
-        return a.effects().none();
-      }
-      return a.end(state, EndCause.REMOTE_HANGUP, 200, true, null, () -> {});
-    }
-    if (command instanceof SipReinviteFailed f) {
-      return reinviteFailed(state, f.status());
-    }
-    if (command instanceof ReinviteRetry) {
-      return reoffer(state, SessionReoffered.Reason.GLARE_RETRY);
-    }
-    if (command instanceof Reanchor) {
-      return reoffer(state, SessionReoffered.Reason.REANCHOR);
-    }
-    if (command instanceof SessionRefreshDue) {
-      return reoffer(state, SessionReoffered.Reason.SESSION_REFRESH);
-    }
-    if (command instanceof Transfer t) {
-      String refusal = a.destinationRefusal(info.uid(), t.target());
-      if (refusal != null) {
-        return a.reject(t, DialPlan.FORBIDDEN_DESTINATION, refusal);
-      }
-      SipDialog dialog = info.dialog().nextLocalCseq();
-      return a.effects()
-          .persist(new CallTransferRequested(t.target(), dialog, a.now()))
-          .thenRun(
-              next -> {
-                a.log().info("transferring the peer to {}", t.target());
-                a.accepted(t);
-                a.sip(new SipLegCommand.Refer(callId, dialog, t.target()));
-              });
-    }
-    return a.effects().none();
+    return reoffer(state, hold, HoldSide.RTC, true);
   }
 
-  /** Hangs up an established call: BYE with the cause (and CANCEL of a transfer leg). */
-  Effect<CallEvent, CallState> hangUp(Started state, EndCause cause, Hangup replyTo) {
-    return hangUp(state, cause, 200, replyTo);
+  ReplyEffect<CallEvent, CallState> unhold(Held state, Unhold unhold) {
+    if (!state.hold().local()) {
+      return a.reject(unhold, "the call is not on hold by you");
+    }
+    return reoffer(state, unhold, HoldSide.RTC, false);
   }
 
-  private Effect<CallEvent, CallState> hangUp(
-      Started state, EndCause cause, int sipStatus, Hangup replyTo) {
-    CallInfo info = state.info();
-    return a.end(state, cause, sipStatus, true, replyTo, () -> {
-      if (state instanceof Referred r) {
-        a.sip(new SipLegCommand.Cancel(a.callId(), r.newLeg(), cause));
-        if (r.transferorLeft()) {
-          return;
-        }
-      }
-      a.sip(new SipLegCommand.Bye(a.callId(), info.dialog().nextLocalCseq(), cause));
-    });
+  /** The peer holds (nothing when it holds already). */
+  ReplyEffect<CallEvent, CallState> remoteHold(Started state, SipRemoteHold hold) {
+    if (state.hold().remote()) {
+      return a.none();
+    }
+    return remote(state, hold.cseq(), true);
   }
 
-  private Effect<CallEvent, CallState> reoffer(
-      Started state, CallCommand.ClientCommand replyTo, HoldSide by, boolean hold) {
+  /** The peer resumes (nothing unless it holds). */
+  ReplyEffect<CallEvent, CallState> remoteResume(Started state, SipRemoteResume resume) {
+    if (!state.hold().remote()) {
+      return a.none();
+    }
+    return remote(state, resume.cseq(), false);
+  }
+
+  private ReplyEffect<CallEvent, CallState> reoffer(
+      Started state, ClientCommand replyTo, HoldSide by, boolean hold) {
     CallInfo info = state.info();
     SipDialog dialog = info.dialog().nextLocalCseq();
     CallEvent event =
@@ -214,16 +90,16 @@ final class EstablishedCallHandlers {
             next -> {
               SdpDirection direction = CallActions.direction(next);
               a.log().info("{} by {}: offering {}", hold ? "hold" : "resume", by, direction);
-              a.accepted(replyTo);
               a.sip(new SipLegCommand.Reinvite(a.callId(), dialog, direction, info.media()));
               a.media(new MediaCommand.SetDirection(a.callId(), direction));
               a.client(hold
                   ? new ClientNotification.Held(info.uid(), a.callId(), by)
                   : new ClientNotification.Resumed(info.uid(), a.callId(), by));
-            });
+            })
+            .thenReply(replyTo.replyTo(), next -> a.acceptance());
   }
 
-  private Effect<CallEvent, CallState> remote(Started state, long cseq, boolean hold) {
+  private ReplyEffect<CallEvent, CallState> remote(Started state, long cseq, boolean hold) {
     CallInfo info = state.info();
     SipDialog dialog = info.dialog().withRemoteCseq(cseq);
     CallEvent event =
@@ -239,11 +115,145 @@ final class EstablishedCallHandlers {
               a.client(hold
                   ? new ClientNotification.Held(info.uid(), a.callId(), HoldSide.SIP)
                   : new ClientNotification.Resumed(info.uid(), a.callId(), HoldSide.SIP));
-            });
+            }).thenNoReply();
+  }
+
+  // ---------------------------------------------------------------- DTMF and media facts
+
+  ReplyEffect<CallEvent, CallState> sendDtmf(Started state, SendDtmf dtmf) {
+    CallInfo info = state.info();
+    String digits = dtmf.digits().toUpperCase(Locale.ROOT);
+    if (!DTMF_DIGITS.matcher(digits).matches()) {
+      return a.reject(dtmf, "DTMF digits must be 1 to 32 of 0-9 * # A-D: " + dtmf.digits());
+    }
+    if (a.settings().dtmfByInfo()) {
+      SipDialog first = info.dialog().nextLocalCseq();
+      SipDialog last = first.nextLocalCseq(digits.length() - 1);
+      return a.effects()
+          .persist(new CallEvent.DtmfSentByInfo(digits, last, a.now()))
+          .thenRun(next -> {
+            a.log().info("DTMF {} by SIP INFO", digits);
+            a.sip(new SipLegCommand.Info(a.callId(), first, digits, CallActions.DTMF_DURATION_MS));
+          })
+          .thenReply(dtmf.replyTo(), next -> a.acceptance());
+    }
+    a.media(new MediaCommand.SendDtmf(a.callId(), digits, CallActions.DTMF_DURATION_MS));
+    return a.accept(dtmf);
+  }
+
+  ReplyEffect<CallEvent, CallState> dtmfReceived(Started state, MediaDtmfReceived dtmf) {
+    a.client(new ClientNotification.DtmfReceived(state.info().uid(), a.callId(), dtmf.digit()));
+    return a.none();
+  }
+
+  ReplyEffect<CallEvent, CallState> mediaStarted() {
+    a.log().info("media flowing");
+    return a.none();
+  }
+
+  /** No RTP while media should flow (a held call expects none: no row for it). */
+  ReplyEffect<CallEvent, CallState> mediaTimedOut(Active state) {
+    return hangUp(state, EndCause.MEDIA_TIMEOUT, 200, null);
+  }
+
+  // ---------------------------------------------------------------- the end
+
+  ReplyEffect<CallEvent, CallState> hangup(Started state, Hangup hangup) {
+    return hangUp(state, EndCause.LOCAL_HANGUP, 200, hangup);
+  }
+
+  ReplyEffect<CallEvent, CallState> rtcPeerLeft(Started state) {
+    return hangUp(state, EndCause.RTC_PEER_LEFT, 200, null);
+  }
+
+  ReplyEffect<CallEvent, CallState> rtcMediaFailed(Started state, RtcMediaFailed failed) {
+    a.log().info("WebRTC leg failed: {}", failed.reason());
+    return hangUp(state, EndCause.RTC_MEDIA_FAILED, 200, null);
+  }
+
+  /** RFC 3261 13.3.1.4: no ACK for our 2xx within 64*T1. */
+  ReplyEffect<CallEvent, CallState> ackTimedOut(Started state) {
+    a.log().warn("no ACK for our 2xx: ending the call with a BYE");
+    return hangUp(state, EndCause.DIALOG_LOST, 408, null);
+  }
+
+  ReplyEffect<CallEvent, CallState> byeReceived(Started state, SipByeReceived bye) {
+    if (!bye.sipCallId().equals(state.info().dialog().callId())) {
+      a.log().info("BYE of an earlier dialog {} ignored", bye.sipCallId());
+      return a.none();
+    }
+    return a.end(state, EndCall.of(EndCause.REMOTE_HANGUP, 200));
+  }
+
+  /** Hangs up an established call: BYE with the cause (and CANCEL of a transfer leg). */
+  private ReplyEffect<CallEvent, CallState> hangUp(
+      Started state, EndCause cause, int sipStatus, Hangup replyTo) {
+    CallInfo info = state.info();
+    return a.end(state, EndCall.of(cause, sipStatus).answering(replyTo).sending(() -> {
+      if (state instanceof Referred r) {
+        a.sip(new SipLegCommand.Cancel(a.callId(), r.newLeg(), cause));
+        if (r.transferorLeft()) {
+          return;
+        }
+      }
+      a.sip(new SipLegCommand.Bye(a.callId(), info.dialog().nextLocalCseq(), cause));
+    }));
+  }
+
+  /** A late 200 OK after the end: the dialog it set up is closed with a BYE. */
+  ReplyEffect<CallEvent, CallState> lateAnswer(Ended state, SipAnswered ok) {
+    SipDialog dialog =
+        state.info().dialog().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet());
+    a.log().info("late 200 OK after the end: sending BYE");
+    a.sip(new SipLegCommand.Bye(a.callId(), dialog.nextLocalCseq(), state.cause()));
+    return a.none();
+  }
+
+  // ---------------------------------------------------------------- re-INVITE mechanics
+
+  /** A browser's new offer: the media of this node answers it, with its SDP as the reply. */
+  ReplyEffect<CallEvent, CallState> browserReoffer(Started state, Reoffer reoffer) {
+    CallInfo info = state.info();
+    if (!info.rtc().browser()) {
+      return a.reject(reoffer, "the call's RTC leg is not a browser's: nothing to renegotiate");
+    }
+    a.reofferArrived();
+    a.log().info("a new WebRTC offer from the browser: the media answers it on this node");
+    a.media(new MediaCommand.BrowserReoffer(a.callId(), info.rtc(),
+        new MediaCommand.BrowserOffer(reoffer.rtcOffer(), reoffer.replyTo())));
+    return a.none(); // the media replies, with its SDP answer
+  }
+
+  /** 491: retry after the RFC 3261 wait; 408/481: the dialog is gone; others: logged. */
+  ReplyEffect<CallEvent, CallState> reinviteFailed(Started state, SipReinviteFailed failed) {
+    int status = failed.status();
+    if (status == 491) {
+      a.log().info("re-INVITE met 491 (glare): retrying");
+      a.armReinviteRetry(GlareRetry.in(state.info().dialog()));
+      return a.none();
+    }
+    if (status == 408 || status == 481) {
+      return a.end(state, EndCall.of(EndCause.DIALOG_LOST, status));
+    }
+    a.log().warn("re-INVITE failed with {}; the call goes on with its previous media", status);
+    return a.none();
+  }
+
+  ReplyEffect<CallEvent, CallState> glareRetry(Started state) {
+    return reofferSession(state, SessionReoffered.Reason.GLARE_RETRY);
+  }
+
+  ReplyEffect<CallEvent, CallState> reanchor(Started state) {
+    return reofferSession(state, SessionReoffered.Reason.REANCHOR);
+  }
+
+  ReplyEffect<CallEvent, CallState> refreshSession(Started state) {
+    return reofferSession(state, SessionReoffered.Reason.SESSION_REFRESH);
   }
 
   /** Offers the session again in the same dialog (after glare, or re-anchored on this node). */
-  Effect<CallEvent, CallState> reoffer(Started state, SessionReoffered.Reason reason) {
+  private ReplyEffect<CallEvent, CallState> reofferSession(
+      Started state, SessionReoffered.Reason reason) {
     CallInfo info = state.info();
     SipDialog dialog = info.dialog().nextLocalCseq();
     SdpDirection direction = CallActions.direction(state);
@@ -258,30 +268,6 @@ final class EstablishedCallHandlers {
                     a.callId(), info.rtc(), info.media(), direction));
               }
               a.sip(new SipLegCommand.Reinvite(a.callId(), dialog, direction, info.media()));
-            });
-  }
-
-  private Effect<CallEvent, CallState> reinviteFailed(Started state, int status) {
-    if (status == 491) {
-      a.log().info("re-INVITE met 491 (glare): retrying");
-      a.armReinviteRetry(CallIds.isOurs(state.info().dialog().callId()));
-      return a.effects().none();
-    }
-    if (status == 408 || status == 481) {
-      return a.end(state, EndCause.DIALOG_LOST, status, true, null, () -> {});
-    }
-    a.log().warn("re-INVITE failed with {}; the call goes on with its previous media", status);
-    return a.effects().none();
-  }
-
-  private Effect<CallEvent, CallState> afterEnd(Started state, CallCommand command) {
-    if (command instanceof SipAnswered ok) {
-      SipDialog dialog =
-          state.info().dialog().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet());
-      a.log().info("late 200 OK after the end: sending BYE");
-      a.sip(new SipLegCommand.Bye(a.callId(), dialog.nextLocalCseq(),
-          ((Ended) state).cause()));
-    }
-    return a.effects().none();
+            }).thenNoReply();
   }
 }

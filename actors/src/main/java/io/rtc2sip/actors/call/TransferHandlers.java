@@ -1,16 +1,17 @@
 package io.rtc2sip.actors.call;
 
-import io.rtc2sip.actors.call.CallCommand.Reanchor;
 import io.rtc2sip.actors.call.CallCommand.SipAnswered;
 import io.rtc2sip.actors.call.CallCommand.SipByeReceived;
 import io.rtc2sip.actors.call.CallCommand.SipFailed;
 import io.rtc2sip.actors.call.CallCommand.SipProvisional;
 import io.rtc2sip.actors.call.CallCommand.SipReferReceived;
 import io.rtc2sip.actors.call.CallCommand.SipTransferProgress;
+import io.rtc2sip.actors.call.CallCommand.Transfer;
 import io.rtc2sip.actors.call.CallEvent.CallReferRefused;
 import io.rtc2sip.actors.call.CallEvent.CallReferred;
 import io.rtc2sip.actors.call.CallEvent.CallTransferCompleted;
 import io.rtc2sip.actors.call.CallEvent.CallTransferFailed;
+import io.rtc2sip.actors.call.CallEvent.CallTransferRequested;
 import io.rtc2sip.actors.call.CallEvent.CallTransferorLeft;
 import io.rtc2sip.actors.call.CallState.Referred;
 import io.rtc2sip.actors.call.CallState.Started;
@@ -22,12 +23,13 @@ import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.MediaCommand;
 import io.rtc2sip.actors.port.SipLegCommand;
-import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * Blind transfer both ways: our RTC user transfers the SIP peer (REFER out, state {@link
  * Transferring}), and the SIP peer transfers our RTC user (REFER in, state {@link Referred}: we
- * INVITE the target in a new leg while the old dialog stays up, RFC 3515/5589).
+ * INVITE the target in a new leg while the old dialog stays up, RFC 3515/5589). Each method is the
+ * handler of rows of {@link CallTransitions}.
  */
 final class TransferHandlers {
 
@@ -37,51 +39,39 @@ final class TransferHandlers {
     this.a = actions;
   }
 
-  /** The effect of a transfer command, or null when {@code command} is not about a transfer. */
-  Effect<CallEvent, CallState> handle(Started state, CallCommand command) {
-    if (state instanceof Transferring t && command instanceof SipTransferProgress p) {
-      return progress(t, p.status());
+  // ---------------------------------------------------------------- by our RTC user
+
+  /** Our user hands the peer over to a target its dial plan allows: REFER. */
+  ReplyEffect<CallEvent, CallState> transfer(Started state, Transfer t) {
+    CallInfo info = state.info();
+    String refusal = a.destinationRefusal(info.uid(), t.target());
+    if (refusal != null) {
+      return a.reject(t, DialPlan.FORBIDDEN_DESTINATION, refusal);
     }
-    if (command instanceof SipReferReceived refer) {
-      return referred(state, refer);
-    }
-    if (state instanceof Referred r) {
-      if (command instanceof SipProvisional p) {
-        a.log().info("transfer target answered {}", p.status());
-        return a.effects().none();
-      }
-      if (command instanceof SipAnswered ok) {
-        return targetAnswered(r, ok);
-      }
-      if (command instanceof SipFailed f) {
-        return targetFailed(r, f.status(), false);
-      }
-      if (command instanceof SipByeReceived bye) {
-        if (r.transferorLeft() || !bye.sipCallId().equals(r.info().dialog().callId())) {
-          return a.effects().none();
-        }
-        a.log().info("the transferor hung up; the transfer goes on");
-        return a.effects().persist(new CallTransferorLeft(a.now()));
-      }
-      if (command instanceof Reanchor) {
-        a.log().info("recovered while inviting the transfer target: that INVITE is lost");
-        return targetFailed(r, 408, true);
-      }
-    }
-    return null;
+    SipDialog dialog = info.dialog().nextLocalCseq();
+    return a.effects()
+        .persist(new CallTransferRequested(t.target(), dialog, a.now()))
+        .thenRun(
+            next -> {
+              a.log().info("transferring the peer to {}", t.target());
+              a.sip(new SipLegCommand.Refer(a.callId(), dialog, t.target()));
+            })
+            .thenReply(t.replyTo(), next -> a.acceptance());
   }
 
-  private Effect<CallEvent, CallState> progress(Transferring state, int status) {
+  /** 1xx: nothing; 2xx: the peer is handed over, the call ends; others: it goes on. */
+  ReplyEffect<CallEvent, CallState> progress(Transferring state, SipTransferProgress p) {
     CallInfo info = state.info();
+    int status = p.status();
     if (status < 200) {
-      return a.effects().none();
+      return a.none();
     }
     if (status < 300) {
-      return a.end(state, EndCause.TRANSFERRED, 200, true, null, () -> {
+      return a.end(state, EndCall.of(EndCause.TRANSFERRED, 200).sending(() -> {
         a.client(new ClientNotification.Transferred(info.uid(), a.callId(), state.target()));
         a.sip(new SipLegCommand.Bye(
             a.callId(), info.dialog().nextLocalCseq(), EndCause.TRANSFERRED));
-      });
+      }));
     }
     return a.effects()
         .persist(new CallTransferFailed(status, a.now()))
@@ -89,10 +79,13 @@ final class TransferHandlers {
             next -> {
               a.log().info("transfer to {} failed with {}", state.target(), status);
               a.client(new ClientNotification.TransferFailed(info.uid(), a.callId(), status));
-            });
+            }).thenNoReply();
   }
 
-  private Effect<CallEvent, CallState> referred(Started state, SipReferReceived refer) {
+  // ---------------------------------------------------------------- by the SIP peer
+
+  /** The peer's REFER: invite the target in a new leg, or refuse one the dial plan forbids. */
+  ReplyEffect<CallEvent, CallState> referred(Started state, SipReferReceived refer) {
     CallInfo info = state.info();
     String callId = a.callId();
     SipDialog old = info.dialog().withRemoteCseq(refer.cseq()).nextLocalCseq();
@@ -107,7 +100,7 @@ final class TransferHandlers {
                     refer.referredBy(), refusal);
                 a.counted(DialPlan.FORBIDDEN_DESTINATION);
                 a.sip(new SipLegCommand.NotifyTransferProgress(callId, old, 403));
-              });
+              }).thenNoReply();
     }
     int leg = info.sipLegs() + 1;
     String localUri = "sip:" + info.uid() + "@" + a.settings().sipDomain();
@@ -123,10 +116,15 @@ final class TransferHandlers {
               a.sip(new SipLegCommand.NotifyTransferProgress(callId, old, 100));
               a.sip(new SipLegCommand.Invite(
                   callId, newLeg, Party.rtc(info.uid()), Party.sip(refer.referTo())));
-            });
+            }).thenNoReply();
   }
 
-  private Effect<CallEvent, CallState> targetAnswered(Referred state, SipAnswered ok) {
+  ReplyEffect<CallEvent, CallState> targetProvisional(SipProvisional p) {
+    a.log().info("transfer target answered {}", p.status());
+    return a.none();
+  }
+
+  ReplyEffect<CallEvent, CallState> targetAnswered(Referred state, SipAnswered ok) {
     CallInfo info = state.info();
     String callId = a.callId();
     SipDialog dialog = state.newLeg().established(ok.remoteTag(), ok.remoteTarget(), ok.routeSet())
@@ -146,15 +144,34 @@ final class TransferHandlers {
               }
               a.media(new MediaCommand.Start(callId, info.rtc(), ok.media()));
               a.client(new ClientNotification.Transferred(info.uid(), callId, state.target()));
-            });
+            }).thenNoReply();
   }
 
-  private Effect<CallEvent, CallState> targetFailed(
+  ReplyEffect<CallEvent, CallState> targetFailed(Referred state, SipFailed f) {
+    return transferFailed(state, f.status(), false);
+  }
+
+  /** A BYE of the old dialog: the transferor left, the transfer goes on. */
+  ReplyEffect<CallEvent, CallState> transferorLeft(Referred state, SipByeReceived bye) {
+    if (state.transferorLeft() || !bye.sipCallId().equals(state.info().dialog().callId())) {
+      return a.none();
+    }
+    a.log().info("the transferor hung up; the transfer goes on");
+    return a.effects().persist(new CallTransferorLeft(a.now())).thenNoReply();
+  }
+
+  /** Recovered on this node: the INVITE to the target died with the old node. */
+  ReplyEffect<CallEvent, CallState> reanchorWhileReferred(Referred state) {
+    a.log().info("recovered while inviting the transfer target: that INVITE is lost");
+    return transferFailed(state, 408, true);
+  }
+
+  private ReplyEffect<CallEvent, CallState> transferFailed(
       Referred state, int status, boolean recovered) {
     CallInfo info = state.info();
     String callId = a.callId();
     if (state.transferorLeft()) {
-      return a.end(state, EndCause.TRANSFER_FAILED, status, true, null, () -> {});
+      return a.end(state, EndCall.of(EndCause.TRANSFER_FAILED, status));
     }
     SipDialog notify = info.dialog().nextLocalCseq();
     return a.effects()
@@ -168,6 +185,6 @@ final class TransferHandlers {
                 // media of the old dialog died with the old node as well
                 a.self().tell(CallCommand.Reanchor.INSTANCE);
               }
-            });
+            }).thenNoReply();
   }
 }

@@ -75,6 +75,16 @@ public record SipDialog(
         remoteCseq, sessionRefreshSeconds);
   }
 
+  /** The dialog after we sent {@code requests} more requests in it (INFOs of several digits). */
+  public SipDialog nextLocalCseq(int requests) {
+    if (requests < 0) {
+      throw new IllegalArgumentException("a number of requests is not negative: " + requests);
+    }
+    return requests == 0 ? this : new SipDialog(
+        callId, localTag, remoteTag, localUri, remoteUri, remoteTarget, routeSet,
+        localCseq + requests, remoteCseq, sessionRefreshSeconds);
+  }
+
   /** The dialog after the peer sent a request with this CSeq. */
   public SipDialog withRemoteCseq(long cseq) {
     return new SipDialog(

@@ -2,7 +2,6 @@ package io.rtc2sip.actors.user;
 
 import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand;
-import io.rtc2sip.actors.call.CallEntity;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.SipRegistrationCommand;
 import io.rtc2sip.actors.dialplan.DialPlans;
@@ -111,11 +110,15 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
     this.limits = new CallLimits(uid, deps, ctx, Effect());
   }
 
-  /** Registers user sessions with Cluster Sharding on this node. */
+  /**
+   * Registers user sessions with Cluster Sharding on this node; {@code calls} reaches the call
+   * entities (handed over by the composition root, so that the two do not know each other).
+   */
   public static ActorRef<?> init(
       ActorSystem<?> system,
       ActorRef<ClientNotification> clients,
       ActorRef<SipRegistrationCommand> registrations,
+      EntityMessenger<CallCommand> calls,
       Clock clock) {
     Cluster cluster = Cluster.get(system);
     Predicate<String> isMember =
@@ -131,7 +134,7 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
         new Dependencies(
             clients,
             registrations,
-            EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
+            calls,
             isMember,
             clock,
             DialPlans.fromConfig(system.settings().config(),
@@ -176,7 +179,22 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
 
   @Override
   public CommandHandler<UserCommand, UserEvent, UserState> commandHandler() {
-    return newCommandHandlerBuilder().forAnyState().onAnyCommand(this::onCommand);
+    // one handler per command; what differs by state is decided in the handler, from the state
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(GetPresence.class, this::getPresence)
+        .onCommand(Login.class, this::login)
+        .onCommand(Logout.class, this::logout)
+        .onCommand(ConnectionLost.class, this::connectionLost)
+        .onCommand(Register.class, this::register)
+        .onCommand(CallStarted.class, this::callStarted)
+        .onCommand(CallEnded.class, this::callEnded)
+        .onCommand(RouteInboundCall.class, this::route)
+        .onCommand(AdmitCall.class,
+            (state, admit) -> limits.admit(state, admit).thenRun(this::passivateIfIdle))
+        .onCommand(CallChecked.class,
+            (state, checked) -> limits.checked(state, checked).thenRun(this::passivateIfIdle))
+        .onAnyCommand(this::unexpected);
   }
 
   @Override
@@ -210,54 +228,44 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
     }
   }
 
-  private Effect<UserEvent, UserState> onCommand(UserState state, UserCommand command) {
-    if (command instanceof GetPresence get) {
-      passivateIfIdle(state);
-      return Effect().reply(get.replyTo(), presence(state));
+  private Effect<UserEvent, UserState> getPresence(UserState state, GetPresence get) {
+    passivateIfIdle(state);
+    return Effect().reply(get.replyTo(), presence(state));
+  }
+
+  private Effect<UserEvent, UserState> logout(UserState state, Logout logout) {
+    if (!(state instanceof Online on) || !on.connectionId().equals(logout.connectionId())) {
+      return Effect()
+          .reply(logout.replyTo(), new UserReply.Rejected(uid, "not logged in on this connection"));
     }
-    if (command instanceof Login login) {
-      return login(state, login);
+    return loggedOut(on, "logout").thenReply(logout.replyTo(), s -> new UserReply.Accepted(uid));
+  }
+
+  private Effect<UserEvent, UserState> connectionLost(UserState state, ConnectionLost lost) {
+    if (state instanceof Online on && on.connectionId().equals(lost.connectionId())) {
+      return loggedOut(on, "connection lost");
     }
-    if (command instanceof Logout logout) {
-      if (!(state instanceof Online on) || !on.connectionId().equals(logout.connectionId())) {
-        return Effect()
-            .reply(logout.replyTo(), new UserReply.Rejected(uid, "not logged in on this connection"));
-      }
-      return loggedOut(on, "logout").thenReply(logout.replyTo(), s -> new UserReply.Accepted(uid));
-    }
-    if (command instanceof ConnectionLost lost) {
-      if (state instanceof Online on && on.connectionId().equals(lost.connectionId())) {
-        return loggedOut(on, "connection lost");
-      }
+    return Effect().none();
+  }
+
+  private Effect<UserEvent, UserState> callStarted(UserState state, CallStarted started) {
+    if (calls(state).contains(started.callId())) {
       return Effect().none();
     }
-    if (command instanceof Register register) {
-      return register(state, register);
+    return Effect().persist(new CallJoined(started.callId(), deps.clock().instant()));
+  }
+
+  private Effect<UserEvent, UserState> callEnded(UserState state, CallEnded ended) {
+    if (!calls(state).contains(ended.callId()) && !parked(state).contains(ended.callId())) {
+      passivateIfIdle(state);
+      return Effect().none();
     }
-    if (command instanceof CallStarted started) {
-      if (calls(state).contains(started.callId())) {
-        return Effect().none();
-      }
-      return Effect().persist(new CallJoined(started.callId(), deps.clock().instant()));
-    }
-    if (command instanceof CallEnded ended) {
-      if (!calls(state).contains(ended.callId()) && !parked(state).contains(ended.callId())) {
-        passivateIfIdle(state);
-        return Effect().none();
-      }
-      return Effect()
-          .persist(new CallLeft(ended.callId(), deps.clock().instant()))
-          .thenRun(this::passivateIfIdle);
-    }
-    if (command instanceof RouteInboundCall route) {
-      return route(state, route);
-    }
-    if (command instanceof AdmitCall admit) {
-      return limits.admit(state, admit).thenRun(this::passivateIfIdle);
-    }
-    if (command instanceof CallChecked checked) {
-      return limits.checked(state, checked).thenRun(this::passivateIfIdle);
-    }
+    return Effect()
+        .persist(new CallLeft(ended.callId(), deps.clock().instant()))
+        .thenRun(this::passivateIfIdle);
+  }
+
+  private Effect<UserEvent, UserState> unexpected(UserState state, UserCommand command) {
     ctx.getLog().warn("unexpected {}", command.getClass().getSimpleName());
     return Effect().unhandled();
   }

@@ -25,6 +25,7 @@ import io.rtc2sip.actors.port.SipLegCommand;
 import io.rtc2sip.actors.support.TestKits;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * and waits for the browser's new offer, and ends the same way when none comes in time.
  */
 class BrowserLegCallTest {
-  private static final ActorTestKit TEST_KIT = ActorTestKit.create(TestKits.eventSourcedConfig());
+  private static final ActorTestKit TEST_KIT = ActorTestKit.create(TestKits.manualTimeConfig());
+  private static final ManualTime TIME = ManualTime.get(TEST_KIT.system());
   private static final String OFFER = "v=0\r\n(an offer the signaling server checked)\r\n";
   private static final Duration SOON = Duration.ofSeconds(3);
 
@@ -157,6 +159,9 @@ class BrowserLegCallTest {
     f.media.expectMessageClass(MediaCommand.Reanchor.class, SOON);
     f.sip.expectMessageClass(SipLegCommand.Reinvite.class, SOON);
     f.clients.expectMessageClass(ClientNotification.RtcMoved.class, SOON);
+    TIME.timePasses(Duration.ofMillis(299));
+    f.sip.expectNoMessage(Duration.ofMillis(100));
+    TIME.timePasses(Duration.ofMillis(1));
     assertEndedForTheLostLeg(f);
   }
 
@@ -173,7 +178,8 @@ class BrowserLegCallTest {
     f.kit.runCommand(new CallCommand.Reoffer(UID, OFFER,
         TEST_KIT.<CallReply>createTestProbe().ref()));
     f.sip.expectMessageClass(SipLegCommand.Reinvite.class, SOON);
-    f.sip.expectNoMessage(Duration.ofSeconds(1)); // no Bye after the 300 ms wait
+    TIME.timePasses(Duration.ofSeconds(1));
+    f.sip.expectNoMessage(Duration.ofMillis(100)); // no Bye after the 300 ms wait
     assertInstanceOf(CallState.Active.class, f.state());
   }
 

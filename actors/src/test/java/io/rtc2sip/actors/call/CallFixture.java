@@ -54,6 +54,11 @@ final class CallFixture {
   static final String PEER_TAG = "peer-tag";
   static final String NODE = "pekko://rtc2sip@127.0.0.1:2551";
   static final String PEER_CALL_ID = "a84b4c76e66710@pbx.example";
+  /**
+   * The random number every call of a fixture draws (the glare retry waits 3050 ms for a call
+   * that owns its Call-ID, 1000 ms for one that does not).
+   */
+  static final double RANDOM = 0.5;
   private static final AtomicInteger SEQ = new AtomicInteger();
 
   final String callId;
@@ -81,6 +86,19 @@ final class CallFixture {
    */
   CallFixture(ActorTestKit testKit, boolean inbound, CallSettings settings, DialPlans plans,
       CallCommand.PlacementRefused admission) {
+    this(testKit, inbound, settings, plans, admission, true);
+  }
+
+  /**
+   * An outbound call with this dial plan whose user session takes the admissions (they go to
+   * {@link #admissions}) and never answers them.
+   */
+  static CallFixture withSilentUserSession(ActorTestKit testKit, DialPlans plans) {
+    return new CallFixture(testKit, false, SETTINGS, plans, null, false);
+  }
+
+  private CallFixture(ActorTestKit testKit, boolean inbound, CallSettings settings,
+      DialPlans plans, CallCommand.PlacementRefused admission, boolean admissionsAnswered) {
     this.callId = (inbound ? "i-" : "o-") + "test-" + SEQ.incrementAndGet();
     this.sip = testKit.createTestProbe();
     this.media = testKit.createTestProbe();
@@ -91,8 +109,10 @@ final class CallFixture {
     EntityMessenger<UserCommand> userSessions = (uid, message) -> {
       if (message instanceof UserCommand.AdmitCall admit) {
         admissions.ref().tell(admit);
-        admit.replyTo().tell(admission != null ? admission
-            : new CallCommand.PlacementAllowed(uid));
+        if (admissionsAnswered) {
+          admit.replyTo().tell(admission != null ? admission
+              : new CallCommand.PlacementAllowed(uid));
+        }
       } else {
         users.ref().tell(new ShardingEnvelope<>(uid, message));
       }
@@ -104,7 +124,8 @@ final class CallFixture {
             userSessions,
             clock,
             NODE,
-            plans);
+            plans,
+            () -> RANDOM);
     this.kit =
         EventSourcedBehaviorTestKit.create(
             testKit.system(), CallEntity.create(callId, deps, shard.ref()));

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.rtc2sip.actors.model.EndCause;
+import io.rtc2sip.actors.model.OnHold;
 import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.MediaCommand;
@@ -46,7 +47,7 @@ class CallRecoveryTest {
     assertEquals(SdpDirection.SENDONLY, reinvite.direction());
     // recovered to the same state; only the re-INVITE's CSeq moved on
     CallState.Held expected = new CallState.Held(
-        before.info().withDialog(before.info().dialog().nextLocalCseq()), true, false);
+        before.info().withDialog(before.info().dialog().nextLocalCseq()), OnHold.LOCAL);
     assertEquals(expected, f.state());
   }
 

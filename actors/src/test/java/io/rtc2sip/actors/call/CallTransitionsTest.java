@@ -2,15 +2,25 @@ package io.rtc2sip.actors.call;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rtc2sip.actors.call.CallCommand.*;
 import io.rtc2sip.actors.call.CallTransitions.Row;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.support.TestKits;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -110,6 +120,58 @@ class CallTransitionsTest {
     for (Class<?> s : CallTransitions.STATES) {
       assertTrue(fromStates.contains(s), s.getSimpleName() + " has no row");
     }
+  }
+
+  @Test
+  void aRowWithoutAHandlerIsRefused() {
+    assertThrows(IllegalArgumentException.class, () -> new Row(List.of(CallState.Idle.class),
+        PlaceCall.class, List.of(), false, List.of(), "nothing", null));
+  }
+
+  /**
+   * The table is the only dispatch: every row has a handler, and every method of the handler
+   * classes (all but their private helpers) is the handler of a row, as written in the table's
+   * source.
+   */
+  @Test
+  void everyRowHasAHandlerAndEveryHandlerIsARowsHandler() throws IOException {
+    Set<String> commandsInStates = new HashSet<>();
+    for (Row row : CallTransitions.TABLE) {
+      assertNotNull(row.handler(), row.toString());
+      for (Class<?> state : row.from()) {
+        assertTrue(commandsInStates.add(state.getSimpleName() + "+" + row.command()),
+            "a second row for " + row.command().getSimpleName() + " in " + state.getSimpleName());
+      }
+    }
+    String table = Files.readString(
+        Path.of("src/main/java/io/rtc2sip/actors/call/CallTransitions.java"),
+        StandardCharsets.UTF_8);
+    Map<String, Class<?>> handlerClasses = Map.of(
+        "placement", Placement.class,
+        "pending", PendingCallHandlers.class,
+        "established", EstablishedCallHandlers.class,
+        "transfers", TransferHandlers.class);
+    Set<String> bundled = new HashSet<>();
+    for (RecordComponent c : CallHandlers.class.getRecordComponents()) {
+      bundled.add(c.getName());
+    }
+    bundled.remove("actions"); // shared by the handlers; writeEnd is its one row
+    assertEquals(handlerClasses.keySet(), bundled, "a handler class the test does not know");
+    List<String> unused = new ArrayList<>();
+    handlerClasses.forEach((accessor, type) -> {
+      for (Method m : type.getDeclaredMethods()) {
+        boolean query = m.getName().equals("waiting"); // Placement's, asked by GetCall
+        if (Modifier.isPrivate(m.getModifiers()) || m.isSynthetic() || query) {
+          continue;
+        }
+        if (!table.contains("h." + accessor + "()." + m.getName() + "(")) {
+          unused.add(type.getSimpleName() + "." + m.getName());
+        }
+      }
+    });
+    assertTrue(table.contains("h.ignore()"));
+    assertTrue(table.contains("h.actions().writeEnd("));
+    assertTrue(unused.isEmpty(), "handlers without a row: " + unused);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static io.rtc2sip.actors.call.CallFixture.assertAccepted;
 import static io.rtc2sip.actors.call.CallFixture.rejection;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rtc2sip.actors.call.CallCommand.Hold;
@@ -24,6 +25,7 @@ import io.rtc2sip.actors.call.CallEvent.CallResumed;
 import io.rtc2sip.actors.call.CallEvent.SessionReoffered;
 import io.rtc2sip.actors.model.EndCause;
 import io.rtc2sip.actors.model.HoldSide;
+import io.rtc2sip.actors.model.OnHold;
 import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.MediaCommand;
@@ -31,13 +33,17 @@ import io.rtc2sip.actors.port.SipLegCommand;
 import io.rtc2sip.actors.support.TestKits;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** The answered call: hold both ways, DTMF, hang-ups, media timeout, re-INVITE failures. */
 class EstablishedCallTest {
 
-  private static final ActorTestKit TEST_KIT = ActorTestKit.create(TestKits.eventSourcedConfig());
+  private static final ActorTestKit TEST_KIT = ActorTestKit.create(TestKits.manualTimeConfig());
+  private static final ManualTime TIME = ManualTime.get(TEST_KIT.system());
+  /** How long a probe is watched for a message that must not come (real time, not a timer). */
+  private static final Duration QUIET = Duration.ofMillis(100);
 
   @AfterAll
   static void shutdown() {
@@ -52,20 +58,26 @@ class EstablishedCallTest {
     f.fact(new CallCommand.SipAnswered(CallFixture.PEER_TAG, "sip:callee@10.0.0.2:5060",
         java.util.List.of(), io.rtc2sip.actors.model.NegotiatedMedia.pcmu(), 2));
     f.clearProbes();
-    SipLegCommand.Reinvite first = (SipLegCommand.Reinvite) f.sip.receiveMessage(
-        java.time.Duration.ofSeconds(5));
+    // half the 2 s interval: 1 s
+    TIME.timePasses(Duration.ofMillis(999));
+    f.sip.expectNoMessage(QUIET);
+    TIME.timePasses(Duration.ofMillis(1));
+    SipLegCommand.Reinvite first = (SipLegCommand.Reinvite) f.sip.receiveMessage();
     assertEquals(SdpDirection.SENDRECV, first.direction());
     assertEquals(2, first.dialog().localCseq());
     assertEquals(2, first.dialog().sessionRefreshSeconds());
-    SipLegCommand.Reinvite second = (SipLegCommand.Reinvite) f.sip.receiveMessage(
-        java.time.Duration.ofSeconds(5));
+    TIME.timePasses(Duration.ofMillis(999));
+    f.sip.expectNoMessage(QUIET);
+    TIME.timePasses(Duration.ofMillis(1));
+    SipLegCommand.Reinvite second = (SipLegCommand.Reinvite) f.sip.receiveMessage();
     assertEquals(3, second.dialog().localCseq(), "each refresh is a new request in the dialog");
     CallState.Active active = assertInstanceOf(CallState.Active.class, f.kit.getState());
     assertEquals(3, active.info().dialog().localCseq(), "the refreshes are persisted");
     // hung up: no refresh after the end
     f.client(r -> new CallCommand.Hangup(UID, r));
     f.sip.receiveMessage(); // BYE
-    f.sip.expectNoMessage(java.time.Duration.ofMillis(1500));
+    TIME.timePasses(Duration.ofSeconds(10));
+    f.sip.expectNoMessage(QUIET);
   }
 
   @Test
@@ -106,7 +118,8 @@ class EstablishedCallTest {
   void withoutASessionTimerOfOursNothingIsRefreshed() {
     CallFixture f = CallFixture.outbound(TEST_KIT);
     f.reach(CallState.Active.class);
-    f.sip.expectNoMessage(java.time.Duration.ofMillis(1500));
+    TIME.timePasses(Duration.ofHours(1));
+    f.sip.expectNoMessage(QUIET);
   }
 
   @Test
@@ -130,7 +143,7 @@ class EstablishedCallTest {
     // the peer holds too: both on hold, media inactive
     var remote = f.kit.runCommand(new SipRemoteHold(5));
     CallState.Held both = assertInstanceOf(CallState.Held.class, remote.state());
-    assertTrue(both.localHold() && both.remoteHold());
+    assertEquals(OnHold.BOTH, both.hold());
     assertEquals(5, both.info().dialog().remoteCseq());
     assertEquals(new MediaCommand.SetDirection(f.callId, SdpDirection.INACTIVE),
         f.media.receiveMessage());
@@ -148,6 +161,17 @@ class EstablishedCallTest {
     assertInstanceOf(CallState.Active.class, resumed.state());
     // a resume while active changes nothing
     assertTrue(f.kit.runCommand(new SipRemoteResume(7)).hasNoEvents());
+  }
+
+  @Test
+  void aHeldCallIsHeldBySomeone() {
+    CallFixture f = CallFixture.outbound(TEST_KIT);
+    f.reach(CallState.Active.class);
+    CallInfo info = f.info();
+    assertThrows(IllegalArgumentException.class, () -> new CallState.Held(info, OnHold.NONE));
+    assertEquals(OnHold.REMOTE, new CallState.Held(info, OnHold.REMOTE).hold());
+    assertEquals(OnHold.NONE, assertInstanceOf(CallState.Active.class, f.state()).hold(),
+        "an active call is held by nobody");
   }
 
   @Test
@@ -208,9 +232,12 @@ class EstablishedCallTest {
     CallFixture f = CallFixture.outbound(TEST_KIT);
     f.reach(CallState.Held.class);
     assertTrue(f.kit.runCommand(new SipReinviteFailed(491)).hasNoEvents());
-    // RFC 3261 14.1: we own the Call-ID, so the retry comes after 2.1 to 4 s
-    SipLegCommand.Reinvite retry =
-        f.sip.expectMessageClass(SipLegCommand.Reinvite.class, Duration.ofSeconds(6));
+    // RFC 3261 14.1: we own the Call-ID, so the retry comes after 2.1 to 4 s: 3050 ms for the
+    // fixture's random draw of 0.5
+    TIME.timePasses(Duration.ofMillis(3049));
+    f.sip.expectNoMessage(QUIET);
+    TIME.timePasses(Duration.ofMillis(1));
+    SipLegCommand.Reinvite retry = f.sip.expectMessageClass(SipLegCommand.Reinvite.class);
     assertEquals(SdpDirection.SENDONLY, retry.direction());
     assertEquals(3, retry.dialog().localCseq());
     CallState.Held state = assertInstanceOf(CallState.Held.class, f.state());

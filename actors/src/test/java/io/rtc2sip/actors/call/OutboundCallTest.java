@@ -33,6 +33,7 @@ import io.rtc2sip.actors.support.TestKits;
 import io.rtc2sip.actors.user.UserCommand;
 import java.time.Duration;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,8 @@ import org.junit.jupiter.api.Test;
 /** RTC user calls SIP: dial, ring, answer, hang up, fail, cancel, time out. */
 class OutboundCallTest {
 
-  private static final ActorTestKit TEST_KIT = ActorTestKit.create(TestKits.eventSourcedConfig());
+  private static final ActorTestKit TEST_KIT = ActorTestKit.create(TestKits.manualTimeConfig());
+  private static final ManualTime TIME = ManualTime.get(TEST_KIT.system());
 
   @AfterAll
   static void shutdown() {
@@ -183,13 +185,14 @@ class OutboundCallTest {
 
   @Test
   void theNoAnswerTimerFiresFromItsDeadline() {
-    CallSettings shortRing = new CallSettings(Duration.ofMillis(300), Duration.ofSeconds(120),
-        Duration.ofSeconds(32), "gw.example");
-    CallFixture f = new CallFixture(TEST_KIT, false, shortRing);
+    CallFixture f = CallFixture.outbound(TEST_KIT);
     f.place();
     f.sip.expectMessageClass(SipLegCommand.Invite.class);
-    SipLegCommand.Cancel cancel =
-        f.sip.expectMessageClass(SipLegCommand.Cancel.class, Duration.ofSeconds(3));
+    // the fixture's no-answer timeout: 60 s
+    TIME.timePasses(Duration.ofMillis(59_999));
+    f.sip.expectNoMessage(Duration.ofMillis(100));
+    TIME.timePasses(Duration.ofMillis(1));
+    SipLegCommand.Cancel cancel = f.sip.expectMessageClass(SipLegCommand.Cancel.class);
     assertEquals(EndCause.NO_ANSWER, cancel.cause());
     assertInstanceOf(CallState.Cancelling.class, f.state());
   }
