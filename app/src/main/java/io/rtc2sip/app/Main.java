@@ -38,7 +38,7 @@ public final class Main {
     }
     switch (command) {
       case "run" -> run();
-      case "client" -> io.rtc2sip.signaling.cli.ClientMain.main(
+      case "client" -> io.rtc2sip.client.ClientMain.main(
           java.util.Arrays.copyOfRange(args, 1, args.length));
       case "token" -> token(args);
       case "replay" -> System.exit(Replay.run(
