@@ -37,6 +37,7 @@ public final class ClientMain {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** How long after a reconnect {@code calls} is asked again while the cluster does not answer. */
   private static final Duration CALLS_FOR = Duration.ofSeconds(60);
+  /** On stdout for {@code --help} or {@code -h}, on stderr after a wrong usage. */
   static final String USAGE = "usage: rtc2sip client --uid U [--server H:P[,H:P...] | --host H"
       + " --port P] [--token T | --secret S] [--users N] [--rtc H:P] [--play in.wav]"
       + " [--record out.wav] [\"cmd; cmd; ...\"]  (commands from stdin without arguments;"
