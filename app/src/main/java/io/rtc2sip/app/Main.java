@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Command-line entry point: {@code rtc2sip <command>}. Without a command, or with an unknown one,
  * it prints its usage on standard error and exits with status 2 (nothing starts); {@code help}
- * prints it on standard output with status 0.
+ * ({@code --help}, {@code -h}) prints it on standard output with status 0.
  */
 public final class Main {
   private static final Logger log = LoggerFactory.getLogger(Main.class);
@@ -38,7 +38,7 @@ public final class Main {
     }
     switch (command) {
       case "run" -> run();
-      case "client" -> io.rtc2sip.signaling.cli.ClientMain.main(
+      case "client" -> io.rtc2sip.client.ClientMain.main(
           java.util.Arrays.copyOfRange(args, 1, args.length));
       case "token" -> token(args);
       case "replay" -> System.exit(Replay.run(
@@ -94,10 +94,11 @@ public final class Main {
         usage: rtc2sip <command>
           run     start a gateway node (configuration: RTC2SIP_* environment variables, see README)
           client  a test phone on the signaling protocol (docs/signaling.md): client --uid U ...
+                  (client --help: its options)
           token   mint a signaling login token: token <uid> [ttl-seconds]
           calls   find calls in the call history: calls --uid U --since 2h [--cause C] [--json]
           replay  a call's timeline from the journal: replay <call-id> [--at <ISO time>] [--json]
-          help    this text""");
+          help    this text (also --help, -h)""");
     System.exit(status);
   }
 }

@@ -22,7 +22,6 @@ import io.rtc2sip.actors.rtc.WebRtcLegs;
 import io.rtc2sip.metrics.NodeMetrics;
 import io.rtc2sip.webrtc.BrowserMedia;
 import io.rtc2sip.webrtc.WebRtcSettings;
-import io.rtc2sip.rtc.RtcNetworks;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.rtc2sip.signaling.SignalingCounters;

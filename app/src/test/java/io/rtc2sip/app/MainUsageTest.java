@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** {@code rtc2sip} with no command or an unknown one prints its usage and starts nothing. */
+/**
+ * {@code rtc2sip} with no command or an unknown one prints its usage on stderr and starts
+ * nothing; asked for help (itself or its {@code client}) it prints the usage on stdout.
+ */
 class MainUsageTest {
 
   private record Outcome(int status, String stdout, String stderr) {}
@@ -52,8 +55,29 @@ class MainUsageTest {
 
   @Test
   void helpPrintsUsageOnStdoutWithExit0() throws Exception {
-    Outcome o = main("help");
-    assertEquals(0, o.status(), o.stdout() + o.stderr());
-    assertTrue(o.stdout().contains("usage: rtc2sip <command>"), o.stdout());
+    for (String help : List.of("help", "--help", "-h")) {
+      Outcome o = main(help);
+      assertEquals(0, o.status(), help + ": " + o.stdout() + o.stderr());
+      assertTrue(o.stdout().contains("usage: rtc2sip <command>"), help + ": " + o.stdout());
+      assertTrue(o.stderr().isEmpty(), help + ": nothing on stderr: " + o.stderr());
+    }
+  }
+
+  @Test
+  void clientHelpPrintsTheClientUsageOnStdoutWithExit0() throws Exception {
+    for (String help : List.of("--help", "-h")) {
+      Outcome o = main("client", help);
+      assertEquals(0, o.status(), help + ": " + o.stdout() + o.stderr());
+      assertTrue(o.stdout().startsWith("usage: rtc2sip client --uid U"), help + ": " + o.stdout());
+      assertTrue(o.stderr().isEmpty(), help + ": nothing on stderr: " + o.stderr());
+    }
+  }
+
+  @Test
+  void clientWithoutUidPrintsTheClientUsageOnStderrWithExit2() throws Exception {
+    Outcome o = main("client");
+    assertEquals(2, o.status(), o.stdout() + o.stderr());
+    assertTrue(o.stderr().contains("usage: rtc2sip client --uid U"), o.stderr());
+    assertTrue(o.stdout().isEmpty(), "nothing on stdout: " + o.stdout());
   }
 }

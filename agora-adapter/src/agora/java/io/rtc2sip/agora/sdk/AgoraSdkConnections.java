@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Agora's Linux server SDK (4.4.32.100 and later: PCM is pushed on the connection): the node's
  * one {@code AgoraService} and a connection per call. Loaded by name from
- * {@code io.rtc2sip.rtc.RtcNetworks}; built only with the Maven profile {@code agora}.
+ * {@code io.rtc2sip.agora.AgoraBinding}; built only with the Maven profile {@code agora}.
  */
 public final class AgoraSdkConnections implements AgoraConnectionFactory {
   private static final Logger log = LoggerFactory.getLogger(AgoraSdkConnections.class);

@@ -131,7 +131,7 @@ class AudioTest {
     Tones.writeWav8k(wav, 1000, 4);
     try (Sipp echo = Sipp.builtinUas("uas", "-rtp_echo")) {
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      int status = io.rtc2sip.signaling.cli.ClientMain.run(new String[] {
+      int status = io.rtc2sip.client.ClientMain.run(new String[] {
           "--uid", "kim", "--port", String.valueOf(node.signalingPort),
           "--rtc", "127.0.0.1:" + node.rtcPort, "--play", wav.toString(),
           "--record", recorded.toString(),

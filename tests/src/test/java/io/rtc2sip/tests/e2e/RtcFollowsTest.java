@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rtc2sip.client.ClientMain;
 import io.rtc2sip.persistence.EmbeddedDatabase;
-import io.rtc2sip.signaling.cli.ClientMain;
 import io.rtc2sip.tests.support.Baresip;
 import io.rtc2sip.tests.support.ClusterClient;
 import io.rtc2sip.tests.support.FreePorts;

@@ -306,7 +306,7 @@ class SignalingCallsTest {
   void theClientCliPlacesACall() throws Exception {
     try (Sipp uas = Sipp.uas("uas_answer", 60000)) {
       ByteArrayOutputStream output = new ByteArrayOutputStream();
-      int status = io.rtc2sip.signaling.cli.ClientMain.run(new String[] {
+      int status = io.rtc2sip.client.ClientMain.run(new String[] {
           "--uid", "frank", "--port", String.valueOf(node.signalingPort),
           "call sip:uas@127.0.0.1:" + uas.port + "; wait answered 20; sleep 500; hangup;"
               + " wait ended 10; quit"},

@@ -1,6 +1,6 @@
 package io.rtc2sip.tests.support;
 
-import io.rtc2sip.signaling.cli.ClientMain;
+import io.rtc2sip.client.ClientMain;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

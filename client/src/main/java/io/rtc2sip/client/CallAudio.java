@@ -1,4 +1,4 @@
-package io.rtc2sip.signaling.cli;
+package io.rtc2sip.client;
 
 import io.rtc2sip.codec.resample.Resampler;
 import io.rtc2sip.rtc.loopback.LoopbackRtcClient;

@@ -1,4 +1,4 @@
-package io.rtc2sip.signaling.cli;
+package io.rtc2sip.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

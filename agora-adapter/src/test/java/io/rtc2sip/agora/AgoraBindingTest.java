@@ -1,19 +1,14 @@
-package io.rtc2sip.rtc;
+package io.rtc2sip.agora;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.rtc2sip.agora.AgoraConnection;
-import io.rtc2sip.agora.AgoraConnectionFactory;
-import io.rtc2sip.agora.AgoraEvents;
-import io.rtc2sip.agora.AgoraRtcLegs;
-import io.rtc2sip.agora.AgoraSettings;
 import org.junit.jupiter.api.Test;
 
 /** Choosing Agora: the binding is looked up by name, and its absence is a clear error. */
-class RtcNetworksTest {
+class AgoraBindingTest {
   private static final String CERTIFICATE = "fedcba9876543210fedcba9876543210";
 
   /** Stands in for the SDK binding of the {@code agora} profile. */
@@ -58,28 +53,28 @@ class RtcNetworksTest {
   void anAppIdWithoutTheBindingIsAClearError() {
     // the default build has no binding class; with -Pagora the real one exists, hence a name
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> RtcNetworks.startAgora(config(CERTIFICATE), "io.rtc2sip.agora.sdk.Absent"));
+        () -> AgoraBinding.start(config(CERTIFICATE), "io.rtc2sip.agora.sdk.Absent"));
     assertTrue(e.getMessage().contains("no Agora binding"), e.getMessage());
     assertTrue(e.getMessage().contains("-Pagora"), e.getMessage());
   }
 
   @Test
   void theBindingIsLoadedByName() {
-    AgoraRtcLegs legs = RtcNetworks.startAgora(config(CERTIFICATE), FakeBinding.class.getName());
+    AgoraRtcLegs legs = AgoraBinding.start(config(CERTIFICATE), FakeBinding.class.getName());
     legs.close();
   }
 
   @Test
   void missingNativeLibrariesPointToLdLibraryPath() {
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> RtcNetworks.startAgora(config(CERTIFICATE), UnlinkedBinding.class.getName()));
+        () -> AgoraBinding.start(config(CERTIFICATE), UnlinkedBinding.class.getName()));
     assertTrue(e.getMessage().contains("LD_LIBRARY_PATH"), e.getMessage());
   }
 
   @Test
   void aMissingCertificateIsReportedBeforeTheSdkStarts() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RtcNetworks.startAgora(config(""), UnlinkedBinding.class.getName()));
+        () -> AgoraBinding.start(config(""), UnlinkedBinding.class.getName()));
     assertTrue(e.getMessage().contains("RTC2SIP_AGORA_APP_CERTIFICATE"), e.getMessage());
   }
 }

@@ -1,4 +1,4 @@
-package io.rtc2sip.signaling.cli;
+package io.rtc2sip.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

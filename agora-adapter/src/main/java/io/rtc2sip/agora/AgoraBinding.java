@@ -1,37 +1,26 @@
-package io.rtc2sip.rtc;
+package io.rtc2sip.agora;
 
 import com.typesafe.config.Config;
-import io.rtc2sip.actors.rtc.RtcLegs;
-import io.rtc2sip.agora.AgoraConnectionFactory;
-import io.rtc2sip.agora.AgoraRtcLegs;
-import io.rtc2sip.agora.AgoraSettings;
-import io.rtc2sip.rtc.loopback.LoopbackRtcNetwork;
-import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 
 /**
- * Picks the node's RTC network: Agora when {@code rtc2sip.rtc.agora.app-id} is set (the binding
- * must be on the class path), otherwise the loopback network.
+ * Starts Agora's network on the SDK binding, which is loaded by name: the class that implements
+ * {@link AgoraConnectionFactory} with the SDK is compiled only with the Maven profile
+ * {@code agora}, so a default build has none and says so.
  */
-public final class RtcNetworks {
+public final class AgoraBinding {
   /** The SDK connection factory, compiled only with the Maven profile {@code agora}. */
-  static final String AGORA_BINDING = "io.rtc2sip.agora.sdk.AgoraSdkConnections";
+  static final String SDK_CONNECTIONS = "io.rtc2sip.agora.sdk.AgoraSdkConnections";
 
-  private RtcNetworks() {}
+  private AgoraBinding() {}
 
-  /** The started network; it is also {@link AutoCloseable}. */
-  public static RtcLegs start(Config config) throws IOException {
-    String appId = config.getString("rtc2sip.rtc.agora.app-id").trim();
-    if (!appId.isEmpty()) {
-      return startAgora(config, AGORA_BINDING);
-    }
-    Config c = config.getConfig("rtc2sip.rtc.loopback");
-    return LoopbackRtcNetwork.start(c.getString("host"), c.getInt("port"),
-        c.getDuration("peer-timeout"));
+  /** Agora's network on the SDK binding, with the settings of {@code rtc2sip.rtc.agora}. */
+  public static AgoraRtcLegs start(Config config) {
+    return start(config, SDK_CONNECTIONS);
   }
 
   /** Agora's network through the SDK factory class {@code binding} (loaded by name). */
-  static AgoraRtcLegs startAgora(Config config, String binding) {
+  static AgoraRtcLegs start(Config config, String binding) {
     Class<?> type;
     try {
       type = Class.forName(binding);

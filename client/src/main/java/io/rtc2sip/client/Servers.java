@@ -1,4 +1,4 @@
-package io.rtc2sip.signaling.cli;
+package io.rtc2sip.client;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

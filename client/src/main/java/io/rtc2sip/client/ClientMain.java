@@ -1,4 +1,4 @@
-package io.rtc2sip.signaling.cli;
+package io.rtc2sip.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,13 +29,22 @@ import java.util.concurrent.TimeUnit;
  * prints every server message as one JSON line. It knows one or more signaling servers
  * ({@code --server h1:p1,h2:p2}): when its connection drops it connects to the next that answers,
  * logs in again, asks {@code calls} and resumes its call's audio where the call now runs (lines
- * of its own, {@code "local":true}: {@code reconnected}, {@code rejoined}). Exit status: 0 done,
- * 1 connection or login failure, 2 usage, 3 a {@code wait} timed out.
+ * of its own, {@code "local":true}: {@code reconnected}, {@code rejoined}). Exit status: 0 done
+ * (or {@code --help}/{@code -h}: the usage on stdout), 1 connection or login failure, 2 wrong
+ * usage (the usage on stderr), 3 a {@code wait} timed out.
  */
 public final class ClientMain {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** How long after a reconnect {@code calls} is asked again while the cluster does not answer. */
   private static final Duration CALLS_FOR = Duration.ofSeconds(60);
+  /** On stdout for {@code --help} or {@code -h}, on stderr after a wrong usage. */
+  static final String USAGE = "usage: rtc2sip client --uid U [--server H:P[,H:P...] | --host H"
+      + " --port P] [--token T | --secret S] [--users N] [--rtc H:P] [--play in.wav]"
+      + " [--record out.wav] [\"cmd; cmd; ...\"]  (commands from stdin without arguments;"
+      + " a lost connection moves on to the next server)";
+  /** The options followed by a value. */
+  private static final Set<String> VALUED = Set.of("--host", "--port", "--server", "--uid",
+      "--token", "--secret", "--rtc", "--play", "--record", "--users");
 
   private final PrintStream print;
   private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
@@ -61,6 +71,16 @@ public final class ClientMain {
   /** Runs the client; the exit status (see the class comment). */
   public static int run(String[] args, java.io.InputStream stdin, PrintStream stdout)
       throws Exception {
+    if (asksForHelp(args)) {
+      stdout.println(USAGE);
+      return 0;
+    }
+    String wrong = wrongUsage(args);
+    if (wrong != null) {
+      System.err.println("rtc2sip client: " + wrong);
+      System.err.println(USAGE);
+      return 2;
+    }
     int users = users(args);
     if (users > 1) {
       return runMany(args, users, stdout);
@@ -95,10 +115,7 @@ public final class ClientMain {
       }
     }
     if (uid == null) {
-      System.err.println("usage: rtc2sip client --uid U [--server H:P[,H:P...] | --host H"
-          + " --port P] [--token T | --secret S] [--users N] [--rtc H:P] [--play in.wav]"
-          + " [--record out.wav] [\"cmd; cmd; ...\"]  (commands from stdin without arguments;"
-          + " a lost connection moves on to the next server)");
+      System.err.println(USAGE);
       return 2;
     }
     Servers servers;
@@ -154,6 +171,39 @@ public final class ClientMain {
     int colon = hostPort.lastIndexOf(':');
     return new InetSocketAddress(hostPort.substring(0, colon),
         Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+
+  /** Whether {@code --help} or {@code -h} stands where an option may. */
+  private static boolean asksForHelp(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (VALUED.contains(args[i])) {
+        i++;
+      } else if (args[i].equals("--help") || args[i].equals("-h")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What is wrong with the options, or null: a value missing, or not a number. */
+  private static String wrongUsage(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (!VALUED.contains(args[i])) {
+        continue;
+      }
+      if (i + 1 == args.length) {
+        return args[i] + " needs a value";
+      }
+      if (args[i].equals("--port") || args[i].equals("--users")) {
+        try {
+          Integer.parseInt(args[i + 1]);
+        } catch (NumberFormatException e) {
+          return args[i] + " needs a number, not '" + args[i + 1] + "'";
+        }
+      }
+      i++;
+    }
+    return null;
   }
 
   private static int users(String[] args) {
