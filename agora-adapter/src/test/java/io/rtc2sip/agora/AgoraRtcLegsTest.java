@@ -1,5 +1,6 @@
 package io.rtc2sip.agora;
 
+import static io.rtc2sip.testkit.Until.until;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,17 +30,6 @@ class AgoraRtcLegsTest {
   @AfterEach
   void stop() {
     legs.close();
-  }
-
-  /** Polls {@code condition} until it holds; fails after a generous {@link #PATIENCE}. */
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(5);
-    }
   }
 
   private static void onSdkThread(Runnable callbacks) throws InterruptedException {
@@ -59,7 +48,7 @@ class AgoraRtcLegsTest {
   void onlyTheLegsOwnThreadCallsTheSdk() throws Exception {
     CountDownLatch left = new CountDownLatch(1);
     RtcAudio audio = legs.join("c-7", new RtcLeg("room", "alice"), left::countDown);
-    await("the connection", () -> !sdk.created.isEmpty());
+    until(PATIENCE, () -> !sdk.created.isEmpty(), "the connection");
     FakeConnection conn = sdk.last();
     conn.confirm = FakeConnection.Confirm.FROM_SDK_THREAD;
     byte[] pcm = new byte[Pcm16.FRAME_BYTES];
@@ -73,11 +62,11 @@ class AgoraRtcLegsTest {
     assertTrue(audio.poll(got), "received audio is queued by the callback itself");
     assertArrayEquals(frame(9), got);
 
-    await("the renewal", () -> conn.count("renewToken") == 1);
+    until(PATIENCE, () -> conn.count("renewToken") == 1, "the renewal");
     for (int i = 0; i < 20; i++) {
       audio.publish(frame(i));
     }
-    await("pushed frames", () -> conn.pushed().size() >= 5);
+    until(PATIENCE, () -> conn.pushed().size() >= 5, "pushed frames");
 
     Thread[] closers = new Thread[2];
     CountDownLatch go = new CountDownLatch(1);
@@ -96,7 +85,7 @@ class AgoraRtcLegsTest {
     for (Thread t : closers) {
       t.join(PATIENCE.toMillis());
     }
-    await("the teardown", () -> legs.openLegs() == 0);
+    until(PATIENCE, () -> legs.openLegs() == 0, "the teardown");
     List<String> calls = conn.calls();
     assertEquals(List.of("unsubscribeAllAudio", "disconnect", "destroy"),
         calls.subList(calls.size() - 3, calls.size()), "in order and once");
@@ -109,7 +98,7 @@ class AgoraRtcLegsTest {
   void theRtcUserLeavingIsReported() throws Exception {
     CountDownLatch left = new CountDownLatch(1);
     legs.join("c-8", new RtcLeg("room", "bob"), left::countDown);
-    await("the connection", () -> !sdk.created.isEmpty());
+    until(PATIENCE, () -> !sdk.created.isEmpty(), "the connection");
     FakeConnection conn = sdk.last();
     onSdkThread(() -> {
       conn.events.connected(1);
@@ -122,7 +111,7 @@ class AgoraRtcLegsTest {
   void closingTheNetworkTearsDownEveryLegBeforeTheSdk() throws Exception {
     legs.join("c-1", new RtcLeg("room-1", "alice"), () -> { });
     legs.join("c-2", new RtcLeg("room-2", "bob"), () -> { });
-    await("two connections", () -> sdk.created.size() == 2);
+    until(PATIENCE, () -> sdk.created.size() == 2, "two connections");
     legs.close();
     for (FakeConnection c : sdk.created) {
       assertEquals(1, c.count("destroy"));

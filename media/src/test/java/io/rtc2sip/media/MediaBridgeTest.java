@@ -1,5 +1,6 @@
 package io.rtc2sip.media;
 
+import static io.rtc2sip.testkit.Until.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import io.rtc2sip.actors.rtc.RtcAudio;
 import io.rtc2sip.actors.rtc.WebRtcLegs;
 import io.rtc2sip.codec.g711.G711;
 import io.rtc2sip.codec.pipeline.SendPipeline;
+import io.rtc2sip.codec.testing.ToneMeter;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -189,8 +191,8 @@ class MediaBridgeTest {
 
     // what the RTC user heard: the last 500 ms must be the 1 kHz tone
     short[] heard = rtc.lastPublished(50);
-    assertTrue(ratio(heard, 1000, rtcRate) > 0.9, "1 kHz share of what the RTC user heard: "
-        + ratio(heard, 1000, rtcRate));
+    assertTrue(ToneMeter.share(heard, 1000, rtcRate) > 0.9,
+        "1 kHz share of what the RTC user heard: " + ToneMeter.share(heard, 1000, rtcRate));
 
     // what the phone hears: RTP from the bridge, decoded, carries the RTC user's 600 Hz
     int packets = 60;
@@ -208,8 +210,8 @@ class MediaBridgeTest {
       byte[] p = received[packets - 40 + i];
       G711.PCMU.decode(p, 12, tail, i * 160, 160);
     }
-    assertTrue(ratio(tail, 600, 8000) > 0.9,
-        "600 Hz share of what the phone heard: " + ratio(tail, 600, 8000));
+    assertTrue(ToneMeter.share(tail, 600, 8000) > 0.9,
+        "600 Hz share of what the phone heard: " + ToneMeter.share(tail, 600, 8000));
   }
 
   @Test
@@ -365,11 +367,8 @@ class MediaBridgeTest {
         calls.receiveMessage(Duration.ofSeconds(3)).message());
     assertEquals(1, bridge.activeCalls());
     bridge.port().tell(new MediaCommand.Stop(callId));
-    long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-    while (bridge.activeCalls() > 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
-    }
-    assertEquals(0, bridge.activeCalls());
+    until(Duration.ofSeconds(2), () -> bridge.activeCalls() == 0,
+        () -> "no active calls after the Stop, active: " + bridge.activeCalls());
   }
 
   @Test
@@ -451,8 +450,8 @@ class MediaBridgeTest {
         G711.PCMU.decode(buf, 12, tail, (i - 20) * 160, 160);
       }
     }
-    assertTrue(ratio(tail, 600, 8000) > 0.9,
-        "600 Hz share of what the phone heard: " + ratio(tail, 600, 8000));
+    assertTrue(ToneMeter.share(tail, 600, 8000) > 0.9,
+        "600 Hz share of what the phone heard: " + ToneMeter.share(tail, 600, 8000));
     assertEquals(0, networkJoins.get(), "the RTC network was not joined");
   }
 
@@ -482,8 +481,8 @@ class MediaBridgeTest {
         G711.PCMU.decode(buf, 12, tail, (i - 20) * 160, 160);
       }
     }
-    assertTrue(ratio(tail, 600, 8000) > 0.9,
-        "600 Hz share of what the phone heard from the new leg: " + ratio(tail, 600, 8000));
+    assertTrue(ToneMeter.share(tail, 600, 8000) > 0.9,
+        "600 Hz share of what the phone heard from the new leg: " + ToneMeter.share(tail, 600, 8000));
     assertEquals(0, networkJoins.get(), "the RTC network was not joined");
   }
 
@@ -535,28 +534,6 @@ class MediaBridgeTest {
         // nothing queued
       }
     }
-  }
-
-  /** Share of the signal's power at {@code hz} (48 kHz samples), by a Goertzel filter. */
-  static double ratio(short[] s, double hz) {
-    return ratio(s, hz, 48000);
-  }
-
-  /** Share of the signal's power at {@code hz}, by a Goertzel filter. */
-  static double ratio(short[] s, double hz, int rate) {
-    double w = 2 * Math.PI * hz / rate;
-    double c = 2 * Math.cos(w);
-    double s1 = 0;
-    double s2 = 0;
-    double total = 0;
-    for (short v : s) {
-      double s0 = v + c * s1 - s2;
-      s2 = s1;
-      s1 = s0;
-      total += (double) v * v;
-    }
-    double power = s1 * s1 + s2 * s2 - c * s1 * s2;
-    return total == 0 ? 0 : 2 * power / (s.length * total);
   }
 
   /** A continuous sine, frame after frame. */

@@ -3,13 +3,16 @@ package io.rtc2sip.persistence;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rtc2sip.testkit.Until;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,12 +83,12 @@ class EmbeddedDatabaseTest {
         "-p", String.valueOf(port), "-c", "listen_addresses=127.0.0.1")
         .redirectErrorStream(true).redirectOutput(root.resolve("stale.log").toFile()).start();
     try {
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-      while (Postmaster.of(root.resolve("postgres")).map(p -> p.process().pid() != stale.pid()).orElse(true)) {
-        assertTrue(stale.isAlive() && System.nanoTime() < deadline,
-            "the stale server did not start: " + java.nio.file.Files.readString(root.resolve("stale.log")));
-        Thread.sleep(50); // polling another process's pid file
-      }
+      // another process's pid file: poll it until it names the stale server or that exits
+      BooleanSupplier started = () -> Postmaster.of(root.resolve("postgres"))
+          .map(p -> p.process().pid() == stale.pid()).orElse(false);
+      Until.holds(Duration.ofSeconds(30), () -> started.getAsBoolean() || !stale.isAlive());
+      assertTrue(started.getAsBoolean(),
+          "the stale server did not start: " + java.nio.file.Files.readString(root.resolve("stale.log")));
       try (EmbeddedDatabase db = EmbeddedDatabase.start(root, 0);
           Connection c = DriverManager.getConnection(db.jdbcUrl(), "postgres", "postgres")) {
         assertTrue(!stale.isAlive(), "the left-over server was stopped");

@@ -1,5 +1,6 @@
 package io.rtc2sip.signaling;
 
+import static io.rtc2sip.testkit.Until.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -629,24 +630,6 @@ class SignalingServerTest {
     }
   }
 
-  /** Polls {@code condition} until it holds or {@code within} passes. */
-  private static void until(String what, Duration within,
-      java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + " not within " + within);
-      }
-      Thread.onSpinWait();
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
-
   private long refused(String reason) {
     return server.counters().refused().getOrDefault(reason, 0L);
   }
@@ -677,8 +660,8 @@ class SignalingServerTest {
         assertEquals(2, refused("too-many-connections"));
         assertEquals(4, server.counters().openConnections());
       }
-      until("the closed connections give their slots back", Duration.ofSeconds(5),
-          () -> server.counters().openConnections() == 2);
+      until(Duration.ofSeconds(5), () -> server.counters().openConnections() == 2,
+          "the closed connections give their slots back");
       assertInstanceOf(UserCommand.ConnectionLost.class, users.receiveMessage().message());
       try (Client c2 = new Client("127.0.0.3")) {
         c2.login("carol");
@@ -756,8 +739,8 @@ class SignalingServerTest {
       login = assertInstanceOf(UserCommand.Login.class, users.receiveMessage().message());
       connectionId = login.connectionId();
     }
-    until("the server saw the close", Duration.ofSeconds(5),
-        () -> server.counters().openConnections() == 0);
+    until(Duration.ofSeconds(5), () -> server.counters().openConnections() == 0,
+        "the server saw the close");
     login.replyTo().tell(new UserReply.Accepted("dora"));
     ShardingEnvelope<UserCommand> lost = users.receiveMessage();
     assertEquals("dora", lost.entityId());

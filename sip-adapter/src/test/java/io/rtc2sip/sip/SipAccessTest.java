@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rtc2sip.testkit.Until;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
@@ -119,23 +120,19 @@ class SipAccessTest {
           Thread.sleep(20); // UDP: let the socket buffer drain so the stack sees the datagrams
         }
       }
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       // about one in seven of these mutations breaks the message; a loaded machine may drop
-      // some datagrams before the stack reads them, so the bound is loose
-      while (counters.malformed.get() - before < sent / 10 && System.nanoTime() < deadline) {
-        Thread.sleep(50); // the stack's threads parse asynchronously: poll the counter
-      }
+      // some datagrams before the stack reads them, so the bound is loose (the stack's threads
+      // parse asynchronously: wait for a tenth to be counted, then check what was)
+      Until.holds(Duration.ofSeconds(20), () -> counters.malformed.get() - before >= sent / 10);
       double malformed = counters.malformed.get() - before;
       // bounded: a few summary lines and call lines, never one dump per datagram
       assertTrue(volume.chars.get() < 200_000, "log volume " + volume.chars.get() + " chars in "
           + volume.lines.get() + " lines for " + sent + " mutated datagrams");
       assertTrue(volume.lines.get() < sent / 5, "log lines " + volume.lines.get());
       assertTrue(malformed >= 50, "malformed counted: " + malformed);
-      deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (volume.summaryLines() == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(50); // the summary comes once per log interval
-      }
-      assertTrue(volume.summaryLines() >= 1, "a summary line per source and interval");
+      // the summary comes once per log interval
+      Until.until(Duration.ofSeconds(10), () -> volume.summaryLines() >= 1,
+          "a summary line per source and interval");
     } finally {
       adapter.close();
       logs.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).detachAppender(volume);

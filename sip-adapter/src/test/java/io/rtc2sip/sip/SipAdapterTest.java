@@ -387,10 +387,7 @@ class SipAdapterTest {
           io.rtc2sip.actors.model.SdpDirection.SENDONLY, answered.media()));
       adapter.port().tell(new SipLegCommand.Reinvite(callId, d.nextLocalCseq().nextLocalCseq(),
           io.rtc2sip.actors.model.SdpDirection.SENDRECV, answered.media()));
-      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (Sipp.count(uas.messages(), "ACK sip:") < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(50); // sipp's log: poll it
-      }
+      uas.awaitInLog("ACK sip:", 3);
       assertEquals(3, Sipp.count(uas.messages(), "ACK sip:"), uas.where());
       adapter.port().tell(new SipLegCommand.Bye(callId,
           d.nextLocalCseq().nextLocalCseq().nextLocalCseq(), EndCause.LOCAL_HANGUP));

@@ -1,5 +1,6 @@
 package io.rtc2sip.sip;
 
+import static io.rtc2sip.testkit.Until.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -272,7 +273,7 @@ class SipDialogGuardTest {
       assertEquals(Map.of("ended@caller", 481, "unpersisted@caller", 500), answered);
       for (String sipCallId : ids) {
         String callId = CallIds.forInbound(sipCallId, RawSip.fromTag(sipCallId));
-        until(() -> !media.local.containsKey(callId), "ports of " + sipCallId + " released");
+        until(WAIT, () -> !media.local.containsKey(callId), "ports of " + sipCallId + " released");
       }
       // so the limit of 2 pending INVITEs is not reached
       assertNotNull(raw.requestUntil(raw.invite("alice", "fresh@caller"), "SIP/2.0 100"),
@@ -302,7 +303,7 @@ class SipDialogGuardTest {
       assertTrue(media.local.containsKey(callId), "ports kept while the call runs");
       states.put(callId, "Ended");
       awaitNoDialogs("the INVITE's leg is gone once the call is over");
-      until(() -> !media.local.containsKey(callId), "and the ports it reserved with it");
+      until(WAIT, () -> !media.local.containsKey(callId), "and the ports it reserved with it");
     }
   }
 
@@ -347,16 +348,7 @@ class SipDialogGuardTest {
 
   /** The adapter's registry empties (the last answer may leave just before the leg goes). */
   private void awaitNoDialogs(String what) {
-    until(() -> adapter.openDialogs() == 0, what);
-  }
-
-  /** Polls {@code condition} (state of the adapter, written by its threads) until a deadline. */
-  private static void until(java.util.function.BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
-      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
-    }
-    assertTrue(condition.getAsBoolean(), what);
+    until(WAIT, () -> adapter.openDialogs() == 0, what);
   }
 
   private SipDialog invite(String callId, String target) {

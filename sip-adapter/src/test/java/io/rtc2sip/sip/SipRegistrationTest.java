@@ -3,6 +3,7 @@ package io.rtc2sip.sip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.rtc2sip.testkit.Until;
 import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.port.SipLegCommand;
@@ -120,12 +121,9 @@ class SipRegistrationTest {
     }
   }
 
-  private static void awaitState(SipAdapter adapter, String uid, String state)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!adapter.registrationState(uid).equals(state) && System.nanoTime() < deadline) {
-      Thread.sleep(50); // the registrar answers asynchronously: poll the state
-    }
-    assertEquals(state, adapter.registrationState(uid), uid);
+  /** The registrar answers asynchronously: polls the state. */
+  private static void awaitState(SipAdapter adapter, String uid, String state) {
+    Until.until(Duration.ofSeconds(10), () -> adapter.registrationState(uid).equals(state),
+        () -> uid + " in state " + state + ", is " + adapter.registrationState(uid));
   }
 }

@@ -1,10 +1,12 @@
 package io.rtc2sip.sip;
 
+import io.rtc2sip.testkit.Until;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -156,42 +158,34 @@ public final class Sipp implements AutoCloseable {
    * that is refused, where UDP would be retransmitted until sipp reads it. Read from
    * /proc/net/tcp, so that no probing connection reaches sipp.
    */
-  public void awaitTcpListening() throws IOException, InterruptedException {
+  public void awaitTcpListening() {
     String local = String.format(":%04X ", port);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
+    Until.until(Duration.ofSeconds(10), Until.checking(() -> {
       for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
         String[] f = line.trim().split("\\s+");
         if (f.length > 3 && (f[1] + " ").endsWith(local) && f[3].equals("0A")) {
-          return; // 0A: LISTEN
+          return true; // 0A: LISTEN
         }
       }
-      Thread.sleep(20); // another process's socket: poll it
-    }
-    throw new AssertionError("sipp does not listen on TCP port " + port + ": " + where());
+      return false;
+    }), () -> "sipp listening on TCP port " + port + ": " + where());
   }
 
   /** Waits until {@code text} appears {@code times} times in sipp's message log. */
-  public void awaitInLog(String text, int times) throws IOException, InterruptedException {
+  public void awaitInLog(String text, int times) {
     awaitIn("messages.log", text, times);
   }
 
   /** Waits until the scenario's {@code <log>} actions have written {@code text}. */
-  public void awaitAction(String text) throws IOException, InterruptedException {
+  public void awaitAction(String text) {
     awaitIn("actions.log", text, 1);
   }
 
-  private void awaitIn(String file, String text, int times)
-      throws IOException, InterruptedException {
+  private void awaitIn(String file, String text, int times) {
     Path f = logs.resolve(file);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      if (Files.exists(f) && count(Files.readString(f), text) >= times) {
-        return;
-      }
-      Thread.sleep(50); // another process's log: poll it
-    }
-    throw new AssertionError(times + " x '" + text + "' not in " + f + "; " + where());
+    Until.until(Duration.ofSeconds(10),
+        Until.checking(() -> Files.exists(f) && count(Files.readString(f), text) >= times),
+        () -> times + " x '" + text + "' in " + f + "; " + where());
   }
 
   static int count(String text, String what) {

@@ -1,5 +1,7 @@
 package io.rtc2sip.testkit;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -9,7 +11,9 @@ import java.util.function.Supplier;
  * Waiting in tests for something that happens on another thread or in another process: polls a
  * condition until it holds or a deadline passes, and fails with what was awaited and what was
  * last seen. The tests' one polling loop: a poll is a check, never a synchronisation by sleeping
- * a guessed time. Polls start every millisecond and back off to every 50 ms.
+ * a guessed time. Polls start every millisecond and back off to every 50 ms. A condition that
+ * reads something which can fail (a file, a socket, a query) goes in through {@link #checking}
+ * or {@link #probing}.
  */
 public final class Until {
   private static final long FIRST_PAUSE_NANOS = 1_000_000L;
@@ -66,5 +70,52 @@ public final class Until {
       }
       pause = Math.min(pause * 2, LONGEST_PAUSE_NANOS);
     }
+  }
+
+  /** A condition that reads something which can fail: another process's log, a socket, a query. */
+  @FunctionalInterface
+  public interface Check {
+    boolean holds() throws Exception;
+  }
+
+  /** A probe that reads something which can fail; null while there is nothing yet. */
+  @FunctionalInterface
+  public interface Probe<T> {
+    T get() throws Exception;
+  }
+
+  /**
+   * {@code check} as a condition to wait on: an exception it throws ends the wait (unchecked: an
+   * IOException as UncheckedIOException, any other checked one as IllegalStateException).
+   */
+  public static BooleanSupplier checking(Check check) {
+    return () -> {
+      try {
+        return check.holds();
+      } catch (Exception e) {
+        throw unchecked(e);
+      }
+    };
+  }
+
+  /** {@code probe} as a supplier to wait on, its exceptions as with {@link #checking}. */
+  public static <T> Supplier<T> probing(Probe<T> probe) {
+    return () -> {
+      try {
+        return probe.get();
+      } catch (Exception e) {
+        throw unchecked(e);
+      }
+    };
+  }
+
+  private static RuntimeException unchecked(Exception e) {
+    if (e instanceof RuntimeException r) {
+      return r;
+    }
+    if (e instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+    return e instanceof IOException io ? new UncheckedIOException(io) : new IllegalStateException(e);
   }
 }

@@ -1,5 +1,6 @@
 package io.rtc2sip.app.downing;
 
+import static io.rtc2sip.testkit.Until.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,10 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 class LivenessLinksTest {
+  /** How long the link threads may take to change what they report. */
+  private static final Duration LINK_STATE = Duration.ofSeconds(5);
 
   @Test
   void aWatchedPeerWhoseProcessClosesItsSocketIsReportedLostAtOnce() throws Exception {
@@ -23,7 +25,7 @@ class LivenessLinksTest {
         LivenessLinks peer = LivenessLinks.open("127.0.0.1", 0)) {
       here.onLost(lost::add);
       here.watch("peer", "127.0.0.1", peer.port());
-      await(() -> peer.inbound() == 1, "the peer holds the link");
+      until(LINK_STATE, () -> peer.inbound() == 1, "the peer holds the link");
       peer.close(); // its kernel closes the sockets, as when the process dies
       assertEquals("peer", lost.poll(5, TimeUnit.SECONDS));
       assertTrue(!here.watching("peer"));
@@ -52,13 +54,13 @@ class LivenessLinksTest {
         talker.setSoTimeout(5000);
         assertEquals(-1, talker.getInputStream().read(), "closed by the node");
       }
-      await(() -> here.refused() == 1 && here.inbound() == 0, "the talker was refused");
+      until(LINK_STATE, () -> here.refused() == 1 && here.inbound() == 0, "the talker was refused");
       List<Socket> open = new ArrayList<>();
       try {
         for (int i = 0; i < LivenessLinks.MAX_INBOUND; i++) {
           open.add(new Socket("127.0.0.1", here.port()));
         }
-        await(() -> here.inbound() == LivenessLinks.MAX_INBOUND, "the limit is held");
+        until(LINK_STATE, () -> here.inbound() == LivenessLinks.MAX_INBOUND, "the limit is held");
         try (Socket over = new Socket("127.0.0.1", here.port())) {
           over.setSoTimeout(5000);
           InputStream in = over.getInputStream();
@@ -70,14 +72,6 @@ class LivenessLinksTest {
           s.close();
         }
       }
-    }
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (!condition.getAsBoolean()) {
-      assertTrue(System.nanoTime() < deadline, what);
-      Thread.sleep(10); // the link thread's state: poll it
     }
   }
 }

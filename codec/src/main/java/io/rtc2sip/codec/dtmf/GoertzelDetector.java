@@ -38,8 +38,8 @@ public final class GoertzelDetector {
     public GoertzelDetector(DigitListener listener) {
         this.listener = listener;
         for (int i = 0; i < 4; i++) {
-            coefficients[i] = 2 * Math.cos(2 * Math.PI * Dtmf.ROW_HZ[i] / RATE);
-            coefficients[4 + i] = 2 * Math.cos(2 * Math.PI * Dtmf.COLUMN_HZ[i] / RATE);
+            coefficients[i] = Goertzel.coefficient(Dtmf.ROW_HZ[i], RATE);
+            coefficients[4 + i] = Goertzel.coefficient(Dtmf.COLUMN_HZ[i], RATE);
         }
     }
 
@@ -89,7 +89,7 @@ public final class GoertzelDetector {
             return 0;
         }
         for (int k = 0; k < 8; k++) {
-            amplitudes[k] = goertzelAmplitude(coefficients[k]);
+            amplitudes[k] = Goertzel.amplitude(window, 0, WINDOW, coefficients[k]);
         }
         int row = strongest(0);
         int column = strongest(4);
@@ -118,19 +118,6 @@ public final class GoertzelDetector {
             }
         }
         return best;
-    }
-
-    /** Amplitude of the component at the coefficient's frequency: 2·|X|/N. */
-    private double goertzelAmplitude(double coefficient) {
-        double s1 = 0;
-        double s2 = 0;
-        for (int i = 0; i < WINDOW; i++) {
-            double s = window[i] + coefficient * s1 - s2;
-            s2 = s1;
-            s1 = s;
-        }
-        double power = s1 * s1 + s2 * s2 - coefficient * s1 * s2;
-        return 2 * Math.sqrt(Math.max(0, power)) / WINDOW;
     }
 
     public long digits() {

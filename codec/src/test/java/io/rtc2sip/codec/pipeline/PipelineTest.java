@@ -306,20 +306,27 @@ class PipelineTest {
         for (int i = 0; i < 20_000; i++) {
             tick.run(); // warm up, including the first packet's statistics object
         }
-        // three windows of 10,000 frames: anything allocated per frame shows in each of them
-        // (at least 10 kB); a one-off allocation of the runtime's own (a late compilation seen
-        // when this module's tests run alone) shows in one at most
-        long[] windows = new long[3];
-        for (int w = 0; w < windows.length; w++) {
-            long before = threads.getThreadAllocatedBytes(Thread.currentThread().getId());
+        // Rounds of 10,000 duplex frames until one allocates nothing at all: whatever the hot path
+        // allocates, per frame or once in a while, shows in every round. What shows in one round
+        // only is the JIT's: a request to compile a method with C2 first resolves the string
+        // constants of the method's class (a String and its bytes for each literal not used yet,
+        // such as those of toString()) on the thread that made the request, this one. On a loaded
+        // machine some hot methods are still waiting for C2 after the warm-up, so a round or two
+        // may carry a few hundred bytes of those. Each class pays once, and the loop allocates
+        // nothing even interpreted, so once the loop's classes have had their requests a round
+        // allocates nothing.
+        long me = Thread.currentThread().getId();
+        long[] rounds = new long[10];
+        int measured = 0;
+        do {
+            long before = threads.getThreadAllocatedBytes(me);
             for (int i = 0; i < 10_000; i++) {
                 tick.run();
             }
-            windows[w] = threads.getThreadAllocatedBytes(Thread.currentThread().getId()) - before;
-        }
-        long least = Math.min(windows[0], Math.min(windows[1], windows[2]));
-        assertTrue(least < 1024, "allocated " + Arrays.toString(windows)
-                + " bytes in three windows of 10,000 duplex frames");
+            rounds[measured++] = threads.getThreadAllocatedBytes(me) - before;
+        } while (rounds[measured - 1] != 0 && measured < rounds.length);
+        assertEquals(0, rounds[measured - 1], "bytes allocated in rounds of 10,000 duplex frames: "
+                + Arrays.toString(Arrays.copyOf(rounds, measured)));
         assertEquals(0, receive.jitterStats().lost());
     }
 }

@@ -1,11 +1,12 @@
 package io.rtc2sip.codec.testing;
 
+import io.rtc2sip.codec.dtmf.Goertzel;
 import java.util.Arrays;
 
 /**
- * Measures test tones in PCM: the share of a signal's power at one frequency (a Goertzel
- * filter), its RMS, and its loudest stretch. Shared by the tests of every module that checks
- * what a peer heard (codec's test-jar).
+ * Measures test tones in PCM: the share of a signal's power at one frequency (the codec's
+ * {@link Goertzel} filter), its RMS, and its loudest stretch. Shared by the tests of every
+ * module that checks what a peer heard (codec's test-jar).
  */
 public final class ToneMeter {
 
@@ -13,17 +14,13 @@ public final class ToneMeter {
 
   /** Share of the power of {@code s} (sampled at {@code rate}) at {@code hz}, 0..1. */
   public static double share(short[] s, double hz, int rate) {
-    double c = 2 * Math.cos(2 * Math.PI * hz / rate);
-    double s1 = 0;
-    double s2 = 0;
+    float[] samples = new float[s.length];
     double total = 0;
-    for (short v : s) {
-      double s0 = v + c * s1 - s2;
-      s2 = s1;
-      s1 = s0;
-      total += (double) v * v;
+    for (int i = 0; i < s.length; i++) {
+      samples[i] = s[i];
+      total += (double) s[i] * s[i];
     }
-    double power = s1 * s1 + s2 * s2 - c * s1 * s2;
+    double power = Goertzel.power(samples, 0, s.length, Goertzel.coefficient(hz, rate));
     return total == 0 ? 0 : 2 * power / (s.length * total);
   }
 

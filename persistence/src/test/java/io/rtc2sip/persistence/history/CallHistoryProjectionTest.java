@@ -15,6 +15,7 @@ import io.rtc2sip.actors.model.RtcLeg;
 import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.persistence.EmbeddedDatabase;
 import io.rtc2sip.persistence.JournalSchema;
+import io.rtc2sip.testkit.Until;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -192,19 +193,14 @@ class CallHistoryProjectionTest {
     assertEquals("alice", CallRecords.sipUser("alice"));
   }
 
-  private static void awaitCaughtUp() throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    long last = -1;
-    while (System.nanoTime() < deadline) {
+  private static void awaitCaughtUp() {
+    long[] last = {-1};
+    Until.until(WAIT, Until.checking(() -> {
       try (Connection c = connect()) {
-        last = CallRecords.offset(c, CallRecords.PROJECTION);
-        if (last == maxCallOrdering(c)) {
-          return;
-        }
+        last[0] = CallRecords.offset(c, CallRecords.PROJECTION);
+        return last[0] == maxCallOrdering(c);
       }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("projection did not catch up within " + WAIT + " (at " + last + ")");
+    }), () -> "projection caught up (at " + last[0] + ")");
   }
 
   private static long maxCallOrdering(Connection c) throws SQLException {

@@ -16,6 +16,7 @@ import io.rtc2sip.app.GatewayNode;
 import io.rtc2sip.app.NodeConfig;
 import io.rtc2sip.app.NodeServices;
 import io.rtc2sip.persistence.EmbeddedDatabase;
+import io.rtc2sip.testkit.Until;
 import io.rtc2sip.tests.support.CallStates;
 import io.rtc2sip.tests.support.FreePorts;
 import io.rtc2sip.tests.support.RecordingPorts;
@@ -223,25 +224,19 @@ class DashboardBrowserTest {
     }
 
     void await(String what, java.util.function.BooleanSupplier condition) {
-      long deadline = System.nanoTime() + WAIT.toNanos();
-      RuntimeException last = null;
-      while (System.nanoTime() < deadline) {
+      RuntimeException[] last = {null};
+      boolean seen = Until.holds(WAIT, () -> {
         try {
-          if (condition.getAsBoolean()) {
-            return;
-          }
+          return condition.getAsBoolean();
         } catch (org.openqa.selenium.StaleElementReferenceException e) {
-          last = e; // the page re-rendered while we read it
+          last[0] = e; // the page re-rendered while we read it
+          return false;
         }
-        try {
-          Thread.sleep(250);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException(e);
-        }
+      });
+      if (!seen) {
+        screenshot("failed-" + what.replace(' ', '-') + ".png");
+        throw new AssertionError("dashboard: " + what + " not seen within " + WAIT, last[0]);
       }
-      screenshot("failed-" + what.replace(' ', '-') + ".png");
-      throw new AssertionError("dashboard: " + what + " not seen within " + WAIT, last);
     }
 
     void screenshot(String name) {

@@ -9,6 +9,7 @@ import io.rtc2sip.tests.support.Baresip;
 import io.rtc2sip.tests.support.TestNode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
@@ -67,35 +68,13 @@ class BaresipTest {
         lena.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
         lena.await("ended");
       }
-      String log = awaitInLog(phone, "received event");
+      String log = phone.awaitLog("received event", Duration.ofSeconds(10));
       assertTrue(log.contains("received event: '5'"), "baresip got DTMF 5: " + phone.dir);
       // baresip completes the recording when it has processed the BYE
-      short[] heardByPhone = new short[0];
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (heardByPhone.length < 8000 && System.nanoTime() < deadline) {
-        Path recording = phone.recording();
-        try {
-          heardByPhone = recording == null ? new short[0] : Tones.readWav(recording);
-        } catch (javax.sound.sampled.UnsupportedAudioFileException | java.io.IOException e) {
-          heardByPhone = new short[0]; // header not written yet
-        }
-        if (heardByPhone.length < 8000) {
-          Thread.sleep(100); // another process's file: poll it
-        }
-      }
+      short[] heardByPhone = Tones.awaitRecording(phone, 8000, Duration.ofSeconds(10));
       assertTrue(heardByPhone.length >= 8000, "baresip recorded the call: " + phone.dir);
       double share = Tones.share(Tones.loudest(Tones.upsample6(heardByPhone), 60), 1000);
       assertTrue(share > 0.5, "1 kHz from the client at baresip: " + share);
     }
-  }
-
-  private static String awaitInLog(Baresip phone, String text) throws Exception {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    String log = phone.log();
-    while (!log.contains(text) && System.nanoTime() < deadline) {
-      Thread.sleep(100); // another process's log: poll it
-      log = phone.log();
-    }
-    return log;
   }
 }

@@ -167,7 +167,7 @@ class BrowserPhoneTest {
       // three seconds of the page's voice on their way to the phone (RTP every 20 ms)
       browser.await("3 s of RTP to baresip", WAIT, () -> rtpSent.get() >= sentBefore + 150);
       page.press("5");
-      String log = awaitInLog(phone, "received event: '5'");
+      String log = phone.awaitLog("received event: '5'", WAIT);
       assertTrue(log.contains("received event: '5'"), "baresip got DTMF 5: " + phone.dir);
       // and the phone's keypad reaches the page (RFC 4733 from baresip, a dtmf notification)
       phone.command("/sndcode 7");
@@ -176,7 +176,9 @@ class BrowserPhoneTest {
       page.click("hangup");
       page.awaitState("ended");
       // baresip completes its recording once it has taken the BYE
-      short[] heardByPhone = awaitRecording(phone, 16000);
+      short[] heardByPhone = Tones.awaitRecording(phone, 16000, WAIT);
+      assertTrue(heardByPhone.length >= 16000, "baresip recorded " + heardByPhone.length
+          + " samples: " + phone.dir);
       double share = ToneMeter.share(ToneMeter.loudest(heardByPhone, 160, 50), 1000, 8000);
       assertTrue(share > 0.5, "1 kHz from the page at baresip: " + share);
     }
@@ -290,35 +292,6 @@ class BrowserPhoneTest {
         && d.text().startsWith("BYE "));
   }
 
-  private static String awaitInLog(Baresip phone, String text) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    String log = phone.log();
-    while (!log.contains(text) && System.nanoTime() < deadline) {
-      Thread.sleep(100); // another process's log: poll it
-      log = phone.log();
-    }
-    return log;
-  }
-
-  /** What baresip recorded of the call once it holds {@code samples} (8 kHz). */
-  private static short[] awaitRecording(Baresip phone, int samples) throws Exception {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    short[] heard = new short[0];
-    while (heard.length < samples && System.nanoTime() < deadline) {
-      Path recording = phone.recording();
-      try {
-        heard = recording == null ? new short[0] : Tones.readWav(recording);
-      } catch (javax.sound.sampled.UnsupportedAudioFileException | java.io.IOException e) {
-        heard = new short[0]; // header not written yet
-      }
-      if (heard.length < samples) {
-        Thread.sleep(100); // another process's file: poll it
-      }
-    }
-    assertTrue(heard.length >= samples, "baresip recorded " + heard.length + " samples: "
-        + phone.dir);
-    return heard;
-  }
 
   /** A client on the WebSocket signaling of the node. */
   private static final class SignalingSocket implements WebSocket.Listener, AutoCloseable {

@@ -1,5 +1,6 @@
 package io.rtc2sip.tests.e2e;
 
+import static io.rtc2sip.testkit.Until.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,15 +96,15 @@ class JournalOutageTest {
       assertEquals("result", carol.request("{\"type\":\"answer\",\"callId\":\"" + c + "\"}")
           .get("type").asText());
       carol.await("answered");
-      until(() -> metric(metrics, "rtc2sip_rtp_ports_in_use") == 2 * (GOING_ON + 2),
-          "every call with media",
-          Duration.ofSeconds(10));
+      until(Duration.ofSeconds(10),
+          () -> metric(metrics, "rtc2sip_rtp_ports_in_use") == 2 * (GOING_ON + 2),
+          "every call with media");
 
       // the database goes away
       db.close();
       long downAt = System.nanoTime();
-      until(() -> metric(metrics, "rtc2sip_journal_available") == 0,
-          "the node learns the journal is unavailable", Duration.ofSeconds(10));
+      until(Duration.ofSeconds(10), () -> metric(metrics, "rtc2sip_journal_available") == 0,
+          "the node learns the journal is unavailable");
       long learntMs = (System.nanoTime() - downAt) / 1_000_000;
 
       // a new INVITE: 503 with Retry-After at once, no 100 Trying
@@ -134,8 +134,8 @@ class JournalOutageTest {
       assertEquals(0, uacC.await(60), "C's BYE answered 200: " + uacC.where());
       assertEquals("remote-hangup", carol.await("ended").get("cause").asText());
       uacC.close();
-      until(() -> metric(metrics, "rtc2sip_rtp_ports_in_use") == 2 * GOING_ON,
-          "only B's media left", Duration.ofSeconds(10));
+      until(Duration.ofSeconds(10),
+          () -> metric(metrics, "rtc2sip_rtp_ports_in_use") == 2 * GOING_ON, "only B's media left");
       // B keeps its media: RTP from its peer goes on through the node
       double rtpBefore = metric(metrics, "rtc2sip_rtp_packets_total{direction=\"in\"}");
       long window = Math.max(2000,
@@ -151,8 +151,8 @@ class JournalOutageTest {
       // the database comes back on its port and data
       db = EmbeddedDatabase.start(dir.resolve("db"), dbPort);
       long upAt = System.nanoTime();
-      until(() -> metric(metrics, "rtc2sip_journal_available") == 1,
-          "the node learns the journal answers again", Duration.ofSeconds(10));
+      until(Duration.ofSeconds(10), () -> metric(metrics, "rtc2sip_journal_available") == 1,
+          "the node learns the journal answers again");
       long backMs = (System.nanoTime() - upAt) / 1_000_000;
       // the ends of A and C are written; B goes on and ends normally
       assertEquals("LOCAL_HANGUP", awaitEnded(calls, a), "A");
@@ -230,16 +230,5 @@ class JournalOutageTest {
     return metrics.scrape().lines().filter(l -> l.startsWith(name + " "))
         .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
         .findFirst().orElse(-1);
-  }
-
-  private static void until(BooleanSupplier condition, String what, Duration within)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + ": not within " + within);
-      }
-      Thread.sleep(50); // the node's metrics: polled
-    }
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rtc2sip.persistence.EmbeddedDatabase;
 import io.rtc2sip.sip.Sipp;
+import io.rtc2sip.testkit.Until;
 import io.rtc2sip.tests.support.FreePorts;
 import io.rtc2sip.tests.support.KamailioFront;
 import io.rtc2sip.tests.support.NodeProcess;
@@ -185,18 +186,14 @@ class KamailioFrontFailoverTest {
   }
 
   /** Whether node a logged {@code text} (true) or node b (false), within 10 s. */
-  private static boolean onA(NodeProcess a, NodeProcess b, String text) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
+  private static boolean onA(NodeProcess a, NodeProcess b, String text) {
+    // the nodes' output: poll it
+    return Until.value(Duration.ofSeconds(10), () -> {
       if (!a.linesMatching(l -> l.contains(text)).isEmpty()) {
         return true;
       }
-      if (!b.linesMatching(l -> l.contains(text)).isEmpty()) {
-        return false;
-      }
-      Thread.sleep(50); // the nodes' output: poll it
-    }
-    throw new AssertionError("neither node logged '" + text + "'");
+      return b.linesMatching(l -> l.contains(text)).isEmpty() ? null : false;
+    }, () -> "a node logging '" + text + "'");
   }
 
   /** The first re-INVITE sipp received (the second INVITE in its log), with its body. */
@@ -226,15 +223,9 @@ class KamailioFrontFailoverTest {
     return m.find() ? Integer.parseInt(m.group(1)) : -1;
   }
 
-  private static void awaitReinvite(Sipp sipp, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (sipp.messages().split("INVITE sip:", -1).length > 2) {
-        return;
-      }
-      Thread.sleep(100); // another process's log: poll it
-    }
-    throw new AssertionError("no re-INVITE within " + timeout + ": " + sipp.where());
+  private static void awaitReinvite(Sipp sipp, Duration timeout) {
+    Until.until(timeout, Until.checking(() -> sipp.messages().split("INVITE sip:", -1).length > 2),
+        () -> "a re-INVITE: " + sipp.where());
   }
 
   /** A notification, waiting through the failover (the phone's reads time out after 30 s). */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rtc2sip.sip.Sipp;
+import io.rtc2sip.testkit.Until;
 import io.rtc2sip.tests.support.FreePorts;
 import io.rtc2sip.tests.support.NodeProcess;
 import java.net.URI;
@@ -154,17 +155,12 @@ class ReadmeClusterTest {
     return Integer.parseInt(env.get("RTC2SIP_" + name + "_PORT"));
   }
 
-  private static void awaitUpMembers(int managementPort, int count) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    String members = "";
-    while (System.nanoTime() < deadline) {
-      members = get(managementPort, "/cluster/members");
-      if (members.split("\"status\":\"Up\"").length - 1 == count) {
-        return;
-      }
-      Thread.sleep(200); // polling another process's HTTP endpoint
-    }
-    throw new AssertionError(count + " members Up expected: " + members);
+  private static void awaitUpMembers(int managementPort, int count) {
+    String[] members = {""};
+    // polling another process's HTTP endpoint
+    Until.until(Duration.ofSeconds(60), Until.checking(() -> (members[0] = get(managementPort,
+        "/cluster/members")).split("\"status\":\"Up\"").length - 1 == count),
+        () -> count + " members Up expected: " + members[0]);
   }
 
   private static String get(int port, String path) throws Exception {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rtc2sip.client.ClientMain;
 import io.rtc2sip.persistence.EmbeddedDatabase;
+import io.rtc2sip.testkit.Until;
 import io.rtc2sip.tests.support.Baresip;
 import io.rtc2sip.tests.support.ClusterClient;
 import io.rtc2sip.tests.support.FreePorts;
@@ -225,7 +226,8 @@ class RtcFollowsTest {
   /** Baresip heard {@code hz} (at least {@code share} of the power) in its call's last 3 s. */
   private static void assertPhoneHeardAtTheEnd(Baresip phone, double hz, double share)
       throws Exception {
-    short[] phoneHeard = awaitRecording(phone);
+    // baresip writes its recording when it processed the BYE
+    short[] phoneHeard = Tones.awaitRecording(phone, 8000 * 6 + 1, Duration.ofSeconds(20));
     short[] phoneTail = java.util.Arrays.copyOfRange(phoneHeard,
         Math.max(0, phoneHeard.length - 8000 * 3), phoneHeard.length);
     double up = Tones.share(Tones.loudest(Tones.upsample6(phoneTail), 100), hz);
@@ -249,20 +251,6 @@ class RtcFollowsTest {
       cli.awaitLine("\"type\":\"ended\"", from, Duration.ofSeconds(30));
     }
     throw new AssertionError("no call ran at " + rtc + " in 12 tries:\n" + cli.output());
-  }
-
-  private static short[] awaitRecording(Baresip phone) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    short[] heard = new short[0];
-    while (System.nanoTime() < deadline) {
-      Path recording = phone.recording();
-      heard = recording == null ? new short[0] : Tones.readWav(recording);
-      if (heard.length > 8000 * 6) {
-        return heard;
-      }
-      Thread.sleep(200); // baresip writes its recording when it processed the BYE: poll
-    }
-    return heard;
   }
 
   private Map<String, String> env(String name, int port, String seed) {
@@ -322,18 +310,17 @@ class RtcFollowsTest {
     }
 
     /** The first line from line {@code from} on that contains {@code text}. */
-    String awaitLine(String text, int from, Duration timeout) throws Exception {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      while (System.nanoTime() < deadline) {
+    String awaitLine(String text, int from, Duration timeout) {
+      // the client's output grows on its own threads: poll
+      return Until.value(timeout, () -> {
         String[] lines = output().split("\n");
         for (int i = from; i < lines.length; i++) {
           if (lines[i].contains(text)) {
             return lines[i];
           }
         }
-        Thread.sleep(100); // the client's output grows on its own threads: poll
-      }
-      throw new AssertionError("no line with " + text + " within " + timeout + ":\n" + output());
+        return null;
+      }, () -> "a line with " + text + ":\n" + output());
     }
 
     int await() throws InterruptedException {

@@ -17,6 +17,7 @@ import io.rtc2sip.actors.user.UserReply;
 import io.rtc2sip.actors.user.UserSession;
 import io.rtc2sip.metrics.NodeMetrics;
 import io.rtc2sip.sip.Sipp;
+import io.rtc2sip.testkit.Until;
 import io.rtc2sip.tests.support.TestNode;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -30,7 +31,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -134,17 +134,15 @@ class SipAccessPolicyTest {
       for (int i = 0; i < 100; i++) {
         flooder.send(flooder.options("flood"));
       }
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-      while (counters.bannedRateLimited.get() == bans && System.nanoTime() < deadline) {
-        Thread.sleep(20); // the stack reads the datagrams on its own threads: poll the counter
-      }
+      // the stack reads the datagrams on its own threads: poll the counter
+      Until.holds(Duration.ofSeconds(5), () -> counters.bannedRateLimited.get() != bans);
       assertEquals(bans + 1, counters.bannedRateLimited.get());
       flooder.drain();
       assertNull(flooder.ask(flooder.options("after"), Duration.ofMillis(800)),
           "banned: dropped unanswered");
       // the ban (2 s here) ends by itself; then the source is answered again
       String answer = null;
-      deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
       while (answer == null && System.nanoTime() < deadline) {
         answer = flooder.ask(flooder.options("later"), Duration.ofMillis(500));
       }
@@ -169,20 +167,18 @@ class SipAccessPolicyTest {
         .<Presence>ask(UserCommand.GetPresence::new, ASK).toCompletableFuture().get();
   }
 
-  private static String awaitAlertingCallOf(String uid) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      List<String> calls = presence(uid).calls();
-      for (String id : calls) {
+  private static String awaitAlertingCallOf(String uid) {
+    // the call arrives by SIP: poll the user's presence
+    return Until.value(Duration.ofSeconds(20), Until.probing(() -> {
+      for (String id : presence(uid).calls()) {
         CallView v = sharding().entityRefFor(CallEntity.TYPE_KEY, id)
             .<CallView>ask(CallCommand.GetCall::new, ASK).toCompletableFuture().get();
         if (v.state().equals("Alerting")) {
           return id;
         }
       }
-      Thread.sleep(50); // the call arrives by SIP: poll the user's presence
-    }
-    throw new AssertionError("no call for " + uid + " within 20 s");
+      return null;
+    }), () -> "an alerting call for " + uid);
   }
 
   /** Raw SIP over UDP from one loopback address. */

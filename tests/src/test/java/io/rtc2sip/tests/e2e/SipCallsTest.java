@@ -13,6 +13,7 @@ import io.rtc2sip.actors.user.UserCommand;
 import io.rtc2sip.actors.user.UserReply;
 import io.rtc2sip.actors.user.UserSession;
 import io.rtc2sip.sip.Sipp;
+import io.rtc2sip.testkit.Until;
 import io.rtc2sip.tests.support.ClusterCalls;
 import io.rtc2sip.tests.support.TestNode;
 import java.nio.file.Path;
@@ -153,16 +154,12 @@ class SipCallsTest {
 
 
 
-  private static String awaitParkedOf(String uid) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
+  private static String awaitParkedOf(String uid) {
+    // the call arrives by SIP: poll the user's presence
+    return Until.value(Duration.ofSeconds(20), Until.probing(() -> {
       List<String> parked = calls.presence(uid).parkedCalls();
-      if (!parked.isEmpty()) {
-        return parked.get(0);
-      }
-      Thread.sleep(50); // the call arrives by SIP: poll the user's presence
-    }
-    throw new AssertionError("no parked call for " + uid + " within 20 s");
+      return parked.isEmpty() ? null : parked.get(0);
+    }), () -> "a parked call for " + uid);
   }
 
 

@@ -1,58 +1,32 @@
 package io.rtc2sip.tests.e2e;
 
+import io.rtc2sip.codec.testing.ToneMeter;
 import io.rtc2sip.rtc.loopback.LoopbackRtcClient;
+import io.rtc2sip.testkit.Until;
+import io.rtc2sip.tests.support.Baresip;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Tone generation and measurement at 48 kHz for the audio tests. */
+/** Tone generation and measurement at 48 kHz for the audio tests, and baresip's WAV files. */
 public final class Tones {
   private static final int RATE = 48000;
   private static final int FRAME = LoopbackRtcClient.FRAME_SAMPLES;
 
   private Tones() {}
 
-  /** Share of the signal's power at {@code hz} (Goertzel), 0..1. */
+  /** Share of the signal's power at {@code hz}, 0..1 (codec's tone meter, at 48 kHz). */
   static double share(short[] s, double hz) {
-    double c = 2 * Math.cos(2 * Math.PI * hz / RATE);
-    double s1 = 0;
-    double s2 = 0;
-    double total = 0;
-    for (short v : s) {
-      double s0 = v + c * s1 - s2;
-      s2 = s1;
-      s1 = s0;
-      total += (double) v * v;
-    }
-    double power = s1 * s1 + s2 * s2 - c * s1 * s2;
-    return total == 0 ? 0 : 2 * power / (s.length * total);
+    return ToneMeter.share(s, hz, RATE);
   }
 
   static double rms(short[] s) {
-    double sum = 0;
-    for (short v : s) {
-      sum += (double) v * v;
-    }
-    return s.length == 0 ? 0 : Math.sqrt(sum / s.length);
+    return ToneMeter.rms(s);
   }
 
-  /** The {@code frames} consecutive frames with the most energy (skips silence and digits). */
+  /** The {@code frames} consecutive 10 ms frames with the most energy (skips silence and digits). */
   static short[] loudest(short[] s, int frames) {
-    int n = s.length / FRAME;
-    if (n <= frames) {
-      return s;
-    }
-    double best = -1;
-    int at = 0;
-    for (int start = 0; start + frames <= n; start++) {
-      double e = 0;
-      for (int i = start * FRAME; i < (start + frames) * FRAME; i++) {
-        e += (double) s[i] * s[i];
-      }
-      if (e > best) {
-        best = e;
-        at = start;
-      }
-    }
-    return java.util.Arrays.copyOfRange(s, at * FRAME, (at + frames) * FRAME);
+    return ToneMeter.loudest(s, FRAME, frames);
   }
 
   /** Sends a continuous tone, one frame every 10 ms, while {@code on}. */
@@ -119,6 +93,24 @@ public final class Tones {
         new java.io.ByteArrayInputStream(pcm),
         new javax.sound.sampled.AudioFormat(8000, 16, 1, true, false), s.length),
         javax.sound.sampled.AudioFileFormat.Type.WAVE, wav.toFile());
+  }
+
+  /**
+   * What baresip recorded of its call once it holds {@code samples}, or what it holds after
+   * {@code within} (baresip completes the file when it has taken the BYE).
+   */
+  static short[] awaitRecording(Baresip phone, int samples, Duration within) {
+    short[][] heard = {new short[0]};
+    Until.holds(within, Until.checking(() -> { // another process's file
+      Path recording = phone.recording();
+      try {
+        heard[0] = recording == null ? new short[0] : readWav(recording);
+      } catch (javax.sound.sampled.UnsupportedAudioFileException | java.io.IOException e) {
+        heard[0] = new short[0]; // header not written yet
+      }
+      return heard[0].length >= samples;
+    }));
+    return heard[0];
   }
 
   /** The samples of a 16-bit mono WAV (empty while its writer has not finished it). */

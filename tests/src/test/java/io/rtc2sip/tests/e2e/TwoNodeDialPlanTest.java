@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rtc2sip.actors.call.CallIds;
 import io.rtc2sip.persistence.EmbeddedDatabase;
 import io.rtc2sip.sip.Sipp;
+import io.rtc2sip.testkit.Until;
 import io.rtc2sip.tests.support.TestNode;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -135,20 +136,18 @@ class TwoNodeDialPlanTest {
     return sentBy.get(sipCallId);
   }
 
-  private static void awaitUp(TestNode node, int members) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      long up = 0;
-      for (var m : Cluster.get(node.node.system()).state().getMembers()) {
-        if (m.status() == MemberStatus.up()) {
-          up++;
-        }
+  private static void awaitUp(TestNode node, int members) {
+    Until.until(Duration.ofSeconds(30), () -> up(node) >= members, // membership gossip: poll
+        () -> members + " members up, are " + up(node));
+  }
+
+  private static long up(TestNode node) {
+    long up = 0;
+    for (var m : Cluster.get(node.node.system()).state().getMembers()) {
+      if (m.status() == MemberStatus.up()) {
+        up++;
       }
-      if (up >= members) {
-        return;
-      }
-      Thread.sleep(100); // membership gossip: poll
     }
-    throw new AssertionError(members + " members not up within 30 s");
+    return up;
   }
 }

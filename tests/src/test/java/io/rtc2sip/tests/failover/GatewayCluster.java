@@ -2,6 +2,7 @@ package io.rtc2sip.tests.failover;
 
 import io.rtc2sip.persistence.EmbeddedDatabase;
 import io.rtc2sip.sip.Sipp;
+import io.rtc2sip.testkit.Until;
 import io.rtc2sip.tests.support.FreePorts;
 import io.rtc2sip.tests.support.KamailioFront;
 import io.rtc2sip.tests.support.NodeProcess;
@@ -158,37 +159,28 @@ final class GatewayCluster implements AutoCloseable {
   }
 
   /** Polls the node's metric until it is {@code value}. */
-  void awaitMetric(Node node, String sample, double value, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    double now;
-    while ((now = metric(node, sample)) != value) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(sample + " is " + now + ", not " + value + " after " + timeout);
-      }
-      Thread.sleep(100); // another process's state: poll it
-    }
+  void awaitMetric(Node node, String sample, double value, Duration timeout) {
+    double[] now = {Double.NaN};
+    Until.until(timeout, Until.checking(() -> (now[0] = metric(node, sample)) == value),
+        () -> sample + " is " + now[0] + ", not " + value);
   }
 
   /** Waits until a live node's management view shows {@code count} members up. */
-  void awaitMembersUp(int count, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String members = "";
-    while (System.nanoTime() < deadline) {
+  void awaitMembersUp(int count, Duration timeout) {
+    String[] members = {""};
+    Until.until(timeout, Until.checking(() -> {
       Node n = live().get(0);
       try {
-        members = HttpClient.newHttpClient().send(
+        members[0] = HttpClient.newHttpClient().send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.managementPort()
                 + "/cluster/members")).timeout(Duration.ofSeconds(5)).build(),
             HttpResponse.BodyHandlers.ofString()).body();
-        if (members.split("\"status\":\"Up\"", -1).length - 1 >= count) {
-          return;
-        }
+        return members[0].split("\"status\":\"Up\"", -1).length - 1 >= count;
       } catch (IOException notYet) {
-        members = notYet.toString();
+        members[0] = notYet.toString();
+        return false;
       }
-      Thread.sleep(200); // another process's state: poll it
-    }
-    throw new AssertionError("not " + count + " members up within " + timeout + ": " + members);
+    }), () -> count + " members up: " + members[0]);
   }
 
   @Override

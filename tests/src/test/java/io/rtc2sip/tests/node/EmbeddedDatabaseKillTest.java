@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rtc2sip.tests.support.FreePorts;
 import io.rtc2sip.tests.support.NodeProcess;
+import io.rtc2sip.testkit.Until;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,14 +41,10 @@ class EmbeddedDatabaseKillTest {
       node.kill();
     }
     long killed = System.nanoTime();
-    long deadline = killed + BOUND.toNanos();
-    List<ProcessHandle> left = postgresOf(dataDir);
-    while (!left.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(100); // polling other processes' presence
-      left = postgresOf(dataDir);
-    }
-    assertTrue(left.isEmpty(), "PostgreSQL of the killed node still runs " + BOUND + " later: "
-        + left.stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList());
+    // polling other processes' presence
+    Until.until(BOUND, () -> postgresOf(dataDir).isEmpty(),
+        () -> "PostgreSQL of the killed node gone, still runs: " + postgresOf(dataDir).stream()
+            .map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList());
     System.out.printf("embedded PostgreSQL gone %d ms after the node's JVM%n",
         java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
 

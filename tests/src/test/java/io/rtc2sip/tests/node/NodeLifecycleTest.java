@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rtc2sip.tests.support.FreePorts;
 import io.rtc2sip.tests.support.NodeProcess;
+import io.rtc2sip.testkit.Until;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,10 +64,10 @@ class NodeLifecycleTest {
         "RTC2SIP_RTC_LOOPBACK_PORT", String.valueOf(FreePorts.next()));
   }
 
-  private String awaitReady(int port) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    String last = "";
-    while (System.nanoTime() < deadline) {
+  private String awaitReady(int port) {
+    String[] last = {""};
+    // polling an HTTP endpoint of another process
+    return Until.value(Duration.ofSeconds(30), Until.probing(() -> {
       try {
         HttpResponse<String> r = http.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/ready")).build(),
@@ -74,13 +75,12 @@ class NodeLifecycleTest {
         if (r.statusCode() == 200) {
           return r.body();
         }
-        last = r.statusCode() + " " + r.body();
+        last[0] = r.statusCode() + " " + r.body();
       } catch (java.io.IOException e) {
-        last = e.toString();
+        last[0] = e.toString();
       }
-      Thread.sleep(200); // polling an HTTP endpoint of another process
-    }
-    throw new AssertionError("not ready within 30 s: " + last);
+      return null;
+    }), () -> "ready: " + last[0]);
   }
 
   private String get(int port, String path) throws Exception {

@@ -1,11 +1,13 @@
 package io.rtc2sip.tests.support;
 
+import io.rtc2sip.testkit.Until;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -88,22 +90,21 @@ public final class Baresip implements AutoCloseable {
   }
 
   /** Waits for "baresip is ready." in its log and its console port. */
-  private void awaitConsole() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
+  private void awaitConsole() {
+    // another process starting: poll its log and console port
+    Until.until(Duration.ofSeconds(20), Until.checking(() -> {
       if (!process.isAlive()) {
         throw new IllegalStateException("baresip exited: " + log());
       }
       if (log().contains("baresip is ready")) {
         try (Socket s = new Socket("127.0.0.1", consolePort)) {
-          return;
+          return true;
         } catch (IOException notYet) {
           // the console opens a moment later
         }
       }
-      Thread.sleep(100); // another process starting: poll its log and console port
-    }
-    throw new IllegalStateException("baresip not ready within 20 s: " + log());
+      return false;
+    }), Until.probing(() -> "baresip ready: " + log()));
   }
 
   /**
@@ -132,6 +133,15 @@ public final class Baresip implements AutoCloseable {
       }
       return reply.toString();
     }
+  }
+
+  /**
+   * Baresip's log once it holds {@code text}, or as it is after {@code within} (the caller
+   * checks what it needs).
+   */
+  public String awaitLog(String text, Duration within) throws IOException {
+    Until.holds(within, Until.checking(() -> log().contains(text))); // another process's log
+    return log();
   }
 
   public String log() throws IOException {

@@ -1,6 +1,7 @@
 package io.rtc2sip.tests.support;
 
 import io.rtc2sip.actors.call.CallView;
+import io.rtc2sip.testkit.Until;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -13,16 +14,10 @@ public final class CallStates {
 
   /** The call's view once its state is {@code state}; fails after {@code timeout}. */
   public static CallView await(Function<String, CallView> view, String callId, String state,
-      Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    CallView v = view.apply(callId);
-    while (!v.state().equals(state) && System.nanoTime() < deadline) {
-      Thread.sleep(20); // polling the call's view, see the class comment
-      v = view.apply(callId);
-    }
-    if (!v.state().equals(state)) {
-      throw new AssertionError(callId + " is " + v.state() + ", expected " + state);
-    }
-    return v;
+      Duration timeout) {
+    CallView[] last = new CallView[1];
+    Until.until(timeout, () -> (last[0] = view.apply(callId)).state().equals(state),
+        () -> callId + " is " + last[0].state() + ", expected " + state);
+    return last[0];
   }
 }

@@ -8,6 +8,7 @@ import io.rtc2sip.actors.user.Presence;
 import io.rtc2sip.actors.user.UserCommand;
 import io.rtc2sip.actors.user.UserReply;
 import io.rtc2sip.actors.user.UserSession;
+import io.rtc2sip.testkit.Until;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -56,16 +57,15 @@ public final class ClusterCalls {
   }
 
   /** The first call of {@code uid} for which {@code ready} holds (20 s at most). */
-  public String awaitCallOf(String uid, Predicate<String> ready) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
+  public String awaitCallOf(String uid, Predicate<String> ready) {
+    // the call arrives by SIP: poll the user's presence
+    return Until.value(Duration.ofSeconds(20), Until.probing(() -> {
       for (String id : presence(uid).calls()) {
         if (ready.test(id)) {
           return id;
         }
       }
-      Thread.sleep(50); // the call arrives by SIP: poll the user's presence
-    }
-    throw new AssertionError("no call for " + uid + " within 20 s");
+      return null;
+    }), () -> "a call for " + uid);
   }
 }

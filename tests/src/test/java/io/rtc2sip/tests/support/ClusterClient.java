@@ -7,6 +7,7 @@ import io.rtc2sip.actors.call.CallEntity;
 import io.rtc2sip.actors.call.CallReply;
 import io.rtc2sip.actors.call.CallView;
 import io.rtc2sip.app.NodeConfig;
+import io.rtc2sip.testkit.Until;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -59,21 +60,20 @@ public final class ClusterClient implements AutoCloseable {
   }
 
   /** Waits until {@code count} members are Up. */
-  public void awaitMembersUp(int count, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      long up = 0;
-      for (var m : Cluster.get(system).state().getMembers()) {
-        if (m.status() == MemberStatus.up()) {
-          up++;
-        }
+  public void awaitMembersUp(int count, Duration timeout) {
+    // polling membership gossip, which has no completion to wait on
+    Until.until(timeout, () -> membersUp() >= count,
+        () -> count + " members up, are " + membersUp());
+  }
+
+  private long membersUp() {
+    long up = 0;
+    for (var m : Cluster.get(system).state().getMembers()) {
+      if (m.status() == MemberStatus.up()) {
+        up++;
       }
-      if (up >= count) {
-        return;
-      }
-      Thread.sleep(100); // polling membership gossip, which has no completion to wait on
     }
-    throw new AssertionError("fewer than " + count + " members up within " + timeout);
+    return up;
   }
 
   public CallReply placeCall(String callId, String uid, String target) {

@@ -2,6 +2,7 @@ package io.rtc2sip.tests.support;
 
 import io.rtc2sip.sip.Kamailio;
 import io.rtc2sip.sip.Sipp;
+import io.rtc2sip.testkit.Until;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,16 +122,9 @@ public final class KamailioFront implements AutoCloseable {
   }
 
   /** Waits until {@code text} is in Kamailio's log. */
-  public void awaitLog(String text, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (log().contains(text)) {
-        return;
-      }
-      Thread.sleep(50); // another process's log: poll it
-    }
-    throw new AssertionError("'" + text + "' not in " + dir.resolve("kamailio.log")
-        + " within " + timeout);
+  public void awaitLog(String text, Duration timeout) {
+    Until.until(timeout, Until.checking(() -> log().contains(text)),
+        () -> "'" + text + "' in " + dir.resolve("kamailio.log"));
   }
 
   public String log() throws IOException {

@@ -1,6 +1,7 @@
 package io.rtc2sip.tests.support;
 
 import io.rtc2sip.codec.g711.G711;
+import io.rtc2sip.testkit.Until;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -78,19 +79,14 @@ public final class LoopbackCapture implements AutoCloseable {
    * what} after {@code timeout}.
    */
   public List<Datagram> await(String what, java.time.Duration timeout,
-      java.util.function.Predicate<List<Datagram>> enough) throws IOException,
-      InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    List<Datagram> d = sofar();
-    while (!enough.test(d)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + " not captured within " + timeout + " (" + d.size()
-            + " datagrams in " + file + ")");
-      }
-      Thread.sleep(100); // another process's file: poll it
-      d = sofar();
-    }
-    return d;
+      java.util.function.Predicate<List<Datagram>> enough) {
+    int[] caught = {0};
+    // another process's file: poll it
+    return Until.value(timeout, Until.probing(() -> {
+      List<Datagram> d = sofar();
+      caught[0] = d.size();
+      return enough.test(d) ? d : null;
+    }), () -> what + " captured (" + caught[0] + " datagrams in " + file + ")");
   }
 
   /** Stops the capture and reads every datagram it holds. */

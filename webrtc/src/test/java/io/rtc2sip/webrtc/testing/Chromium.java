@@ -1,5 +1,6 @@
 package io.rtc2sip.webrtc.testing;
 
+import io.rtc2sip.testkit.Until;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,23 +65,17 @@ public final class Chromium implements AutoCloseable {
     return ((JavascriptExecutor) driver).executeScript(script, args);
   }
 
-  /** Polls {@code condition} every 100 ms until it holds; fails with {@code what} after {@code timeout}. */
+  /**
+   * The first value of {@code condition} that is neither null nor false; fails with {@code what}
+   * after {@code timeout}.
+   */
   public <T> T await(String what, Duration timeout, Supplier<T> condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    T last = null;
-    while (System.nanoTime() < deadline) {
-      last = condition.get();
-      if (last != null && !Boolean.FALSE.equals(last)) {
-        return last;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new AssertionError(what + " not seen within " + timeout + " (last: " + last + ")");
+    Object[] last = {null};
+    return Until.value(timeout, () -> {
+      T seen = condition.get();
+      last[0] = seen;
+      return Boolean.FALSE.equals(seen) ? null : seen;
+    }, () -> what + " (last: " + last[0] + ")");
   }
 
   /** Saves a screenshot of the page to {@code file}. */
