@@ -3,12 +3,9 @@ package io.rtc2sip.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.rtc2sip.testkit.JavaMain;
+import io.rtc2sip.testkit.JavaMain.Outcome;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,24 +14,8 @@ import org.junit.jupiter.api.Test;
  */
 class ClientUsageTest {
 
-  private record Outcome(int status, String stdout, String stderr) {}
-
   private static Outcome client(String... args) throws IOException, InterruptedException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(
-        List.of(java, "-cp", System.getProperty("java.class.path"), ClientMain.class.getName()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).start();
-    p.getOutputStream().close();
-    // a client that tries to log in instead would still run after this: fail rather than hang
-    boolean exited = p.waitFor(30, TimeUnit.SECONDS);
-    if (!exited) {
-      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(exited, "still running 30 s later; output:\n" + out + err);
-    return new Outcome(p.exitValue(), out, err);
+    return JavaMain.run(ClientMain.class, args);
   }
 
   private static void assertHelp(Outcome o) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rtc2sip.actors.call.CallIds;
 import io.rtc2sip.persistence.EmbeddedDatabase;
 import io.rtc2sip.sip.Sipp;
-import io.rtc2sip.testkit.Until;
 import io.rtc2sip.tests.support.TestNode;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -20,8 +19,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +49,7 @@ class TwoNodeDialPlanTest {
         Map<String, Object> bSettings = new HashMap<>(settings);
         bSettings.put("rtc2sip.cluster.seed-nodes", a.address());
         b = TestNode.start(dir, db, Sipp.freeUdpPort(), bSettings);
-        awaitUp(b, 2);
+        b.awaitUp(2);
         String to = "sip:nobody@127.0.0.1:" + trap.getLocalPort();
         try (SignalingCallsTest.Phone kim = new SignalingCallsTest.Phone("kim",
             b.signalingPort)) {
@@ -136,18 +133,4 @@ class TwoNodeDialPlanTest {
     return sentBy.get(sipCallId);
   }
 
-  private static void awaitUp(TestNode node, int members) {
-    Until.until(Duration.ofSeconds(30), () -> up(node) >= members, // membership gossip: poll
-        () -> members + " members up, are " + up(node));
-  }
-
-  private static long up(TestNode node) {
-    long up = 0;
-    for (var m : Cluster.get(node.node.system()).state().getMembers()) {
-      if (m.status() == MemberStatus.up()) {
-        up++;
-      }
-    }
-    return up;
-  }
 }

@@ -6,15 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rtc2sip.persistence.EmbeddedDatabase;
 import io.rtc2sip.sip.Sipp;
-import io.rtc2sip.testkit.Until;
 import io.rtc2sip.tests.support.TestNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,7 +33,7 @@ class TwoNodeSignalingTest {
         String seed = a.address();
         b = TestNode.start(dir, db, Sipp.freeUdpPort(),
             Map.of("rtc2sip.cluster.seed-nodes", seed));
-        awaitUp(b, 2);
+        b.awaitUp(2);
         int onA = 0;
         String callOnA = null;
         try (SignalingCallsTest.Phone judy = new SignalingCallsTest.Phone("judy",
@@ -108,18 +105,4 @@ class TwoNodeSignalingTest {
     return port >= n.rtpMin && port < n.rtpMin + 40;
   }
 
-  private static void awaitUp(TestNode node, int members) {
-    Until.until(Duration.ofSeconds(30), () -> up(node) >= members, // membership gossip: poll
-        () -> members + " members up, are " + up(node));
-  }
-
-  private static long up(TestNode node) {
-    long up = 0;
-    for (var m : Cluster.get(node.node.system()).state().getMembers()) {
-      if (m.status() == MemberStatus.up()) {
-        up++;
-      }
-    }
-    return up;
-  }
 }

@@ -5,10 +5,14 @@ import io.rtc2sip.app.GatewayNode;
 import io.rtc2sip.app.NodeConfig;
 import io.rtc2sip.app.NodeServices;
 import io.rtc2sip.persistence.EmbeddedDatabase;
+import io.rtc2sip.testkit.Until;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
 
 /**
  * A complete gateway node in the test JVM, as production runs it (entities on an embedded
@@ -32,6 +36,22 @@ public final class TestNode implements AutoCloseable {
     this.sipPort = sipPort;
     this.signalingPort = signalingPort;
     this.httpPort = httpPort;
+  }
+
+  /** Waits until this node sees {@code members} members up (membership is gossiped: polled). */
+  public void awaitUp(int members) {
+    Until.until(Duration.ofSeconds(30), () -> up() >= members,
+        () -> members + " members up, are " + up());
+  }
+
+  private long up() {
+    long up = 0;
+    for (var m : Cluster.get(node.system()).state().getMembers()) {
+      if (m.status() == MemberStatus.up()) {
+        up++;
+      }
+    }
+    return up;
   }
 
   /** Starts a node under {@code dir}; {@code settings} override the defaults (timers...). */
