@@ -84,6 +84,12 @@ final class DtlsConnection {
   private final AtomicBoolean ended = new AtomicBoolean();
   private volatile DTLSTransport transport;
   private volatile boolean closing;
+  /** Guards {@link #handshaking}, {@link #afterHandshake} and setting {@link #transport}. */
+  private final Object lock = new Object();
+  /** Whether the handshake runs: a close meanwhile is carried out when it returns. */
+  private boolean handshaking;
+  /** The end of a close that came while the handshake ran (see {@link #close}). */
+  private Runnable afterHandshake;
 
   DtlsConnection(JcaTlsCrypto crypto, DtlsIdentity identity, String peerHash,
       String peerFingerprint, Sender sender, Events events, Executor executor,
@@ -129,41 +135,72 @@ final class DtlsConnection {
     ended.set(true);
     records.clear();
     records.offer(CLOSED); // a handshake waiting in receive() gives up at once
-    DTLSTransport t = transport;
+    DTLSTransport t;
+    synchronized (lock) {
+      t = transport;
+      if (t == null && handshaking) {
+        // the handshake may be sending its last flight: the browser then counts the connection
+        // as up and must get its close_notify, so the handshake's thread ends the connection
+        afterHandshake = after;
+        return;
+      }
+    }
     if (t == null) {
       after.run();
       return;
     }
     try {
-      executor.execute(() -> {
-        try {
-          t.close();
-        } catch (IOException | RuntimeException e) {
-          // the browser may be gone already; nothing waits for this alert
-        } finally {
-          after.run();
-        }
-      });
+      executor.execute(() -> closeThen(t, after));
     } catch (RejectedExecutionException e) {
       after.run(); // the node is stopping
     }
   }
 
+  /** Sends the close_notify of {@code t}, then runs {@code after}. */
+  private static void closeThen(DTLSTransport t, Runnable after) {
+    try {
+      t.close();
+    } catch (IOException | RuntimeException e) {
+      // the browser may be gone already; nothing waits for this alert
+    } finally {
+      after.run();
+    }
+  }
+
   private void handshake() {
-    if (closing) {
-      return; // the leg ended while the handshake waited for a thread
+    synchronized (lock) {
+      if (closing) {
+        return; // the leg ended while the handshake waited for a thread
+      }
+      handshaking = true;
     }
     DTLSServerProtocol protocol = new DTLSServerProtocol();
     protocol.setVerifyRequests(false); // ICE already proved the browser's address
     Server server = new Server();
+    DTLSTransport t = null;
     try {
-      transport = protocol.accept(server, new Channel());
-      pumping.set(true);
-      pump();
+      t = protocol.accept(server, new Channel());
     } catch (IOException | RuntimeException e) {
       if (!closing && ended.compareAndSet(false, true)) {
         events.failed("DTLS handshake failed: " + describe(e));
       }
+    }
+    Runnable closed;
+    synchronized (lock) {
+      handshaking = false;
+      transport = t;
+      closed = afterHandshake;
+      afterHandshake = null;
+    }
+    if (closed != null) {
+      if (t != null) {
+        closeThen(t, closed);
+      } else {
+        closed.run();
+      }
+    } else if (t != null) {
+      pumping.set(true);
+      pump();
     }
   }
 
