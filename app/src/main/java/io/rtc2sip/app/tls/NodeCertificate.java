@@ -1,0 +1,223 @@
+package io.rtc2sip.app.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HexFormat;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMEncryptedKeyPair;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
+import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's certificate chain and private key, and the {@link SSLContext} its TLS listeners
+ * (HTTPS, WSS, signaling over TLS) speak with. Loaded from the files {@link TlsSettings} names,
+ * or generated once ({@link SelfSigned}). Errors name the setting and the file, never the
+ * password or key; {@link #toString()} shows only the public certificate's subject, SHA-256
+ * fingerprint and expiry.
+ */
+public final class NodeCertificate {
+  private static final Logger log = LoggerFactory.getLogger(NodeCertificate.class);
+
+  private final List<X509Certificate> chain;
+  private final SSLContext context;
+  private final String origin;
+
+  private NodeCertificate(List<X509Certificate> chain, PrivateKey key, String origin)
+      throws GeneralSecurityException {
+    this.chain = List.copyOf(chain);
+    this.origin = origin;
+    char[] transientPassword = new char[0];
+    KeyStore store = KeyStore.getInstance("PKCS12");
+    try {
+      store.load(null, null);
+    } catch (IOException e) {
+      throw new GeneralSecurityException(e);
+    }
+    store.setKeyEntry("node", key, transientPassword, chain.toArray(Certificate[]::new));
+    KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    keys.init(store, transientPassword);
+    this.context = SSLContext.getInstance("TLS");
+    context.init(keys.getKeyManagers(), null, null);
+  }
+
+  /**
+   * Loads (or generates, see {@link TlsSettings#selfSigned()}) the node's certificate; an
+   * {@link IllegalArgumentException} naming the setting when a file is missing, garbled or its
+   * password wrong.
+   */
+  public static NodeCertificate load(TlsSettings settings) {
+    NodeCertificate loaded;
+    if (settings.pkcs12().isPresent()) {
+      loaded = fromPkcs12(settings.pkcs12().get(), settings.password());
+    } else if (settings.certificate().isPresent()) {
+      loaded = fromPem(settings.certificate().get(), settings.key().get(), settings.password());
+    } else {
+      SelfSigned.Pair pair = SelfSigned.ensure(settings.dataDir().resolve("tls"),
+          settings.names());
+      loaded = fromPem(pair.certificate(), pair.key(), new char[0]);
+    }
+    log.info("tls certificate {}", loaded);
+    if (loaded.certificate().getNotAfter().toInstant().isBefore(Instant.now())) {
+      log.warn("tls certificate {} has expired: clients will refuse it", loaded);
+    }
+    return loaded;
+  }
+
+  /** The TLS context with the node's key (no client certificates asked for). */
+  public SSLContext context() {
+    return context;
+  }
+
+  /** The node's own certificate (the chain's first). */
+  public X509Certificate certificate() {
+    return chain.get(0);
+  }
+
+  public List<X509Certificate> chain() {
+    return chain;
+  }
+
+  /** The SHA-256 fingerprint of the node's certificate, as hex pairs with colons. */
+  public String fingerprint() {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(certificate().getEncoded());
+      return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return certificate().getSubjectX500Principal().getName() + " (sha-256 " + fingerprint()
+        + ", expires " + certificate().getNotAfter().toInstant() + ", from " + origin + ")";
+  }
+
+  static NodeCertificate fromPkcs12(Path file, char[] password) {
+    String setting = "rtc2sip.tls.pkcs12 (" + file + ")";
+    try (InputStream in = Files.newInputStream(file)) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, password);
+      Enumeration<String> aliases = store.aliases();
+      while (aliases.hasMoreElements()) {
+        String alias = aliases.nextElement();
+        if (store.isKeyEntry(alias)) {
+          PrivateKey key = (PrivateKey) store.getKey(alias, password);
+          List<X509Certificate> chain = new ArrayList<>();
+          for (Certificate c : store.getCertificateChain(alias)) {
+            chain.add((X509Certificate) c);
+          }
+          return new NodeCertificate(chain, key, setting);
+        }
+      }
+      throw new IllegalArgumentException(setting + " holds no private key");
+    } catch (IOException e) {
+      if (e.getCause() instanceof java.security.UnrecoverableKeyException) {
+        throw new IllegalArgumentException(setting + ": wrong password"
+            + " (rtc2sip.tls.password, RTC2SIP_TLS_PASSWORD)");
+      }
+      throw new IllegalArgumentException(setting + " is not a readable PKCS#12 file, or the"
+          + " password (rtc2sip.tls.password, RTC2SIP_TLS_PASSWORD) is wrong: "
+          + e.getClass().getSimpleName(), e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException(setting + " cannot be used: "
+          + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  static NodeCertificate fromPem(Path certificate, Path key, char[] password) {
+    String certSetting = "rtc2sip.tls.certificate (" + certificate + ")";
+    String keySetting = "rtc2sip.tls.key (" + key + ")";
+    List<X509Certificate> chain = new ArrayList<>();
+    try (Reader in = Files.newBufferedReader(certificate, StandardCharsets.US_ASCII);
+        PEMParser pem = new PEMParser(in)) {
+      JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
+      Object o;
+      while ((o = pem.readObject()) != null) {
+        if (o instanceof X509CertificateHolder holder) {
+          chain.add(converter.getCertificate(holder));
+        }
+      }
+    } catch (IOException | RuntimeException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(certSetting + " is not a readable PEM certificate: "
+          + e.getClass().getSimpleName(), e);
+    }
+    if (chain.isEmpty()) {
+      throw new IllegalArgumentException(certSetting + " holds no PEM certificate");
+    }
+    PrivateKey privateKey = readKey(key, password, keySetting);
+    try {
+      return new NodeCertificate(chain, privateKey, certSetting);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException(keySetting + " does not go with " + certSetting + ": "
+          + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  private static PrivateKey readKey(Path key, char[] password, String setting) {
+    Object o;
+    try (Reader in = Files.newBufferedReader(key, StandardCharsets.US_ASCII);
+        PEMParser pem = new PEMParser(in)) {
+      o = pem.readObject();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(setting + " is not a readable PEM key: "
+          + e.getClass().getSimpleName(), e);
+    }
+    JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+    try {
+      if (o instanceof PrivateKeyInfo info) {
+        return converter.getPrivateKey(info);
+      }
+      if (o instanceof PEMKeyPair pair) {
+        return converter.getKeyPair(pair).getPrivate();
+      }
+      if (o instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
+        needsPassword(password, setting);
+        return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(
+            new JceOpenSSLPKCS8DecryptorProviderBuilder().build(password)));
+      }
+      if (o instanceof PEMEncryptedKeyPair encrypted) {
+        needsPassword(password, setting);
+        return converter.getKeyPair(encrypted.decryptKeyPair(
+            new JcePEMDecryptorProviderBuilder().build(password))).getPrivate();
+      }
+    } catch (IllegalArgumentException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalArgumentException(setting + " cannot be decrypted: wrong password"
+          + " (rtc2sip.tls.password, RTC2SIP_TLS_PASSWORD) or a damaged key", e);
+    }
+    throw new IllegalArgumentException(setting + " holds no PEM private key");
+  }
+
+  private static void needsPassword(char[] password, String setting) {
+    if (password.length == 0) {
+      throw new IllegalArgumentException(setting + " is encrypted: set rtc2sip.tls.password"
+          + " (RTC2SIP_TLS_PASSWORD)");
+    }
+  }
+}
