@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -28,6 +29,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
 import org.bouncycastle.openssl.jcajce.JcePEMDecryptorProviderBuilder;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeCertificate {
   private static final Logger log = LoggerFactory.getLogger(NodeCertificate.class);
+  /**
+   * For decrypting PEM keys (OpenSSL's ciphers, such as AES-CBC with PKCS#7 padding, are not
+   * all in the JDK); passed where used, not installed as a JVM-wide provider.
+   */
+  private static final Provider BC = new BouncyCastleProvider();
 
   private final List<X509Certificate> chain;
   private final SSLContext context;
@@ -188,30 +195,42 @@ public final class NodeCertificate {
           + e.getClass().getSimpleName(), e);
     }
     JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-    try {
-      if (o instanceof PrivateKeyInfo info) {
-        return converter.getPrivateKey(info);
+    PrivateKeyInfo info;
+    if (o instanceof PrivateKeyInfo plain) {
+      info = plain;
+    } else if (o instanceof PEMKeyPair pair) {
+      info = pair.getPrivateKeyInfo();
+    } else if (o instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
+      needsPassword(password, setting);
+      try {
+        info = encrypted.decryptPrivateKeyInfo(
+            new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(password));
+      } catch (Exception e) {
+        throw wrongPassword(setting, e);
       }
-      if (o instanceof PEMKeyPair pair) {
-        return converter.getKeyPair(pair).getPrivate();
+    } else if (o instanceof PEMEncryptedKeyPair encrypted) {
+      needsPassword(password, setting);
+      try {
+        info = encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(BC).build(password))
+            .getPrivateKeyInfo();
+      } catch (Exception e) {
+        throw wrongPassword(setting, e);
       }
-      if (o instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
-        needsPassword(password, setting);
-        return converter.getPrivateKey(encrypted.decryptPrivateKeyInfo(
-            new JceOpenSSLPKCS8DecryptorProviderBuilder().build(password)));
-      }
-      if (o instanceof PEMEncryptedKeyPair encrypted) {
-        needsPassword(password, setting);
-        return converter.getKeyPair(encrypted.decryptKeyPair(
-            new JcePEMDecryptorProviderBuilder().build(password))).getPrivate();
-      }
-    } catch (IllegalArgumentException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalArgumentException(setting + " cannot be decrypted: wrong password"
-          + " (rtc2sip.tls.password, RTC2SIP_TLS_PASSWORD) or a damaged key", e);
+    } else {
+      throw new IllegalArgumentException(setting + " holds no PEM private key");
     }
-    throw new IllegalArgumentException(setting + " holds no PEM private key");
+    try {
+      return converter.getPrivateKey(info);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException(setting + " is not a usable private key: "
+          + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** Only the exception's type goes into the message; its cause stays for the stack trace. */
+  private static IllegalArgumentException wrongPassword(String setting, Exception e) {
+    return new IllegalArgumentException(setting + " cannot be decrypted: wrong password"
+        + " (rtc2sip.tls.password, RTC2SIP_TLS_PASSWORD) or a damaged key", e);
   }
 
   private static void needsPassword(char[] password, String setting) {

@@ -29,6 +29,7 @@ import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.slf4j.Logger;
@@ -96,7 +97,7 @@ final class SelfSigned {
     Path keyTemp = Files.createTempFile(dir, "key", ".tmp");
     try {
       restrict(keyTemp);
-      writePem(keyTemp, keys.getPrivate());
+      writePem(keyTemp, new JcaPKCS8Generator(keys.getPrivate(), null));
       Path certTemp = Files.createTempFile(dir, "cert", ".tmp");
       writePem(certTemp, certificate);
       Files.move(keyTemp, pair.key(), StandardCopyOption.REPLACE_EXISTING,
