@@ -85,7 +85,8 @@ public final class NodeCertificate {
     } else {
       SelfSigned.Pair pair = SelfSigned.ensure(settings.dataDir().resolve("tls"),
           settings.names());
-      loaded = fromPem(pair.certificate(), pair.key(), new char[0]);
+      loaded = fromPem(pair.certificate(), pair.key(), new char[0],
+          "self-signed, generated in " + pair.certificate().getParent());
     }
     log.info("tls certificate {}", loaded);
     if (loaded.certificate().getNotAfter().toInstant().isBefore(Instant.now())) {
@@ -157,6 +158,11 @@ public final class NodeCertificate {
   }
 
   static NodeCertificate fromPem(Path certificate, Path key, char[] password) {
+    return fromPem(certificate, key, password, "rtc2sip.tls.certificate (" + certificate + ")");
+  }
+
+  private static NodeCertificate fromPem(Path certificate, Path key, char[] password,
+      String origin) {
     String certSetting = "rtc2sip.tls.certificate (" + certificate + ")";
     String keySetting = "rtc2sip.tls.key (" + key + ")";
     List<X509Certificate> chain = new ArrayList<>();
@@ -178,7 +184,7 @@ public final class NodeCertificate {
     }
     PrivateKey privateKey = readKey(key, password, keySetting);
     try {
-      return new NodeCertificate(chain, privateKey, certSetting);
+      return new NodeCertificate(chain, privateKey, origin);
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException(keySetting + " does not go with " + certSetting + ": "
           + e.getClass().getSimpleName(), e);
