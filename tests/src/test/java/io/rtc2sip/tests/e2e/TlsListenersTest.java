@@ -10,6 +10,8 @@ import io.rtc2sip.signaling.Tokens;
 import io.rtc2sip.sip.Sipp;
 import io.rtc2sip.tests.support.CliUser;
 import io.rtc2sip.tests.support.NodeTrust;
+import io.rtc2sip.tests.support.PhonePage;
+import io.rtc2sip.webrtc.testing.Chromium;
 import io.rtc2sip.tests.support.TestNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -36,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A node with {@code tls = on} for HTTP and signaling, on its generated self-signed certificate,
  * reached by real clients that trust that certificate: the CLI over TLS places a call, an HTTPS
- * client reads the API, a WSS client logs in; plain HTTP and plain TCP get nothing from the TLS
- * ports.
+ * client reads the API, a WSS client logs in, the phone page in Chromium (trusting the node's
+ * key) logs in over HTTPS and WSS and places a call; plain HTTP and plain TCP get nothing from
+ * the TLS ports.
  */
 class TlsListenersTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
@@ -110,6 +114,28 @@ class TlsListenersTest {
     assertThrows(javax.net.ssl.SSLHandshakeException.class, () -> untrusting.send(
         HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + node.httpPort + "/"))
             .timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString()));
+  }
+
+  @Test
+  void thePhonePageOverHttpsLogsInOverWssAndCalls() throws Exception {
+    Chromium browser = Chromium.start(Chromium.toneWav(dir.resolve("mic.wav"), 1000, 48000, 5),
+        List.of("--ignore-certificate-errors-spki-list=" + NodeTrust.spkiHash(certificate)));
+    try (Sipp uas = Sipp.uas("uas_answer", 0)) {
+      PhonePage page = new PhonePage(browser, "https://127.0.0.1:" + node.httpPort)
+          .login("paula");
+      assertTrue(browser.driver().getCurrentUrl().startsWith("https://"),
+          browser.driver().getCurrentUrl());
+      page.call("sip:uas@127.0.0.1:" + uas.port);
+      try {
+        page.awaitState("active");
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "; page: " + page.describe(), e);
+      }
+      page.click("hangup");
+      page.awaitState("ended");
+    } finally {
+      browser.close();
+    }
   }
 
   @Test

@@ -21,6 +21,18 @@ public final class NodeTrust {
     return dataDir.resolve("tls").resolve("node-certificate.pem");
   }
 
+  /**
+   * The base64 SHA-256 of the public key of the first certificate in {@code pem}: what
+   * Chromium's {@code --ignore-certificate-errors-spki-list} trusts.
+   */
+  public static String spkiHash(Path pem) throws Exception {
+    try (InputStream in = Files.newInputStream(pem)) {
+      Certificate c = CertificateFactory.getInstance("X.509").generateCertificate(in);
+      return java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest
+          .getInstance("SHA-256").digest(c.getPublicKey().getEncoded()));
+    }
+  }
+
   /** A TLS context trusting only the certificates in {@code pem}. */
   public static SSLContext trusting(Path pem) throws Exception {
     KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
