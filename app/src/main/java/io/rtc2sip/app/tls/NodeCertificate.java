@@ -11,6 +11,7 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Provider;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -183,11 +184,44 @@ public final class NodeCertificate {
       throw new IllegalArgumentException(certSetting + " holds no PEM certificate");
     }
     PrivateKey privateKey = readKey(key, password, keySetting);
+    if (!belongTogether(privateKey, chain.get(0))) {
+      throw new IllegalArgumentException(keySetting + " is not the key of the certificate in "
+          + certSetting);
+    }
     try {
       return new NodeCertificate(chain, privateKey, origin);
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException(keySetting + " does not go with " + certSetting + ": "
           + e.getClass().getSimpleName(), e);
+    }
+  }
+
+  /**
+   * Whether {@code key} is the private key of {@code certificate}: a signature made with it
+   * verifies with the certificate's public key. True for key types not checked here.
+   */
+  static boolean belongTogether(PrivateKey key, X509Certificate certificate) {
+    String algorithm = switch (key.getAlgorithm()) {
+      case "RSA" -> "SHA256withRSA";
+      case "EC" -> "SHA256withECDSA";
+      case "Ed25519", "EdDSA" -> "Ed25519";
+      default -> null;
+    };
+    if (algorithm == null) {
+      return true;
+    }
+    try {
+      byte[] probe = "rtc2sip node certificate check".getBytes(StandardCharsets.US_ASCII);
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(certificate.getPublicKey());
+      verifier.update(probe);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
     }
   }
 

@@ -112,6 +112,19 @@ class NodeCertificateTest {
   }
 
   @Test
+  void aKeyOfAnotherCertificateIsRefused() {
+    NodeCertificate.load(generated(dir.resolve("one")));
+    NodeCertificate.load(generated(dir.resolve("two")));
+    Path certificate = dir.resolve("one").resolve("tls").resolve(SelfSigned.CERTIFICATE);
+    Path otherKey = dir.resolve("two").resolve("tls").resolve(SelfSigned.KEY);
+    var e = assertThrows(IllegalArgumentException.class, () -> NodeCertificate.load(
+        new TlsSettings(Optional.of(certificate), Optional.of(otherKey), Optional.empty(),
+            new char[0], dir, NAMES)));
+    assertTrue(e.getMessage().startsWith("rtc2sip.tls.key (" + otherKey + ") is not the key"),
+        e.getMessage());
+  }
+
+  @Test
   void garbledOrMissingFilesNameTheirSetting() throws Exception {
     Path garbled = dir.resolve("garbled.pem");
     Files.writeString(garbled, "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n"
