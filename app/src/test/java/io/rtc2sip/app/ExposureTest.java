@@ -102,6 +102,20 @@ class ExposureTest {
   }
 
   @Test
+  void aNodeWhoseCertificateCannotBeLoadedDoesNotStart() {
+    String password = "the-pkcs12-password";
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+        GatewayNode.start(config(Map.of("rtc2sip.signaling.tls", "on",
+            "rtc2sip.tls.pkcs12", "/nonexistent/node.p12", "rtc2sip.tls.password", password)),
+            system -> {
+              throw new AssertionError("services started");
+            }));
+    assertTrue(e.getMessage().startsWith("rtc2sip.tls.pkcs12 (/nonexistent/node.p12)"),
+        e.getMessage());
+    assertTrue(!e.getMessage().contains(password), e.getMessage());
+  }
+
+  @Test
   void theNodeRefusesToStartBeforeItOpensAnything() {
     IllegalStateException e = assertThrows(IllegalStateException.class, () ->
         GatewayNode.start(config(exposed("rtc2sip.signaling.host")), system -> {

@@ -89,11 +89,15 @@ public final class NodeCertificate {
       loaded = fromPem(pair.certificate(), pair.key(), new char[0],
           "self-signed, generated in " + pair.certificate().getParent());
     }
-    log.info("tls certificate {}", loaded);
-    if (loaded.certificate().getNotAfter().toInstant().isBefore(Instant.now())) {
-      log.warn("tls certificate {} has expired: clients will refuse it", loaded);
-    }
     return loaded;
+  }
+
+  /** Logs the certificate the node presents (subject, fingerprint, expiry; never the key). */
+  void logPresented() {
+    log.info("tls certificate {}", this);
+    if (certificate().getNotAfter().toInstant().isBefore(Instant.now())) {
+      log.warn("tls certificate {} has expired: clients will refuse it", this);
+    }
   }
 
   /** The TLS context with the node's key (no client certificates asked for). */

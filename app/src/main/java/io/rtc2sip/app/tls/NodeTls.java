@@ -39,9 +39,12 @@ public final class NodeTls implements Extension {
     @Override
     public NodeTls createExtension(ActorSystem<?> system) {
       var config = system.settings().config();
-      return new NodeTls(TlsSettings.anyListener(config)
-          ? Optional.of(NodeCertificate.load(TlsSettings.fromConfig(config)))
-          : Optional.empty());
+      if (!TlsSettings.anyListener(config)) {
+        return new NodeTls(Optional.empty());
+      }
+      NodeCertificate certificate = NodeCertificate.load(TlsSettings.fromConfig(config));
+      certificate.logPresented();
+      return new NodeTls(Optional.of(certificate));
     }
   }
 }
