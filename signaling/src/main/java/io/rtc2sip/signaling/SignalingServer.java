@@ -44,10 +44,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client signaling server of a node: newline-delimited JSON on TCP
- * ({@code rtc2sip.signaling}; TLS only when started with the node's TLS context) and the same messages over WebSocket ({@link #websocketRoute()},
- * mounted by the node at {@code /signaling} on its HTTP port) with the browser phone that uses
- * it ({@link #phoneRoutes()}), plus the clients port calls tell their users through
- * ({@link #notifications()}).
+ * ({@code rtc2sip.signaling}; only TLS when started with the node's TLS context) and the same
+ * messages over WebSocket ({@link #websocketRoute()}, mounted by the node at {@code /signaling}
+ * on its HTTP port) with the browser phone that uses it ({@link #phoneRoutes()}), plus the
+ * clients port calls tell their users through ({@link #notifications()}).
  */
 public final class SignalingServer extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);

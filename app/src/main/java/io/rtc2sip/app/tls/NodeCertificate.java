@@ -255,7 +255,8 @@ public final class NodeCertificate {
     } else if (o instanceof PEMEncryptedKeyPair encrypted) {
       needsPassword(password, setting);
       try {
-        info = encrypted.decryptKeyPair(new JcePEMDecryptorProviderBuilder().setProvider(BC).build(password))
+        info = encrypted.decryptKeyPair(
+            new JcePEMDecryptorProviderBuilder().setProvider(BC).build(password))
             .getPrivateKeyInfo();
       } catch (Exception e) {
         throw wrongPassword(setting, e);

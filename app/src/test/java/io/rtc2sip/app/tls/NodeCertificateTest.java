@@ -67,9 +67,9 @@ class NodeCertificateTest {
     NodeCertificate own = NodeCertificate.load(generated(dir));
     Path tls = dir.resolve("tls");
     Path encrypted = dir.resolve("encrypted-key.pem");
-    OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(
-        JcaPKCS8Generator.AES_256_CBC)
-        .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider()).setPassword(SECRET.toCharArray()).build();
+    OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(JcaPKCS8Generator.AES_256_CBC)
+        .setProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider())
+        .setPassword(SECRET.toCharArray()).build();
     try (Writer out = Files.newBufferedWriter(encrypted, StandardCharsets.US_ASCII);
         JcaPEMWriter pem = new JcaPEMWriter(out)) {
       pem.writeObject(new JcaPKCS8Generator(privateKey(tls), encryptor));
