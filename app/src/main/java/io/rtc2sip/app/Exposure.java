@@ -13,8 +13,10 @@ import java.util.Optional;
  * Whether a node may start as configured. A node with a listener off loopback (client
  * signaling, HTTP, operator HTTP, SIP, media) is reachable from elsewhere: it must not sign
  * tokens with the development secret (it is in the sources: anyone could log in as anyone) nor
- * leave operator HTTP without credentials. On loopback both are allowed (a local run), with a
- * warning.
+ * leave operator HTTP without credentials; and its HTTP and client signaling listeners off
+ * loopback speak TLS ({@code tls = on}) unless the operator says that TLS ends in front of the
+ * node ({@code rtc2sip.tls.allow-plain}). On loopback all are allowed (a local run), with a
+ * warning for the first two.
  */
 final class Exposure {
   private Exposure() {}
@@ -41,12 +43,36 @@ final class Exposure {
       problems.add("operator HTTP (dashboard, /api, /metrics) has no credentials: set"
           + " RTC2SIP_OPERATOR_USER and RTC2SIP_OPERATOR_PASSWORD (or RTC2SIP_OPERATOR_TOKEN)");
     }
+    List<String> plain = plainOffLoopback(config);
+    if (!plain.isEmpty() && !config.getBoolean("rtc2sip.tls.allow-plain")) {
+      problems.add("client and operator traffic would cross the network in clear ("
+          + String.join(", ", plain) + "): set tls = on for them (RTC2SIP_HTTP_TLS,"
+          + " RTC2SIP_SIGNALING_TLS, RTC2SIP_OPERATOR_HTTP_TLS), or RTC2SIP_TLS_ALLOW_PLAIN=on"
+          + " when TLS ends in front of the node");
+    }
     if (problems.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of("refusing to start: listeners not on loopback (" + String.join(", ",
         exposed) + ") and " + String.join("; and ", problems)
         + " (docs/security.md, \"Before exposing a node\")");
+  }
+
+  /** The HTTP and signaling listeners off loopback with {@code tls = off}, by host key. */
+  static List<String> plainOffLoopback(Config config) {
+    Map<String, String> tlsKeys = new LinkedHashMap<>();
+    tlsKeys.put("rtc2sip.signaling.host", "rtc2sip.signaling.tls");
+    tlsKeys.put("rtc2sip.http.host", "rtc2sip.http.tls");
+    if (config.getInt("rtc2sip.http.operator.port") >= 0) {
+      tlsKeys.put("rtc2sip.http.operator.host", "rtc2sip.http.operator.tls");
+    }
+    List<String> plain = new ArrayList<>();
+    tlsKeys.forEach((host, tls) -> {
+      if (!loopback(config.getString(host)) && !config.getBoolean(tls)) {
+        plain.add(host + " = " + config.getString(host) + " with " + tls + " = off");
+      }
+    });
+    return plain;
   }
 
   /** The node's listeners' bind addresses, by configuration key. */

@@ -2,6 +2,8 @@ package io.rtc2sip.app;
 
 import com.typesafe.config.Config;
 import io.rtc2sip.app.downing.FastDowning;
+import io.rtc2sip.app.tls.NodeCertificate;
+import io.rtc2sip.app.tls.TlsSettings;
 import io.rtc2sip.persistence.DatabaseConnector;
 import io.rtc2sip.persistence.DatabaseSettings;
 import io.rtc2sip.persistence.EmbeddedDatabase;
@@ -52,7 +54,9 @@ public final class GatewayNode implements AutoCloseable {
 
   /**
    * Starts a node; refuses (IllegalStateException, before anything is opened) a node reachable
-   * from elsewhere with the development token secret or without operator credentials.
+   * from elsewhere with the development token secret, without operator credentials or in clear
+   * ({@link Exposure}), and (IllegalArgumentException naming the setting) one whose TLS
+   * certificate cannot be loaded.
    *
    * @param config the node's configuration ({@link NodeConfig#load()})
    * @param services starts the node's services (sharded entities, adapters) once the actor
@@ -63,6 +67,11 @@ public final class GatewayNode implements AutoCloseable {
     var refusal = Exposure.refusal(config);
     if (refusal.isPresent()) {
       throw new IllegalStateException(refusal.get());
+    }
+    if (TlsSettings.anyListener(config)) {
+      // a missing file or wrong password stops the start here, before anything is opened
+      // (the listeners load the certificate again through NodeTls)
+      NodeCertificate.load(TlsSettings.fromConfig(config));
     }
     DatabaseSettings db = DatabaseSettings.from(config);
     Optional<FastDowning> downing = FastDowning.bind(config);

@@ -30,7 +30,10 @@ import org.apache.pekko.serialization.SerializationExtension;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import io.rtc2sip.app.tls.NodeTls;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -42,7 +45,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's HTTP listener ({@code rtc2sip.http}, RTC2SIP_HTTP_PORT): the routes of the modules
+ * The node's HTTP listener ({@code rtc2sip.http}, RTC2SIP_HTTP_PORT; HTTPS and WSS only with
+ * {@code tls = on}, see {@link NodeTls}): the routes of the modules
  * that serve HTTP (dashboard, signaling WebSocket, browser phone), a landing page at {@code /}
  * that links to the phone and the dashboard; operator routes behind {@link OperatorAccess},
  * optionally on a listener of their own; and the live view of a call
@@ -104,38 +108,44 @@ final class NodeHttp extends AllDirectives {
       log.warn("operator HTTP (dashboard, /api, /metrics) has no credentials: it answers only"
           + " clients on this machine; {}", OperatorAccess.SET_CREDENTIALS);
     }
+    boolean tls = config.getBoolean("rtc2sip.http.tls");
     if (operatorPort < 0) {
-      ServerBinding main = listen(system, host, port, http.joined(client), guarded);
-      log.info("http listening on http://{} (WebSocket signaling at /signaling, phone at"
-          + " /phone; operator: dashboard, /api, /metrics)", address(main));
+      ServerBinding main = listen(system, host, port, tls, http.joined(client), guarded);
+      log.info("http listening on {} (WebSocket signaling at /signaling, phone at"
+          + " /phone; operator: dashboard, /api, /metrics)", address(main, tls));
       return new Bindings(main, Optional.empty());
     }
-    ServerBinding main = listen(system, host, port, http.joined(client));
+    boolean operatorTls = config.getBoolean("rtc2sip.http.operator.tls");
+    ServerBinding main = listen(system, host, port, tls, http.joined(client));
     ServerBinding own = listen(system, config.getString("rtc2sip.http.operator.host"),
-        operatorPort, guarded);
-    log.info("http listening on http://{} (WebSocket signaling at /signaling, phone at /phone)",
-        address(main));
-    log.info("operator http listening on http://{} (dashboard, /api, /metrics)", address(own));
+        operatorPort, operatorTls, guarded);
+    log.info("http listening on {} (WebSocket signaling at /signaling, phone at /phone)",
+        address(main, tls));
+    log.info("operator http listening on {} (dashboard, /api, /metrics)",
+        address(own, operatorTls));
     return new Bindings(main, Optional.of(own));
   }
 
+  /** Binds one listener: HTTPS only with the node's certificate when {@code tls}. */
   private static ServerBinding listen(ActorSystem<?> system, String host, int port,
-      Route... routes) throws Exception {
+      boolean tls, Route... routes) throws Exception {
     Route route = new NodeHttp(system).joined(List.of(routes));
-    ServerBinding binding =
-        Http.get(system).newServerAt(host, port)
-            // the phone's dev-token route and operator access need the client's address; set
-            // here, not only in signaling's reference.conf, whose key pekko-http's own
-            // reference.conf also sets
-            .adaptSettings(s -> s.withRemoteAddressAttribute(true))
-            .bind(route).toCompletableFuture()
-            .get(30, TimeUnit.SECONDS);
+    ServerBuilder server = Http.get(system).newServerAt(host, port)
+        // the phone's dev-token route and operator access need the client's address; set
+        // here, not only in signaling's reference.conf, whose key pekko-http's own
+        // reference.conf also sets
+        .adaptSettings(s -> s.withRemoteAddressAttribute(true));
+    if (tls) {
+      server = server.enableHttps(ConnectionContext.httpsServer(NodeTls.get(system).context()));
+    }
+    ServerBinding binding = server.bind(route).toCompletableFuture().get(30, TimeUnit.SECONDS);
     binding.addToCoordinatedShutdown(Duration.ofSeconds(5), system);
     return binding;
   }
 
-  private static String address(ServerBinding b) {
-    return b.localAddress().getHostString() + ":" + b.localAddress().getPort();
+  private static String address(ServerBinding b, boolean tls) {
+    return (tls ? "https://" : "http://") + b.localAddress().getHostString() + ":"
+        + b.localAddress().getPort();
   }
 
   private Route joined(List<Route> routes) {

@@ -36,6 +36,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import io.rtc2sip.app.tls.NodeTls;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -131,7 +133,9 @@ public final class NodeServices {
               EntityMessenger.sharded(system, CallEntity.TYPE_KEY),
               EntityMessenger.sharded(system, UserSession.TYPE_KEY),
               rtcTokens,
-              browsers);
+              browsers,
+              system.settings().config().getBoolean("rtc2sip.signaling.tls")
+                  ? Optional.of(NodeTls.get(system).context()) : Optional.empty());
       // First of all on a graceful leave: the clients connect to another node while this one
       // still runs their calls, so that they are told there when the calls move (rtc-moved).
       CoordinatedShutdown.get(system)

@@ -65,11 +65,54 @@ class ExposureTest {
   }
 
   @Test
+  void httpAndSignalingOffLoopbackSpeakTlsUnlessPlainIsAllowed() {
+    for (String listener : new String[] {"signaling", "http"}) {
+      Map<String, Object> m = exposed("rtc2sip." + listener + ".host");
+      m.put("rtc2sip.signaling.token-secret", SECRET);
+      m.put("rtc2sip.http.operator.token", "scrape-token");
+      String refusal = Exposure.refusal(config(m)).orElseThrow(() ->
+          new AssertionError(listener + " off loopback in clear started"));
+      assertTrue(refusal.contains("rtc2sip." + listener + ".tls = off"), refusal);
+      assertTrue(refusal.contains("RTC2SIP_TLS_ALLOW_PLAIN"), refusal);
+      assertTrue(!refusal.contains("RTC2SIP_SIGNALING_TOKEN_SECRET"), refusal);
+      m.put("rtc2sip." + listener + ".tls", "on");
+      assertEquals(Optional.empty(), Exposure.refusal(config(m)), listener + " with tls");
+      m.put("rtc2sip." + listener + ".tls", "off");
+      m.put("rtc2sip.tls.allow-plain", "on");
+      assertEquals(Optional.empty(), Exposure.refusal(config(m)), listener + " plain allowed");
+    }
+    Map<String, Object> operator = exposed("rtc2sip.http.operator.host");
+    operator.put("rtc2sip.http.operator.port", 9090);
+    operator.put("rtc2sip.signaling.token-secret", SECRET);
+    operator.put("rtc2sip.http.operator.token", "scrape-token");
+    operator.put("rtc2sip.http.tls", "on");
+    assertEquals(Optional.empty(), Exposure.refusal(config(operator)),
+        "operator HTTP follows rtc2sip.http.tls");
+    operator.put("rtc2sip.http.operator.tls", "off");
+    assertTrue(Exposure.refusal(config(operator)).orElseThrow()
+        .contains("rtc2sip.http.operator.tls = off"));
+  }
+
+  @Test
   void anOperatorListenerOfItsOwnCountsWhenItHasAPort() {
     Map<String, Object> m = exposed("rtc2sip.http.operator.host");
     assertEquals(Optional.empty(), Exposure.refusal(config(m)), "no port: not a listener");
     m.put("rtc2sip.http.operator.port", 9090);
     assertTrue(Exposure.refusal(config(m)).isPresent());
+  }
+
+  @Test
+  void aNodeWhoseCertificateCannotBeLoadedDoesNotStart() {
+    String password = "the-pkcs12-password";
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+        GatewayNode.start(config(Map.of("rtc2sip.signaling.tls", "on",
+            "rtc2sip.tls.pkcs12", "/nonexistent/node.p12", "rtc2sip.tls.password", password)),
+            system -> {
+              throw new AssertionError("services started");
+            }));
+    assertTrue(e.getMessage().startsWith("rtc2sip.tls.pkcs12 (/nonexistent/node.p12)"),
+        e.getMessage());
+    assertTrue(!e.getMessage().contains(password), e.getMessage());
   }
 
   @Test

@@ -2,10 +2,12 @@ package io.rtc2sip.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.rtc2sip.app.tls.NodeTls;
 import io.rtc2sip.metrics.NodeMetrics;
 import java.net.InetAddress;
 import java.net.URI;
@@ -13,25 +15,31 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Operator HTTP (dashboard, /api, /metrics) needs the configured credentials; client routes
  * (WebSocket signaling, the phone) do not; without credentials operator HTTP answers loopback
- * clients only; on its own listener when configured so.
+ * clients only; on its own listener when configured so, over HTTPS with its {@code tls}.
  */
 class OperatorHttpTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Directives D = new Directives();
   private ActorTestKit kit;
+  @TempDir Path dataDir;
 
   private static final class Directives extends AllDirectives {}
 
@@ -43,9 +51,15 @@ class OperatorHttpTest {
   }
 
   private NodeHttp.Bindings start(Map<String, Object> operator) throws Exception {
-    Config config = ConfigFactory.parseMap(Map.of(
+    return start(operator, Map.of());
+  }
+
+  /** With {@code more} settings besides operator HTTP's. */
+  private NodeHttp.Bindings start(Map<String, Object> operator, Map<String, Object> more)
+      throws Exception {
+    Config config = ConfigFactory.parseMap(more).withFallback(ConfigFactory.parseMap(Map.of(
             "rtc2sip.http.host", "127.0.0.1", "rtc2sip.http.port", 0,
-            "pekko.actor.provider", "local", "pekko.coordinated-shutdown.exit-jvm", "off"))
+            "pekko.actor.provider", "local", "pekko.coordinated-shutdown.exit-jvm", "off")))
         .withFallback(ConfigFactory.parseMap(Map.of("rtc2sip.http.operator", operator)))
         .withFallback(ConfigFactory.parseMap(Map.of(
             "rtc2sip.http.operator.user", "", "rtc2sip.http.operator.password", "",
@@ -151,5 +165,30 @@ class OperatorHttpTest {
         basic("ops", "s3cret-pass")).body());
     assertEquals(404, get(operator, "/signaling", "Authorization",
         basic("ops", "s3cret-pass")).statusCode());
+  }
+
+  @Test
+  void operatorHttpOnItsOwnListenerOverHttpsWhileTheMainOneIsPlain() throws Exception {
+    NodeHttp.Bindings b = start(Map.of("port", 0, "user", "ops", "password", "s3cret-pass",
+        "tls", "on"), Map.of("rtc2sip.data-dir", dataDir.toString()));
+    int main = b.main().localAddress().getPort();
+    int operator = b.operator().orElseThrow().localAddress().getPort();
+    assertEquals("client", get(main, "/signaling").body());
+    SSLContext trusting = SSLContext.getInstance("TLS");
+    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+    store.load(null, null);
+    store.setCertificateEntry("node",
+        NodeTls.get(kit.system()).certificate().orElseThrow().certificate());
+    TrustManagerFactory trust = TrustManagerFactory.getInstance(
+        TrustManagerFactory.getDefaultAlgorithm());
+    trust.init(store);
+    trusting.init(null, trust.getTrustManagers(), null);
+    HttpResponse<String> metrics = HttpClient.newBuilder().sslContext(trusting).build().send(
+        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + operator + "/metrics"))
+            .header("Authorization", basic("ops", "s3cret-pass")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals("metrics", metrics.body());
+    assertThrows(java.io.IOException.class, () -> get(operator, "/metrics", "Authorization",
+        basic("ops", "s3cret-pass")));
   }
 }

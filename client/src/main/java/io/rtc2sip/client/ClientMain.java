@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * logs in again, asks {@code calls} and resumes its call's audio where the call now runs (lines
  * of its own, {@code "local":true}: {@code reconnected}, {@code rejoined}). Exit status: 0 done
  * (or {@code --help}/{@code -h}: the usage on stdout), 1 connection or login failure, 2 wrong
- * usage (the usage on stderr), 3 a {@code wait} timed out.
+ * usage (the usage on stderr), 3 a {@code wait} timed out. With {@code --tls} it speaks TLS to
+ * a node whose signaling port has {@code tls = on} ({@link Transport}).
  */
 public final class ClientMain {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,12 +40,12 @@ public final class ClientMain {
   private static final Duration CALLS_FOR = Duration.ofSeconds(60);
   /** On stdout for {@code --help} or {@code -h}, on stderr after a wrong usage. */
   static final String USAGE = "usage: rtc2sip client --uid U [--server H:P[,H:P...] | --host H"
-      + " --port P] [--token T | --secret S] [--users N] [--rtc H:P] [--play in.wav]"
-      + " [--record out.wav] [\"cmd; cmd; ...\"]  (commands from stdin without arguments;"
-      + " a lost connection moves on to the next server)";
+      + " --port P] [--tls [--trust ca.pem | --insecure]] [--token T | --secret S] [--users N]"
+      + " [--rtc H:P] [--play in.wav] [--record out.wav] [\"cmd; cmd; ...\"]  (commands from"
+      + " stdin without arguments; a lost connection moves on to the next server)";
   /** The options followed by a value. */
   private static final Set<String> VALUED = Set.of("--host", "--port", "--server", "--uid",
-      "--token", "--secret", "--rtc", "--play", "--record", "--users");
+      "--token", "--secret", "--rtc", "--play", "--record", "--users", "--trust");
 
   private final PrintStream print;
   private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
@@ -91,6 +92,9 @@ public final class ClientMain {
     String uid = null;
     String token = null;
     String secret = env("RTC2SIP_SIGNALING_TOKEN_SECRET", SignalingSettings.DEFAULT_SECRET);
+    boolean tls = false;
+    boolean insecure = false;
+    Path trust = null;
     List<String> commands = new ArrayList<>();
     ClientMain client = new ClientMain(stdout);
     for (int i = 0; i < args.length; i++) {
@@ -105,6 +109,9 @@ public final class ClientMain {
         case "--play" -> client.play = Path.of(args[++i]);
         case "--record" -> client.record = Path.of(args[++i]);
         case "--users" -> i++;
+        case "--tls" -> tls = true;
+        case "--insecure" -> insecure = true;
+        case "--trust" -> trust = Path.of(args[++i]);
         default -> {
           for (String c : args[i].split(";")) {
             if (!c.isBlank()) {
@@ -125,8 +132,22 @@ public final class ClientMain {
       System.err.println("--server: " + e.getMessage());
       return 2;
     }
+    if ((insecure || trust != null) && !tls || insecure && trust != null) {
+      System.err.println("rtc2sip client: --trust or --insecure (not both) go with --tls");
+      System.err.println(USAGE);
+      return 2;
+    }
+    Transport transport;
+    try {
+      transport = !tls ? Transport.plain() : insecure ? Transport.insecure()
+          : Transport.tls(java.util.Optional.ofNullable(trust));
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      System.err.println("rtc2sip client: --trust " + trust + ": " + e.getMessage());
+      System.err.println(USAGE);
+      return 2;
+    }
     client.uid = uid;
-    client.link = new SignalingLink(servers, uid, token != null ? token
+    client.link = new SignalingLink(servers, transport, uid, token != null ? token
         : new Tokens(secret, Clock.systemUTC()).issue(uid, Duration.ofHours(12)), stdout,
         client.new Events());
     try {

@@ -43,6 +43,7 @@ final class SignalingLink {
   }
 
   private final Servers servers;
+  private final Transport transport;
   private final String uid;
   private final String token;
   private final PrintStream print;
@@ -56,9 +57,10 @@ final class SignalingLink {
   private volatile boolean closing;
   private volatile boolean replaced;
 
-  SignalingLink(Servers servers, String uid, String token, PrintStream print,
-      Listener listener) {
+  SignalingLink(Servers servers, Transport transport, String uid, String token,
+      PrintStream print, Listener listener) {
     this.servers = servers;
+    this.transport = transport;
     this.uid = uid;
     this.token = token;
     this.print = print;
@@ -90,8 +92,7 @@ final class SignalingLink {
   /** Connects to the current server and logs in; false when the login is refused. */
   private boolean open() throws Exception {
     InetSocketAddress at = servers.current();
-    Socket s = new Socket();
-    s.connect(new InetSocketAddress(at.getHostString(), at.getPort()), 5000);
+    Socket s = transport.open(at);
     socket = s;
     out = s.getOutputStream();
     startReader(s);

@@ -63,4 +63,23 @@ class ClientUsageTest {
     assertWrongUsage(client("--token", "-h", "--port", "x", "--uid", "alice"),
         "rtc2sip client: --port needs a number");
   }
+
+  @Test
+  void trustOptionsGoWithTlsAndNotTogether() throws Exception {
+    String expected = "rtc2sip client: --trust or --insecure (not both) go with --tls";
+    assertWrongUsage(client("--uid", "alice", "--insecure"), expected);
+    assertWrongUsage(client("--uid", "alice", "--tls", "--insecure", "--trust", "ca.pem"),
+        expected);
+  }
+
+  @Test
+  void aTrustFileWithoutCertificatesIsAWrongUsage() throws Exception {
+    java.nio.file.Path empty = java.nio.file.Files.createTempFile("trust", ".pem");
+    try {
+      assertWrongUsage(client("--uid", "alice", "--tls", "--trust", empty.toString()),
+          "rtc2sip client: --trust " + empty);
+    } finally {
+      java.nio.file.Files.delete(empty);
+    }
+  }
 }

@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -41,10 +44,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client signaling server of a node: newline-delimited JSON on TCP
- * ({@code rtc2sip.signaling}) and the same messages over WebSocket ({@link #websocketRoute()},
- * mounted by the node at {@code /signaling} on its HTTP port) with the browser phone that uses
- * it ({@link #phoneRoutes()}), plus the clients port calls tell their users through
- * ({@link #notifications()}).
+ * ({@code rtc2sip.signaling}; only TLS when started with the node's TLS context) and the same
+ * messages over WebSocket ({@link #websocketRoute()}, mounted by the node at {@code /signaling}
+ * on its HTTP port) with the browser phone that uses it ({@link #phoneRoutes()}), plus the
+ * clients port calls tell their users through ({@link #notifications()}).
  */
 public final class SignalingServer extends AllDirectives {
   private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
@@ -84,12 +87,7 @@ public final class SignalingServer extends AllDirectives {
     return start(system, settings, calls, users, RtcTokens.NONE, WebRtcLegs.NONE);
   }
 
-  /**
-   * Starts the router and binds the TCP listener.
-   *
-   * @param rtcTokens the tokens clients get with their calls to join the RTC channel
-   * @param webRtc checks the WebRTC offers clients bring before a call is made with them
-   */
+  /** Starts the router and binds the plain TCP listener. */
   public static SignalingServer start(
       ActorSystem<?> system,
       SignalingSettings settings,
@@ -97,6 +95,24 @@ public final class SignalingServer extends AllDirectives {
       EntityMessenger<UserCommand> users,
       RtcTokens rtcTokens,
       WebRtcLegs webRtc) throws Exception {
+    return start(system, settings, calls, users, rtcTokens, webRtc, Optional.empty());
+  }
+
+  /**
+   * Starts the router and binds the TCP listener.
+   *
+   * @param rtcTokens the tokens clients get with their calls to join the RTC channel
+   * @param webRtc checks the WebRTC offers clients bring before a call is made with them
+   * @param tls the node's TLS context: the port then speaks only TLS; empty: plain TCP
+   */
+  public static SignalingServer start(
+      ActorSystem<?> system,
+      SignalingSettings settings,
+      EntityMessenger<CallCommand> calls,
+      EntityMessenger<UserCommand> users,
+      RtcTokens rtcTokens,
+      WebRtcLegs webRtc,
+      Optional<SSLContext> tls) throws Exception {
     if (settings.developmentSecret()) {
       log.warn("signaling tokens are signed with the built-in development secret: set"
           + " RTC2SIP_SIGNALING_TOKEN_SECRET for anything but a local run");
@@ -115,14 +131,26 @@ public final class SignalingServer extends AllDirectives {
         entities, router, node, rtcTokens, webRtc, new SignalingCounters(),
         JournalAvailability.get(system));
     SignalingServer server = new SignalingServer(system, shared, routerActor);
-    server.binding = Tcp.get(system).bind(settings.host(), settings.port())
+    Source<Tcp.IncomingConnection, CompletionStage<Tcp.ServerBinding>> connections =
+        tls.isEmpty() ? Tcp.get(system).bind(settings.host(), settings.port())
+            : Tcp.get(system).bindWithTls(settings.host(), settings.port(),
+                () -> serverEngine(tls.get()));
+    server.binding = connections
         .to(Sink.foreach(c -> c.handleWith(server.tcpFlow(
             c.remoteAddress().getAddress().getHostAddress()), system)))
         .run(system)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
-    log.info("signaling listening on tcp://{}:{} (JSON lines)",
-        server.binding.localAddress().getHostString(), server.binding.localAddress().getPort());
+    log.info("signaling listening on {}://{}:{} (JSON lines{})", tls.isEmpty() ? "tcp" : "tls",
+        server.binding.localAddress().getHostString(), server.binding.localAddress().getPort(),
+        tls.isEmpty() ? "" : " over TLS");
     return server;
+  }
+
+  /** A server-side engine of {@code context}; no client certificate asked for. */
+  private static SSLEngine serverEngine(SSLContext context) {
+    SSLEngine engine = context.createSSLEngine();
+    engine.setUseClientMode(false);
+    return engine;
   }
 
   /** The clients port: calls and user sessions on this node send their notifications here. */

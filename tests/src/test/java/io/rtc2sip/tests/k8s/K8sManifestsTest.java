@@ -27,8 +27,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * Every overlay under k8s/overlays as {@code kubectl kustomize} renders it: the secrets come
  * from Secrets that must exist (no optional references, no Secret with values in the
  * repository), probes on /ready and /alive, a rolling update that never lowers capacity, a grace
- * period for the SIGTERM hand-over, the media port ranges set, and every Service port naming a
- * container port. Skipped, saying so, where kubectl is not installed.
+ * period for the SIGTERM hand-over, the media port ranges set, plain listeners declared intended
+ * (TLS at the ingress), and every Service port naming a container port. Skipped, saying so, where kubectl is not installed.
  */
 class K8sManifestsTest {
   private static final Path K8S = Path.of("..", "k8s");
@@ -103,6 +103,9 @@ class K8sManifestsTest {
       int max = Integer.parseInt((String) config.get(range + "_MAX"));
       assertTrue(1024 <= min && min < max && max <= 65535, name + ": " + range + " range " + min + "-" + max);
     }
+    // listeners on 0.0.0.0: the node refuses to start in clear unless told TLS ends in front
+    assertEquals("on", config.get("RTC2SIP_TLS_ALLOW_PLAIN"),
+        name + ": plain HTTP and signaling in the pod are said to be intended");
     assertEquals(String.valueOf(ports.get("operator")),
         ((Map<?, ?>) env.get("RTC2SIP_OPERATOR_HTTP_PORT")).get("value"), name + ": operator port");
     assertEquals(Set.of(8558, 25520, 25521, 8080, 8081, 7070, 5062), Set.copyOf(ports.values()),

@@ -18,8 +18,13 @@ public final class PhonePage {
   private final String url;
 
   public PhonePage(Chromium browser, int httpPort) {
+    this(browser, "http://127.0.0.1:" + httpPort);
+  }
+
+  /** The page of the node at {@code base} ({@code https://127.0.0.1:8443}). */
+  public PhonePage(Chromium browser, String base) {
     this.browser = browser;
-    this.url = "http://127.0.0.1:" + httpPort + "/phone?raw=1";
+    this.url = base + "/phone?raw=1";
   }
 
   public Chromium browser() {

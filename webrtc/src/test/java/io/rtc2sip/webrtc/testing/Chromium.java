@@ -31,6 +31,14 @@ public final class Chromium implements AutoCloseable {
 
   /** A browser whose microphone plays {@code microphoneWav} (null: no media flags). */
   public static Chromium start(Path microphoneWav) throws IOException {
+    return start(microphoneWav, List.of());
+  }
+
+  /**
+   * A browser as {@link #start(Path)} with more command-line switches (for example
+   * {@code --ignore-certificate-errors-spki-list=...} to trust one server key).
+   */
+  public static Chromium start(Path microphoneWav, List<String> switches) throws IOException {
     Path home = Files.createTempDirectory("rtc2sip-chromium");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(new File("/usr/bin/chromium"));
@@ -43,6 +51,7 @@ public final class Chromium implements AutoCloseable {
           "--use-file-for-fake-audio-capture=" + microphoneWav.toAbsolutePath(),
           "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required"));
     }
+    args.addAll(switches);
     options.addArguments(args);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File("/usr/bin/chromedriver"))
