@@ -83,8 +83,9 @@ public final class Sipp implements AutoCloseable {
       throw new IllegalStateException("sipp is not installed: apt-get install sip-tester (.ci/run"
           + " installs it)");
     }
-    int port = freeUdpPort();
-    int media = freeMediaPorts();
+    Ports ports = freePorts();
+    int port = ports.sip();
+    int media = ports.media();
     Path logs = Path.of("target", "sipp-logs", scenario + "-" + port).toAbsolutePath();
     Files.createDirectories(logs);
     List<String> cmd = new ArrayList<>(List.of("sipp"));
@@ -227,6 +228,21 @@ public final class Sipp implements AutoCloseable {
       if (!process.waitFor(5, TimeUnit.SECONDS)) {
         process.destroyForcibly();
       }
+    }
+  }
+
+  /** The ports of one sipp: its SIP port and the first of its block of four media ports. */
+  record Ports(int sip, int media) {}
+
+  /**
+   * A SIP port and a media block that does not hold it: each is only probed and released, so the
+   * SIP port stays bound while the block is chosen (else the block may take it, and sipp exits
+   * with "Unable to bind video RTP socket").
+   */
+  static Ports freePorts() throws IOException {
+    int sip = freeUdpPort();
+    try (DatagramSocket held = new DatagramSocket(new InetSocketAddress("127.0.0.1", sip))) {
+      return new Ports(sip, freeMediaPorts());
     }
   }
 

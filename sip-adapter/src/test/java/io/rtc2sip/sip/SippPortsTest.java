@@ -1,6 +1,7 @@
 package io.rtc2sip.sip;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
@@ -33,6 +34,15 @@ class SippPortsTest {
       for (DatagramSocket s : busy) {
         s.close();
       }
+    }
+  }
+
+  @Test
+  void theMediaBlockNeverHoldsTheSipPort() throws Exception {
+    for (int round = 0; round < 2000; round++) {
+      Sipp.Ports ports = Sipp.freePorts();
+      assertFalse(ports.sip() >= ports.media() && ports.sip() < ports.media() + 4,
+          "SIP port " + ports.sip() + " inside the media block from " + ports.media());
     }
   }
 }
