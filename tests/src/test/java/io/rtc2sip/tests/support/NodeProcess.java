@@ -20,6 +20,13 @@ import java.util.function.Predicate;
  * (in memory, to wait on it, and in a log file under target/ for the post-mortem).
  */
 public final class NodeProcess implements AutoCloseable {
+  /**
+   * The node's own logging configuration (app's logback.xml), as in production: the test class
+   * path may also hold a module's logback-test.xml (a reactor build of a few modules puts their
+   * test classes on it), which logback would prefer.
+   */
+  public static final String LOGGING = "-Dlogback.configurationFile=logback.xml";
+
   private final String name;
   private final Process process;
   private final OutputLines lines;
@@ -70,7 +77,8 @@ public final class NodeProcess implements AutoCloseable {
     Files.createDirectories(logDir);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(
-        List.of(java, "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), mainClass));
+        List.of(java, "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", NodeProcess.LOGGING, "-cp",
+            System.getProperty("java.class.path"), mainClass));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     Map<String, String> e = new HashMap<>(pb.environment());

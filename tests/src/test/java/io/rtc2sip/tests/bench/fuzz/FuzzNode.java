@@ -68,7 +68,8 @@ final class FuzzNode implements AutoCloseable {
     Path log = dir.resolve("node.log");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(java, "-Xms128m", "-Xmx" + heap,
-        "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "io.rtc2sip.app.Main", "run"));
+        "-XX:+UseSerialGC", io.rtc2sip.tests.support.NodeProcess.LOGGING, "-cp",
+        System.getProperty("java.class.path"), "io.rtc2sip.app.Main", "run"));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(k -> k.startsWith("RTC2SIP_"));
