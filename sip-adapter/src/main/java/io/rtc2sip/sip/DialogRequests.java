@@ -304,14 +304,20 @@ final class DialogRequests {
           return; // no news: the re-INVITE was answered the first time
         }
         // our INVITE transaction is over with its final response: a re-INVITE the peer sends as
-        // soon as it has our ACK is no glare (RFC 3261 14.1), so the dialog is free before the ACK
+        // soon as it has our ACK is no glare (RFC 3261 14.1); our own next re-INVITE goes only
+        // after the ACK (peers such as sipp abort on an INVITE before the ACK of the last)
         SipLeg leg = ctx.legs.get(callId);
-        SipLegCommand.Reinvite waiting = leg == null ? null : leg.nextReinvite();
         if (status < 300) {
           Request ack = ctx.requests.ackForReinvite(response, purpose.dialog(),
               purpose.contactUser());
           if (leg != null) {
-            ctx.acknowledge(leg, ack);
+            leg.answered();
+            try {
+              ctx.acknowledge(leg, ack);
+            } catch (javax.sip.SipException | RuntimeException e) {
+              leg.reinviteFailed();
+              throw e;
+            }
           } else {
             ctx.sip.provider.sendRequest(ack); // the call ended meanwhile: nothing to keep
           }
@@ -321,7 +327,8 @@ final class DialogRequests {
           log.info("re-INVITE failed: {}", status);
           ctx.calls.tell(callId, new CallCommand.SipReinviteFailed(status));
         }
-        sendWaiting(leg, waiting);
+        sendWaiting(leg, leg == null ? null
+            : status < 300 ? leg.acknowledged() : leg.nextReinvite());
       }
       case "REFER" -> {
         if (status >= 300) {

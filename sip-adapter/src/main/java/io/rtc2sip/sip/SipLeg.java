@@ -50,6 +50,8 @@ final class SipLeg {
   private SdpDirection offered = SdpDirection.SENDRECV;
   private boolean reinviting;
   private SipLegCommand.Reinvite queuedReinvite;
+  /** Our re-INVITE got its 2xx and its ACK is on the way: our next one waits for the ACK. */
+  private boolean acking;
   private final Deque<Request> infos = new ArrayDeque<>();
   private boolean infoInFlight;
   private boolean claimed;
@@ -270,7 +272,7 @@ final class SipLeg {
 
   /** Starts {@code r} if no re-INVITE is in progress (true); otherwise it waits (false). */
   synchronized boolean startReinvite(SipLegCommand.Reinvite r) {
-    if (reinviting) {
+    if (reinviting || acking) {
       queuedReinvite = r;
       return false;
     }
@@ -289,6 +291,23 @@ final class SipLeg {
   synchronized void reinviteFailed() {
     queuedReinvite = null;
     reinviting = false;
+    acking = false;
+  }
+
+  /**
+   * Our re-INVITE got its 2xx: the transaction is over, so a re-INVITE of the peer is no glare
+   * from now (RFC 3261 14.1), but our next one waits until our ACK has gone ({@link
+   * #acknowledged}): a peer may abort on an INVITE before the ACK of the last.
+   */
+  synchronized void answered() {
+    reinviting = false;
+    acking = true;
+  }
+
+  /** Our ACK of the 2xx has gone: the re-INVITE that waits, or null (the dialog is free). */
+  synchronized SipLegCommand.Reinvite acknowledged() {
+    acking = false;
+    return nextReinvite();
   }
 
   // ---------------------------------------------------------------- DTMF INFO
