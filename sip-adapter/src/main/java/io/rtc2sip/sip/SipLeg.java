@@ -63,10 +63,10 @@ final class SipLeg {
    *     which this leg's INVITE joins and leaves
    */
   SipLeg(String callId, AtomicInteger pendingInvites) {
-    this(callId, pendingInvites, () -> System.currentTimeMillis() / 1000);
+    this(callId, pendingInvites, System::currentTimeMillis);
   }
 
-  /** @param seconds the clock our SDP versions start from (seconds) */
+  /** @param seconds the clock our SDP versions start from (milliseconds on a node) */
   SipLeg(String callId, AtomicInteger pendingInvites, LongSupplier seconds) {
     this.callId = callId;
     this.pendingInvites = pendingInvites;
@@ -245,8 +245,10 @@ final class SipLeg {
   /**
    * The o= line of the next SDP we send in the call. The session id is the call's on every node
    * ({@link Sdp#sessionId}); the version counts up from the clock's
-   * seconds when the leg was made, so the node that takes a call over goes on above the versions
-   * of the node before (unless that one sent more SDPs than seconds passed since it began).
+   * milliseconds when the leg was made, so the node that takes a call over goes on above the
+   * versions of the node before (unless that one sent more SDPs than milliseconds passed since
+   * it began; whole seconds were too coarse: a call answered and taken over within the same
+   * second offered the same version again).
    */
   synchronized Sdp.Origin nextSdpOrigin() {
     if (sdpVersion == 0) {
