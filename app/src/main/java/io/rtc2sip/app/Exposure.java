@@ -15,7 +15,8 @@ import java.util.Optional;
  * tokens with the development secret (it is in the sources: anyone could log in as anyone) nor
  * leave operator HTTP without credentials; and its HTTP and client signaling listeners off
  * loopback speak TLS ({@code tls = on}) unless the operator says that TLS ends in front of the
- * node ({@code rtc2sip.tls.allow-plain}). On loopback all are allowed (a local run), with a
+ * node ({@code rtc2sip.tls.allow-plain}); and SIP over TLS checks the servers it connects to.
+ * On loopback all are allowed (a local run), with a
  * warning for the first two.
  */
 final class Exposure {
@@ -49,6 +50,13 @@ final class Exposure {
           + String.join(", ", plain) + "): set tls = on for them (RTC2SIP_HTTP_TLS,"
           + " RTC2SIP_SIGNALING_TLS, RTC2SIP_OPERATOR_HTTP_TLS), or RTC2SIP_TLS_ALLOW_PLAIN=on"
           + " when TLS ends in front of the node");
+    }
+    if (config.getBoolean("rtc2sip.sip.tls.enabled")
+        && !config.getBoolean("rtc2sip.sip.tls.verify-server")
+        && !loopback(config.getString("rtc2sip.sip.host"))) {
+      problems.add("SIP over TLS would take any server's certificate"
+          + " (rtc2sip.sip.tls.verify-server = off, for tests): set RTC2SIP_SIP_TLS_VERIFY_SERVER=on"
+          + " and name the servers' certificates or authorities in RTC2SIP_SIP_TLS_TRUST");
     }
     if (problems.isEmpty()) {
       return Optional.empty();

@@ -104,10 +104,16 @@ public final class NodeServices {
   private static SipAdapter startSip(ActorSystem<Void> system, MediaBridge media) {
     ClusterSharding sharding = ClusterSharding.get(system);
     try {
+      SipSettings settings = SipSettings.fromConfig(system.settings().config());
+      if (settings.tls().enabled()) {
+        // SIP over TLS presents the node's certificate, like HTTPS and signaling over TLS
+        settings = settings.withTls(settings.tls().withKeys(
+            NodeTls.get(system).certificate().orElseThrow().keyManagers()));
+      }
       SipAdapter sip =
           SipAdapter.start(
               system,
-              SipSettings.fromConfig(system.settings().config()),
+              settings,
               DialogSettings.fromConfig(system.settings().config()),
               SipAccessSettings.fromConfig(system.settings().config()),
               EntityMessenger.sharded(system, CallEntity.TYPE_KEY),

@@ -65,6 +65,22 @@ class ExposureTest {
   }
 
   @Test
+  void sipOverTlsOffLoopbackChecksTheServersItConnectsTo() {
+    Map<String, Object> m = exposed("rtc2sip.sip.host");
+    m.put("rtc2sip.signaling.token-secret", SECRET);
+    m.put("rtc2sip.http.operator.token", "scrape-token");
+    m.put("rtc2sip.sip.tls.enabled", "on");
+    assertEquals(Optional.empty(), Exposure.refusal(config(m)));
+    m.put("rtc2sip.sip.tls.verify-server", "off");
+    String refusal = Exposure.refusal(config(m)).orElseThrow(() ->
+        new AssertionError("SIP over TLS without server checks off loopback started"));
+    assertTrue(refusal.contains("RTC2SIP_SIP_TLS_VERIFY_SERVER"), refusal);
+    Map<String, Object> loopback = new HashMap<>(Map.of("rtc2sip.sip.tls.enabled", "on",
+        "rtc2sip.sip.tls.verify-server", "off"));
+    assertEquals(Optional.empty(), Exposure.refusal(config(loopback)), "tests on loopback");
+  }
+
+  @Test
   void httpAndSignalingOffLoopbackSpeakTlsUnlessPlainIsAllowed() {
     for (String listener : new String[] {"signaling", "http"}) {
       Map<String, Object> m = exposed("rtc2sip." + listener + ".host");

@@ -393,6 +393,7 @@ public final class NodeMetrics implements Extension {
     public final CounterDataPoint refusedBadCredentials;
     public final CounterDataPoint malformed;
     public final CounterDataPoint foreignChallenges;
+    public final CounterDataPoint tlsServerRefused;
     private final List<LongSupplier> activeBans = new CopyOnWriteArrayList<>();
 
     private SipAccess(PrometheusRegistry registry) {
@@ -424,6 +425,10 @@ public final class NodeMetrics implements Extension {
       foreignChallenges = Counter.builder().name("rtc2sip_sip_foreign_challenges_total")
           .help("401/407 challenges to our requests left unanswered: not from the configured"
               + " trunk or registrar (host or realm)")
+          .register(registry).labelValues();
+      tlsServerRefused = Counter.builder().name("rtc2sip_sip_tls_servers_refused_total")
+          .help("SIP over TLS connections of ours not made: the server's certificate was not"
+              + " trusted or not made out to the host we connected to")
           .register(registry).labelValues();
     }
 

@@ -65,13 +65,21 @@ final class HopMessages {
     channel.sendMessage((SIPMessage) out, target);
   }
 
-  /** Where the call's node listens, over the transport the INVITE came on where we have it. */
+  /**
+   * Where the call's node listens, over the transport the INVITE came on where we have it; an
+   * INVITE that came over TLS goes on over TCP (between the nodes, inside the cluster's network:
+   * {@code node} is the address of the node's UDP and TCP port, and the nodes' certificates need
+   * not trust each other).
+   */
   HopImpl hopTo(String node, Request invite) {
     int colon = node.lastIndexOf(':');
     if (colon <= 0) {
       return null;
     }
     String transport = ((ViaHeader) invite.getHeader(ViaHeader.NAME)).getTransport();
+    if ("tls".equalsIgnoreCase(transport)) {
+      transport = "tcp";
+    }
     if (transport == null || ctx.sip.provider.getListeningPoint(transport) == null) {
       transport = ctx.sip.provider.getListeningPoints()[0].getTransport();
     }

@@ -59,6 +59,14 @@ final class OutboundInvites {
           + " out of 1-65535"));
       return;
     }
+    if (SipRequests.transportFor(ctx.requests.nextHop(ctx.sip.addresses.createURI(
+        invite.dialog().remoteUri()))).equals("tls") && !ctx.sip.settings.tls().enabled()) {
+      log.warn("INVITE to {} not sent: it goes over TLS, and SIP over TLS is off on this node"
+          + " (rtc2sip.sip.tls.enabled); the call fails (503)", invite.dialog().remoteUri());
+      ctx.legs.endDialog(callId, invite.dialog().callId());
+      ctx.calls.tell(callId, new CallCommand.SipFailed(503, "SIP over TLS is off on the gateway"));
+      return;
+    }
     SipLeg leg = ctx.legs.learn(callId, invite.dialog());
     String user = invite.from().address();
     Request request = ctx.requests.initialInvite(invite.dialog(), user,

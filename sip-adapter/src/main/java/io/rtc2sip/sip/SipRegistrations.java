@@ -96,10 +96,10 @@ final class SipRegistrations {
       SipSettings s = ctx.sip.settings;
       SipURI registrar = (SipURI) ctx.sip.addresses.createURI(s.registrar());
       SipURI aor = ctx.sip.addresses.createSipURI(b.account().username(), registrar.getHost());
+      aor.setSecure(registrar.isSecure());
       Address aorAddress = ctx.sip.addresses.createAddress(aor);
-      String transport = registrar.getTransportParam() == null ? "udp"
-          : registrar.getTransportParam();
-      ViaHeader via = ctx.sip.headers.createViaHeader(s.host(), s.port(), transport,
+      String transport = SipRequests.transportFor(registrar);
+      ViaHeader via = ctx.sip.headers.createViaHeader(s.host(), s.portFor(transport), transport,
           "z9hG4bK" + UUID.randomUUID().toString().replace("-", ""));
       via.setRPort();
       Request r = ctx.sip.messages.createRequest(registrar, Request.REGISTER,
@@ -108,7 +108,7 @@ final class SipRegistrations {
           ctx.sip.headers.createFromHeader(aorAddress, "r" + Long.toHexString(b.cseq().get())),
           ctx.sip.headers.createToHeader(aorAddress, null),
           List.of(via), ctx.sip.headers.createMaxForwardsHeader(70));
-      ContactHeader contact = ctx.requests.contact(b.uid(), transport);
+      ContactHeader contact = ctx.requests.contact(b.uid(), transport, registrar.isSecure());
       r.addHeader(contact);
       r.addHeader(ctx.sip.headers.createExpiresHeader(expires));
       r.addHeader(ctx.sip.headers.createUserAgentHeader(List.of(s.userAgent())));

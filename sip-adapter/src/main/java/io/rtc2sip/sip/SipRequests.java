@@ -38,7 +38,9 @@ final class SipRequests {
   Request inDialog(SipDialog dialog, String method, String contactUser)
       throws ParseException, InvalidArgumentException {
     URI target = sip.addresses.createURI(dialog.remoteTarget());
-    Request r = base(target, method, dialog, contactUser);
+    URI next = dialog.routeSet().isEmpty() ? target
+        : sip.addresses.createAddress(dialog.routeSet().get(0).trim()).getURI();
+    Request r = base(target, next, method, dialog, contactUser);
     for (String route : dialog.routeSet()) {
       r.addHeader(sip.headers.createRouteHeader(sip.addresses.createAddress(route.trim())));
     }
@@ -48,8 +50,8 @@ final class SipRequests {
   /** The initial INVITE of an outbound dialog (through the outbound proxy when configured). */
   Request initialInvite(SipDialog dialog, String contactUser, String displayName)
       throws ParseException, InvalidArgumentException {
-    Request r = base(sip.addresses.createURI(dialog.remoteUri()), Request.INVITE, dialog,
-        contactUser);
+    URI target = sip.addresses.createURI(dialog.remoteUri());
+    Request r = base(target, nextHop(target), Request.INVITE, dialog, contactUser);
     if (!displayName.isEmpty()) {
       ((javax.sip.header.FromHeader) r.getHeader("From")).getAddress()
           .setDisplayName(displayName);
@@ -62,13 +64,24 @@ final class SipRequests {
     return r;
   }
 
-  private Request base(URI requestUri, String method, SipDialog d, String contactUser)
+  /** Where an initial request to {@code target} goes first: the outbound proxy, or itself. */
+  URI nextHop(URI target) throws ParseException {
+    return sip.settings.outboundProxy().isEmpty() ? target
+        : sip.addresses.createURI(sip.settings.outboundProxy());
+  }
+
+  /**
+   * A request to {@code requestUri} whose first hop is {@code next} (its first Route, or the
+   * Request-URI): our Via and Contact name the transport and port we reach that hop on.
+   */
+  private Request base(URI requestUri, URI next, String method, SipDialog d, String contactUser)
       throws ParseException, InvalidArgumentException {
     Address from = sip.addresses.createAddress(d.localUri().trim());
     Address to = sip.addresses.createAddress(d.remoteUri().trim());
-    String transport = transportFor(requestUri);
-    ViaHeader via = sip.headers.createViaHeader(sip.settings.host(), sip.settings.port(),
-        transport, "z9hG4bK" + UUID.randomUUID().toString().replace("-", ""));
+    String transport = transportFor(next);
+    ViaHeader via = sip.headers.createViaHeader(sip.settings.host(),
+        sip.settings.portFor(transport), transport,
+        "z9hG4bK" + UUID.randomUUID().toString().replace("-", ""));
     via.setRPort();
     List<ViaHeader> vias = new ArrayList<>(List.of(via));
     Request r = sip.messages.createRequest(
@@ -80,7 +93,7 @@ final class SipRequests {
         sip.headers.createToHeader(to, d.remoteTag()),
         vias,
         sip.headers.createMaxForwardsHeader(70));
-    r.addHeader(contact(contactUser, transport));
+    r.addHeader(contact(contactUser, transport, secure(requestUri)));
     r.addHeader(sip.headers.createUserAgentHeader(List.of(sip.settings.userAgent())));
     return r;
   }
@@ -144,10 +157,17 @@ final class SipRequests {
     return routes;
   }
 
-  ContactHeader contact(String user, String transport) throws ParseException {
+  /**
+   * Our Contact for a dialog or binding reached over {@code transport}: the port we listen on for
+   * it; a {@code sips:} URI when the request's URI was one (RFC 3261 8.1.1.8), else the
+   * transport named unless it is UDP.
+   */
+  ContactHeader contact(String user, String transport, boolean secure) throws ParseException {
     SipURI uri = sip.addresses.createSipURI(user, sip.settings.host());
-    uri.setPort(sip.settings.port());
-    if (!"udp".equalsIgnoreCase(transport)) {
+    uri.setPort(sip.settings.portFor(transport));
+    if (secure) {
+      uri.setSecure(true);
+    } else if (!"udp".equalsIgnoreCase(transport)) {
       uri.setTransportParam(transport.toLowerCase());
     }
     return sip.headers.createContactHeader(sip.addresses.createAddress(uri));
@@ -164,7 +184,7 @@ final class SipRequests {
       }
     }
     if (contactUser != null && status > 100 && status < 300) {
-      r.addHeader(contact(contactUser, transportOf(request)));
+      r.addHeader(contact(contactUser, transportOf(request), secure(request.getRequestURI())));
     }
     r.addHeader(sip.headers.createServerHeader(List.of(sip.settings.userAgent())));
     return r;
@@ -185,11 +205,25 @@ final class SipRequests {
     return via == null ? "udp" : via.getTransport().toLowerCase();
   }
 
-  private static String transportFor(URI uri) {
-    if (uri instanceof SipURI s && s.getTransportParam() != null) {
-      return s.getTransportParam().toLowerCase();
+  /**
+   * The transport to a hop as the stack's router picks it: TLS for a {@code sips:} URI, else the
+   * URI's transport parameter, else UDP.
+   */
+  static String transportFor(URI uri) {
+    if (uri instanceof SipURI s) {
+      if (s.isSecure()) {
+        return "tls";
+      }
+      if (s.getTransportParam() != null) {
+        return s.getTransportParam().toLowerCase();
+      }
     }
     return "udp";
+  }
+
+  /** Whether {@code uri} is a {@code sips:} URI. */
+  static boolean secure(URI uri) {
+    return uri instanceof SipURI s && s.isSecure();
   }
 
 }

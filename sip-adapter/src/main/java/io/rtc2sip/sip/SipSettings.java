@@ -23,6 +23,7 @@ import java.util.Map;
  * @param maxPendingInvites INVITEs awaiting our final response on this node (ringing, parked
  *     or still being routed) beyond which new INVITEs are answered 503; 0: no limit
  * @param overloadRetryAfter the Retry-After of that 503, in seconds
+ * @param tls SIP over TLS ({@link SipTls#OFF}: none)
  */
 public record SipSettings(
     String host,
@@ -37,10 +38,21 @@ public record SipSettings(
     Map<String, Account> accounts,
     int sessionExpires,
     int maxPendingInvites,
-    int overloadRetryAfter) {
+    int overloadRetryAfter,
+    SipTls tls) {
 
   /** The SIP account of an RTC user at the registrar. */
   public record Account(String username, String password) {}
+
+  /** Settings without SIP over TLS. */
+  public SipSettings(String host, int port, List<String> transports, String outboundProxy,
+      String authUser, String authPassword, String userAgent, String registrar,
+      int registerExpires, Map<String, Account> accounts, int sessionExpires,
+      int maxPendingInvites, int overloadRetryAfter) {
+    this(host, port, transports, outboundProxy, authUser, authPassword, userAgent, registrar,
+        registerExpires, accounts, sessionExpires, maxPendingInvites, overloadRetryAfter,
+        SipTls.OFF);
+  }
 
   /** Settings without registrar or accounts (tests, trunk-only nodes). */
   public static SipSettings of(String host, int port, String outboundProxy, String authUser,
@@ -61,6 +73,11 @@ public record SipSettings(
     if (maxPendingInvites < 0 || overloadRetryAfter < 0) {
       throw new IllegalArgumentException("rtc2sip.sip.overload: max-pending-invites and"
           + " retry-after must not be negative");
+    }
+    java.util.Objects.requireNonNull(tls, "tls");
+    if (tls.enabled() && tls.port() == port) {
+      throw new IllegalArgumentException("rtc2sip.sip.tls.port must differ from rtc2sip.sip.port"
+          + " (" + port + "): UDP and TCP listen there");
     }
     transports = List.copyOf(transports);
     if (transports.isEmpty()) {
@@ -88,7 +105,20 @@ public record SipSettings(
         accounts(c.getConfig("accounts")),
         (int) c.getDuration("session-expires").toSeconds(),
         c.getInt("overload.max-pending-invites"),
-        (int) c.getDuration("overload.retry-after").toSeconds());
+        (int) c.getDuration("overload.retry-after").toSeconds(),
+        SipTls.fromConfig(c));
+  }
+
+  /** These settings with SIP over TLS as {@code tls} says. */
+  public SipSettings withTls(SipTls tls) {
+    return new SipSettings(host, port, transports, outboundProxy, authUser, authPassword,
+        userAgent, registrar, registerExpires, accounts, sessionExpires, maxPendingInvites,
+        overloadRetryAfter, tls);
+  }
+
+  /** The port we listen on for {@code transport} ("udp", "tcp", "tls"). */
+  public int portFor(String transport) {
+    return "tls".equalsIgnoreCase(transport) ? tls.port() : port;
   }
 
   private static Map<String, Account> accounts(Config accounts) {

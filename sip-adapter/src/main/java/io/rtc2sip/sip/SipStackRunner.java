@@ -2,6 +2,9 @@ package io.rtc2sip.sip;
 
 import gov.nist.javax.sip.stack.SIPTransactionStack;
 import io.rtc2sip.metrics.NodeMetrics;
+import io.rtc2sip.sip.tls.TlsStack;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.TooManyListenersException;
 import javax.sip.InvalidArgumentException;
@@ -64,17 +67,26 @@ final class SipStackRunner implements AutoCloseable {
     // malformed datagrams are counted and logged in summary, not dumped one by one
     p.setProperty("gov.nist.javax.sip.MESSAGE_PARSER_FACTORY",
         CountingParserFactory.class.getName());
+    if (settings.tls().enabled()) {
+      TlsStack.configure(p, settings.tls(), metrics.sipAccess().tlsServerRefused::inc);
+    }
     SipStack stack = factory.createSipStack(p);
     ((Slf4jServerLogger) ((SIPTransactionStack) stack).getServerLogger()).observe(metrics);
+    List<String> transports = new ArrayList<>(settings.transports());
+    if (settings.tls().enabled()) {
+      TlsStack.secure(stack);
+      transports.add("tls");
+    }
     SipProvider provider = null;
-    for (String transport : settings.transports()) {
-      ListeningPoint lp = stack.createListeningPoint(settings.host(), settings.port(), transport);
+    for (String transport : transports) {
+      ListeningPoint lp = stack.createListeningPoint(settings.host(),
+          settings.portFor(transport), transport);
       if (provider == null) {
         provider = stack.createSipProvider(lp);
       } else {
         provider.addListeningPoint(lp);
       }
-      log.info("SIP listening on {}:{} ({})", settings.host(), settings.port(),
+      log.info("SIP listening on {}:{} ({})", settings.host(), settings.portFor(transport),
           transport.toUpperCase());
     }
     provider.addSipListener(listener);
@@ -86,5 +98,6 @@ final class SipStackRunner implements AutoCloseable {
   @Override
   public void close() {
     stack.stop();
+    TlsStack.forget(stack.getStackName());
   }
 }

@@ -21,11 +21,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Kamailio implements AutoCloseable {
   public final int port;
+  /** The SIP over TLS port; -1 without TLS. */
+  public final int tlsPort;
   private final Process process;
   private final Path dir;
 
-  private Kamailio(int port, Process process, Path dir) {
+  private Kamailio(int port, int tlsPort, Process process, Path dir) {
     this.port = port;
+    this.tlsPort = tlsPort;
     this.process = process;
     this.dir = dir;
   }
@@ -36,6 +39,20 @@ public final class Kamailio implements AutoCloseable {
 
   /** With {@code inviteAuth}, every initial INVITE is challenged with 407. */
   public static Kamailio start(boolean inviteAuth) throws Exception {
+    return start(inviteAuth, null);
+  }
+
+  /**
+   * SIP over TLS too, on {@link #tlsPort}: Kamailio presents {@code certificate} (with
+   * {@code key}, PEM) and, as a client, does not check the servers it connects to.
+   */
+  public static Kamailio startTls(Path certificate, Path key) throws Exception {
+    return start(false, new Tls(certificate, key));
+  }
+
+  private record Tls(Path certificate, Path key) {}
+
+  private static Kamailio start(boolean inviteAuth, Tls tls) throws Exception {
     if (!Files.isExecutable(Path.of("/usr/sbin/kamailio"))) {
       throw new IllegalStateException("kamailio is not installed: apt-get install kamailio"
           + " (.ci/run installs it)");
@@ -55,6 +72,24 @@ public final class Kamailio implements AutoCloseable {
     if (inviteAuth) {
       cmd.addAll(List.of("-A", "WITH_INVITE_AUTH"));
     }
+    int tlsPort = -1;
+    if (tls != null) {
+      tlsPort = Sipp.freeUdpPort();
+      Files.writeString(dir.resolve("tls.cfg"), String.join("\n",
+          "[server:default]",
+          "method = TLSv1.2+",
+          "verify_certificate = no",
+          "require_certificate = no",
+          "certificate = " + tls.certificate().toAbsolutePath(),
+          "private_key = " + tls.key().toAbsolutePath(),
+          "",
+          "[client:default]",
+          "method = TLSv1.2+",
+          "verify_certificate = no",
+          "require_certificate = no",
+          ""));
+      cmd.addAll(List.of("-A", "WITH_TLS"));
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .directory(dir.toFile())
         .redirectErrorStream(true)
@@ -62,9 +97,11 @@ public final class Kamailio implements AutoCloseable {
     pb.environment().putAll(Map.of(
         "KAM_LISTEN", "udp:127.0.0.1:" + port,
         "KAM_LISTEN_TCP", "tcp:127.0.0.1:" + port,
+        "KAM_LISTEN_TLS", "tls:127.0.0.1:" + tlsPort,
+        "KAM_TLS_CFG", dir.resolve("tls.cfg").toString(),
         "KAM_DSLIST", dir.resolve("dispatcher.list").toString(),
         "KAM_CTL", "unix:" + dir.resolve("kamailio_ctl")));
-    Kamailio k = new Kamailio(port, pb.start(), dir);
+    Kamailio k = new Kamailio(port, tlsPort, pb.start(), dir);
     k.awaitOptions();
     return k;
   }

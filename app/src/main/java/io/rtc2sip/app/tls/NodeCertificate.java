@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -52,6 +53,7 @@ public final class NodeCertificate {
 
   private final List<X509Certificate> chain;
   private final SSLContext context;
+  private final KeyManager[] keyManagers;
   private final String origin;
 
   private NodeCertificate(List<X509Certificate> chain, PrivateKey key, String origin)
@@ -68,8 +70,14 @@ public final class NodeCertificate {
     store.setKeyEntry("node", key, transientPassword, chain.toArray(Certificate[]::new));
     KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     keys.init(store, transientPassword);
+    this.keyManagers = keys.getKeyManagers();
     this.context = SSLContext.getInstance("TLS");
-    context.init(keys.getKeyManagers(), null, null);
+    context.init(keyManagers, null, null);
+  }
+
+  /** The node's key and chain, for a TLS context of its own (SIP over TLS checks servers). */
+  public KeyManager[] keyManagers() {
+    return keyManagers.clone();
   }
 
   /**

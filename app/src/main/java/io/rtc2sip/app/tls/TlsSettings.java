@@ -36,9 +36,10 @@ public record TlsSettings(
     return certificate.isEmpty() && pkcs12.isEmpty();
   }
 
-  /** Whether any of the node's listeners is configured with {@code tls = on}. */
+  /** Whether any of the node's listeners is configured with TLS on (SIP over TLS among them). */
   public static boolean anyListener(Config config) {
     return config.getBoolean("rtc2sip.http.tls") || config.getBoolean("rtc2sip.signaling.tls")
+        || config.getBoolean("rtc2sip.sip.tls.enabled")
         || config.getInt("rtc2sip.http.operator.port") >= 0
             && config.getBoolean("rtc2sip.http.operator.tls");
   }

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What TLS costs a client's connection set-up on loopback: the time from the TCP connect to the
  * end of a full TLS handshake (no session resumption: a fresh client context each time) with a
- * node's signaling port and its HTTPS port ({@code tls = on}, the generated EC P-256
- * certificate), and a plain TCP connect for comparison. 20 warm-up connections per port, then
+ * node's signaling port, its HTTPS port ({@code tls = on}) and its SIP over TLS port (the
+ * generated EC P-256 certificate), and a plain TCP connect for comparison. 20 warm-up connections per port, then
  * {@link #HANDSHAKES}. Writes tests/target/tls-handshake.txt. Not part of the build (tag slow):
  * ./mvnw -o -q -B -pl tests -am test -Dtest=TlsHandshakeCostTest -Dsurefire.excludedGroups=
  *     -Dsurefire.failIfNoSpecifiedTests=false
@@ -35,11 +35,14 @@ class TlsHandshakeCostTest {
   @Test
   void handshakesOnLoopback() throws Exception {
     int sipPort = Sipp.freeUdpPort();
+    int sipTlsPort = Sipp.freeUdpPort();
     try (TestNode node = TestNode.start(dir, sipPort, Map.of("rtc2sip.http.tls", "on",
-        "rtc2sip.signaling.tls", "on"))) {
+        "rtc2sip.signaling.tls", "on", "rtc2sip.sip.tls.enabled", "on",
+        "rtc2sip.sip.tls.port", sipTlsPort))) {
       Path certificate = NodeTrust.generatedCertificate(dir.resolve("node-" + sipPort));
       String report = line("signaling tls handshake", tls(node.signalingPort, certificate))
           + line("https handshake", tls(node.httpPort, certificate))
+          + line("sip over tls handshake", tls(sipTlsPort, certificate))
           + line("plain tcp connect", plain(node.signalingPort));
       Files.writeString(Path.of("target", "tls-handshake.txt"), report);
       System.out.print(report);

@@ -38,13 +38,21 @@ public final class LoopbackCapture implements AutoCloseable {
 
   /** Starts capturing UDP on lo that matches the BPF {@code filter}; returns once it listens. */
   public static LoopbackCapture start(Path file, String filter) throws IOException {
+    return startAny(file, "udp and (" + filter + ")");
+  }
+
+  /**
+   * Starts capturing every packet on lo that matches the BPF {@code filter} (TCP too: read the
+   * file's bytes with {@link #bytes()}); returns once it listens.
+   */
+  public static LoopbackCapture startAny(Path file, String filter) throws IOException {
     if (!Files.isExecutable(Path.of("/usr/bin/tcpdump"))) {
       throw new IllegalStateException("tcpdump is not installed: apt-get install tcpdump"
           + " (.ci/run installs it)");
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
     Process p = new ProcessBuilder("/usr/bin/tcpdump", "-i", "lo", "-U", "-n", "-s", "0", "-w",
-        file.toString(), "udp and (" + filter + ")").redirectErrorStream(true).start();
+        file.toString(), filter).redirectErrorStream(true).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
         StandardCharsets.UTF_8));
     String line;
@@ -67,6 +75,11 @@ public final class LoopbackCapture implements AutoCloseable {
       }
     }
     throw new IllegalStateException("tcpdump did not start: " + said);
+  }
+
+  /** Everything captured so far, as the pcap file holds it (headers and payloads). */
+  public byte[] bytes() throws IOException {
+    return Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
   }
 
   /** The datagrams captured so far (tcpdump writes each packet as it comes, -U). */
