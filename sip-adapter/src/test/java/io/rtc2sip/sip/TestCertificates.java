@@ -14,11 +14,11 @@ import javax.net.ssl.KeyManagerFactory;
  * Self-signed EC P-256 certificates for TLS tests, made by the openssl command (PEM certificate
  * and key, and a PKCS#12 of both), valid for two days.
  */
-record TestCertificates(Path certificate, Path key, Path pkcs12) {
+public record TestCertificates(Path certificate, Path key, Path pkcs12) {
   private static final String PASSWORD = "test";
 
   /** A pair named {@code name} under {@code dir}, made out to {@code subjectAltName}. */
-  static TestCertificates make(Path dir, String name, String subjectAltName) throws Exception {
+  public static TestCertificates make(Path dir, String name, String subjectAltName) throws Exception {
     Path cert = dir.resolve(name + "-cert.pem");
     Path key = dir.resolve(name + "-key.pem");
     Path p12 = dir.resolve(name + ".p12");
@@ -31,7 +31,7 @@ record TestCertificates(Path certificate, Path key, Path pkcs12) {
   }
 
   /** The key and certificate, as SIP over TLS takes them. */
-  KeyManager[] keyManagers() throws Exception {
+  public KeyManager[] keyManagers() throws Exception {
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(pkcs12)) {
       store.load(in, PASSWORD.toCharArray());

@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 /**
@@ -30,11 +33,32 @@ public final class Baresip implements AutoCloseable {
   }
 
   public static Baresip start(Path dir, Path toneWav) throws Exception {
+    return start(dir, toneWav, sip -> "<sip:phone@127.0.0.1:" + sip
+        + ">;regint=0;answermode=auto;audio_codecs=pcma,pcmu", List.of(), false);
+  }
+
+  /**
+   * A phone that speaks SIP over TLS (on its SIP port + 1, presenting {@code certificateAndKey},
+   * one PEM file with both) and requires SRTP with SDES keys ({@code RTP/SAVP}, baresip's
+   * {@code srtp-mand}), registered as {@code user} with {@code password} through the TLS proxy
+   * and registrar at 127.0.0.1:{@code proxyTlsPort}. Note: baresip 1.0 does not check the
+   * certificates of the servers it connects to.
+   */
+  public static Baresip startTlsSrtp(Path dir, Path toneWav, String user, String password,
+      int proxyTlsPort, Path certificateAndKey) throws Exception {
+    return start(dir, toneWav, sip -> "<sip:" + user + "@127.0.0.1;transport=tls>;auth_pass="
+        + password + ";regint=60;outbound=\"sip:127.0.0.1:" + proxyTlsPort
+        + ";transport=tls\";mediaenc=srtp-mand;answermode=auto;audio_codecs=pcma,pcmu",
+        List.of("module srtp.so", "sip_certificate " + certificateAndKey.toAbsolutePath()), true);
+  }
+
+  private static Baresip start(Path dir, Path toneWav, IntFunction<String> account,
+      List<String> extra, boolean tls) throws Exception {
     if (!Files.isExecutable(Path.of("/usr/bin/baresip"))) {
       throw new IllegalStateException("baresip is not installed: apt-get install baresip-core"
           + " (.ci/run installs it)");
     }
-    int sip = FreePorts.next();
+    int sip = tls ? withNextFree() : FreePorts.next();
     int console = FreePorts.next();
     int rtp = 30000 + (int) (ProcessHandle.current().pid() % 500) * 20;
     if (Files.exists(dir.resolve("rec"))) {
@@ -45,7 +69,7 @@ public final class Baresip implements AutoCloseable {
       }
     }
     Files.createDirectories(dir.resolve("rec"));
-    Files.writeString(dir.resolve("config"), String.join("\n",
+    List<String> config = new ArrayList<>(List.of(
         "poll_method epoll",
         "sip_listen 127.0.0.1:" + sip,
         "call_local_timeout 120",
@@ -75,10 +99,11 @@ public final class Baresip implements AutoCloseable {
         "cons_listen 127.0.0.1:" + console,
         "snd_path " + dir.resolve("rec").toAbsolutePath(),
         "ringback_disabled yes",
-        "statmode_default off",
-        ""));
-    Files.writeString(dir.resolve("accounts"), "<sip:phone@127.0.0.1:" + sip
-        + ">;regint=0;answermode=auto;audio_codecs=pcma,pcmu\n");
+        "statmode_default off"));
+    config.addAll(extra);
+    config.add("");
+    Files.writeString(dir.resolve("config"), String.join("\n", config));
+    Files.writeString(dir.resolve("accounts"), account.apply(sip) + "\n");
     Files.writeString(dir.resolve("contacts"), "");
     Process p = new ProcessBuilder("baresip", "-v", "-f", dir.toAbsolutePath().toString())
         .redirectErrorStream(true)
@@ -87,6 +112,20 @@ public final class Baresip implements AutoCloseable {
     Baresip b = new Baresip(sip, console, dir, p);
     b.awaitConsole();
     return b;
+  }
+
+  /** A free loopback port whose next port is free too (baresip listens for TLS there). */
+  private static int withNextFree() {
+    for (int i = 0; i < 20; i++) {
+      int port = FreePorts.next();
+      try (java.net.ServerSocket next = new java.net.ServerSocket(port + 1, 1,
+          java.net.InetAddress.getLoopbackAddress())) {
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+    throw new IllegalStateException("no free loopback port pair");
   }
 
   /** Waits for "baresip is ready." in its log and its console port. */
