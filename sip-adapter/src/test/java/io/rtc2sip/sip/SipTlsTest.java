@@ -127,8 +127,10 @@ class SipTlsTest {
       }
       assertTrue(kamailio.log().contains("transport=tls"), "Kamailio saved a TLS contact");
       silent.setSoTimeout(15_000);
-      assertEquals(-1, silent.getInputStream().read(),
-          "a connection that never shook hands is closed (handshake timeout 5 s)");
+      // closed (after at most a TLS alert) well before the read times out
+      byte[] last = silent.getInputStream().readAllBytes();
+      assertTrue(last.length < 64, "a connection that never shook hands is closed (handshake"
+          + " timeout 5 s), with " + last.length + " bytes");
     } finally {
       adapter.close();
     }

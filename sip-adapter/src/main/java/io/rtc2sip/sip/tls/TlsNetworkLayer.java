@@ -18,7 +18,7 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * The sockets of the SIP stack: plain ones as the stack makes them by default; TLS ones with the
- * node's TLS context ({@link TlsStack}), and for our outbound connections the JDK's check that
+ * node's TLS context ({@link TlsStack}) and Nagle's algorithm off, and for our outbound connections the JDK's check that
  * the server's certificate is made out to the host we connect to (the name the target URI gave,
  * or its IP address). The stack creates it by name and hands it its stack, by whose name it
  * finds its setup.
@@ -44,8 +44,8 @@ public final class TlsNetworkLayer implements NetworkLayer {
   @Override
   public SSLServerSocket createSSLServerSocket(int port, int backlog, InetAddress bindAddress)
       throws IOException {
-    return (SSLServerSocket) setup().context().getServerSocketFactory()
-        .createServerSocket(port, backlog, bindAddress);
+    return new NoDelayServerSocket((SSLServerSocket) setup().context().getServerSocketFactory()
+        .createServerSocket(port, backlog, bindAddress));
   }
 
   @Override
@@ -63,6 +63,7 @@ public final class TlsNetworkLayer implements NetworkLayer {
         plain.bind(new InetSocketAddress(myAddress, 0));
       }
       plain.connect(new InetSocketAddress(address, port), CONNECT_TIMEOUT_MS);
+      plain.setTcpNoDelay(true);
     } catch (SocketTimeoutException e) {
       plain.close();
       throw new ConnectException("no TLS connection to " + address.getHostAddress() + ":" + port

@@ -4,6 +4,7 @@ import gov.nist.javax.sip.SipStackImpl;
 import io.rtc2sip.sip.SipTls;
 import java.security.GeneralSecurityException;
 import java.util.Properties;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.sip.SipStack;
@@ -26,8 +27,12 @@ public final class TlsStack {
       new java.util.concurrent.ConcurrentHashMap<>();
   private static final String PROTOCOLS = "TLSv1.3, TLSv1.2";
 
-  /** What the network layer needs: the context and whether servers' names are checked. */
-  record Setup(SSLContext context, boolean verifyServer) {}
+  /**
+   * What the network layer needs: the context and whether servers' names are checked (and the
+   * managers the context was made of, for the stack's own security manager).
+   */
+  record Setup(SSLContext context, boolean verifyServer, KeyManager[] keys,
+      TrustManager[] trust) {}
 
   private TlsStack() {}
 
@@ -50,8 +55,13 @@ public final class TlsStack {
       throw new IllegalStateException("SIP over TLS cannot be set up: " + e.getMessage(), e);
     }
     SETUPS.put(properties.getProperty("javax.sip.STACK_NAME"),
-        new Setup(context, tls.verifyServer()));
+        new Setup(context, tls.verifyServer(), tls.keys(), trust));
     properties.setProperty("gov.nist.javax.sip.NETWORK_LAYER", TlsNetworkLayer.class.getName());
+    // the same managers where the stack asks for its own (instead of javax.net.ssl.* files)
+    properties.setProperty("gov.nist.javax.sip.SECURITY_MANAGER_PROVIDER",
+        TlsSecurityManager.class.getName());
+    properties.setProperty("gov.nist.javax.sip.TLS_SECURITY_POLICY",
+        "gov.nist.javax.sip.stack.DefaultTlsSecurityPolicy");
     properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_AUTH_TYPE", "Disabled");
     properties.setProperty("gov.nist.javax.sip.TLS_CLIENT_PROTOCOLS", PROTOCOLS);
     // a client that connects and never completes its handshake is dropped after this (ms)
