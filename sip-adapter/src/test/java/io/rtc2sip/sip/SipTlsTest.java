@@ -90,8 +90,8 @@ class SipTlsTest {
     int tlsPort = Sipp.freeUdpPort();
     SipSettings settings = new SipSettings("127.0.0.1", port, List.of("udp"), "", "", "",
         "rtc2sip-test", kamailioTls(), 60,
-        Map.of("alice", new SipSettings.Account("alice", "alice123")), 1800, 0, 5,
-        tls(tlsPort, kamailioPair.certificate()));
+        Map.of("alice", new SipSettings.Account("alice", "alice123")), 1800, 0, 5)
+        .withTls(tls(tlsPort, kamailioPair.certificate()));
     SipAdapter adapter = SipAdapter.start(KIT.system(), settings,
         EntityMessenger.envelopes(calls.ref()), new TestMediaEndpoints(),
         CallQuery.ofStates(id -> "Active"));
