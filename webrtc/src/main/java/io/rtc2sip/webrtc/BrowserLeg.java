@@ -8,6 +8,8 @@ import io.rtc2sip.codec.rtcp.RtcpReport;
 import io.rtc2sip.codec.rtcp.RtcpWriter;
 import io.rtc2sip.media.PacketRing;
 import io.rtc2sip.media.RtpPorts;
+import io.rtc2sip.media.srtp.SrtpKeys;
+import io.rtc2sip.media.srtp.SrtpSession;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

@@ -1,4 +1,4 @@
-package io.rtc2sip.webrtc;
+package io.rtc2sip.media.srtp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
