@@ -3,6 +3,8 @@ package io.rtc2sip.media;
 import io.rtc2sip.actors.Mdc;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.SdpDirection;
+import io.rtc2sip.actors.port.SdesCrypto;
+import io.rtc2sip.actors.port.SdesKey;
 import io.rtc2sip.actors.rtc.RtcAudio;
 import io.rtc2sip.codec.g711.G711;
 import io.rtc2sip.codec.jitter.JitterConfig;
@@ -11,13 +13,19 @@ import io.rtc2sip.codec.pipeline.SendPipeline;
 import io.rtc2sip.codec.rtcp.ReceiverStats;
 import io.rtc2sip.metrics.NodeMetrics;
 import io.rtc2sip.codec.rtcp.RtcpWriter;
+import io.rtc2sip.media.srtp.SrtpKeys;
+import io.rtc2sip.media.srtp.SrtpSession;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import org.jitsi.srtp.SrtpErrorStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -26,6 +34,11 @@ import org.slf4j.MDC;
  * The media of one call on this node: its RTP/RTCP sockets, the codec chain both ways and its
  * RTC leg, driven by the media clock every 10 ms ({@link #tick}). Commands from the call arrive
  * on other threads and take effect at the next tick; audio never leaves the media threads.
+ *
+ * <p>When the call's media is SRTP ({@link NegotiatedMedia#srtp()}), what goes out is protected
+ * with our SDES key ({@link #localSdesKey()}, made on first use, zeroed at {@link #close()}) and
+ * what comes in must authenticate with the peer's ({@link #describe}); until both are known
+ * nothing is sent, and plain or forged packets are dropped and counted, never taken.
  */
 final class CallMedia {
   private static final Logger log = LoggerFactory.getLogger(CallMedia.class);
@@ -63,6 +76,17 @@ final class CallMedia {
   private final PacketRing.Sink rtpSink = this::onRtp;
   private final PacketRing.Sink discard = (d, n, t, s) -> { };
   private long tickNanos;
+  private final SecureRandom random;
+  private SdesKey localKey; // guarded by this
+  private volatile SdesCrypto remoteCrypto;
+  /** The session of SRTP media, once both keys are known; receiving synchronizes on it. */
+  private volatile SrtpSession srtp;
+  private volatile boolean srtpMedia;
+  private SdesCrypto srtpBuiltFrom; // media clock only
+  private final SrtpSession.Packet srtpIn = new SrtpSession.Packet(PacketRing.MAX_PACKET + 64);
+  private final SrtpSession.Packet srtpOut = new SrtpSession.Packet(PacketRing.MAX_PACKET + 64);
+  private final SrtpSession.Packet srtcpOut = new SrtpSession.Packet(512 + 64);
+  private final SrtpSession.Packet srtcpIn = new SrtpSession.Packet(PacketRing.MAX_PACKET + 64);
 
   private volatile NegotiatedMedia media;
   private volatile InetSocketAddress described;
@@ -86,10 +110,12 @@ final class CallMedia {
   private long refusedMalformed;
   private long refusedPayloadType;
   private long refusedRtcp;
+  private long refusedSrtp;
   private volatile SocketAddress firstForeign;
 
   CallMedia(String callId, RtpPorts.Pair ports, MediaSettings settings, Facts facts,
-      LatencyHistogram queueing, NodeMetrics.Media metrics) {
+      LatencyHistogram queueing, NodeMetrics.Media metrics, SecureRandom random) {
+    this.random = random;
     this.queueing = queueing;
     this.metrics = metrics;
     this.callId = callId;
@@ -105,6 +131,14 @@ final class CallMedia {
 
   RtpPorts.Pair ports() {
     return ports;
+  }
+
+  /** Our SDES key for this call's SRTP, made on first use (it lives as long as this media). */
+  synchronized SdesKey localSdesKey() {
+    if (localKey == null) {
+      localKey = SdesKey.random(random);
+    }
+    return localKey;
   }
 
   // ---------------------------------------------------------------- from other threads
@@ -132,11 +166,48 @@ final class CallMedia {
       if (firstForeign == null) {
         firstForeign = from;
       }
+    } else if (srtpMedia && !srtcpAuthentic(datagram)) {
+      refusedSrtp();
     }
   }
 
-  /** The peer's SDP: where to send; a codec change takes effect only once media started. */
-  void describe(InetSocketAddress remote, NegotiatedMedia negotiated) {
+  /** Whether an SRTCP packet authenticates with the peer's key (and is no replay). */
+  private boolean srtcpAuthentic(ByteBuffer datagram) {
+    SrtpSession session = srtp;
+    int length = datagram.remaining();
+    if (session == null || length > srtcpIn.getBuffer().length) {
+      return false;
+    }
+    datagram.duplicate().get(srtcpIn.getBuffer(), 0, length);
+    srtcpIn.reset(length);
+    int ssrc = ssrcAt(srtcpIn.getBuffer(), 4);
+    try {
+      synchronized (session) {
+        return session.unprotectRtcp(srtcpIn, ssrc) == SrtpErrorStatus.OK;
+      }
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static int ssrcAt(byte[] b, int at) {
+    return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8
+        | (b[at + 3] & 0xFF);
+  }
+
+  private void refusedSrtp() {
+    metrics.rtpRefusedSrtp.inc();
+    refusedSrtp++;
+  }
+
+  /**
+   * The peer's SDP: where to send, and for SRTP its suite and key (this media keeps its own copy);
+   * a codec change takes effect only once media started.
+   */
+  void describe(InetSocketAddress remote, NegotiatedMedia negotiated,
+      java.util.Optional<SdesCrypto> crypto) {
+    this.remoteCrypto = crypto
+        .map(c -> new SdesCrypto(c.suite(), c.remoteKey().copy())).orElse(null);
     this.described = remote;
     if (this.media != null) {
       this.media = negotiated;
@@ -168,6 +239,20 @@ final class CallMedia {
   void close() {
     closed = true;
     logRefused();
+    SrtpSession session = srtp;
+    srtp = null;
+    if (session != null) {
+      synchronized (session) {
+        session.close();
+      }
+    }
+    synchronized (this) {
+      if (localKey != null) {
+        localKey.destroy();
+      }
+    }
+    destroy(remoteCrypto);
+    destroy(srtpBuiltFrom);
     RtcAudio audio = rtc;
     if (audio != null) {
       audio.close();
@@ -183,17 +268,25 @@ final class CallMedia {
     return ring.dropped();
   }
 
+  private static void destroy(SdesCrypto crypto) {
+    if (crypto != null) {
+      crypto.remoteKey().destroy();
+    }
+  }
+
   /** One line per call, at its end, for the packets its ports refused (never one per packet). */
   private void logRefused() {
-    long total = refusedSource + refusedMalformed + refusedPayloadType + refusedRtcp;
+    long total = refusedSource + refusedMalformed + refusedPayloadType + refusedRtcp
+        + refusedSrtp;
     if (total == 0) {
       return;
     }
     Object[] args = {refusedSource, firstForeign, refusedMalformed, refusedPayloadType,
-        refusedRtcp, latch.destination()};
+        refusedRtcp, refusedSrtp, latch.destination()};
     Mdc.runWithCall(callId, () -> log.warn("RTP refused: {} from other sources (first {}), {}"
         + " malformed, {} of payload types not negotiated, {} RTCP not from the peer or not"
-        + " RTCP; RTP went to {}", args));
+        + " RTCP, {} SRTP/SRTCP that failed authentication or the replay check (or came before"
+        + " the keys); RTP went to {}", args));
   }
 
   // ---------------------------------------------------------------- media clock
@@ -205,6 +298,7 @@ final class CallMedia {
     }
     tickNanos = nowNanos;
     rebuildIfNeeded(nowNanos);
+    rekeyIfNeeded();
     if (receive == null) {
       ring.drain(discard);
       RtcAudio audio = rtc;
@@ -280,6 +374,61 @@ final class CallMedia {
     log.info("media {} up on {}: {}", m.codec(), ports.rtpAddress(), receive);
   }
 
+  /**
+   * Follows the SRTP keys: a session once both are known, the peer's new key on a re-INVITE
+   * (our sending context goes on, so its packet index never starts over under the same key), no
+   * session for plain media.
+   */
+  private void rekeyIfNeeded() {
+    boolean on = built != null && built.srtp();
+    srtpMedia = on;
+    SdesCrypto remote = on ? remoteCrypto : null;
+    if (remote == srtpBuiltFrom) {
+      return;
+    }
+    SrtpSession session = srtp;
+    mdc();
+    if (remote == null) {
+      srtp = null;
+      if (session != null) {
+        synchronized (session) {
+          session.close();
+        }
+      }
+      log.info(on ? "SRTP: no key of the peer: media held until one comes" : "plain RTP");
+    } else if (session != null && session.authTagBytes() == remote.suite().authTagBytes()) {
+      byte[] k = remote.remoteKey().bytes();
+      synchronized (session) {
+        session.receiveWith(Arrays.copyOfRange(k, 0, SrtpKeys.KEY_LENGTH),
+            Arrays.copyOfRange(k, SrtpKeys.KEY_LENGTH, k.length));
+      }
+      Arrays.fill(k, (byte) 0);
+      log.info("SRTP {}: the peer's new key", remote.suite());
+    } else {
+      byte[] local = localSdesKey().bytes();
+      byte[] peer = remote.remoteKey().bytes();
+      SrtpKeys keys = SrtpKeys.fromSdes(local, peer, remote.suite().authTagBytes());
+      Arrays.fill(local, (byte) 0);
+      Arrays.fill(peer, (byte) 0);
+      try {
+        srtp = new SrtpSession(keys, ssrc);
+        log.info("SRTP {} on", remote.suite());
+      } catch (GeneralSecurityException e) {
+        srtp = null;
+        log.error("SRTP cannot be set up: {}; media held", e.toString());
+      } finally {
+        keys.destroy();
+      }
+      if (session != null) {
+        synchronized (session) {
+          session.close();
+        }
+      }
+    }
+    destroy(srtpBuiltFrom);
+    srtpBuiltFrom = remote;
+  }
+
   private static G711 codecOf(NegotiatedMedia m) {
     if (m.codec().equalsIgnoreCase("PCMA")) {
       return G711.PCMA;
@@ -287,7 +436,17 @@ final class CallMedia {
     return m.codec().equalsIgnoreCase("PCMU") ? G711.PCMU : null;
   }
 
-  private void onRtp(byte[] data, int length, long arrivalNanos, SocketAddress source) {
+  private void onRtp(byte[] packet, int received, long arrivalNanos, SocketAddress source) {
+    byte[] data = packet;
+    int length = received;
+    if (srtpMedia) {
+      if (!unprotect(packet, received)) {
+        refusedSrtp();
+        return;
+      }
+      data = srtpIn.getBuffer();
+      length = srtpIn.getLength();
+    }
     RtpLatch.Verdict verdict = latch.check(data, length, source, arrivalNanos);
     if (!verdict.taken()) {
       refused(verdict, source);
@@ -305,6 +464,25 @@ final class CallMedia {
     if (!heardRtp) {
       heardRtp = true;
       facts.mediaStarted(callId);
+    }
+  }
+
+  /** Authenticates and decrypts an SRTP packet into {@link #srtpIn}; false to drop it. */
+  private boolean unprotect(byte[] packet, int length) {
+    SrtpSession session = srtp;
+    if (session == null || length < 12 || length > srtpIn.getBuffer().length
+        || (packet[0] & 0xC0) != 0x80) {
+      return false;
+    }
+    System.arraycopy(packet, 0, srtpIn.getBuffer(), 0, length);
+    srtpIn.reset(length);
+    try {
+      synchronized (session) {
+        return session.unprotectRtp(srtpIn, ssrcAt(packet, 8)) == SrtpErrorStatus.OK
+            && srtpIn.getOffset() == 0;
+      }
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return false;
     }
   }
 
@@ -332,6 +510,19 @@ final class CallMedia {
     SocketAddress to = latch.destination();
     if (!sending || to == null) {
       return;
+    }
+    if (srtpMedia) {
+      SrtpSession session = srtp;
+      if (session == null || len > srtpOut.getBuffer().length - 32) {
+        return; // no keys yet: nothing goes out in clear
+      }
+      System.arraycopy(packet, off, srtpOut.getBuffer(), 0, len);
+      if (!session.protectRtp(srtpOut.reset(len))) {
+        return;
+      }
+      packet = srtpOut.getBuffer();
+      off = 0;
+      len = srtpOut.getLength();
     }
     out.clear();
     out.put(packet, off, len).flip();
@@ -388,8 +579,21 @@ final class CallMedia {
         : RtcpWriter.receiverReport(rtcp, 0, ssrc, rtcpSources, count, nowNanos);
     len += RtcpWriter.sdesCname(rtcp, len, ssrc, "rtc2sip@" + ports.rtpAddress().getHostString());
     InetSocketAddress rtpTo = (InetSocketAddress) to;
+    byte[] report = rtcp;
+    if (srtpMedia) {
+      SrtpSession session = srtp;
+      if (session == null) {
+        return;
+      }
+      System.arraycopy(rtcp, 0, srtcpOut.getBuffer(), 0, len);
+      if (!session.protectRtcp(srtcpOut.reset(len))) {
+        return;
+      }
+      report = srtcpOut.getBuffer();
+      len = srtcpOut.getLength();
+    }
     try {
-      ports.rtcp().send(ByteBuffer.wrap(rtcp, 0, len),
+      ports.rtcp().send(ByteBuffer.wrap(report, 0, len),
           new InetSocketAddress(rtpTo.getAddress(), rtpTo.getPort() + 1));
     } catch (IOException e) {
       mdc();
