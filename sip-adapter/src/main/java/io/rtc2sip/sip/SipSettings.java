@@ -23,6 +23,7 @@ import java.util.Map;
  * @param maxPendingInvites INVITEs awaiting our final response on this node (ringing, parked
  *     or still being routed) beyond which new INVITEs are answered 503; 0: no limit
  * @param overloadRetryAfter the Retry-After of that 503, in seconds
+ * @param srtp whether the SIP leg's media is SRTP with SDES keys ({@code srtp.policy})
  */
 public record SipSettings(
     String host,
@@ -37,10 +38,28 @@ public record SipSettings(
     Map<String, Account> accounts,
     int sessionExpires,
     int maxPendingInvites,
-    int overloadRetryAfter) {
+    int overloadRetryAfter,
+    SrtpPolicy srtp) {
 
   /** The SIP account of an RTC user at the registrar. */
   public record Account(String username, String password) {}
+
+  /** Settings with the default SRTP policy ({@link SrtpPolicy#OPTIONAL}). */
+  public SipSettings(String host, int port, List<String> transports, String outboundProxy,
+      String authUser, String authPassword, String userAgent, String registrar,
+      int registerExpires, Map<String, Account> accounts, int sessionExpires,
+      int maxPendingInvites, int overloadRetryAfter) {
+    this(host, port, transports, outboundProxy, authUser, authPassword, userAgent, registrar,
+        registerExpires, accounts, sessionExpires, maxPendingInvites, overloadRetryAfter,
+        SrtpPolicy.OPTIONAL);
+  }
+
+  /** The same settings with SRTP policy {@code policy}. */
+  public SipSettings withSrtp(SrtpPolicy policy) {
+    return new SipSettings(host, port, transports, outboundProxy, authUser, authPassword,
+        userAgent, registrar, registerExpires, accounts, sessionExpires, maxPendingInvites,
+        overloadRetryAfter, policy);
+  }
 
   /** Settings without registrar or accounts (tests, trunk-only nodes). */
   public static SipSettings of(String host, int port, String outboundProxy, String authUser,
@@ -51,6 +70,9 @@ public record SipSettings(
 
   public SipSettings {
     accounts = Map.copyOf(accounts);
+    if (srtp == null) {
+      throw new IllegalArgumentException("rtc2sip.sip.srtp.policy is required");
+    }
     if (registerExpires < 30) {
       throw new IllegalArgumentException("rtc2sip.sip.register-expires must be at least 30 s");
     }
@@ -88,7 +110,8 @@ public record SipSettings(
         accounts(c.getConfig("accounts")),
         (int) c.getDuration("session-expires").toSeconds(),
         c.getInt("overload.max-pending-invites"),
-        (int) c.getDuration("overload.retry-after").toSeconds());
+        (int) c.getDuration("overload.retry-after").toSeconds(),
+        SrtpPolicy.of(c.getString("srtp.policy")));
   }
 
   private static Map<String, Account> accounts(Config accounts) {
