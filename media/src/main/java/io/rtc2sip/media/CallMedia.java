@@ -387,6 +387,15 @@ final class CallMedia {
       return;
     }
     SrtpSession session = srtp;
+    if (session != null && remote != null && srtpBuiltFrom != null
+        && remote.suite() == srtpBuiltFrom.suite()
+        && remote.remoteKey().equals(srtpBuiltFrom.remoteKey())) {
+      // the same key again (a hold, a resume, a session refresh): the peer's sources keep their
+      // rollover counters and replay windows
+      destroy(srtpBuiltFrom);
+      srtpBuiltFrom = remote;
+      return;
+    }
     mdc();
     if (remote == null) {
       srtp = null;

@@ -272,6 +272,56 @@ class SrtpMediaTest {
   }
 
   @Test
+  void theSameKeyAgainKeepsTheReplayWindowAndANewKeyReplacesTheOld() throws Exception {
+    String callId = "o-srtp-rekey";
+    srtpCall(callId, SrtpSuite.AES_CM_128_HMAC_SHA1_80);
+    String in = "rtc2sip_rtp_packets_total{direction=\"in\"}";
+    double inBefore = counter(in);
+    SendPipeline phone = SendPipeline.of(G711.PCMU, PEER_SSRC, 1, 0, this::protectAndSend);
+    talk(phone, Tone.of(1000, 48000), 20);
+    assertEquals(CallCommand.MediaStarted.INSTANCE,
+        calls.receiveMessage(Duration.ofSeconds(2)).message());
+    int genuine = sent.size();
+    until(Duration.ofSeconds(2), () -> counter(in) == inBefore + genuine,
+        () -> "genuine packets taken: " + (counter(in) - inBefore) + " of " + genuine);
+
+    // a re-INVITE (hold, resume, refresh) with the same key: a replay is still one
+    NegotiatedMedia media = NegotiatedMedia.pcmu().withSrtp(true);
+    InetSocketAddress peerAddress = (InetSocketAddress) peer.getLocalSocketAddress();
+    bridge.remoteDescribed(callId, peerAddress, media,
+        Optional.of(new SdesCrypto(SrtpSuite.AES_CM_128_HMAC_SHA1_80, peerKey.copy())));
+    double refusedBefore = refusedSrtp();
+    talk(phone, Tone.of(1000, 48000), 10); // taken, and the new description is in place
+    until(Duration.ofSeconds(2), () -> counter(in) == inBefore + sent.size(),
+        () -> "packets after the same key: " + (counter(in) - inBefore) + " of " + sent.size());
+    sendRaw(sent.get(0));
+    until(Duration.ofSeconds(2), () -> refusedSrtp() == refusedBefore + 1,
+        () -> "the replay refused: " + (refusedSrtp() - refusedBefore));
+
+    // a new key of the peer: packets under the old one are refused, under the new one taken
+    SdesKey renewed = SdesKey.random(new SecureRandom());
+    bridge.remoteDescribed(callId, peerAddress, media,
+        Optional.of(new SdesCrypto(SrtpSuite.AES_CM_128_HMAC_SHA1_80, renewed)));
+    SdesKey ours = bridge.localSdesKey(callId).orElseThrow();
+    try (SrtpSession renewedPeer = new SrtpSession(SrtpKeys.fromSdes(renewed.bytes(),
+        ours.bytes(), 10), PEER_SSRC)) {
+      SrtpSession old = peerSrtp;
+      peerSrtp = renewedPeer;
+      double taken = counter(in);
+      long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+      while (counter(in) == taken && System.nanoTime() < deadline) {
+        talk(phone, Tone.of(1000, 48000), 2); // until the new key is in place
+      }
+      assertTrue(counter(in) > taken, "packets under the new key are taken");
+      peerSrtp = old;
+      double refusedOld = refusedSrtp();
+      talk(phone, Tone.of(1000, 48000), 2);
+      until(Duration.ofSeconds(2), () -> refusedSrtp() == refusedOld + 1,
+          () -> "under the old key refused: " + (refusedSrtp() - refusedOld));
+    }
+  }
+
+  @Test
   void theKeyOfACallIsZeroedWhenItsMediaIsReleased() throws Exception {
     srtpCall("o-srtp-released", SrtpSuite.AES_CM_128_HMAC_SHA1_80);
     SdesKey ours = bridge.localSdesKey("o-srtp-released").orElseThrow();
