@@ -418,7 +418,12 @@ final class BrowserLeg implements RtcAudio {
     @Override
     public void connected(SrtpKeys keys) {
       try {
-        SrtpSession session = new SrtpSession(keys, ssrc);
+        SrtpSession session;
+        try {
+          session = new SrtpSession(keys, ssrc);
+        } finally {
+          keys.destroy(); // the session holds its own copies
+        }
         srtp = session;
         if (closed.get()) {
           session.close(); // close() may have looked before it was set
