@@ -52,7 +52,7 @@ class SipSrtpTest {
 
   private void start(SrtpPolicy policy) throws Exception {
     port = Sipp.freeUdpPort();
-    SipSettings settings = new SipSettings("127.0.0.1", port, List.of("udp"), "", "", "",
+    SipSettings settings = new SipSettings("127.0.0.1", port, List.of("udp", "tcp"), "", "", "",
         "rtc2sip-test", "", 300, Map.of(), 1800, 0, 5).withSrtp(policy);
     adapter = SipAdapter.start(KIT.system(), settings,
         new DialogSettings(Duration.ofSeconds(1), Duration.ofSeconds(60)),
@@ -156,6 +156,113 @@ class SipSrtpTest {
       assertEquals(callId, why.get(0).getMDCPropertyMap().get("callId"));
     } finally {
       logger.detachAppender(lines);
+    }
+  }
+
+  /** Reads one SIP message from a stream connection (head, then Content-Length bytes). */
+  private static String readMessage(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        throw new java.io.EOFException("connection closed after: " + head);
+      }
+      if (head.length() == 0 && (c == '\r' || c == '\n')) {
+        continue; // keep-alive CRLFs
+      }
+      head.append((char) c);
+    }
+    int length = Integer.parseInt(header(head.toString(), "Content-Length")
+        .substring("Content-Length:".length()).trim());
+    return head + new String(in.readNBytes(length), java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * The wiring end to end: the adapter takes a request's transport from its top Via, so a TCP
+   * connection whose Via says TLS stands in for TLS signaling (SIP over TLS is not built yet).
+   * The peer's key reaches the media, and our 200 answers with its tag and suite and our key.
+   */
+  @Test
+  void anOfferOverTlsSignalingGetsSrtpWithThePeersTagAndSuiteAndOurKey() throws Exception {
+    start(SrtpPolicy.OPTIONAL);
+    try (java.net.Socket tcp = new java.net.Socket("127.0.0.1", port)) {
+      tcp.setSoTimeout(10_000);
+      String sipCallId = "tls@caller";
+      String fromTag = RawSip.fromTag(sipCallId);
+      String sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+          + "m=audio 40000 RTP/SAVP 8 101\r\na=rtpmap:8 PCMA/8000\r\n"
+          + "a=rtpmap:101 telephone-event/8000\r\n"
+          + "a=crypto:3 AES_CM_128_HMAC_SHA1_32 inline:" + KEY + "|2^31|1:1\r\n"
+          + "a=crypto:5 AES_CM_128_HMAC_SHA1_32 inline:" + KEY + "|2^31\r\n";
+      String invite = "INVITE sip:alice@127.0.0.1:" + port + ";transport=tls SIP/2.0\r\n"
+          + "Via: SIP/2.0/TLS 127.0.0.1:" + tcp.getLocalPort() + ";branch=z9hG4bK" + fromTag
+          + "\r\n"
+          + "From: <sip:caller@127.0.0.1>;tag=" + fromTag + "\r\n"
+          + "To: <sip:alice@127.0.0.1>\r\n"
+          + "Call-ID: " + sipCallId + "\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
+          + "Contact: <sip:caller@127.0.0.1:" + tcp.getLocalPort() + ";transport=tls>\r\n"
+          + "Content-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n"
+          + sdp;
+      tcp.getOutputStream().write(invite.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      tcp.getOutputStream().flush();
+      ShardingEnvelope<CallCommand> e = calls.receiveMessage(WAIT);
+      CallCommand.SipInviteReceived received =
+          assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
+      assertTrue(received.offer().srtp(), "SRTP media");
+      io.rtc2sip.actors.port.SdesCrypto peer = media.crypto.get(e.entityId());
+      assertNotNull(peer, "the peer's key went to the media");
+      assertEquals(io.rtc2sip.actors.port.SrtpSuite.AES_CM_128_HMAC_SHA1_32, peer.suite());
+      assertEquals(io.rtc2sip.actors.port.SdesKey.fromBase64(KEY).orElseThrow(),
+          peer.remoteKey(), "the line without an MKI");
+      adapter.port().tell(new SipLegCommand.Accept(e.entityId(), received.dialog(),
+          received.offer()));
+      String ok = "";
+      while (!ok.startsWith("SIP/2.0 200")) {
+        ok = readMessage(tcp.getInputStream());
+      }
+      String ours = media.localKeys.get(e.entityId()).base64();
+      assertTrue(ok.contains("m=audio "), ok);
+      assertTrue(ok.contains(" RTP/SAVP 8 101\r\n"), ok);
+      assertTrue(ok.contains("a=crypto:5 AES_CM_128_HMAC_SHA1_32 inline:" + ours + "\r\n"), ok);
+      assertFalse(ok.contains(KEY), "never the peer's key back");
+      // the call's SIP trace (the dashboard's) has both SDPs, without either key
+      String trace = io.rtc2sip.metrics.NodeMetrics.get(KIT.system()).sipTrace()
+          .of(e.entityId()).stream().map(io.rtc2sip.metrics.SipTrace.Message::text)
+          .reduce("", String::concat);
+      assertTrue(trace.contains("a=crypto:5 AES_CM_128_HMAC_SHA1_32 inline:[redacted]|2^31"),
+          trace);
+      assertTrue(trace.contains("SIP/2.0 200"), trace);
+      assertFalse(trace.contains(KEY) || trace.contains(ours), trace);
+
+      // the peer's re-INVITE (a new key, in RTP/SAVP): our answer keeps our key, the media
+      // gets the peer's new one
+      String toTag = header(ok, "To").replaceAll(".*;tag=", "").trim();
+      String inDialog = "sip:alice@127.0.0.1:" + port + ";transport=tls SIP/2.0\r\n"
+          + "From: <sip:caller@127.0.0.1>;tag=" + fromTag + "\r\n"
+          + "To: <sip:alice@127.0.0.1>;tag=" + toTag + "\r\n"
+          + "Call-ID: " + sipCallId + "\r\nMax-Forwards: 70\r\n"
+          + "Contact: <sip:caller@127.0.0.1:" + tcp.getLocalPort() + ";transport=tls>\r\n";
+      String ack = "ACK " + inDialog.replace("Max-Forwards", "CSeq: 1 ACK\r\nMax-Forwards")
+          + "Via: SIP/2.0/TLS 127.0.0.1:" + tcp.getLocalPort() + ";branch=z9hG4bKack1\r\n"
+          + "Content-Length: 0\r\n\r\n";
+      String newKey = java.util.Base64.getEncoder().encodeToString(new byte[30]);
+      String sdp2 = sdp.replace("o=- 1 1", "o=- 1 2").replaceAll("a=crypto:.*\r\n", "")
+          + "a=crypto:9 AES_CM_128_HMAC_SHA1_32 inline:" + newKey + "\r\n";
+      String reinvite = "INVITE " + inDialog.replace("Max-Forwards",
+              "CSeq: 2 INVITE\r\nMax-Forwards")
+          + "Via: SIP/2.0/TLS 127.0.0.1:" + tcp.getLocalPort() + ";branch=z9hG4bKre2\r\n"
+          + "Content-Type: application/sdp\r\nContent-Length: " + sdp2.length() + "\r\n\r\n"
+          + sdp2;
+      tcp.getOutputStream().write((ack + reinvite)
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String ok2 = "";
+      while (!(ok2.startsWith("SIP/2.0 200") && ok2.contains("CSeq: 2 INVITE"))) {
+        ok2 = readMessage(tcp.getInputStream());
+      }
+      assertTrue(ok2.contains("a=crypto:9 AES_CM_128_HMAC_SHA1_32 inline:" + ours + "\r\n"),
+          ok2);
+      assertEquals(io.rtc2sip.actors.port.SdesKey.fromBase64(newKey).orElseThrow(),
+          media.crypto.get(e.entityId()).remoteKey(), "the peer's new key");
     }
   }
 }
