@@ -13,19 +13,16 @@ import io.rtc2sip.codec.pipeline.SendPipeline;
 import io.rtc2sip.codec.rtcp.ReceiverStats;
 import io.rtc2sip.metrics.NodeMetrics;
 import io.rtc2sip.codec.rtcp.RtcpWriter;
-import io.rtc2sip.media.srtp.SrtpKeys;
 import io.rtc2sip.media.srtp.SrtpSession;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import java.util.Arrays;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import org.jitsi.srtp.SrtpErrorStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -34,11 +31,8 @@ import org.slf4j.MDC;
  * The media of one call on this node: its RTP/RTCP sockets, the codec chain both ways and its
  * RTC leg, driven by the media clock every 10 ms ({@link #tick}). Commands from the call arrive
  * on other threads and take effect at the next tick; audio never leaves the media threads.
- *
- * <p>When the call's media is SRTP ({@link NegotiatedMedia#srtp()}), what goes out is protected
- * with our SDES key ({@link #localSdesKey()}, made on first use, zeroed at {@link #close()}) and
- * what comes in must authenticate with the peer's ({@link #describe}); until both are known
- * nothing is sent, and plain or forged packets are dropped and counted, never taken.
+ * When the call's media is SRTP ({@link NegotiatedMedia#srtp()}) its packets pass through the
+ * call's {@link CallSrtp} both ways.
  */
 final class CallMedia {
   private static final Logger log = LoggerFactory.getLogger(CallMedia.class);
@@ -76,17 +70,7 @@ final class CallMedia {
   private final PacketRing.Sink rtpSink = this::onRtp;
   private final PacketRing.Sink discard = (d, n, t, s) -> { };
   private long tickNanos;
-  private final SecureRandom random;
-  private SdesKey localKey; // guarded by this
-  private volatile SdesCrypto remoteCrypto;
-  /** The session of SRTP media, once both keys are known; receiving synchronizes on it. */
-  private volatile SrtpSession srtp;
-  private volatile boolean srtpMedia;
-  private SdesCrypto srtpBuiltFrom; // media clock only
-  private final SrtpSession.Packet srtpIn = new SrtpSession.Packet(PacketRing.MAX_PACKET + 64);
-  private final SrtpSession.Packet srtpOut = new SrtpSession.Packet(PacketRing.MAX_PACKET + 64);
-  private final SrtpSession.Packet srtcpOut = new SrtpSession.Packet(512 + 64);
-  private final SrtpSession.Packet srtcpIn = new SrtpSession.Packet(PacketRing.MAX_PACKET + 64);
+  private final CallSrtp srtp;
 
   private volatile NegotiatedMedia media;
   private volatile InetSocketAddress described;
@@ -115,7 +99,7 @@ final class CallMedia {
 
   CallMedia(String callId, RtpPorts.Pair ports, MediaSettings settings, Facts facts,
       LatencyHistogram queueing, NodeMetrics.Media metrics, SecureRandom random) {
-    this.random = random;
+    this.srtp = new CallSrtp(callId, random, ssrc);
     this.queueing = queueing;
     this.metrics = metrics;
     this.callId = callId;
@@ -133,12 +117,9 @@ final class CallMedia {
     return ports;
   }
 
-  /** Our SDES key for this call's SRTP, made on first use (it lives as long as this media). */
-  synchronized SdesKey localSdesKey() {
-    if (localKey == null) {
-      localKey = SdesKey.random(random);
-    }
-    return localKey;
+  /** Our SDES key for this call's SRTP, made on first use (zeroed when the media closes). */
+  SdesKey localSdesKey() {
+    return srtp.localKey();
   }
 
   // ---------------------------------------------------------------- from other threads
@@ -166,33 +147,9 @@ final class CallMedia {
       if (firstForeign == null) {
         firstForeign = from;
       }
-    } else if (srtpMedia && !srtcpAuthentic(datagram)) {
+    } else if (srtp.on() && !srtp.authenticRtcp(datagram)) {
       refusedSrtp();
     }
-  }
-
-  /** Whether an SRTCP packet authenticates with the peer's key (and is no replay). */
-  private boolean srtcpAuthentic(ByteBuffer datagram) {
-    SrtpSession session = srtp;
-    int length = datagram.remaining();
-    if (session == null || length > srtcpIn.getBuffer().length) {
-      return false;
-    }
-    datagram.duplicate().get(srtcpIn.getBuffer(), 0, length);
-    srtcpIn.reset(length);
-    int ssrc = ssrcAt(srtcpIn.getBuffer(), 4);
-    try {
-      synchronized (session) {
-        return session.unprotectRtcp(srtcpIn, ssrc) == SrtpErrorStatus.OK;
-      }
-    } catch (GeneralSecurityException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  private static int ssrcAt(byte[] b, int at) {
-    return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8
-        | (b[at + 3] & 0xFF);
   }
 
   private void refusedSrtp() {
@@ -201,13 +158,12 @@ final class CallMedia {
   }
 
   /**
-   * The peer's SDP: where to send, and for SRTP its suite and key (this media keeps its own copy);
-   * a codec change takes effect only once media started.
+   * The peer's SDP: where to send, and for SRTP its suite and key; a codec change takes effect
+   * only once media started.
    */
   void describe(InetSocketAddress remote, NegotiatedMedia negotiated,
-      java.util.Optional<SdesCrypto> crypto) {
-    this.remoteCrypto = crypto
-        .map(c -> new SdesCrypto(c.suite(), c.remoteKey().copy())).orElse(null);
+      Optional<SdesCrypto> crypto) {
+    srtp.describe(crypto);
     this.described = remote;
     if (this.media != null) {
       this.media = negotiated;
@@ -239,20 +195,7 @@ final class CallMedia {
   void close() {
     closed = true;
     logRefused();
-    SrtpSession session = srtp;
-    srtp = null;
-    if (session != null) {
-      synchronized (session) {
-        session.close();
-      }
-    }
-    synchronized (this) {
-      if (localKey != null) {
-        localKey.destroy();
-      }
-    }
-    destroy(remoteCrypto);
-    destroy(srtpBuiltFrom);
+    srtp.close();
     RtcAudio audio = rtc;
     if (audio != null) {
       audio.close();
@@ -266,12 +209,6 @@ final class CallMedia {
 
   long droppedInGateway() {
     return ring.dropped();
-  }
-
-  private static void destroy(SdesCrypto crypto) {
-    if (crypto != null) {
-      crypto.remoteKey().destroy();
-    }
   }
 
   /** One line per call, at its end, for the packets its ports refused (never one per packet). */
@@ -298,7 +235,7 @@ final class CallMedia {
     }
     tickNanos = nowNanos;
     rebuildIfNeeded(nowNanos);
-    rekeyIfNeeded();
+    srtp.follow(built != null && built.srtp());
     if (receive == null) {
       ring.drain(discard);
       RtcAudio audio = rtc;
@@ -374,70 +311,6 @@ final class CallMedia {
     log.info("media {} up on {}: {}", m.codec(), ports.rtpAddress(), receive);
   }
 
-  /**
-   * Follows the SRTP keys: a session once both are known, the peer's new key on a re-INVITE
-   * (our sending context goes on, so its packet index never starts over under the same key), no
-   * session for plain media.
-   */
-  private void rekeyIfNeeded() {
-    boolean on = built != null && built.srtp();
-    srtpMedia = on;
-    SdesCrypto remote = on ? remoteCrypto : null;
-    if (remote == srtpBuiltFrom) {
-      return;
-    }
-    SrtpSession session = srtp;
-    if (session != null && remote != null && srtpBuiltFrom != null
-        && remote.suite() == srtpBuiltFrom.suite()
-        && remote.remoteKey().equals(srtpBuiltFrom.remoteKey())) {
-      // the same key again (a hold, a resume, a session refresh): the peer's sources keep their
-      // rollover counters and replay windows
-      destroy(srtpBuiltFrom);
-      srtpBuiltFrom = remote;
-      return;
-    }
-    mdc();
-    if (remote == null) {
-      srtp = null;
-      if (session != null) {
-        synchronized (session) {
-          session.close();
-        }
-      }
-      log.info(on ? "SRTP: no key of the peer: media held until one comes" : "plain RTP");
-    } else if (session != null && session.authTagBytes() == remote.suite().authTagBytes()) {
-      byte[] k = remote.remoteKey().bytes();
-      synchronized (session) {
-        session.receiveWith(Arrays.copyOfRange(k, 0, SrtpKeys.KEY_LENGTH),
-            Arrays.copyOfRange(k, SrtpKeys.KEY_LENGTH, k.length));
-      }
-      Arrays.fill(k, (byte) 0);
-      log.info("SRTP {}: the peer's new key", remote.suite());
-    } else {
-      byte[] local = localSdesKey().bytes();
-      byte[] peer = remote.remoteKey().bytes();
-      SrtpKeys keys = SrtpKeys.fromSdes(local, peer, remote.suite().authTagBytes());
-      Arrays.fill(local, (byte) 0);
-      Arrays.fill(peer, (byte) 0);
-      try {
-        srtp = new SrtpSession(keys, ssrc);
-        log.info("SRTP {} on", remote.suite());
-      } catch (GeneralSecurityException e) {
-        srtp = null;
-        log.error("SRTP cannot be set up: {}; media held", e.toString());
-      } finally {
-        keys.destroy();
-      }
-      if (session != null) {
-        synchronized (session) {
-          session.close();
-        }
-      }
-    }
-    destroy(srtpBuiltFrom);
-    srtpBuiltFrom = remote;
-  }
-
   private static G711 codecOf(NegotiatedMedia m) {
     if (m.codec().equalsIgnoreCase("PCMA")) {
       return G711.PCMA;
@@ -448,13 +321,13 @@ final class CallMedia {
   private void onRtp(byte[] packet, int received, long arrivalNanos, SocketAddress source) {
     byte[] data = packet;
     int length = received;
-    if (srtpMedia) {
-      if (!unprotect(packet, received)) {
+    if (srtp.on()) {
+      if (!srtp.unprotectRtp(packet, received)) {
         refusedSrtp();
         return;
       }
-      data = srtpIn.getBuffer();
-      length = srtpIn.getLength();
+      data = srtp.rtp().getBuffer();
+      length = srtp.rtp().getLength();
     }
     RtpLatch.Verdict verdict = latch.check(data, length, source, arrivalNanos);
     if (!verdict.taken()) {
@@ -473,25 +346,6 @@ final class CallMedia {
     if (!heardRtp) {
       heardRtp = true;
       facts.mediaStarted(callId);
-    }
-  }
-
-  /** Authenticates and decrypts an SRTP packet into {@link #srtpIn}; false to drop it. */
-  private boolean unprotect(byte[] packet, int length) {
-    SrtpSession session = srtp;
-    if (session == null || length < 12 || length > srtpIn.getBuffer().length
-        || (packet[0] & 0xC0) != 0x80) {
-      return false;
-    }
-    System.arraycopy(packet, 0, srtpIn.getBuffer(), 0, length);
-    srtpIn.reset(length);
-    try {
-      synchronized (session) {
-        return session.unprotectRtp(srtpIn, ssrcAt(packet, 8)) == SrtpErrorStatus.OK
-            && srtpIn.getOffset() == 0;
-      }
-    } catch (GeneralSecurityException | RuntimeException e) {
-      return false;
     }
   }
 
@@ -520,18 +374,14 @@ final class CallMedia {
     if (!sending || to == null) {
       return;
     }
-    if (srtpMedia) {
-      SrtpSession session = srtp;
-      if (session == null || len > srtpOut.getBuffer().length - 32) {
+    if (srtp.on()) {
+      SrtpSession.Packet p = srtp.protectRtp(packet, off, len);
+      if (p == null) {
         return; // no keys yet: nothing goes out in clear
       }
-      System.arraycopy(packet, off, srtpOut.getBuffer(), 0, len);
-      if (!session.protectRtp(srtpOut.reset(len))) {
-        return;
-      }
-      packet = srtpOut.getBuffer();
+      packet = p.getBuffer();
       off = 0;
-      len = srtpOut.getLength();
+      len = p.getLength();
     }
     out.clear();
     out.put(packet, off, len).flip();
@@ -589,17 +439,13 @@ final class CallMedia {
     len += RtcpWriter.sdesCname(rtcp, len, ssrc, "rtc2sip@" + ports.rtpAddress().getHostString());
     InetSocketAddress rtpTo = (InetSocketAddress) to;
     byte[] report = rtcp;
-    if (srtpMedia) {
-      SrtpSession session = srtp;
-      if (session == null) {
+    if (srtp.on()) {
+      SrtpSession.Packet p = srtp.protectRtcp(rtcp, len);
+      if (p == null) {
         return;
       }
-      System.arraycopy(rtcp, 0, srtcpOut.getBuffer(), 0, len);
-      if (!session.protectRtcp(srtcpOut.reset(len))) {
-        return;
-      }
-      report = srtcpOut.getBuffer();
-      len = srtcpOut.getLength();
+      report = p.getBuffer();
+      len = p.getLength();
     }
     try {
       ports.rtcp().send(ByteBuffer.wrap(report, 0, len),
