@@ -300,21 +300,10 @@ final class DialogRequests {
     log.info("re-INVITE offering {} from {}", reinvite.direction(), local.get());
   }
 
-  /**
-   * How our re-offer makes SRTP: as the call's media is (the journal's flag), in the profile
-   * negotiated on this node, or RTP/SAVP on a node that has not negotiated it (a failover).
-   */
+  /** How our re-offer makes SRTP ({@link SdesDecision#reoffer}). */
   private SdesDecision.Offer reofferSrtp(SipLeg leg, SipLegCommand.Reinvite reinvite) {
-    if (!reinvite.media().srtp()) {
-      return SdesDecision.Offer.PLAIN;
-    }
-    SdesDecision decision = SdesDecision.forTarget(ctx.sip.settings.srtp(),
-        reinvite.dialog().remoteTarget(), reinvite.dialog().routeSet());
-    if (!decision.secure()) {
-      return SdesDecision.Offer.REFUSED;
-    }
-    return leg.srtpProfile().orElse(true) ? SdesDecision.Offer.SAVP
-        : SdesDecision.Offer.BEST_EFFORT;
+    return SdesDecision.forTarget(ctx.sip.settings.srtp(), reinvite.dialog().remoteTarget(),
+        reinvite.dialog().routeSet()).reoffer(reinvite.media().srtp(), leg.srtpProfile());
   }
 
   /** The peer's answer to our re-INVITE: its address, codec and, for SRTP, its (new) key. */

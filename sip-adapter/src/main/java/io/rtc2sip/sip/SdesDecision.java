@@ -121,6 +121,22 @@ final class SdesDecision {
     };
   }
 
+  /**
+   * How our re-offer (a re-INVITE: hold, resume, refresh, re-anchoring after a failover) makes
+   * SRTP: as the call's media is ({@code srtpMedia}, the journal's flag), in the profile
+   * negotiated on this node ({@code savp}), or in RTP/SAVP on a node that has not negotiated it
+   * itself (after a failover). An SRTP call whose signaling is no longer TLS cannot re-offer.
+   */
+  Offer reoffer(boolean srtpMedia, Optional<Boolean> savp) {
+    if (!srtpMedia) {
+      return Offer.PLAIN;
+    }
+    if (!secure) {
+      return Offer.REFUSED;
+    }
+    return savp.orElse(true) ? Offer.SAVP : Offer.BEST_EFFORT;
+  }
+
   /** What we answer to a peer's offer. */
   Outcome offerReceived(Sdp.Remote offer) {
     if (policy == SrtpPolicy.REQUIRED && !secure) {

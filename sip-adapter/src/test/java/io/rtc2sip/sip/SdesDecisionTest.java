@@ -117,6 +117,22 @@ class SdesDecisionTest {
   }
 
   @Test
+  void reoffersFollowTheCallsMediaAndTheProfileNegotiated() {
+    SdesDecision tls = new SdesDecision(SrtpPolicy.OPTIONAL, true);
+    SdesDecision clear = new SdesDecision(SrtpPolicy.OPTIONAL, false);
+    assertEquals(SdesDecision.Offer.PLAIN, tls.reoffer(false, java.util.Optional.empty()),
+        "a plain call stays plain");
+    assertEquals(SdesDecision.Offer.BEST_EFFORT, tls.reoffer(true, java.util.Optional.of(false)),
+        "RTP/AVP with crypto, as negotiated");
+    assertEquals(SdesDecision.Offer.SAVP, tls.reoffer(true, java.util.Optional.of(true)));
+    assertEquals(SdesDecision.Offer.SAVP, tls.reoffer(true, java.util.Optional.empty()),
+        "after a failover: RTP/SAVP with the new node's key");
+    assertEquals(SdesDecision.Offer.REFUSED, clear.reoffer(true, java.util.Optional.of(true)),
+        "no key over clear signaling");
+    assertEquals(SdesDecision.Offer.PLAIN, clear.reoffer(false, java.util.Optional.empty()));
+  }
+
+  @Test
   void tlsIsReadFromTheNextHopsUri() {
     assertTrue(SdesDecision.tls("sips:bob@pbx.example.com"));
     assertTrue(SdesDecision.tls("sip:bob@pbx.example.com;transport=tls"));
