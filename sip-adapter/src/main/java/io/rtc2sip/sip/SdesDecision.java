@@ -169,7 +169,11 @@ final class SdesDecision {
    */
   static Outcome answerReceived(SrtpPolicy policy, Sdp.Remote answer, Offer ours) {
     if (ours == Offer.PLAIN || ours == Offer.REFUSED) {
-      return Outcome.plain(); // crypto we did not offer is not taken
+      // crypto we did not offer is not taken; a node that required SRTP offered none only if
+      // it no longer knows its offer, and never lets a plain call through
+      return policy == SrtpPolicy.REQUIRED
+          ? Outcome.refused("SRTP required but no crypto was offered on this node")
+          : Outcome.plain();
     }
     for (Sdp.Crypto c : answer.crypto()) {
       if (c.tag() == tagOf(c.suite())) {

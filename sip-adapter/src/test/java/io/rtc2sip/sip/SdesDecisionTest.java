@@ -108,6 +108,8 @@ class SdesDecisionTest {
         SdesDecision.Offer.PLAIN).describe(), "crypto we did not offer is not taken");
     assertTrue(SdesDecision.answerReceived(SrtpPolicy.REQUIRED, PLAIN,
         SdesDecision.Offer.SAVP).isRefused());
+    assertTrue(SdesDecision.answerReceived(SrtpPolicy.REQUIRED, answer80,
+        SdesDecision.Offer.PLAIN).isRefused(), "required never lets a plain call through");
     assertTrue(SdesDecision.answerReceived(SrtpPolicy.REQUIRED, wrongTag,
         SdesDecision.Offer.SAVP).isRefused());
     SdesDecision.Outcome savp = SdesDecision.answerReceived(SrtpPolicy.REQUIRED,
