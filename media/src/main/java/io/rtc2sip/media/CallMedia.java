@@ -3,6 +3,8 @@ package io.rtc2sip.media;
 import io.rtc2sip.actors.Mdc;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.SdpDirection;
+import io.rtc2sip.actors.port.SdesCrypto;
+import io.rtc2sip.actors.port.SdesKey;
 import io.rtc2sip.actors.rtc.RtcAudio;
 import io.rtc2sip.codec.g711.G711;
 import io.rtc2sip.codec.jitter.JitterConfig;
@@ -11,10 +13,13 @@ import io.rtc2sip.codec.pipeline.SendPipeline;
 import io.rtc2sip.codec.rtcp.ReceiverStats;
 import io.rtc2sip.metrics.NodeMetrics;
 import io.rtc2sip.codec.rtcp.RtcpWriter;
+import io.rtc2sip.media.srtp.SrtpSession;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
@@ -26,6 +31,8 @@ import org.slf4j.MDC;
  * The media of one call on this node: its RTP/RTCP sockets, the codec chain both ways and its
  * RTC leg, driven by the media clock every 10 ms ({@link #tick}). Commands from the call arrive
  * on other threads and take effect at the next tick; audio never leaves the media threads.
+ * When the call's media is SRTP ({@link NegotiatedMedia#srtp()}) its packets pass through the
+ * call's {@link CallSrtp} both ways.
  */
 final class CallMedia {
   private static final Logger log = LoggerFactory.getLogger(CallMedia.class);
@@ -63,6 +70,7 @@ final class CallMedia {
   private final PacketRing.Sink rtpSink = this::onRtp;
   private final PacketRing.Sink discard = (d, n, t, s) -> { };
   private long tickNanos;
+  private final CallSrtp srtp;
 
   private volatile NegotiatedMedia media;
   private volatile InetSocketAddress described;
@@ -86,10 +94,12 @@ final class CallMedia {
   private long refusedMalformed;
   private long refusedPayloadType;
   private long refusedRtcp;
+  private long refusedSrtp;
   private volatile SocketAddress firstForeign;
 
   CallMedia(String callId, RtpPorts.Pair ports, MediaSettings settings, Facts facts,
-      LatencyHistogram queueing, NodeMetrics.Media metrics) {
+      LatencyHistogram queueing, NodeMetrics.Media metrics, SecureRandom random) {
+    this.srtp = new CallSrtp(callId, random, ssrc);
     this.queueing = queueing;
     this.metrics = metrics;
     this.callId = callId;
@@ -105,6 +115,11 @@ final class CallMedia {
 
   RtpPorts.Pair ports() {
     return ports;
+  }
+
+  /** Our SDES key for this call's SRTP, made on first use (zeroed when the media closes). */
+  SdesKey localSdesKey() {
+    return srtp.localKey();
   }
 
   // ---------------------------------------------------------------- from other threads
@@ -132,11 +147,23 @@ final class CallMedia {
       if (firstForeign == null) {
         firstForeign = from;
       }
+    } else if (srtp.on() && !srtp.authenticRtcp(datagram)) {
+      refusedSrtp();
     }
   }
 
-  /** The peer's SDP: where to send; a codec change takes effect only once media started. */
-  void describe(InetSocketAddress remote, NegotiatedMedia negotiated) {
+  private void refusedSrtp() {
+    metrics.rtpRefusedSrtp.inc();
+    refusedSrtp++;
+  }
+
+  /**
+   * The peer's SDP: where to send, and for SRTP its suite and key; a codec change takes effect
+   * only once media started.
+   */
+  void describe(InetSocketAddress remote, NegotiatedMedia negotiated,
+      Optional<SdesCrypto> crypto) {
+    srtp.describe(crypto);
     this.described = remote;
     if (this.media != null) {
       this.media = negotiated;
@@ -168,6 +195,7 @@ final class CallMedia {
   void close() {
     closed = true;
     logRefused();
+    srtp.close();
     RtcAudio audio = rtc;
     if (audio != null) {
       audio.close();
@@ -185,15 +213,17 @@ final class CallMedia {
 
   /** One line per call, at its end, for the packets its ports refused (never one per packet). */
   private void logRefused() {
-    long total = refusedSource + refusedMalformed + refusedPayloadType + refusedRtcp;
+    long total = refusedSource + refusedMalformed + refusedPayloadType + refusedRtcp
+        + refusedSrtp;
     if (total == 0) {
       return;
     }
     Object[] args = {refusedSource, firstForeign, refusedMalformed, refusedPayloadType,
-        refusedRtcp, latch.destination()};
+        refusedRtcp, refusedSrtp, latch.destination()};
     Mdc.runWithCall(callId, () -> log.warn("RTP refused: {} from other sources (first {}), {}"
         + " malformed, {} of payload types not negotiated, {} RTCP not from the peer or not"
-        + " RTCP; RTP went to {}", args));
+        + " RTCP, {} SRTP/SRTCP that failed authentication or the replay check (or came before"
+        + " the keys); RTP went to {}", args));
   }
 
   // ---------------------------------------------------------------- media clock
@@ -205,6 +235,7 @@ final class CallMedia {
     }
     tickNanos = nowNanos;
     rebuildIfNeeded(nowNanos);
+    srtp.follow(built != null && built.srtp());
     if (receive == null) {
       ring.drain(discard);
       RtcAudio audio = rtc;
@@ -287,7 +318,17 @@ final class CallMedia {
     return m.codec().equalsIgnoreCase("PCMU") ? G711.PCMU : null;
   }
 
-  private void onRtp(byte[] data, int length, long arrivalNanos, SocketAddress source) {
+  private void onRtp(byte[] packet, int received, long arrivalNanos, SocketAddress source) {
+    byte[] data = packet;
+    int length = received;
+    if (srtp.on()) {
+      if (!srtp.unprotectRtp(packet, received)) {
+        refusedSrtp();
+        return;
+      }
+      data = srtp.rtp().getBuffer();
+      length = srtp.rtp().getLength();
+    }
     RtpLatch.Verdict verdict = latch.check(data, length, source, arrivalNanos);
     if (!verdict.taken()) {
       refused(verdict, source);
@@ -332,6 +373,15 @@ final class CallMedia {
     SocketAddress to = latch.destination();
     if (!sending || to == null) {
       return;
+    }
+    if (srtp.on()) {
+      SrtpSession.Packet p = srtp.protectRtp(packet, off, len);
+      if (p == null) {
+        return; // no keys yet: nothing goes out in clear
+      }
+      packet = p.getBuffer();
+      off = 0;
+      len = p.getLength();
     }
     out.clear();
     out.put(packet, off, len).flip();
@@ -388,8 +438,17 @@ final class CallMedia {
         : RtcpWriter.receiverReport(rtcp, 0, ssrc, rtcpSources, count, nowNanos);
     len += RtcpWriter.sdesCname(rtcp, len, ssrc, "rtc2sip@" + ports.rtpAddress().getHostString());
     InetSocketAddress rtpTo = (InetSocketAddress) to;
+    byte[] report = rtcp;
+    if (srtp.on()) {
+      SrtpSession.Packet p = srtp.protectRtcp(rtcp, len);
+      if (p == null) {
+        return;
+      }
+      report = p.getBuffer();
+      len = p.getLength();
+    }
     try {
-      ports.rtcp().send(ByteBuffer.wrap(rtcp, 0, len),
+      ports.rtcp().send(ByteBuffer.wrap(report, 0, len),
           new InetSocketAddress(rtpTo.getAddress(), rtpTo.getPort() + 1));
     } catch (IOException e) {
       mdc();

@@ -8,12 +8,15 @@ import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.RtcLeg;
 import io.rtc2sip.actors.port.MediaCommand;
 import io.rtc2sip.actors.port.MediaEndpoints;
+import io.rtc2sip.actors.port.SdesCrypto;
+import io.rtc2sip.actors.port.SdesKey;
 import io.rtc2sip.actors.rtc.RtcAudio;
 import io.rtc2sip.actors.rtc.RtcLegs;
 import io.rtc2sip.actors.rtc.WebRtcLegs;
 import io.rtc2sip.actors.call.CallReply;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,10 +32,10 @@ import org.slf4j.MDC;
 
 /**
  * The media bridge of a node: the port calls send {@link MediaCommand}s to, and the {@link
- * MediaEndpoints} the SIP adapter reserves and describes RTP addresses with. Each call's media
- * ({@link CallMedia}) lives here while the call runs on this node; audio moves between the
- * socket thread, the media clock and the RTC leg and never through an actor. What the call must
- * know (media started, timeout, DTMF, RTC user left) goes to its entity by id.
+ * MediaEndpoints} the SIP adapter reserves and describes RTP addresses (and SDES keys) with.
+ * Each call's media ({@link CallMedia}) lives here while the call runs on this node; audio moves
+ * between the socket thread, the media clock and the RTC leg and never through an actor. What the
+ * call must know (media started, timeout, DTMF, RTC user left) goes to its entity by id.
  */
 public final class MediaBridge implements MediaEndpoints, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(MediaBridge.class);
@@ -48,6 +51,8 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
   private final CallMedia.Facts facts;
   private final LatencyHistogram queueing = new LatencyHistogram();
   private final NodeMetrics.Media metrics;
+  /** Where the calls' SDES keys come from. */
+  private final SecureRandom random = new SecureRandom();
   private ActorRef<Object> actor;
   private AutoCloseable counted = () -> { };
   private static final Object STOP = new Object();
@@ -258,7 +263,8 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
       if (pair.isEmpty()) {
         return Optional.empty();
       }
-      CallMedia m = new CallMedia(callId, pair.get(), settings, facts, queueing, metrics);
+      CallMedia m = new CallMedia(callId, pair.get(), settings, facts, queueing, metrics,
+          random);
       io.register(pair.get().rtp(), m::rtpReceived);
       io.register(pair.get().rtcp(), m::rtcpReceived);
       clock.add(m);
@@ -276,8 +282,14 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
   }
 
   @Override
-  public void remoteDescribed(String callId, InetSocketAddress remoteRtp, NegotiatedMedia m) {
-    ensure(callId).ifPresent(c -> c.describe(remoteRtp, m));
+  public Optional<SdesKey> localSdesKey(String callId) {
+    return ensure(callId).map(CallMedia::localSdesKey);
+  }
+
+  @Override
+  public void remoteDescribed(String callId, InetSocketAddress remoteRtp, NegotiatedMedia m,
+      Optional<SdesCrypto> srtp) {
+    ensure(callId).ifPresent(c -> c.describe(remoteRtp, m, srtp));
   }
 
   @Override

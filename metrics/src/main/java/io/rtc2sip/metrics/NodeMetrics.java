@@ -259,6 +259,11 @@ public final class NodeMetrics implements Extension {
     public final CounterDataPoint rtpRefusedMalformed;
     /** Refused RTP: a payload type the call did not negotiate. */
     public final CounterDataPoint rtpRefusedPayloadType;
+    /**
+     * Refused SRTP/SRTCP: failed authentication or the replay check, too many sources, or plain
+     * packets (or no keys yet) on a call whose media is SRTP.
+     */
+    public final CounterDataPoint rtpRefusedSrtp;
     private final Histogram jitter;
     private final List<LongSupplier> portSources = new CopyOnWriteArrayList<>();
     private final List<LongSupplier> droppedSources = new CopyOnWriteArrayList<>();
@@ -276,11 +281,13 @@ public final class NodeMetrics implements Extension {
       Counter refused = Counter.builder().name("rtc2sip_rtp_packets_refused_total")
           .help("Datagrams SIP calls' RTP/RTCP ports dropped, by reason: foreign-source (not"
               + " from the peer's SDP address nor latched, docs/security.md), malformed (not"
-              + " RTP/RTCP), payload-type (not negotiated)")
+              + " RTP/RTCP), payload-type (not negotiated), srtp (failed authentication or"
+              + " replay check)")
           .labelNames("reason").register(registry);
       rtpRefusedSource = refused.labelValues("foreign-source");
       rtpRefusedMalformed = refused.labelValues("malformed");
       rtpRefusedPayloadType = refused.labelValues("payload-type");
+      rtpRefusedSrtp = refused.labelValues("srtp");
       GaugeWithCallback.builder().name("rtc2sip_rtp_ports_in_use")
           .help("UDP ports of the RTP range held by SIP calls on this node (RTP and RTCP each)")
           .callback(cb -> cb.call(sum(portSources))).register(registry);

@@ -1,11 +1,14 @@
 package io.rtc2sip.sip;
 
 import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.model.SipDialog;
+import io.rtc2sip.actors.port.SdesKey;
 import io.rtc2sip.actors.port.SipLegCommand;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -152,18 +155,34 @@ final class DialogRequests {
       respond(tx, request, Response.NOT_ACCEPTABLE_HERE);
       return;
     }
+    SdesDecision.Outcome srtp =
+        SdesDecision.forRequest(ctx.sip.settings.srtp(), request).offerReceived(offer.get());
+    Optional<SdesKey> key = srtp.srtp() ? ctx.media.localSdesKey(callId) : Optional.empty();
+    if (srtp.isRefused() || srtp.srtp() && key.isEmpty()) {
+      String why = srtp.isRefused() ? srtp.refusal() : "no SRTP key";
+      log.info("re-INVITE refused: {}: 488", why);
+      Response r = ctx.requests.response(Response.NOT_ACCEPTABLE_HERE, request, null, null);
+      r.addHeader(ctx.sip.headers.createWarningHeader(ctx.sip.settings.host(), 399, why));
+      tx.sendResponse(r);
+      return;
+    }
     SdpDirection ours = leg.offered();
     boolean localHold = ours == SdpDirection.SENDONLY || ours == SdpDirection.INACTIVE;
     SdpDirection answer = Sdp.answerDirection(offer.get().direction(), localHold);
-    ctx.media.remoteDescribed(callId, offer.get().rtp(), offer.get().media());
+    NegotiatedMedia media = offer.get().media().withSrtp(srtp.srtp());
+    ctx.media.remoteDescribed(callId, offer.get().rtp(), media, srtp.sdes());
+    if (srtp.srtp()) {
+      leg.srtpProfile(srtp.savp());
+    }
     Response ok = ctx.requests.response(Response.OK, request, null,
         InboundInvites.userOf(request));
-    ctx.requests.body(ok, Sdp.answer(local.get(), leg.nextSdpOrigin(),
-        offer.get().media(), answer));
+    ctx.requests.body(ok, Sdp.answer(local.get(), leg.nextSdpOrigin(), media, answer,
+        srtp.savp(), srtp.crypto().map(c -> Sdp.answeredCrypto(c, key.get()))
+            .orElse(List.of())));
     ctx.sendUntilAcknowledged(leg, tx, ok);
     SdpDirection offered = offer.get().direction();
     boolean held = offered == SdpDirection.SENDONLY || offered == SdpDirection.INACTIVE;
-    log.info("re-INVITE offering {}: answered {}", offered, answer);
+    log.info("re-INVITE offering {}: answered {} ({})", offered, answer, srtp.describe());
     ctx.calls.tell(callId, held ? new CallCommand.SipRemoteHold(cseq)
         : new CallCommand.SipRemoteResume(cseq));
   }
@@ -258,14 +277,50 @@ final class DialogRequests {
       ctx.calls.tell(callId, new CallCommand.SipReinviteFailed(503));
       return;
     }
+    SdesDecision.Offer srtp = reofferSrtp(leg, reinvite);
+    Optional<SdesKey> key = srtp == SdesDecision.Offer.PLAIN ? Optional.empty()
+        : ctx.media.localSdesKey(callId);
+    if (srtp == SdesDecision.Offer.REFUSED || srtp != SdesDecision.Offer.PLAIN && key.isEmpty()) {
+      log.warn("re-INVITE not sent: the call's media is SRTP but signaling to {} is not TLS",
+          reinvite.dialog().remoteTarget());
+      leg.reinviteFailed();
+      ctx.calls.tell(callId, new CallCommand.SipReinviteFailed(488));
+      return;
+    }
     String user = userOf(reinvite.dialog().localUri());
     Request r = ctx.requests.inDialog(reinvite.dialog(), Request.INVITE, user);
+    // the call's codec again; an SRTP call offers this node's key (after a failover a new one)
     ctx.requests.body(r, Sdp.answer(local.get(), leg.nextSdpOrigin(), reinvite.media(),
-        reinvite.direction()));
+        reinvite.direction(), srtp == SdesDecision.Offer.SAVP,
+        key.map(Sdp::offeredCrypto).orElse(List.of())));
+    leg.offeredSrtp(srtp);
     SessionTimers.refresh(r, reinvite.dialog().sessionRefreshSeconds(), ctx.sip.headers);
     leg.offered(reinvite.direction());
     send(r, new SipContext.Purpose(callId, "REINVITE", reinvite.dialog(), user));
     log.info("re-INVITE offering {} from {}", reinvite.direction(), local.get());
+  }
+
+  /** How our re-offer makes SRTP ({@link SdesDecision#reoffer}). */
+  private SdesDecision.Offer reofferSrtp(SipLeg leg, SipLegCommand.Reinvite reinvite) {
+    return SdesDecision.forTarget(ctx.sip.settings.srtp(), reinvite.dialog().remoteTarget(),
+        reinvite.dialog().routeSet()).reoffer(reinvite.media().srtp(), leg.srtpProfile());
+  }
+
+  /** The peer's answer to our re-INVITE: its address, codec and, for SRTP, its (new) key. */
+  private void reofferAnswered(String callId, SipLeg leg, Sdp.Remote answer) {
+    SdesDecision.Offer ours = leg == null ? SdesDecision.Offer.PLAIN : leg.offeredSrtp();
+    SdesDecision.Outcome srtp =
+        SdesDecision.answerReceived(ctx.sip.settings.srtp(), answer, ours);
+    if (srtp.isRefused()) {
+      // no plain RTP in a call that requires SRTP: its media stays without the peer's key
+      log.warn("answer to our re-INVITE refused: {}", srtp.refusal());
+      return;
+    }
+    if (srtp.srtp() && leg != null) {
+      leg.srtpProfile(srtp.savp());
+    }
+    ctx.media.remoteDescribed(callId, answer.rtp(), answer.media().withSrtp(srtp.srtp()),
+        srtp.sdes());
   }
 
   void info(SipLegCommand.Info info) throws Exception {
@@ -321,8 +376,7 @@ final class DialogRequests {
           } else {
             ctx.sip.provider.sendRequest(ack); // the call ended meanwhile: nothing to keep
           }
-          OutboundInvites.sdpOf(response).ifPresent(r ->
-              ctx.media.remoteDescribed(callId, r.rtp(), r.media()));
+          OutboundInvites.sdpOf(response).ifPresent(r -> reofferAnswered(callId, leg, r));
         } else {
           log.info("re-INVITE failed: {}", status);
           ctx.calls.tell(callId, new CallCommand.SipReinviteFailed(status));

@@ -6,6 +6,7 @@ import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.Party;
 import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.model.SipDialog;
+import io.rtc2sip.actors.port.SdesKey;
 import io.rtc2sip.actors.port.SipLegCommand;
 import java.net.InetSocketAddress;
 import java.util.Optional;
@@ -97,6 +98,17 @@ final class InboundInvites {
       tx.sendResponse(r);
       return;
     }
+    SdesDecision.Outcome srtp =
+        SdesDecision.forRequest(ctx.sip.settings.srtp(), request).offerReceived(offer.get());
+    if (srtp.isRefused()) {
+      log.info("INVITE for {} refused: {}: 488", uid, srtp.refusal());
+      Response r = ctx.requests.response(Response.NOT_ACCEPTABLE_HERE, request, tag(callId), null);
+      r.addHeader(ctx.sip.headers.createWarningHeader(ctx.sip.settings.host(), 399,
+          srtp.refusal()));
+      tx.sendResponse(r);
+      return;
+    }
+    offer = Optional.of(offer.get().srtp(srtp.srtp()));
     SipLeg leg = ctx.legs.openInbound(callId);
     if (leg == null) {
       sameCall(ctx.legs.get(callId), request, tx); // another INVITE of the call came first
@@ -110,7 +122,7 @@ final class InboundInvites {
           null));
       return;
     }
-    ctx.media.remoteDescribed(callId, offer.get().rtp(), offer.get().media());
+    ctx.media.remoteDescribed(callId, offer.get().rtp(), offer.get().media(), srtp.sdes());
     FromHeader from = (FromHeader) request.getHeader(FromHeader.NAME);
     ToHeader to = (ToHeader) request.getHeader(ToHeader.NAME);
     ContactHeader contact = (ContactHeader) request.getHeader(ContactHeader.NAME);
@@ -130,8 +142,9 @@ final class InboundInvites {
     String display = from.getAddress().getDisplayName();
     Party caller = new Party(Party.Kind.SIP, from.getAddress().getURI().toString(), display);
     leg.opened(DialogId.of(dialog));
-    leg.pending(new SipLeg.PendingInvite(tx, request, offer.get()), true);
-    log.info("INVITE from {} for {} ({})", caller.address(), uid, offer.get().media().codec());
+    leg.pending(new SipLeg.PendingInvite(tx, request, offer.get(), srtp), true);
+    log.info("INVITE from {} for {} ({}, {})", caller.address(), uid,
+        offer.get().media().codec(), srtp.describe());
     ctx.calls.tell(callId,
         new CallCommand.SipInviteReceived(dialog, caller, uid, offer.get().media()));
   }
@@ -210,14 +223,27 @@ final class InboundInvites {
     }
     NegotiatedMedia media = accept.media();
     SdpDirection direction = Sdp.answerDirection(pending.offer().direction(), false);
+    SdesDecision.Outcome srtp = pending.srtp();
+    Optional<SdesKey> key = srtp.srtp() ? ctx.media.localSdesKey(accept.callId())
+        : Optional.empty();
+    if (srtp.srtp() && key.isEmpty()) {
+      log.error("no SRTP key for the answer: rejecting with 503");
+      reject(new SipLegCommand.Reject(accept.callId(), accept.dialog(), 503, null));
+      return;
+    }
     Response ok = ctx.requests.response(Response.OK, pending.request(),
         accept.dialog().localTag(), userOf(pending.request()));
-    ctx.requests.body(ok, Sdp.answer(local.get(), leg.nextSdpOrigin(), media, direction));
+    ctx.requests.body(ok, Sdp.answer(local.get(), leg.nextSdpOrigin(), media, direction,
+        srtp.savp(), srtp.crypto().map(c -> Sdp.answeredCrypto(c, key.get()))
+            .orElse(java.util.List.of())));
+    if (srtp.srtp()) {
+      leg.srtpProfile(srtp.savp());
+    }
     SessionTimers.answer(ok, pending.request(), ctx.sip.headers);
     leg.offered(SdpDirection.SENDRECV);
     leg.takePendingInvite();
     ctx.sendUntilAcknowledged(leg, pending.tx(), ok);
-    log.info("answered with {} on {}", media.codec(), local.get());
+    log.info("answered with {} on {} ({})", media.codec(), local.get(), srtp.describe());
   }
 
   /**

@@ -6,9 +6,11 @@ import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.model.EndCause;
 import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.model.SipDialog;
+import io.rtc2sip.actors.port.SdesKey;
 import io.rtc2sip.actors.port.SipLegCommand;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import javax.sip.ClientTransaction;
 import javax.sip.header.ContactHeader;
@@ -67,18 +69,35 @@ final class OutboundInvites {
       ctx.calls.tell(callId, new CallCommand.SipFailed(503, "SIP over TLS is off on the gateway"));
       return;
     }
+    String proxy = ctx.sip.settings.outboundProxy();
+    SdesDecision.Offer srtp = SdesDecision.forTarget(ctx.sip.settings.srtp(),
+        invite.dialog().remoteUri(), proxy.isEmpty() ? List.of() : List.of(proxy)).offer();
+    Optional<SdesKey> key = srtp == SdesDecision.Offer.PLAIN ? Optional.empty()
+        : ctx.media.localSdesKey(callId);
+    if (srtp == SdesDecision.Offer.REFUSED || srtp != SdesDecision.Offer.PLAIN && key.isEmpty()) {
+      String target = proxy.isEmpty() ? invite.dialog().remoteUri() : proxy;
+      String why = srtp == SdesDecision.Offer.REFUSED
+          ? "SRTP required but signaling to " + target + " is not TLS" : "no SRTP key";
+      log.warn("INVITE to {} not sent: {}; the call fails (488)", invite.dialog().remoteUri(),
+          why);
+      ctx.legs.endDialog(callId, invite.dialog().callId());
+      ctx.calls.tell(callId, new CallCommand.SipFailed(488, why));
+      return;
+    }
     SipLeg leg = ctx.legs.learn(callId, invite.dialog());
     String user = invite.from().address();
     Request request = ctx.requests.initialInvite(invite.dialog(), user,
         invite.from().displayName());
     ctx.requests.body(request, Sdp.offer(local.get(), leg.nextSdpOrigin(),
-        SdpDirection.SENDRECV));
+        SdpDirection.SENDRECV, srtp == SdesDecision.Offer.SAVP,
+        key.map(Sdp::offeredCrypto).orElse(List.of())));
+    leg.offeredSrtp(srtp);
     SessionTimers.offer(request, ctx.sip.settings.sessionExpires(), ctx.sip.headers);
     leg.offered(SdpDirection.SENDRECV);
     send(request, new SipContext.Purpose(callId, INVITE, invite.dialog(), user));
-    log.info("INVITE to {}{}", invite.dialog().remoteUri(),
-        ctx.sip.settings.outboundProxy().isEmpty() ? ""
-            : " via " + ctx.sip.settings.outboundProxy());
+    log.info("INVITE to {}{} ({})", invite.dialog().remoteUri(),
+        proxy.isEmpty() ? "" : " via " + proxy,
+        srtp == SdesDecision.Offer.PLAIN ? "plain RTP" : "SRTP offered, " + srtp);
   }
 
   private void send(Request request, SipContext.Purpose purpose) throws Exception {
@@ -99,8 +118,15 @@ final class OutboundInvites {
       if (leg != null && SipContext.toTag(response) != null) {
         leg.remoteTag(purpose.dialog().callId(), SipContext.toTag(response), false);
       }
-      Optional<Sdp.Remote> sdp = sdpOf(response);
-      sdp.ifPresent(r -> ctx.media.remoteDescribed(callId, r.rtp(), r.media()));
+      // early media only as our offer allows: SRTP, or plain where that is acceptable
+      Optional<Sdp.Remote> sdp = sdpOf(response).flatMap(r -> {
+        SdesDecision.Outcome srtp = answer(leg, r);
+        if (srtp.isRefused()) {
+          return Optional.empty();
+        }
+        ctx.media.remoteDescribed(callId, r.rtp(), r.media().withSrtp(srtp.srtp()), srtp.sdes());
+        return Optional.of(r.srtp(srtp.srtp()));
+      });
       ctx.calls.tell(callId, new CallCommand.SipProvisional(status, SipContext.toTag(response),
           sdp.map(Sdp.Remote::media).orElse(null)));
       return;
@@ -158,8 +184,10 @@ final class OutboundInvites {
     ContactHeader contact = (ContactHeader) ok.getHeader(ContactHeader.NAME);
     String target = contact != null ? contact.getAddress().getURI().toString()
         : purpose.dialog().remoteTarget();
-    if (sdp.isEmpty()) {
-      log.warn("200 OK without a usable SDP answer: hanging up (488)");
+    SdesDecision.Outcome srtp = sdp.map(r -> answer(leg, r)).orElse(null);
+    if (sdp.isEmpty() || srtp.isRefused()) {
+      String why = sdp.isEmpty() ? "no usable SDP answer" : srtp.refusal();
+      log.warn("200 OK: {}: hanging up (488)", why);
       SipDialog d = new SipDialog(purpose.dialog().callId(), purpose.dialog().localTag(),
           SipContext.toTag(ok), purpose.dialog().localUri(), purpose.dialog().remoteUri(), target,
           SipRequests.routeSetOfResponse(ok), purpose.dialog().localCseq() + 1, 0);
@@ -167,11 +195,16 @@ final class OutboundInvites {
       bye.addHeader(ctx.requests.reason(EndCause.INCOMPATIBLE_MEDIA));
       ctx.sip.provider.getNewClientTransaction(bye).sendRequest();
       ended(purpose);
-      ctx.calls.tell(callId, new CallCommand.SipFailed(488, "no usable SDP answer"));
+      ctx.calls.tell(callId, new CallCommand.SipFailed(488, why));
       return;
     }
-    ctx.media.remoteDescribed(callId, sdp.get().rtp(), sdp.get().media());
-    log.info("answered: {} from {}", sdp.get().media().codec(), sdp.get().rtp());
+    sdp = Optional.of(sdp.get().srtp(srtp.srtp()));
+    if (srtp.srtp()) {
+      leg.srtpProfile(srtp.savp());
+    }
+    ctx.media.remoteDescribed(callId, sdp.get().rtp(), sdp.get().media(), srtp.sdes());
+    log.info("answered: {} from {} ({})", sdp.get().media().codec(), sdp.get().rtp(),
+        srtp.describe());
     int refresh = SessionTimers.refreshOfAnswer(ok);
     if (refresh > 0) {
       log.info("we refresh the session every {} s (Session-Expires {} s, refresher=uac)",
@@ -180,6 +213,12 @@ final class OutboundInvites {
     long inviteCseq = ((javax.sip.header.CSeqHeader) ok.getHeader("CSeq")).getSeqNumber();
     ctx.calls.tell(callId, new CallCommand.SipAnswered(SipContext.toTag(ok), target,
         SipRequests.routeSetOfResponse(ok), sdp.get().media(), refresh, inviteCseq));
+  }
+
+  /** What the peer's SDP answer means for SRTP, read against our offer in {@code leg}. */
+  private SdesDecision.Outcome answer(SipLeg leg, Sdp.Remote answer) {
+    SdesDecision.Offer ours = leg == null ? SdesDecision.Offer.PLAIN : leg.offeredSrtp();
+    return SdesDecision.answerReceived(ctx.sip.settings.srtp(), answer, ours);
   }
 
   void cancel(SipLegCommand.Cancel cancel) throws Exception {

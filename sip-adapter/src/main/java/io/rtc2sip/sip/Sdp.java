@@ -2,8 +2,12 @@ package io.rtc2sip.sip;
 
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.SdpDirection;
+import io.rtc2sip.actors.port.SdesKey;
+import io.rtc2sip.actors.port.SrtpSuite;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +23,9 @@ import javax.sdp.SessionDescription;
 /**
  * SDP offer/answer for G.711 audio with telephone-event (RFC 3264, RFC 4733), read and written
  * with the javax.sdp API. We offer PCMA and PCMU; we answer with the first of the peer's formats
- * we support.
+ * we support. SRTP with SDES (RFC 4568): our offers may carry crypto lines for both suites with
+ * our key (profile RTP/AVP or RTP/SAVP, {@link SdesDecision}); a peer's usable crypto lines are
+ * read in its order, and our answer repeats the chosen tag and suite with our own key.
  */
 final class Sdp {
 
@@ -38,30 +44,102 @@ final class Sdp {
     return (callId.hashCode() & 0x7fffffffL) % 0x7fffffffL + 1;
   }
 
-  /** What a peer's SDP says. */
-  record Remote(InetSocketAddress rtp, NegotiatedMedia media, SdpDirection direction) {}
+  /**
+   * What a peer's SDP says: where its RTP goes, the codec, the direction, whether its profile is
+   * SRTP's ({@code savp}: RTP/SAVP) and its usable crypto lines, in its order of preference.
+   */
+  record Remote(InetSocketAddress rtp, NegotiatedMedia media, SdpDirection direction,
+      boolean savp, List<Crypto> crypto) {
+    Remote(InetSocketAddress rtp, NegotiatedMedia media, SdpDirection direction) {
+      this(rtp, media, direction, false, List.of());
+    }
+
+    Remote {
+      crypto = List.copyOf(crypto);
+    }
+
+    /** The same with the call's media marked SRTP or plain, as decided. */
+    Remote srtp(boolean on) {
+      return new Remote(rtp, media.withSrtp(on), direction, savp, crypto);
+    }
+  }
+
+  /**
+   * A crypto attribute (RFC 4568 9.1) we can use: its tag, suite and the key it carries (the
+   * peer's in what we read).
+   */
+  record Crypto(int tag, SrtpSuite suite, SdesKey key) {
+    @Override
+    public String toString() {
+      return "Crypto[" + tag + " " + suite + " inline:[redacted]]";
+    }
+  }
 
   private static final SdpFactory FACTORY = SdpFactory.getInstance();
 
   private Sdp() {}
 
-  /** Our offer (initial INVITE or re-INVITE) with {@code direction}. */
+  /** Our offer (initial INVITE) with {@code direction}, plain RTP. */
   static String offer(InetSocketAddress local, Origin origin, SdpDirection direction) {
+    return offer(local, origin, direction, false, List.of());
+  }
+
+  /**
+   * Our offer (initial INVITE) with {@code direction}, in RTP/SAVP when {@code savp}, with {@code
+   * crypto} lines (values of {@code a=crypto}, {@link #offeredCrypto}).
+   */
+  static String offer(InetSocketAddress local, Origin origin, SdpDirection direction,
+      boolean savp, List<String> crypto) {
     return session(local, origin)
-        + "m=audio " + local.getPort() + " RTP/AVP 8 0 101\r\n"
+        + "m=audio " + local.getPort() + " " + profile(savp) + " 8 0 101\r\n"
         + "a=rtpmap:8 PCMA/8000\r\n"
         + "a=rtpmap:0 PCMU/8000\r\n"
         + "a=rtpmap:101 telephone-event/8000\r\n"
         + "a=fmtp:101 0-16\r\n"
+        + cryptoLines(crypto)
         + "a=ptime:20\r\n"
         + "a=" + direction.name().toLowerCase(Locale.ROOT) + "\r\n";
+  }
+
+  /** The crypto lines of an offer with our key {@code key}: the 80-bit tag suite first. */
+  static List<String> offeredCrypto(SdesKey key) {
+    return List.of(
+        SdesDecision.TAG_80 + " " + SrtpSuite.AES_CM_128_HMAC_SHA1_80 + " inline:" + key.base64(),
+        SdesDecision.TAG_32 + " " + SrtpSuite.AES_CM_128_HMAC_SHA1_32 + " inline:" + key.base64());
+  }
+
+  /** The crypto line of an answer: the tag and suite the peer offered, with our key. */
+  static List<String> answeredCrypto(Crypto chosen, SdesKey key) {
+    return List.of(chosen.tag() + " " + chosen.suite() + " inline:" + key.base64());
+  }
+
+  private static String profile(boolean savp) {
+    return savp ? "RTP/SAVP" : "RTP/AVP";
+  }
+
+  private static String cryptoLines(List<String> crypto) {
+    StringBuilder lines = new StringBuilder();
+    for (String c : crypto) {
+      lines.append("a=crypto:").append(c).append("\r\n");
+    }
+    return lines.toString();
   }
 
   /** Our answer: exactly the negotiated codec (and telephone-event) in {@code direction}. */
   static String answer(
       InetSocketAddress local, Origin origin, NegotiatedMedia media, SdpDirection direction) {
+    return answer(local, origin, media, direction, false, List.of());
+  }
+
+  /**
+   * Our answer (or the re-offer of a call's codec in a re-INVITE): the negotiated codec in
+   * {@code direction}, in RTP/SAVP when {@code savp}, with {@code crypto} lines.
+   */
+  static String answer(InetSocketAddress local, Origin origin, NegotiatedMedia media,
+      SdpDirection direction, boolean savp, List<String> crypto) {
     StringBuilder sdp = new StringBuilder(session(local, origin));
-    sdp.append("m=audio ").append(local.getPort()).append(" RTP/AVP ").append(media.payloadType());
+    sdp.append("m=audio ").append(local.getPort()).append(' ').append(profile(savp)).append(' ')
+        .append(media.payloadType());
     if (media.telephoneEventPayloadType() >= 0) {
       sdp.append(' ').append(media.telephoneEventPayloadType());
     }
@@ -72,6 +150,7 @@ final class Sdp {
           .append(" telephone-event/8000\r\na=fmtp:").append(media.telephoneEventPayloadType())
           .append(" 0-16\r\n");
     }
+    sdp.append(cryptoLines(crypto));
     sdp.append("a=ptime:20\r\na=").append(direction.name().toLowerCase(Locale.ROOT)).append("\r\n");
     return sdp.toString();
   }
@@ -135,7 +214,9 @@ final class Sdp {
       }
       InetSocketAddress rtp =
           new InetSocketAddress(literal(c.getAddress()), md.getMedia().getMediaPort());
-      return Optional.of(new Remote(rtp, chosen, direction(md, sd)));
+      String protocol = md.getMedia().getProtocol();
+      boolean savp = protocol != null && protocol.toUpperCase(Locale.ROOT).contains("SAVP");
+      return Optional.of(new Remote(rtp, chosen, direction(md, sd), savp, crypto(md)));
     }
     return Optional.empty();
   }
@@ -153,9 +234,45 @@ final class Sdp {
     return read(new String(body, java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  private static final java.util.regex.Pattern CRYPTO = java.util.regex.Pattern.compile(
+      "(\\d{1,9}) ([A-Za-z0-9_]+) inline:([A-Za-z0-9+/=]+)((?:\\|[^|\\s]+){0,2})");
+  private static final java.util.regex.Pattern LIFETIME =
+      java.util.regex.Pattern.compile("\\|(?:2\\^\\d{1,2}|\\d{1,20})");
+
+  /**
+   * The usable crypto lines of a media description, in order. A line is skipped (RFC 4568 7.1.1:
+   * the answerer picks one it supports) when its suite is not one of ours, its key is not 30
+   * bytes of base64, it carries an MKI (packets would carry it; we do not) or more than one key,
+   * or it has session parameters. A lifetime is accepted; keys are never re-keyed on its account.
+   */
+  @SuppressWarnings("unchecked")
+  private static List<Crypto> crypto(MediaDescription md) throws SdpParseException {
+    List<Crypto> out = new ArrayList<>();
+    Vector<Attribute> attributes = md.getAttributes(false);
+    if (attributes == null) {
+      return out;
+    }
+    for (Attribute a : attributes) {
+      if (!"crypto".equalsIgnoreCase(a.getName()) || a.getValue() == null) {
+        continue;
+      }
+      java.util.regex.Matcher m = CRYPTO.matcher(a.getValue().trim());
+      if (!m.matches() || !m.group(4).isEmpty() && !LIFETIME.matcher(m.group(4)).matches()) {
+        continue; // malformed, an MKI, session parameters or several keys
+      }
+      Optional<SrtpSuite> suite = SrtpSuite.named(m.group(2));
+      Optional<SdesKey> key = SdesKey.fromBase64(m.group(3));
+      if (suite.isPresent() && key.isPresent()) {
+        out.add(new Crypto(Integer.parseInt(m.group(1)), suite.get(), key.get()));
+      }
+    }
+    return out;
+  }
+
   /** The text of a SIP Warning for an SDP we refused. */
   static String warning(Exception e) {
-    String text = e.getMessage() == null ? "unreadable SDP" : e.getMessage();
+    String text = e.getMessage() == null ? "unreadable SDP"
+        : SipRedaction.redact(e.getMessage());
     text = text.replaceAll("[\\p{Cntrl}\"\\\\]", " ");
     return text.length() > 100 ? text.substring(0, 100) : text;
   }
@@ -204,7 +321,8 @@ final class Sdp {
       String line = body.substring(start, end).strip();
       if (!line.isEmpty() && (line.length() < 2 || line.charAt(1) != '='
           || LINE_TYPES.indexOf(line.charAt(0)) < 0 || !wellFormed(line))) {
-        String shown = line.length() > 40 ? line.substring(0, 40) + "..." : line;
+        String redacted = SipRedaction.redact(line);
+        String shown = redacted.length() > 40 ? redacted.substring(0, 40) + "..." : redacted;
         throw new SdpParseException(0, 0, "not an SDP line: " + shown.replaceAll("\\p{Cntrl}", "?"));
       }
       start = end + 1;

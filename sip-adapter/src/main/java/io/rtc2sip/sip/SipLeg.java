@@ -30,8 +30,12 @@ import javax.sip.message.Response;
  */
 final class SipLeg {
 
-  /** An INVITE we received and have not answered finally. */
-  record PendingInvite(ServerTransaction tx, Request request, Sdp.Remote offer) {}
+  /**
+   * An INVITE we received and have not answered finally, with its offer (its media marked SRTP
+   * as decided) and what our answer does about SRTP.
+   */
+  record PendingInvite(ServerTransaction tx, Request request, Sdp.Remote offer,
+      SdesDecision.Outcome srtp) {}
 
   /** Our 2xx to an INVITE or re-INVITE, sent again until the ACK (RFC 3261 13.3.1.4). */
   record AnsweredInvite(ServerTransaction tx, Response ok, long sentNanos) {}
@@ -48,6 +52,9 @@ final class SipLeg {
   private Request ack;
   private long sdpVersion;
   private SdpDirection offered = SdpDirection.SENDRECV;
+  private SdesDecision.Offer offeredSrtp = SdesDecision.Offer.PLAIN;
+  /** The profile of the call's SRTP media once negotiated on this node: RTP/SAVP or RTP/AVP. */
+  private Boolean savp;
   private boolean reinviting;
   private SipLegCommand.Reinvite queuedReinvite;
   /** Our re-INVITE got its 2xx and its ACK is on the way: our next one waits for the ACK. */
@@ -264,6 +271,25 @@ final class SipLeg {
 
   synchronized SdpDirection offered() {
     return offered;
+  }
+
+  /** How our last offer was made as to SRTP: the peer's answer is read against it. */
+  synchronized void offeredSrtp(SdesDecision.Offer offer) {
+    offeredSrtp = offer;
+  }
+
+  synchronized SdesDecision.Offer offeredSrtp() {
+    return offeredSrtp;
+  }
+
+  /** The SRTP profile negotiated (RTP/SAVP or RTP/AVP with crypto), for our re-offers. */
+  synchronized void srtpProfile(boolean savp) {
+    this.savp = savp;
+  }
+
+  /** That profile; empty on a node that has not negotiated SRTP for the call (a failover). */
+  synchronized java.util.Optional<Boolean> srtpProfile() {
+    return java.util.Optional.ofNullable(savp);
   }
 
   // ---------------------------------------------------------------- our re-INVITEs

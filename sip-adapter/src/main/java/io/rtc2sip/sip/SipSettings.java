@@ -24,6 +24,7 @@ import java.util.Map;
  *     or still being routed) beyond which new INVITEs are answered 503; 0: no limit
  * @param overloadRetryAfter the Retry-After of that 503, in seconds
  * @param tls SIP over TLS ({@link SipTls#OFF}: none)
+ * @param srtp whether the SIP leg's media is SRTP with SDES keys ({@code srtp.policy})
  */
 public record SipSettings(
     String host,
@@ -39,19 +40,27 @@ public record SipSettings(
     int sessionExpires,
     int maxPendingInvites,
     int overloadRetryAfter,
-    SipTls tls) {
+    SipTls tls,
+    SrtpPolicy srtp) {
 
   /** The SIP account of an RTC user at the registrar. */
   public record Account(String username, String password) {}
 
-  /** Settings without SIP over TLS. */
+  /** Settings without SIP over TLS, with the default SRTP policy ({@link SrtpPolicy#OPTIONAL}). */
   public SipSettings(String host, int port, List<String> transports, String outboundProxy,
       String authUser, String authPassword, String userAgent, String registrar,
       int registerExpires, Map<String, Account> accounts, int sessionExpires,
       int maxPendingInvites, int overloadRetryAfter) {
     this(host, port, transports, outboundProxy, authUser, authPassword, userAgent, registrar,
         registerExpires, accounts, sessionExpires, maxPendingInvites, overloadRetryAfter,
-        SipTls.OFF);
+        SipTls.OFF, SrtpPolicy.OPTIONAL);
+  }
+
+  /** The same settings with SRTP policy {@code policy}. */
+  public SipSettings withSrtp(SrtpPolicy policy) {
+    return new SipSettings(host, port, transports, outboundProxy, authUser, authPassword,
+        userAgent, registrar, registerExpires, accounts, sessionExpires, maxPendingInvites,
+        overloadRetryAfter, tls, policy);
   }
 
   /** Settings without registrar or accounts (tests, trunk-only nodes). */
@@ -63,6 +72,9 @@ public record SipSettings(
 
   public SipSettings {
     accounts = Map.copyOf(accounts);
+    if (srtp == null) {
+      throw new IllegalArgumentException("rtc2sip.sip.srtp.policy is required");
+    }
     if (registerExpires < 30) {
       throw new IllegalArgumentException("rtc2sip.sip.register-expires must be at least 30 s");
     }
@@ -106,14 +118,15 @@ public record SipSettings(
         (int) c.getDuration("session-expires").toSeconds(),
         c.getInt("overload.max-pending-invites"),
         (int) c.getDuration("overload.retry-after").toSeconds(),
-        SipTls.fromConfig(c));
+        SipTls.fromConfig(c),
+        SrtpPolicy.of(c.getString("srtp.policy")));
   }
 
   /** These settings with SIP over TLS as {@code tls} says. */
   public SipSettings withTls(SipTls tls) {
     return new SipSettings(host, port, transports, outboundProxy, authUser, authPassword,
         userAgent, registrar, registerExpires, accounts, sessionExpires, maxPendingInvites,
-        overloadRetryAfter, tls);
+        overloadRetryAfter, tls, srtp);
   }
 
   /** The port we listen on for {@code transport} ("udp", "tcp", "tls"). */

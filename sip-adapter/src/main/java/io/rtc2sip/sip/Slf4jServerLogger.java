@@ -18,7 +18,7 @@ import org.slf4j.MDC;
  * Every SIP message the stack sends or receives: counted by method and status in the node's
  * metrics, kept in the SIP trace of its call (the dashboard's drill-down), and logged to
  * {@code io.rtc2sip.sip.traffic}: the first line at DEBUG, the whole message at TRACE, with the
- * call id in the MDC.
+ * call id in the MDC. SDES keys never get that far ({@link SipRedaction}).
  */
 public final class Slf4jServerLogger implements ServerLogger {
   private static final Logger log = LoggerFactory.getLogger("io.rtc2sip.sip.traffic");
@@ -49,7 +49,8 @@ public final class Slf4jServerLogger implements ServerLogger {
     NodeMetrics m = metrics;
     if (m != null) {
       count(m, message, sender);
-      m.sipTrace().add(callId, Instant.now(), sender, from, to, message.encode());
+      m.sipTrace().add(callId, Instant.now(), sender, from, to,
+          SipRedaction.redact(message.encode()));
     }
     if (!log.isDebugEnabled()) {
       return;
@@ -57,7 +58,8 @@ public final class Slf4jServerLogger implements ServerLogger {
     MDC.put("callId", callId);
     try {
       if (log.isTraceEnabled()) {
-        log.trace("{} {} -> {}\n{}", sender ? "sent" : "received", from, to, message.encode());
+        log.trace("{} {} -> {}\n{}", sender ? "sent" : "received", from, to,
+            SipRedaction.redact(message.encode()));
       } else {
         log.debug("{} {} -> {}: {}", sender ? "sent" : "received", from, to,
             message.getFirstLine().trim());
@@ -102,7 +104,7 @@ public final class Slf4jServerLogger implements ServerLogger {
 
   @Override
   public void logException(Exception ex) {
-    log.warn("SIP stack: {}", ex.toString());
+    log.warn("SIP stack: {}", SipRedaction.redact(ex.toString()));
   }
 
   @Override

@@ -39,17 +39,17 @@ public final class Slf4jStackLogger implements StackLogger {
 
   @Override
   public void logDebug(String message) {
-    log.debug(message);
+    log.debug(SipRedaction.redact(message));
   }
 
   @Override
   public void logDebug(String message, Exception ex) {
-    log.debug(message, ex);
+    log.debug(SipRedaction.redact(message), ex);
   }
 
   @Override
   public void logTrace(String message) {
-    log.trace(message);
+    log.trace(SipRedaction.redact(message));
   }
 
   @Override
@@ -109,12 +109,12 @@ public final class Slf4jStackLogger implements StackLogger {
     if (!budget.take()) {
       return;
     }
-    String text = message == null ? "" : message;
+    String text = message == null ? "" : SipRedaction.redact(message);
     if (text.length() > MAX_CHARS) {
       text = text.substring(0, MAX_CHARS) + "... (" + text.length() + " characters)";
     }
     if (ex != null) {
-      text = text + ": " + ex;
+      text = text + ": " + SipRedaction.redact(ex.toString());
     }
     Throwable trace = log.isDebugEnabled() ? ex : null;
     if (level == Level.WARN) {
@@ -126,7 +126,7 @@ public final class Slf4jStackLogger implements StackLogger {
 
   @Override
   public void logInfo(String message) {
-    log.info(message);
+    log.info(SipRedaction.redact(message));
   }
 
   @Override

@@ -8,6 +8,8 @@ import io.rtc2sip.codec.rtcp.RtcpReport;
 import io.rtc2sip.codec.rtcp.RtcpWriter;
 import io.rtc2sip.media.PacketRing;
 import io.rtc2sip.media.RtpPorts;
+import io.rtc2sip.media.srtp.SrtpKeys;
+import io.rtc2sip.media.srtp.SrtpSession;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -416,7 +418,12 @@ final class BrowserLeg implements RtcAudio {
     @Override
     public void connected(SrtpKeys keys) {
       try {
-        SrtpSession session = new SrtpSession(keys, ssrc);
+        SrtpSession session;
+        try {
+          session = new SrtpSession(keys, ssrc);
+        } finally {
+          keys.destroy(); // the session holds its own copies
+        }
         srtp = session;
         if (closed.get()) {
           session.close(); // close() may have looked before it was set

@@ -4,6 +4,7 @@ import io.rtc2sip.actors.rtc.WebRtcLegs;
 import io.rtc2sip.codec.g711.G711;
 import io.rtc2sip.media.MediaIo;
 import io.rtc2sip.media.RtpPorts;
+import io.rtc2sip.media.srtp.SrtpSession;
 import io.rtc2sip.metrics.NodeMetrics;
 import io.rtc2sip.webrtc.WebRtcSettings.Codec;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.rtc2sip.webrtc;
 
+import io.rtc2sip.media.srtp.SrtpKeys;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Hashtable;

@@ -2,6 +2,8 @@ package io.rtc2sip.webrtc;
 
 import io.rtc2sip.codec.pipeline.PacketSink;
 import io.rtc2sip.codec.testing.ToneMeter;
+import io.rtc2sip.media.srtp.SrtpKeys;
+import io.rtc2sip.media.srtp.SrtpSession;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.security.GeneralSecurityException;

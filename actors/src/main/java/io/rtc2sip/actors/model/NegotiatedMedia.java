@@ -23,6 +23,11 @@ public record NegotiatedMedia(
     }
   }
 
+  /** The same media, with SRTP on or off. */
+  public NegotiatedMedia withSrtp(boolean on) {
+    return new NegotiatedMedia(codec, payloadType, clockRate, telephoneEventPayloadType, on);
+  }
+
   /** G.711 µ-law with telephone-event 101, the usual offer of a PBX. */
   public static NegotiatedMedia pcmu() {
     return new NegotiatedMedia("PCMU", 0, 8000, 101, false);

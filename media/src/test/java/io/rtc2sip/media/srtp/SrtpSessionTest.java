@@ -1,4 +1,4 @@
-package io.rtc2sip.webrtc;
+package io.rtc2sip.media.srtp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -91,5 +91,44 @@ class SrtpSessionTest {
       assertTrue(browser.protectRtp(p));
       assertEquals(SrtpErrorStatus.FAIL, gateway.unprotectRtp(p, 0x7FFF), "one source too many");
     }
+  }
+
+  @Test
+  void aReplayedPacketIsRefused() throws Exception {
+    try (SrtpSession browser = browser(0xABCD)) {
+      SrtpSession.Packet p = rtp(0xABCD, 5, new byte[] {1, 2, 3});
+      assertTrue(browser.protectRtp(p));
+      byte[] wire = Arrays.copyOf(p.getBuffer(), p.getLength());
+      assertEquals(SrtpErrorStatus.OK, gateway.unprotectRtp(p, 0xABCD));
+      SrtpSession.Packet again = new SrtpSession.Packet(256).reset(wire.length);
+      System.arraycopy(wire, 0, again.getBuffer(), 0, wire.length);
+      assertEquals(SrtpErrorStatus.REPLAY_FAIL, gateway.unprotectRtp(again, 0xABCD));
+    }
+  }
+
+  @Test
+  void aNewKeyOfThePeerReplacesTheOldOneForWhatComesIn() throws Exception {
+    byte[] newKey = new byte[SrtpKeys.KEY_LENGTH];
+    byte[] newSalt = new byte[SrtpKeys.SALT_LENGTH];
+    random.nextBytes(newKey);
+    random.nextBytes(newSalt);
+    gateway.receiveWith(newKey, newSalt);
+    try (SrtpSession old = browser(0xABCD);
+        SrtpSession renewed = new SrtpSession(new SrtpKeys(newKey, newSalt,
+            gatewayKeys.sendKey(), gatewayKeys.sendSalt(), TAG), 0xABCD)) {
+      SrtpSession.Packet p = rtp(0xABCD, 9, new byte[] {4, 5, 6});
+      assertTrue(old.protectRtp(p));
+      assertNotEquals(SrtpErrorStatus.OK, gateway.unprotectRtp(p, 0xABCD), "the old key");
+      SrtpSession.Packet q = rtp(0xABCD, 10, new byte[] {4, 5, 6});
+      assertTrue(renewed.protectRtp(q));
+      assertEquals(SrtpErrorStatus.OK, gateway.unprotectRtp(q, 0xABCD), "the new key");
+    }
+  }
+
+  @Test
+  void keysNeverShowInText() {
+    assertEquals("SrtpKeys[tag 10 bytes]", gatewayKeys.toString());
+    gatewayKeys.destroy();
+    assertArrayEquals(new byte[SrtpKeys.KEY_LENGTH], gatewayKeys.sendKey());
   }
 }

@@ -1,4 +1,4 @@
-package io.rtc2sip.webrtc;
+package io.rtc2sip.media.srtp;
 
 import java.security.GeneralSecurityException;
 import org.jitsi.srtp.SrtcpCryptoContext;
@@ -11,18 +11,21 @@ import org.jitsi.utils.logging2.Logger;
 import org.jitsi.utils.logging2.LoggerImpl;
 
 /**
- * SRTP and SRTCP (AES_CM_128 with HMAC-SHA1, RFC 3711) of one browser leg on jitsi-srtp: one
- * context for what the gateway sends (its own SSRC) and one per SSRC the browser sends with
- * (at most {@link #MAX_SOURCES}; packets of further sources are refused). Replay protection and
- * rollover counting are the library's. Sending is used by the media clock only, receiving by the
- * media clock only; each direction is single-threaded.
+ * SRTP and SRTCP (AES_CM_128 with HMAC-SHA1, RFC 3711) of one media session on jitsi-srtp, for a
+ * browser leg (keys from DTLS) and for the SIP leg (keys from SDES): one context for what the
+ * gateway sends (its own SSRC) and one per SSRC the peer sends with (at most {@link
+ * #MAX_SOURCES}; packets of further sources are refused). Replay protection and rollover counting
+ * are the library's. Each direction is single-threaded: sending on the media clock, receiving on
+ * one thread at a time (a caller that unprotects on two threads synchronizes on the session).
  */
-final class SrtpSession implements AutoCloseable {
-  static final int MAX_SOURCES = 4;
+public final class SrtpSession implements AutoCloseable {
+  public static final int MAX_SOURCES = 4;
   private static final Logger LOGGER = new LoggerImpl(SrtpSession.class.getName());
 
   private final SrtpContextFactory sendFactory;
-  private final SrtpContextFactory receiveFactory;
+  private final SrtpPolicy rtpPolicy;
+  private final SrtpPolicy rtcpPolicy;
+  private SrtpContextFactory receiveFactory;
   private final SrtpCryptoContext send;
   private final SrtcpCryptoContext sendControl;
   private final int[] sources = new int[MAX_SOURCES];
@@ -30,14 +33,40 @@ final class SrtpSession implements AutoCloseable {
   private final SrtcpCryptoContext[] receiveControl = new SrtcpCryptoContext[MAX_SOURCES];
   private int sourceCount;
 
-  SrtpSession(SrtpKeys keys, int ssrc) throws GeneralSecurityException {
-    SrtpPolicy rtp = policy(keys.authTagBytes());
-    SrtpPolicy rtcp = policy(10); // SRTCP always carries the 80-bit tag (RFC 5764 4.1.2)
-    sendFactory = new SrtpContextFactory(true, keys.sendKey(), keys.sendSalt(), rtp, rtcp, LOGGER);
-    receiveFactory = new SrtpContextFactory(false, keys.receiveKey(), keys.receiveSalt(), rtp,
-        rtcp, LOGGER);
+  /**
+   * A session sending with {@code ssrc}. The library copies the keys; the caller may {@link
+   * SrtpKeys#destroy()} them afterwards.
+   */
+  public SrtpSession(SrtpKeys keys, int ssrc) throws GeneralSecurityException {
+    rtpPolicy = policy(keys.authTagBytes());
+    // SRTCP always carries the 80-bit tag (RFC 5764 4.1.2, RFC 4568 6.2.2 for _32 too)
+    rtcpPolicy = policy(10);
+    sendFactory = new SrtpContextFactory(true, keys.sendKey(), keys.sendSalt(), rtpPolicy,
+        rtcpPolicy, LOGGER);
+    receiveFactory = new SrtpContextFactory(false, keys.receiveKey(), keys.receiveSalt(),
+        rtpPolicy, rtcpPolicy, LOGGER);
     send = sendFactory.deriveContext(ssrc, 0);
     sendControl = sendFactory.deriveControlContext(ssrc);
+  }
+
+  /**
+   * Receives with a new key of the peer (a re-INVITE's SDES): the peer's sources start over,
+   * what the gateway sends keeps its context (its rollover counter and index go on, so no
+   * keystream is used twice).
+   */
+  public void receiveWith(byte[] key, byte[] salt) {
+    SrtpContextFactory old = receiveFactory;
+    receiveFactory = new SrtpContextFactory(false, key, salt, rtpPolicy, rtcpPolicy, LOGGER);
+    old.close();
+    java.util.Arrays.fill(sources, 0);
+    java.util.Arrays.fill(receive, null);
+    java.util.Arrays.fill(receiveControl, null);
+    sourceCount = 0;
+  }
+
+  /** The authentication tag length of SRTP packets (SRTCP's is always 10). */
+  public int authTagBytes() {
+    return rtpPolicy.getAuthTagLength();
   }
 
   /**
@@ -45,7 +74,7 @@ final class SrtpSession implements AutoCloseable {
    * by timing the candidates on first use (about a second), which would otherwise delay the first
    * leg's media.
    */
-  static void warmUp() {
+  public static void warmUp() {
     byte[] material = new byte[2 * (SrtpKeys.KEY_LENGTH + SrtpKeys.SALT_LENGTH)];
     new java.security.SecureRandom().nextBytes(material);
     try (SrtpSession session = new SrtpSession(SrtpKeys.fromServerSide(material, 10), 1)) {
@@ -63,7 +92,7 @@ final class SrtpSession implements AutoCloseable {
   }
 
   /** Protects the RTP packet in {@code packet} in place (it grows by the tag); false on error. */
-  boolean protectRtp(Packet packet) {
+  public boolean protectRtp(Packet packet) {
     try {
       return send.transformPacket(packet) == SrtpErrorStatus.OK;
     } catch (GeneralSecurityException e) {
@@ -72,7 +101,7 @@ final class SrtpSession implements AutoCloseable {
   }
 
   /** Protects the RTCP packet in {@code packet} in place; false on error. */
-  boolean protectRtcp(Packet packet) {
+  public boolean protectRtcp(Packet packet) {
     try {
       return sendControl.transformPacket(packet) == SrtpErrorStatus.OK;
     } catch (GeneralSecurityException e) {
@@ -85,7 +114,7 @@ final class SrtpSession implements AutoCloseable {
    * the session has not seen takes one of its {@link #MAX_SOURCES} places only once a packet of
    * it authenticates, so forged packets cannot use the places up.
    */
-  SrtpErrorStatus unprotectRtp(Packet packet, int ssrc) throws GeneralSecurityException {
+  public SrtpErrorStatus unprotectRtp(Packet packet, int ssrc) throws GeneralSecurityException {
     int i = find(ssrc);
     if (i >= 0) {
       return receive[i].reverseTransformPacket(packet, false);
@@ -102,7 +131,7 @@ final class SrtpSession implements AutoCloseable {
   }
 
   /** Authenticates and decrypts an SRTCP packet in place; a new source as for RTP. */
-  SrtpErrorStatus unprotectRtcp(Packet packet, int ssrc) throws GeneralSecurityException {
+  public SrtpErrorStatus unprotectRtcp(Packet packet, int ssrc) throws GeneralSecurityException {
     int i = find(ssrc);
     if (i >= 0) {
       return receiveControl[i].reverseTransformPacket(packet);
@@ -141,17 +170,17 @@ final class SrtpSession implements AutoCloseable {
   }
 
   /** A packet buffer with room for the SRTP tag and index, reused for every packet. */
-  static final class Packet implements ByteArrayBuffer {
+  public static final class Packet implements ByteArrayBuffer {
     private final byte[] buffer;
     private int offset;
     private int length;
 
-    Packet(int capacity) {
+    public Packet(int capacity) {
       buffer = new byte[capacity];
     }
 
     /** Starts over with {@code length} bytes at the start of the buffer. */
-    Packet reset(int length) {
+    public Packet reset(int length) {
       this.offset = 0;
       this.length = length;
       return this;
