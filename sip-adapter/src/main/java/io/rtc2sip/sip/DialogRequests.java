@@ -156,7 +156,7 @@ final class DialogRequests {
       return;
     }
     SdesDecision.Outcome srtp =
-        SdesDecision.forRequest(ctx.sip.settings.srtp(), request).offerReceived(offer.get());
+        SdesDecision.forRequest(ctx.sip.settings.srtp(), tx).offerReceived(offer.get());
     Optional<SdesKey> key = srtp.srtp() ? ctx.media.localSdesKey(callId) : Optional.empty();
     if (srtp.isRefused() || srtp.srtp() && key.isEmpty()) {
       String why = srtp.isRefused() ? srtp.refusal() : "no SRTP key";
@@ -301,9 +301,11 @@ final class DialogRequests {
   }
 
   /** How our re-offer makes SRTP ({@link SdesDecision#reoffer}). */
-  private SdesDecision.Offer reofferSrtp(SipLeg leg, SipLegCommand.Reinvite reinvite) {
-    return SdesDecision.forTarget(ctx.sip.settings.srtp(), reinvite.dialog().remoteTarget(),
-        reinvite.dialog().routeSet()).reoffer(reinvite.media().srtp(), leg.srtpProfile());
+  private SdesDecision.Offer reofferSrtp(SipLeg leg, SipLegCommand.Reinvite reinvite)
+      throws java.text.ParseException {
+    return SdesDecision.forNextHop(ctx.sip.settings.srtp(),
+        ctx.requests.nextHop(reinvite.dialog())).reoffer(reinvite.media().srtp(),
+        leg.srtpProfile());
   }
 
   /** The peer's answer to our re-INVITE: its address, codec and, for SRTP, its (new) key. */

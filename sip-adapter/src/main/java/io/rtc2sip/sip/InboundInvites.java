@@ -99,7 +99,7 @@ final class InboundInvites {
       return;
     }
     SdesDecision.Outcome srtp =
-        SdesDecision.forRequest(ctx.sip.settings.srtp(), request).offerReceived(offer.get());
+        SdesDecision.forRequest(ctx.sip.settings.srtp(), tx).offerReceived(offer.get());
     if (srtp.isRefused()) {
       log.info("INVITE for {} refused: {}: 488", uid, srtp.refusal());
       Response r = ctx.requests.response(Response.NOT_ACCEPTABLE_HERE, request, tag(callId), null);

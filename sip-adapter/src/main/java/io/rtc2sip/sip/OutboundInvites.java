@@ -61,23 +61,21 @@ final class OutboundInvites {
           + " out of 1-65535"));
       return;
     }
-    if (SipRequests.transportFor(ctx.requests.nextHop(ctx.sip.addresses.createURI(
-        invite.dialog().remoteUri()))).equals("tls") && !ctx.sip.settings.tls().enabled()) {
+    javax.sip.address.URI nextHop =
+        ctx.requests.nextHop(ctx.sip.addresses.createURI(invite.dialog().remoteUri()));
+    if (SipRequests.transportFor(nextHop).equals("tls") && !ctx.sip.settings.tls().enabled()) {
       log.warn("INVITE to {} not sent: it goes over TLS, and SIP over TLS is off on this node"
           + " (rtc2sip.sip.tls.enabled); the call fails (503)", invite.dialog().remoteUri());
       ctx.legs.endDialog(callId, invite.dialog().callId());
       ctx.calls.tell(callId, new CallCommand.SipFailed(503, "SIP over TLS is off on the gateway"));
       return;
     }
-    String proxy = ctx.sip.settings.outboundProxy();
-    SdesDecision.Offer srtp = SdesDecision.forTarget(ctx.sip.settings.srtp(),
-        invite.dialog().remoteUri(), proxy.isEmpty() ? List.of() : List.of(proxy)).offer();
+    SdesDecision.Offer srtp = SdesDecision.forNextHop(ctx.sip.settings.srtp(), nextHop).offer();
     Optional<SdesKey> key = srtp == SdesDecision.Offer.PLAIN ? Optional.empty()
         : ctx.media.localSdesKey(callId);
     if (srtp == SdesDecision.Offer.REFUSED || srtp != SdesDecision.Offer.PLAIN && key.isEmpty()) {
-      String target = proxy.isEmpty() ? invite.dialog().remoteUri() : proxy;
       String why = srtp == SdesDecision.Offer.REFUSED
-          ? "SRTP required but signaling to " + target + " is not TLS" : "no SRTP key";
+          ? "SRTP required but signaling to " + nextHop + " is not TLS" : "no SRTP key";
       log.warn("INVITE to {} not sent: {}; the call fails (488)", invite.dialog().remoteUri(),
           why);
       ctx.legs.endDialog(callId, invite.dialog().callId());
@@ -95,6 +93,7 @@ final class OutboundInvites {
     SessionTimers.offer(request, ctx.sip.settings.sessionExpires(), ctx.sip.headers);
     leg.offered(SdpDirection.SENDRECV);
     send(request, new SipContext.Purpose(callId, INVITE, invite.dialog(), user));
+    String proxy = ctx.sip.settings.outboundProxy();
     log.info("INVITE to {}{} ({})", invite.dialog().remoteUri(),
         proxy.isEmpty() ? "" : " via " + proxy,
         srtp == SdesDecision.Offer.PLAIN ? "plain RTP" : "SRTP offered, " + srtp);

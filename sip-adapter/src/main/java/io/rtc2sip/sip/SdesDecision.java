@@ -1,12 +1,11 @@
 package io.rtc2sip.sip;
 
+import gov.nist.javax.sip.stack.SIPTransaction;
 import io.rtc2sip.actors.port.SdesCrypto;
 import io.rtc2sip.actors.port.SrtpSuite;
-import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import javax.sip.header.ViaHeader;
-import javax.sip.message.Request;
+import javax.sip.ServerTransaction;
+import javax.sip.address.URI;
 
 /**
  * Whether a dialog's media is SRTP with SDES keys (RFC 4568), decided from the {@link
@@ -78,34 +77,22 @@ final class SdesDecision {
     this.secure = secure;
   }
 
-  /** The decision for a request the peer sent us: secure when its top Via is TLS. */
-  static SdesDecision forRequest(SrtpPolicy policy, Request request) {
-    ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
-    return new SdesDecision(policy, via != null && "TLS".equalsIgnoreCase(via.getTransport()));
+  /**
+   * The decision for a request the peer sent us: secure when it arrived over TLS (the connection
+   * it came on, not its Via, which the sender writes).
+   */
+  static SdesDecision forRequest(SrtpPolicy policy, ServerTransaction tx) {
+    return new SdesDecision(policy, tx instanceof SIPTransaction t
+        && "tls".equalsIgnoreCase(t.getTransport()));
   }
 
   /**
-   * The decision for a request we send to {@code target}: through the first of {@code routes}
-   * when there are any (a route set, or the outbound proxy), else to the target itself. Secure
-   * when that next hop is a {@code sips:} URI or names {@code transport=tls}.
+   * The decision for a request we send whose first hop is {@code nextHop} (the first route, or
+   * the outbound proxy, else the target: {@link SipRequests#nextHop}): secure when we reach it
+   * over TLS ({@link SipRequests#transportFor}).
    */
-  static SdesDecision forTarget(SrtpPolicy policy, String target, List<String> routes) {
-    String nextHop = routes.isEmpty() ? target : routes.get(0);
-    return new SdesDecision(policy, tls(nextHop));
-  }
-
-  /** Whether a URI (or a name-addr {@code <...>} around one) says TLS. */
-  static boolean tls(String uri) {
-    if (uri == null) {
-      return false;
-    }
-    String u = uri.trim().toLowerCase(Locale.ROOT);
-    int open = u.indexOf('<');
-    if (open >= 0) {
-      int close = u.indexOf('>', open);
-      u = u.substring(open + 1, close > open ? close : u.length());
-    }
-    return u.startsWith("sips:") || u.matches("sip:[^?]*;transport=tls(;.*|\\?.*)?");
+  static SdesDecision forNextHop(SrtpPolicy policy, URI nextHop) {
+    return new SdesDecision(policy, "tls".equals(SipRequests.transportFor(nextHop)));
   }
 
   boolean secure() {

@@ -38,9 +38,7 @@ final class SipRequests {
   Request inDialog(SipDialog dialog, String method, String contactUser)
       throws ParseException, InvalidArgumentException {
     URI target = sip.addresses.createURI(dialog.remoteTarget());
-    URI next = dialog.routeSet().isEmpty() ? target
-        : sip.addresses.createAddress(dialog.routeSet().get(0).trim()).getURI();
-    Request r = base(target, next, method, dialog, contactUser);
+    Request r = base(target, nextHop(dialog), method, dialog, contactUser);
     for (String route : dialog.routeSet()) {
       r.addHeader(sip.headers.createRouteHeader(sip.addresses.createAddress(route.trim())));
     }
@@ -62,6 +60,12 @@ final class SipRequests {
       r.addHeader(sip.headers.createRouteHeader(sip.addresses.createAddress(proxy)));
     }
     return r;
+  }
+
+  /** Where a request in {@code dialog} goes first: its first route, or its remote target. */
+  URI nextHop(SipDialog dialog) throws ParseException {
+    return dialog.routeSet().isEmpty() ? sip.addresses.createURI(dialog.remoteTarget())
+        : sip.addresses.createAddress(dialog.routeSet().get(0).trim()).getURI();
   }
 
   /** Where an initial request to {@code target} goes first: the outbound proxy, or itself. */

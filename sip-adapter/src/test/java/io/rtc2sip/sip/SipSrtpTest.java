@@ -37,6 +37,8 @@ class SipSrtpTest {
   private final TestMediaEndpoints media = new TestMediaEndpoints();
   private SipAdapter adapter;
   private int port;
+  private int tlsPort;
+  @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir;
 
   @AfterAll
   static void shutdown() {
@@ -51,9 +53,21 @@ class SipSrtpTest {
   }
 
   private void start(SrtpPolicy policy) throws Exception {
+    start(policy, SipTls.OFF);
+  }
+
+  /** With SIP over TLS on {@link #tlsPort}, presenting a self-signed certificate. */
+  private void startWithTls(SrtpPolicy policy) throws Exception {
+    tlsPort = Sipp.freeUdpPort();
+    TestCertificates pair = TestCertificates.make(dir, "gateway", "IP:127.0.0.1");
+    start(policy, new SipTls(true, tlsPort, java.util.Optional.empty(), true,
+        pair.keyManagers()));
+  }
+
+  private void start(SrtpPolicy policy, SipTls tls) throws Exception {
     port = Sipp.freeUdpPort();
     SipSettings settings = new SipSettings("127.0.0.1", port, List.of("udp", "tcp"), "", "", "",
-        "rtc2sip-test", "", 300, Map.of(), 1800, 0, 5).withSrtp(policy);
+        "rtc2sip-test", "", 300, Map.of(), 1800, 0, 5).withSrtp(policy).withTls(tls);
     adapter = SipAdapter.start(KIT.system(), settings,
         new DialogSettings(Duration.ofSeconds(1), Duration.ofSeconds(60)),
         EntityMessenger.envelopes(calls.ref()), media,
@@ -177,15 +191,70 @@ class SipSrtpTest {
     return head + new String(in.readNBytes(length), java.nio.charset.StandardCharsets.US_ASCII);
   }
 
+  /** A TLS connection to the adapter's TLS port (the test's client checks nothing). */
+  private java.net.Socket tlsConnection() throws Exception {
+    javax.net.ssl.SSLContext any = javax.net.ssl.SSLContext.getInstance("TLS");
+    any.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+      @Override
+      public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+      @Override
+      public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {}
+
+      @Override
+      public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+        return new java.security.cert.X509Certificate[0];
+      }
+    }}, null);
+    javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) any.getSocketFactory()
+        .createSocket("127.0.0.1", tlsPort);
+    s.startHandshake();
+    return s;
+  }
+
   /**
-   * The wiring end to end: the adapter takes a request's transport from its top Via, so a TCP
-   * connection whose Via says TLS stands in for TLS signaling (SIP over TLS is not built yet).
-   * The peer's key reaches the media, and our 200 answers with its tag and suite and our key.
+   * A TCP connection in clear whose requests' Via claims TLS is clear signaling all the same:
+   * the transport the request came on decides, not what its sender wrote.
+   */
+  @Test
+  void aViaThatClaimsTlsOverClearTcpGetsNoSrtp() throws Exception {
+    start(SrtpPolicy.OPTIONAL);
+    try (java.net.Socket tcp = new java.net.Socket("127.0.0.1", port)) {
+      tcp.setSoTimeout(10_000);
+      String sipCallId = "spoof@caller";
+      String fromTag = RawSip.fromTag(sipCallId);
+      String sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+          + "m=audio 40000 RTP/SAVP 8 101\r\na=rtpmap:8 PCMA/8000\r\n"
+          + "a=rtpmap:101 telephone-event/8000\r\n"
+          + "a=crypto:5 AES_CM_128_HMAC_SHA1_32 inline:" + KEY + "\r\n";
+      String invite = "INVITE sip:alice@127.0.0.1:" + port + ";transport=tls SIP/2.0\r\n"
+          + "Via: SIP/2.0/TLS 127.0.0.1:" + tcp.getLocalPort() + ";branch=z9hG4bK" + fromTag
+          + "\r\n"
+          + "From: <sip:caller@127.0.0.1>;tag=" + fromTag + "\r\n"
+          + "To: <sip:alice@127.0.0.1>\r\n"
+          + "Call-ID: " + sipCallId + "\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\n"
+          + "Contact: <sip:caller@127.0.0.1:" + tcp.getLocalPort() + ";transport=tls>\r\n"
+          + "Content-Type: application/sdp\r\nContent-Length: " + sdp.length() + "\r\n\r\n"
+          + sdp;
+      tcp.getOutputStream().write(invite.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      String response = "";
+      while (!response.startsWith("SIP/2.0 4")) {
+        response = readMessage(tcp.getInputStream());
+      }
+      assertTrue(response.startsWith("SIP/2.0 488"), response);
+      assertTrue(header(response, "Warning").contains("TLS"), response);
+      assertTrue(media.crypto.isEmpty(), "no key taken: " + media.crypto.keySet());
+    }
+  }
+
+  /**
+   * The wiring end to end over SIP over TLS: the peer's key reaches the media, and our 200
+   * answers with its tag and suite and our key.
    */
   @Test
   void anOfferOverTlsSignalingGetsSrtpWithThePeersTagAndSuiteAndOurKey() throws Exception {
-    start(SrtpPolicy.OPTIONAL);
-    try (java.net.Socket tcp = new java.net.Socket("127.0.0.1", port)) {
+    startWithTls(SrtpPolicy.OPTIONAL);
+    try (java.net.Socket tcp = tlsConnection()) {
       tcp.setSoTimeout(10_000);
       String sipCallId = "tls@caller";
       String fromTag = RawSip.fromTag(sipCallId);
@@ -194,7 +263,7 @@ class SipSrtpTest {
           + "a=rtpmap:101 telephone-event/8000\r\n"
           + "a=crypto:3 AES_CM_128_HMAC_SHA1_32 inline:" + KEY + "|2^31|1:1\r\n"
           + "a=crypto:5 AES_CM_128_HMAC_SHA1_32 inline:" + KEY + "|2^31\r\n";
-      String invite = "INVITE sip:alice@127.0.0.1:" + port + ";transport=tls SIP/2.0\r\n"
+      String invite = "INVITE sip:alice@127.0.0.1:" + tlsPort + ";transport=tls SIP/2.0\r\n"
           + "Via: SIP/2.0/TLS 127.0.0.1:" + tcp.getLocalPort() + ";branch=z9hG4bK" + fromTag
           + "\r\n"
           + "From: <sip:caller@127.0.0.1>;tag=" + fromTag + "\r\n"
@@ -237,7 +306,7 @@ class SipSrtpTest {
       // the peer's re-INVITE (a new key, in RTP/SAVP): our answer keeps our key, the media
       // gets the peer's new one
       String toTag = header(ok, "To").replaceAll(".*;tag=", "").trim();
-      String inDialog = "sip:alice@127.0.0.1:" + port + ";transport=tls SIP/2.0\r\n"
+      String inDialog = "sip:alice@127.0.0.1:" + tlsPort + ";transport=tls SIP/2.0\r\n"
           + "From: <sip:caller@127.0.0.1>;tag=" + fromTag + "\r\n"
           + "To: <sip:alice@127.0.0.1>;tag=" + toTag + "\r\n"
           + "Call-ID: " + sipCallId + "\r\nMax-Forwards: 70\r\n"
