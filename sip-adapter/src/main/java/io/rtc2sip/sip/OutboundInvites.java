@@ -7,6 +7,7 @@ import io.rtc2sip.actors.model.EndCause;
 import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.port.SipLegCommand;
+import io.rtc2sip.sip.dispatch.Destinations;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -19,9 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls from our users to SIP: the INVITE with our offer, its provisional and final responses
- * (ACK for 2xx, digest authentication on 401/407), and CANCEL.
+ * (ACK for 2xx, digest authentication on 401/407), and CANCEL. Which server the INVITE goes to,
+ * and the next one after a failure, is {@link OutboundDispatch}'s.
  */
-final class OutboundInvites {
+final class OutboundInvites implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutboundInvites.class);
   static final String INVITE = "INVITE";
   /** Our INVITE sent again after 422 Session Interval Too Small (RFC 4028), once. */
@@ -30,10 +32,12 @@ final class OutboundInvites {
   private final SipContext ctx;
   private final AuthenticationHelper auth;
   private final TrunkChallenges trunk;
+  private final OutboundDispatch dispatch;
 
-  OutboundInvites(SipContext ctx, TrunkChallenges trunk) {
+  OutboundInvites(SipContext ctx, TrunkChallenges trunk, Destinations destinations) {
     this.ctx = ctx;
     this.trunk = trunk;
+    this.dispatch = new OutboundDispatch(ctx, destinations, this::send);
     SipSettings s = ctx.sip.settings;
     this.auth = s.authUser().isEmpty() ? null
         : ((SipStackExt) ctx.sip.stack).getAuthenticationHelper(
@@ -61,21 +65,31 @@ final class OutboundInvites {
     }
     SipLeg leg = ctx.legs.learn(callId, invite.dialog());
     String user = invite.from().address();
+    OutboundDispatch.Hop hop = dispatch.first(leg, invite.dialog(), user);
+    if (hop instanceof OutboundDispatch.Hop.NoLiveServer none) {
+      log.warn("no live server in destination set {}: the call fails with 503",
+          none.set().name());
+      ctx.legs.endDialog(callId, invite.dialog().callId());
+      ctx.calls.tell(callId, new CallCommand.SipFailed(503, "server-failure: no live server in"
+          + " set " + none.set().name()));
+      return;
+    }
+    String server = hop instanceof OutboundDispatch.Hop.Through t ? t.server().uri() : null;
     Request request = ctx.requests.initialInvite(invite.dialog(), user,
-        invite.from().displayName());
+        invite.from().displayName(), server);
     ctx.requests.body(request, Sdp.offer(local.get(), leg.nextSdpOrigin(),
         SdpDirection.SENDRECV));
     SessionTimers.offer(request, ctx.sip.settings.sessionExpires(), ctx.sip.headers);
     leg.offered(SdpDirection.SENDRECV);
     send(request, new SipContext.Purpose(callId, INVITE, invite.dialog(), user));
-    log.info("INVITE to {}{}", invite.dialog().remoteUri(),
-        ctx.sip.settings.outboundProxy().isEmpty() ? ""
-            : " via " + ctx.sip.settings.outboundProxy());
+    log.info("INVITE to {}{}", invite.dialog().remoteUri(), hop instanceof
+        OutboundDispatch.Hop.Through t ? " via " + server + " of set " + t.set().name() : "");
   }
 
   private void send(Request request, SipContext.Purpose purpose) throws Exception {
     ClientTransaction tx = ctx.newTransaction(request, purpose);
     ctx.legs.open(purpose.callId()).outboundInvite(tx);
+    dispatch.sent(purpose, tx);
     ctx.send(tx);
   }
 
@@ -83,6 +97,10 @@ final class OutboundInvites {
       throws Exception {
     String callId = purpose.callId();
     int status = response.getStatusCode();
+    if (!dispatch.current(purpose)) {
+      log.debug("{} to an INVITE given up for another server: ignored", status);
+      return;
+    }
     if (status == 100) {
       return;
     }
@@ -116,6 +134,7 @@ final class OutboundInvites {
           purpose.contactUser());
       retry.setApplicationData(again);
       ctx.legs.open(callId).outboundInvite(retry);
+      dispatch.sent(again, retry);
       ctx.send(retry);
       log.info("answered the {} challenge", status);
       return;
@@ -130,6 +149,9 @@ final class OutboundInvites {
         log.info("422: INVITE sent again with the peer's Min-SE");
         return;
       }
+    }
+    if (dispatch.failover(purpose, status, response.getReasonPhrase())) {
+      return;
     }
     ended(purpose);
     log.info("INVITE failed: {} {}", status, response.getReasonPhrase());
@@ -192,6 +214,13 @@ final class OutboundInvites {
 
   /** Our INVITE got no final response (408: timed out; 503: could not be sent). */
   void failed(SipContext.Purpose purpose, int status, String reason) {
+    try {
+      if (dispatch.failover(purpose, status, "(" + reason + ")")) {
+        return;
+      }
+    } catch (Exception e) {
+      log.warn("the INVITE to the next server could not be sent: {}", e.toString());
+    }
     ended(purpose);
     if (status != 408) {
       log.warn("{}: the call fails with {}", reason, status);
@@ -206,6 +235,11 @@ final class OutboundInvites {
       leg.takeOutboundInvite();
     }
     ctx.legs.endDialog(purpose.callId(), purpose.dialog().callId());
+  }
+
+  @Override
+  public void close() {
+    dispatch.close();
   }
 
   /** The port of a SIP URI, -1 when it names none or does not parse. */

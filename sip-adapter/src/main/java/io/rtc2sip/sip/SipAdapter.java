@@ -22,6 +22,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Clock;
+import io.rtc2sip.sip.dispatch.DestinationMetrics;
+import io.rtc2sip.sip.dispatch.DestinationSet;
+import io.rtc2sip.sip.dispatch.DestinationSettings;
+import io.rtc2sip.sip.dispatch.Destinations;
+import io.rtc2sip.sip.dispatch.Server;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +50,18 @@ public final class SipAdapter implements AutoCloseable {
   private final SipGuard guard;
   private final AutoCloseable bansGauge;
   private final InviteHops hops;
+  private final OutboundInvites outbound;
+  private final DestinationProbes probes;
+  private final DestinationMetrics destinationMetrics;
 
   private SipAdapter(SipStackRunner sip, ActorRef<Object> legs, ActorRef<Object> registrations,
       SipRegistrations registering, SipLegs open, LegChecks checks, SipGuard guard,
-      AutoCloseable bansGauge, AutoCloseable pendingGauge, InviteHops hops) {
+      AutoCloseable bansGauge, AutoCloseable pendingGauge, InviteHops hops,
+      OutboundInvites outbound, DestinationProbes probes, DestinationMetrics destinationMetrics) {
     this.hops = hops;
+    this.outbound = outbound;
+    this.probes = probes;
+    this.destinationMetrics = destinationMetrics;
     this.registering = registering;
     this.open = open;
     this.checks = checks;
@@ -113,6 +126,8 @@ public final class SipAdapter implements AutoCloseable {
       MediaEndpoints media,
       CallQuery query) throws Exception {
     NodeMetrics metrics = NodeMetrics.get(system);
+    Destinations destinations = new Destinations(DestinationSettings.fromConfig(
+        system.settings().config(), settings.outboundProxy()));
     NodeMetrics.SipAccess counters = metrics.sipAccess();
     SourceTally tally = new SourceTally(1000);
     PeerNodes peers = ClusterPeers.of(system);
@@ -129,14 +144,19 @@ public final class SipAdapter implements AutoCloseable {
     handler.guard(new InviteAccess(ctx, policy, access, new DigestCheck(access.realm(),
         access.accounts(), new Nonces(nonceSecret(access), access.nonceLifetime(),
             System::currentTimeMillis)), counters, tally), guard);
+    // the servers of every destination set (the outbound proxy among them) are trunk hosts
     List<String> trunkHosts = new ArrayList<>(access.trunkHosts());
-    String proxy = TrunkChallenges.hostOf(settings.outboundProxy(), sip.addresses);
-    if (!proxy.isEmpty()) {
-      trunkHosts.add(proxy);
+    for (DestinationSet set : destinations.sets()) {
+      for (Server server : set.servers()) {
+        String host = TrunkChallenges.hostOf(server.uri(), sip.addresses);
+        if (!host.isEmpty()) {
+          trunkHosts.add(host);
+        }
+      }
     }
     InboundInvites inbound = new InboundInvites(ctx);
     OutboundInvites outbound = new OutboundInvites(ctx, new TrunkChallenges(trunkHosts,
-        access.trunkRealm(), counters.foreignChallenges::inc));
+        access.trunkRealm(), counters.foreignChallenges::inc), destinations);
     DialogRequests dialogs = new DialogRequests(ctx, query);
     String registrarHost = TrunkChallenges.hostOf(settings.registrar(), sip.addresses);
     SipRegistrations registering = new SipRegistrations(ctx, new TrunkChallenges(
@@ -147,6 +167,11 @@ public final class SipAdapter implements AutoCloseable {
         InviteHopSettings.fromConfig(system.settings().config()), peers, handler::take,
         metrics.registry());
     handler.hops(hops);
+    DestinationProbes probes = new DestinationProbes(ctx, destinations, Clock.systemUTC());
+    handler.probes(probes);
+    probes.start();
+    DestinationMetrics destinationMetrics = new DestinationMetrics(metrics.registry(),
+        destinations);
     if (access.untrusted() == SipAccessSettings.Untrusted.CHALLENGE
         && access.accounts().isEmpty()) {
       log.info("SIP: INVITEs from outside {} are refused (403): no digest accounts in"
@@ -165,7 +190,7 @@ public final class SipAdapter implements AutoCloseable {
         "sip-registrations", Props.empty());
     LegChecks checks = new LegChecks(ctx, inbound, query, dialogSettings, system);
     return new SipAdapter(sip, legs, registrations, registering, ctx.legs, checks, guard,
-        bansGauge, pendingGauge, hops);
+        bansGauge, pendingGauge, hops, outbound, probes, destinationMetrics);
   }
 
   private static byte[] nonceSecret(SipAccessSettings access) {
@@ -227,6 +252,9 @@ public final class SipAdapter implements AutoCloseable {
 
   @Override
   public void close() {
+    probes.close();
+    destinationMetrics.close();
+    outbound.close();
     hops.close();
     checks.close();
     legs.tell(STOP);

@@ -45,28 +45,36 @@ final class SipRequests {
     return r;
   }
 
-  /** The initial INVITE of an outbound dialog (through the outbound proxy when configured). */
-  Request initialInvite(SipDialog dialog, String contactUser, String displayName)
+  /**
+   * The initial INVITE of an outbound dialog: through {@code server} (a server of a destination
+   * set, as its Route) when not null, else to the Request-URI's host.
+   */
+  Request initialInvite(SipDialog dialog, String contactUser, String displayName, String server)
       throws ParseException, InvalidArgumentException {
-    Request r = base(sip.addresses.createURI(dialog.remoteUri()), Request.INVITE, dialog,
-        contactUser);
+    URI requestUri = sip.addresses.createURI(dialog.remoteUri());
+    SipURI hop = server == null ? null : (SipURI) sip.addresses.createURI(server);
+    Request r = base(requestUri, Request.INVITE, dialog, contactUser,
+        transportFor(hop != null ? hop : requestUri));
     if (!displayName.isEmpty()) {
       ((javax.sip.header.FromHeader) r.getHeader("From")).getAddress()
           .setDisplayName(displayName);
     }
-    if (!sip.settings.outboundProxy().isEmpty()) {
-      SipURI proxy = (SipURI) sip.addresses.createURI(sip.settings.outboundProxy());
-      proxy.setLrParam();
-      r.addHeader(sip.headers.createRouteHeader(sip.addresses.createAddress(proxy)));
+    if (hop != null) {
+      hop.setLrParam();
+      r.addHeader(sip.headers.createRouteHeader(sip.addresses.createAddress(hop)));
     }
     return r;
   }
 
   private Request base(URI requestUri, String method, SipDialog d, String contactUser)
       throws ParseException, InvalidArgumentException {
+    return base(requestUri, method, d, contactUser, transportFor(requestUri));
+  }
+
+  private Request base(URI requestUri, String method, SipDialog d, String contactUser,
+      String transport) throws ParseException, InvalidArgumentException {
     Address from = sip.addresses.createAddress(d.localUri().trim());
     Address to = sip.addresses.createAddress(d.remoteUri().trim());
-    String transport = transportFor(requestUri);
     ViaHeader via = sip.headers.createViaHeader(sip.settings.host(), sip.settings.port(),
         transport, "z9hG4bK" + UUID.randomUUID().toString().replace("-", ""));
     via.setRPort();
