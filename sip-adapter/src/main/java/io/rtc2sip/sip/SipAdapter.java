@@ -128,6 +128,7 @@ public final class SipAdapter implements AutoCloseable {
     NodeMetrics metrics = NodeMetrics.get(system);
     Destinations destinations = new Destinations(DestinationSettings.fromConfig(
         system.settings().config(), settings.outboundProxy()));
+    DestinationSet registrarSet = registrarSet(settings.registrar(), destinations);
     NodeMetrics.SipAccess counters = metrics.sipAccess();
     SourceTally tally = new SourceTally(1000);
     PeerNodes peers = ClusterPeers.of(system);
@@ -158,10 +159,16 @@ public final class SipAdapter implements AutoCloseable {
     OutboundInvites outbound = new OutboundInvites(ctx, new TrunkChallenges(trunkHosts,
         access.trunkRealm(), counters.foreignChallenges::inc), destinations);
     DialogRequests dialogs = new DialogRequests(ctx, query);
-    String registrarHost = TrunkChallenges.hostOf(settings.registrar(), sip.addresses);
+    List<String> registrarHosts = new ArrayList<>();
+    for (String uri : registrarSet == null ? List.of(settings.registrar())
+        : registrarSet.servers().stream().map(Server::uri).toList()) {
+      String host = TrunkChallenges.hostOf(uri, sip.addresses);
+      if (!host.isEmpty()) {
+        registrarHosts.add(host);
+      }
+    }
     SipRegistrations registering = new SipRegistrations(ctx, new TrunkChallenges(
-        registrarHost.isEmpty() ? List.of() : List.of(registrarHost), access.registrarRealm(),
-        counters.foreignChallenges::inc));
+        registrarHosts, access.registrarRealm(), counters.foreignChallenges::inc), registrarSet);
     handler.bind(ctx, inbound, outbound, dialogs, registering);
     InviteHops hops = new InviteHops(ctx, query,
         InviteHopSettings.fromConfig(system.settings().config()), peers, handler::take,
@@ -191,6 +198,16 @@ public final class SipAdapter implements AutoCloseable {
     LegChecks checks = new LegChecks(ctx, inbound, query, dialogSettings, system);
     return new SipAdapter(sip, legs, registrations, registering, ctx.legs, checks, guard,
         bansGauge, pendingGauge, hops, outbound, probes, destinationMetrics);
+  }
+
+  /** The destination set {@code registrar} names ({@code set:<name>}), or null for a URI. */
+  private static DestinationSet registrarSet(String registrar, Destinations destinations) {
+    if (!registrar.startsWith(SipRegistrations.SET_PREFIX)) {
+      return null;
+    }
+    String name = registrar.substring(SipRegistrations.SET_PREFIX.length()).trim();
+    return destinations.set(name).orElseThrow(() -> new IllegalArgumentException(
+        "rtc2sip.sip.registrar: no set named \"" + name + "\" in rtc2sip.sip.destinations.sets"));
   }
 
   private static byte[] nonceSecret(SipAccessSettings access) {

@@ -58,9 +58,13 @@ class DestinationSetsTest {
 
   private void start(String destinations) throws Exception {
     port = Sipp.freeUdpPort();
+    start(destinations, SipSettings.of("127.0.0.1", port, "", "", ""));
+  }
+
+  private void start(String destinations, SipSettings settings) throws Exception {
     kit = ActorTestKit.create("destinations", ConfigFactory.parseString(
         "rtc2sip.sip.destinations {" + destinations + "}").withFallback(ConfigFactory.load()));
-    adapter = SipAdapter.start(kit.system(), SipSettings.of("127.0.0.1", port, "", "", ""),
+    adapter = SipAdapter.start(kit.system(), settings,
         calls, media, callId -> CompletableFuture.completedFuture(
             new CallQuery.Answer("Active", dialogs.get(callId))));
   }
@@ -294,6 +298,31 @@ class DestinationSetsTest {
       assertTrue(answered.get(callId).routeSet().toString().contains(":" + kamailio.port),
           "the dialog goes through Kamailio (Record-Route): " + answered.get(callId).routeSet());
       callee.awaitInLog("BYE sip:", 1);
+    }
+  }
+
+  @Test
+  void registrationsGoToTheFirstLiveServerOfTheRegistrarSet() throws Exception {
+    Sipp.Ports nobody = Sipp.freePorts(); // nothing listens there
+    try (Kamailio kamailio = Kamailio.start()) {
+      port = Sipp.freeUdpPort();
+      start("sets { reg { servers = [ { uri = \"" + uri(nobody) + "\", priority = 0 },"
+          + " { uri = \"sip:127.0.0.1:" + kamailio.port + "\", priority = 1 } ],"
+          + " probe { interval = 200ms, timeout = 100ms, failures-to-down = 2 } } }",
+          new SipSettings("127.0.0.1", port, List.of("udp", "tcp"), "", "", "", "rtc2sip-test",
+              "set:reg", 60, Map.of("alice", new SipSettings.Account("alice", "alice123")),
+              1800, 0, 5));
+      String registrar = "sip:127.0.0.1:" + kamailio.port;
+      Until.until(WAIT, () -> metric("rtc2sip_sip_destination_up", uri(nobody)) == 0
+          && metric("rtc2sip_sip_destination_up", registrar) == 1
+          && metric("rtc2sip_sip_destination_probe_latency_seconds", registrar) > 0,
+          "the first server probed down, Kamailio up");
+      adapter.registrations().tell(new io.rtc2sip.actors.port.SipRegistrationCommand.Bind(
+          "alice"));
+      Until.until(WAIT, () -> adapter.registrationState("alice").equals("REGISTERED"),
+          () -> "alice registered at Kamailio, is " + adapter.registrationState("alice"));
+      assertTrue(kamailio.log().contains("REGISTER saved sip:alice@127.0.0.1"),
+          "Kamailio saved the binding");
     }
   }
 }
