@@ -177,8 +177,7 @@ public final class SipAdapter implements AutoCloseable {
     DestinationProbes probes = new DestinationProbes(ctx, destinations, Clock.systemUTC());
     handler.probes(probes);
     probes.start();
-    DestinationMetrics destinationMetrics = new DestinationMetrics(metrics.registry(),
-        destinations);
+    DestinationMetrics destinationMetrics = new DestinationMetrics(metrics, destinations);
     if (access.untrusted() == SipAccessSettings.Untrusted.CHALLENGE
         && access.accounts().isEmpty()) {
       log.info("SIP: INVITEs from outside {} are refused (403): no digest accounts in"

@@ -165,6 +165,9 @@ class DestinationSetsTest {
     assertEquals(200, metric("rtc2sip_sip_destination_invites_total", uri(p1)));
     assertEquals(1, metric("rtc2sip_sip_destination_up", uri(p1)));
     assertEquals(2, metric("rtc2sip_sip_destination_weight", uri(p1)));
+    // the dashboard's view of this node: the same counts
+    assertEquals(List.of(200L, 100L, 100L), NodeMetrics.get(kit.system()).sipDestinations()
+        .stream().map(io.rtc2sip.metrics.SipDestination::invites).toList());
   }
 
   @Test

@@ -4,20 +4,25 @@ import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.rtc2sip.metrics.NodeMetrics;
+import io.rtc2sip.metrics.SipDestination;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The destination sets on /metrics, labelled by set and server: up, weight, last probe time and
- * latency, INVITEs sent. Read from the sets when scraped; closing takes them out of the registry.
+ * latency, INVITEs sent; and the same for the dashboard ({@link NodeMetrics#sipDestinations()}).
+ * Read from the sets when scraped or asked; closing takes them out again.
  */
 public final class DestinationMetrics implements AutoCloseable {
   private final PrometheusRegistry registry;
   private final List<Collector> collectors;
   private final List<Collector> registered;
+  private final AutoCloseable dashboard;
 
-  public DestinationMetrics(PrometheusRegistry registry, Destinations destinations) {
-    this.registry = registry;
+  public DestinationMetrics(NodeMetrics metrics, Destinations destinations) {
+    this.registry = metrics.registry();
+    this.dashboard = metrics.sipDestinations(() -> report(destinations));
     this.collectors = List.of(
         gauge(destinations, "rtc2sip_sip_destination_up",
             "1 while a server of a destination set counts as up on this node (its OPTIONS"
@@ -53,6 +58,18 @@ public final class DestinationMetrics implements AutoCloseable {
     this.registered = List.copyOf(registered);
   }
 
+  private static List<SipDestination> report(Destinations destinations) {
+    List<SipDestination> out = new java.util.ArrayList<>();
+    for (DestinationSet set : destinations.sets()) {
+      for (Server.State s : set.states()) {
+        out.add(new SipDestination(set.name(), s.uri(), s.up(), s.weight(), s.priority(),
+            s.lastProbe(), s.latencyMicros() < 0 ? -1 : s.latencyMicros() / 1000.0,
+            s.lastOutcome(), s.invites()));
+      }
+    }
+    return out;
+  }
+
   private static Collector gauge(Destinations destinations, String name, String help,
       ToDoubleFunction<Server.State> value) {
     return GaugeWithCallback.builder().name(name).help(help).labelNames("set", "server")
@@ -67,6 +84,11 @@ public final class DestinationMetrics implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      dashboard.close();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
     for (Collector c : registered) {
       registry.unregister(c);
     }
