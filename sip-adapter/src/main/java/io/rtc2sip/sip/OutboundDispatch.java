@@ -206,8 +206,9 @@ final class OutboundDispatch implements AutoCloseable {
       }
       ClientTransaction tx;
       synchronized (a) {
-        if (a.current != purpose || a.heard || !a.set.anyLeft(a.tried)) {
-          return; // answered, moved on, or nothing left: the transaction's own timeout decides
+        if (a.current != purpose || a.heard || !a.set.settings().failsOver(408)
+            || !a.set.anyLeft(a.tried)) {
+          return; // answered, moved on, or nothing to move to: the transaction's timeout decides
         }
         tx = a.tx;
       }

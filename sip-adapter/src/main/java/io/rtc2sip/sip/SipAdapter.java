@@ -18,16 +18,16 @@ import io.rtc2sip.sip.access.Nonces;
 import io.rtc2sip.sip.access.SipAccessSettings;
 import io.rtc2sip.sip.access.SourcePolicy;
 import io.rtc2sip.sip.access.SourceTally;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.List;
-import java.time.Clock;
 import io.rtc2sip.sip.dispatch.DestinationMetrics;
 import io.rtc2sip.sip.dispatch.DestinationSet;
 import io.rtc2sip.sip.dispatch.DestinationSettings;
 import io.rtc2sip.sip.dispatch.Destinations;
 import io.rtc2sip.sip.dispatch.Server;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,6 +129,12 @@ public final class SipAdapter implements AutoCloseable {
     Destinations destinations = new Destinations(DestinationSettings.fromConfig(
         system.settings().config(), settings.outboundProxy()));
     DestinationSet registrarSet = registrarSet(settings.registrar(), destinations);
+    if (!settings.outboundProxy().isEmpty()
+        && destinations.set(DestinationSettings.OUTBOUND_PROXY_SET).isEmpty()) {
+      log.warn("rtc2sip.sip.outbound-proxy {} is not used: calls no route matches go to the"
+          + " destination set named by rtc2sip.sip.destinations.default-set",
+          settings.outboundProxy());
+    }
     NodeMetrics.SipAccess counters = metrics.sipAccess();
     SourceTally tally = new SourceTally(1000);
     PeerNodes peers = ClusterPeers.of(system);

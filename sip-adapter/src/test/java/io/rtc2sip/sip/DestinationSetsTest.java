@@ -247,6 +247,24 @@ class DestinationSetsTest {
   }
 
   @Test
+  void aServerRefusingTheConnectionIsFailedOverAtOnce() throws Exception {
+    Sipp.Ports nobody = Sipp.freePorts(); // nothing listens there: the TCP connection is refused
+    Sipp.Ports ok = Sipp.freePorts();
+    Sipp good = server("refused-ok", "uas_dispatch", ok);
+    // no probes: the refused server stays up, every call meets it first
+    start(set("{ uri = \"" + uri(nobody) + ";transport=tcp\", priority = 0 }, { uri = \""
+        + uri(ok) + "\", priority = 1 }", "algorithm = priority, failover-timeout = 10s,"
+        + " probe.interval = 0s"));
+    long t0 = System.nanoTime();
+    List<String> ids = calls(5, "sip:5000@example.com");
+    long millis = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(5, answeredOf(ids), "every call answered by the next server: " + failed);
+    assertTrue(ids.stream().allMatch(id -> answered.get(id).inviteCseq() == 2));
+    assertEquals(5, good.callsReceived("INVITE"));
+    assertTrue(millis < 10_000, "failed over on the refusal, not after the silence: " + millis);
+  }
+
+  @Test
   void whenEveryServerFailsTheCallGetsTheLastServersFailure() throws Exception {
     Sipp.Ports first = Sipp.freePorts();
     Sipp.Ports second = Sipp.freePorts();
