@@ -32,6 +32,8 @@ final class DestinationProbes implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DestinationProbes.class);
   /** The kind of a probe's client transaction ({@link SipContext.Purpose#kind}). */
   static final String PROBE = "PROBE";
+  /** How our probes' Call-IDs begin: they are no calls, and the SIP trace keeps none of them. */
+  static final String CALL_ID_PREFIX = "rtc2sip-probe-";
 
   private record Pending(DestinationSet set, Server server, long sentNanos,
       ClientTransaction tx) {}
@@ -68,7 +70,7 @@ final class DestinationProbes implements AutoCloseable {
   }
 
   private void probe(DestinationSet set, Server server) {
-    String callId = "probe-" + UUID.randomUUID() + "@" + ctx.sip.settings.host();
+    String callId = CALL_ID_PREFIX + UUID.randomUUID() + "@" + ctx.sip.settings.host();
     try {
       Request options = options(server.uri(), callId);
       ClientTransaction tx = ctx.newTransaction(options,
