@@ -52,8 +52,12 @@ final class OutboundDispatch implements AutoCloseable {
     record NoLiveServer(DestinationSet set) implements Hop {}
   }
 
-  /** The servers a call's INVITE has tried and the attempt under way; kept by its leg. */
+  /**
+   * The servers an INVITE of a call has tried and the attempt under way; kept by the call's leg,
+   * for the dialog (SIP Call-ID) the INVITE opens (a call inviting a transfer target has two).
+   */
   static final class Attempts {
+    final String dialog;
     final DestinationSet set;
     final String key;
     final Set<String> tried = new HashSet<>();
@@ -63,7 +67,8 @@ final class OutboundDispatch implements AutoCloseable {
     ClientTransaction tx;
     boolean heard;
 
-    Attempts(DestinationSet set, String key, Server first) {
+    Attempts(String dialog, DestinationSet set, String key, Server first) {
+      this.dialog = dialog;
       this.set = set;
       this.key = key;
       this.server = first;
@@ -103,6 +108,7 @@ final class OutboundDispatch implements AutoCloseable {
       // routed by caller only; building the request reports the URI
     }
     Optional<DestinationSet> set = destinations.setFor(user, host, callerUid);
+    leg.attempts(null);
     if (set.isEmpty()) {
       return new Hop.Direct();
     }
@@ -114,7 +120,7 @@ final class OutboundDispatch implements AutoCloseable {
     if (server.isEmpty()) {
       return new Hop.NoLiveServer(set.get());
     }
-    leg.attempts(new Attempts(set.get(), key, server.get()));
+    leg.attempts(new Attempts(dialog.callId(), set.get(), key, server.get()));
     return new Hop.Through(set.get(), server.get());
   }
 
@@ -162,7 +168,7 @@ final class OutboundDispatch implements AutoCloseable {
    */
   boolean failover(SipContext.Purpose purpose, int status, String reason) throws Exception {
     SipLeg leg = ctx.legs.get(purpose.callId());
-    Attempts a = leg == null ? null : leg.attempts();
+    Attempts a = attemptsIn(leg, purpose);
     if (a == null || !leg.outboundInvitePending()) {
       return false; // no set, or the call cancels: this failure is the call's end
     }
@@ -231,8 +237,14 @@ final class OutboundDispatch implements AutoCloseable {
   }
 
   private Attempts attempts(SipContext.Purpose purpose) {
-    SipLeg leg = ctx.legs.get(purpose.callId());
-    return leg == null ? null : leg.attempts();
+    return attemptsIn(ctx.legs.get(purpose.callId()), purpose);
+  }
+
+  /** The attempts of the dialog {@code purpose}'s INVITE opens, null when it goes to no set. */
+  private static Attempts attemptsIn(SipLeg leg, SipContext.Purpose purpose) {
+    Attempts a = leg == null ? null : leg.attempts();
+    return a != null && purpose.dialog() != null && a.dialog.equals(purpose.dialog().callId())
+        ? a : null;
   }
 
   /**

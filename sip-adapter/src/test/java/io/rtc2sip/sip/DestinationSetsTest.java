@@ -40,13 +40,17 @@ class DestinationSetsTest {
   private final Map<String, CallCommand.SipAnswered> answered = new ConcurrentHashMap<>();
   private final Map<String, CallCommand.SipFailed> failed = new ConcurrentHashMap<>();
   private final List<AutoCloseable> running = new ArrayList<>();
+  /** Whether an answered call is hung up at once (off: the test goes on in the call). */
+  private volatile boolean hangUp = true;
   private ActorTestKit kit;
   private SipAdapter adapter;
   private int port;
 
   /** The call entities: hang up every answered call at once, note every failure. */
   private final EntityMessenger<CallCommand> calls = (callId, fact) -> {
-    if (fact instanceof CallCommand.SipAnswered a) {
+    if (fact instanceof CallCommand.SipAnswered a && !hangUp) {
+      answered.merge(callId, a, (first, second) -> first);
+    } else if (fact instanceof CallCommand.SipAnswered a) {
       SipDialog bye = dialogs.get(callId).established(a.remoteTag(), a.remoteTarget(),
           a.routeSet()).withLocalCseqAtLeast(a.inviteCseq()).nextLocalCseq();
       adapter.port().tell(new SipLegCommand.Bye(callId, bye, EndCause.LOCAL_HANGUP));
@@ -345,5 +349,33 @@ class DestinationSetsTest {
       assertTrue(kamailio.log().contains("REGISTER saved sip:alice@127.0.0.1"),
           "Kamailio saved the binding");
     }
+  }
+
+  @Test
+  void aTransferTargetOutsideTheSetIsInvitedDirectlyAndItsFailureIsNotFailedOverIntoTheSet()
+      throws Exception {
+    Sipp.Ports a = Sipp.freePorts();
+    Sipp.Ports b = Sipp.freePorts();
+    Sipp.Ports target = Sipp.freePorts();
+    Sipp first = server("transfer-a", "uas_dispatch", a);
+    Sipp spare = server("transfer-b", "uas_dispatch", b);
+    Sipp busyTarget = server("transfer-target", "uas_unavailable", target);
+    start("sets { t { servers = [ { uri = \"" + uri(a) + "\", priority = 0 }, { uri = \""
+        + uri(b) + "\", priority = 1 } ], algorithm = priority, probe.interval = 0s } }"
+        + ", routes = [ { prefix = \"9\", set = t } ]");
+    hangUp = false;
+    String callId = call("sip:9000@example.com");
+    Until.until(WAIT, () -> over(callId), "the call answered through the set");
+    assertTrue(answered.containsKey(callId), "answered: " + failed);
+    // the call's second dialog (a transfer target), routed by its own Request-URI: no set
+    SipDialog transfer = SipDialog.outgoing(CallIds.sipCallIdFor(callId, 2),
+        CallIds.localTagFor(callId, 2), "sip:bob@127.0.0.1", "sip:t@127.0.0.1:" + target.sip());
+    adapter.port().tell(new SipLegCommand.Invite(callId, transfer, Party.rtc("bob"),
+        Party.sip(transfer.remoteUri())));
+    Until.until(WAIT, () -> failed.containsKey(callId), "the transfer target's failure");
+    assertEquals(503, failed.get(callId).status());
+    assertEquals(1, first.callsReceived("INVITE"));
+    assertEquals(1, busyTarget.callsReceived("INVITE"));
+    assertEquals(0, spare.callsReceived("INVITE"), "the set's next server is not the target's");
   }
 }
