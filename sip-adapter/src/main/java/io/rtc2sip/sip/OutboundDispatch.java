@@ -206,9 +206,10 @@ final class OutboundDispatch implements AutoCloseable {
   private void silent(SipContext.Purpose purpose) {
     MDC.put("callId", purpose.callId());
     try {
-      Attempts a = attempts(purpose);
-      if (a == null) {
-        return;
+      SipLeg leg = ctx.legs.get(purpose.callId());
+      Attempts a = attemptsIn(leg, purpose);
+      if (a == null || !leg.outboundInvitePending()) {
+        return; // no set, or the call cancels its INVITE: that transaction must go on
       }
       ClientTransaction tx;
       synchronized (a) {
