@@ -20,9 +20,9 @@ import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * What one node tells the dashboard of any node: its recent supervision events, the SIP
- * messages it kept of a call, and its view of the SIP destination sets' servers. Registered with the receptionist on every node, so a dashboard
- * gathers the whole cluster. It also records the cluster's reachability changes as this node
- * saw them.
+ * messages it kept of a call, and its view of the SIP destination sets' servers. Registered with
+ * the receptionist on every node, so a dashboard gathers the whole cluster. It also records the
+ * cluster's reachability changes as this node saw them.
  */
 public final class NodeReports {
   public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "node-reports");

@@ -33,8 +33,8 @@ import org.slf4j.MDC;
  * sessions): REGISTER with digest authentication, refreshed before the binding expires, Expires 0
  * on unbind. The Contact is the gateway's SIP address, so the registrar's INVITEs reach a node
  * that routes them to the user. A registrar given as {@code set:<name>} is a destination set:
- * each REGISTER goes to its first live server (lowest priority value, then highest weight). Failures are logged and retried every 30 s; {@link #state} shows
- * where each user stands.
+ * each REGISTER goes to its first live server (lowest priority value, then highest weight).
+ * Failures are logged and retried every 30 s; {@link #state} shows where each user stands.
  */
 final class SipRegistrations {
   private static final Logger log = LoggerFactory.getLogger(SipRegistrations.class);

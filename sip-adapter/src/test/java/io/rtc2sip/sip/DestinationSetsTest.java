@@ -111,7 +111,7 @@ class DestinationSetsTest {
     return answered.containsKey(callId) || failed.containsKey(callId);
   }
 
-  /** {@code n} calls, at most {@link #IN_FLIGHT} at once; waits until each is answered or failed. */
+  /** {@code n} calls, at most {@link #IN_FLIGHT} at once; waits until each is over. */
   private List<String> calls(int n, String target) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) {
