@@ -99,6 +99,14 @@
       cell(tr, c.endCause || '(' + c.lastEvent + ')', c.endCause && !/HANGUP/.test(c.endCause) ? 'warn' : '');
       cell(tr, (c.nodes || []).join(', '));
     }, s.historyError || 'no calls in the last day');
+    fill('destinations', s.destinations, (tr, d) => {
+      cell(tr, d.set); cell(tr, d.server); cell(tr, d.node);
+      cell(tr, d.up ? 'up' : 'DOWN', d.up ? 'ok' : 'bad');
+      cell(tr, d.weight + ' / ' + d.priority);
+      cell(tr, d.lastProbe ? d.lastProbe + ' (' + d.lastOutcome + ')' : 'not probed');
+      cell(tr, d.latencyMillis < 0 ? '-' : d.latencyMillis.toFixed(1) + ' ms');
+      cell(tr, d.invites);
+    }, 'no destination sets');
     fill('supervision', s.supervision, (tr, e) => {
       tr.dataset.kind = e.kind;
       cell(tr, e.at); cell(tr, e.node); cell(tr, e.kind, 'bad'); cell(tr, e.subject);

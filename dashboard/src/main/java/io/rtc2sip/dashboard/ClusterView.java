@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.rtc2sip.metrics.SipDestination;
 import io.rtc2sip.metrics.SipTrace;
 import io.rtc2sip.metrics.SupervisionEvent;
 import io.rtc2sip.persistence.history.CallHistoryProjection;
@@ -37,8 +38,8 @@ import org.apache.pekko.cluster.typed.Cluster;
 /**
  * The cluster as the dashboard shows it, assembled on whichever node serves the page: members
  * and reachability (cluster state), shards and entities per node (sharding statistics), calls
- * and chart figures (the call history, cluster-wide), supervision events and SIP traces (asked
- * from every node's {@link NodeReports}).
+ * and chart figures (the call history, cluster-wide), supervision events, SIP traces and each
+ * node's view of the SIP destination sets (asked from every node's {@link NodeReports}).
  */
 final class ClusterView {
   static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -73,8 +74,14 @@ final class ClusterView {
         root.set("supervision", JSON.valueToTree(events));
       }
     });
+    CompletionStage<Void> destinations = destinations().thenAccept(servers -> {
+      synchronized (root) {
+        root.set("destinations", JSON.valueToTree(servers));
+      }
+    });
     CompletionStage<Void> calls = history(root, now);
-    return shards.thenCompose(x -> supervision).thenCompose(x -> calls).thenApply(x -> {
+    return shards.thenCompose(x -> supervision).thenCompose(x -> destinations)
+        .thenCompose(x -> calls).thenApply(x -> {
       synchronized (root) {
         return root.toString();
       }
@@ -145,6 +152,46 @@ final class ClusterView {
         asks.forEach(a -> events.addAll(a.join().events()));
         events.sort(Comparator.comparing(SupervisionEvent::at).reversed());
         return events.size() > SUPERVISION_SHOWN ? events.subList(0, SUPERVISION_SHOWN) : events;
+      });
+    });
+  }
+
+  /**
+   * Every node's view of its destination sets' servers (each node probes on its own), by set,
+   * server and node.
+   */
+  CompletionStage<List<Map<String, Object>>> destinations() {
+    return everyNode().thenCompose(nodes -> {
+      List<CompletableFuture<NodeReports.Destinations>> asks = new ArrayList<>();
+      for (var node : nodes) {
+        asks.add(AskPattern.<NodeReports.Command, NodeReports.Destinations>ask(node,
+                NodeReports.GetDestinations::new, ASK, system.scheduler())
+            .toCompletableFuture()
+            .exceptionally(failure -> new NodeReports.Destinations("", List.of())));
+      }
+      return CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).thenApply(x -> {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (var a : asks) {
+          NodeReports.Destinations d = a.join();
+          for (SipDestination s : d.servers()) {
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("node", d.node());
+            row.put("set", s.set());
+            row.put("server", s.server());
+            row.put("up", s.up());
+            row.put("weight", s.weight());
+            row.put("priority", s.priority());
+            row.put("lastProbe", s.lastProbe() == null ? null : s.lastProbe().toString());
+            row.put("latencyMillis", s.latencyMillis());
+            row.put("lastOutcome", s.lastOutcome());
+            row.put("invites", s.invites());
+            out.add(row);
+          }
+        }
+        out.sort(Comparator.comparing((Map<String, Object> r) -> (String) r.get("set"))
+            .thenComparing(r -> (String) r.get("server"))
+            .thenComparing(r -> (String) r.get("node")));
+        return out;
       });
     });
   }

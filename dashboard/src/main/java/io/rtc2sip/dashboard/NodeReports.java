@@ -2,6 +2,7 @@ package io.rtc2sip.dashboard;
 
 import io.rtc2sip.actors.CborSerializable;
 import io.rtc2sip.metrics.NodeMetrics;
+import io.rtc2sip.metrics.SipDestination;
 import io.rtc2sip.metrics.SipTrace;
 import io.rtc2sip.metrics.SupervisionEvent;
 import io.rtc2sip.metrics.SupervisionLog;
@@ -18,10 +19,10 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
- * What one node tells the dashboard of any node: its recent supervision events and the SIP
- * messages it kept of a call. Registered with the receptionist on every node, so a dashboard
- * gathers the whole cluster. It also records the cluster's reachability changes as this node
- * saw them.
+ * What one node tells the dashboard of any node: its recent supervision events, the SIP
+ * messages it kept of a call, and its view of the SIP destination sets' servers. Registered with
+ * the receptionist on every node, so a dashboard gathers the whole cluster. It also records the
+ * cluster's reachability changes as this node saw them.
  */
 public final class NodeReports {
   public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "node-reports");
@@ -37,7 +38,14 @@ public final class NodeReports {
   public record GetSipTrace(String callId, ActorRef<SipMessages> replyTo) implements Command,
       CborSerializable {}
 
+  /** The servers of the node's destination sets as this node probes them. */
+  public record GetDestinations(ActorRef<Destinations> replyTo) implements Command,
+      CborSerializable {}
+
   public record Supervision(List<SupervisionEvent> events) implements CborSerializable {}
+
+  public record Destinations(String node, List<SipDestination> servers)
+      implements CborSerializable {}
 
   public record SipMessages(String node, List<SipTrace.Message> messages)
       implements CborSerializable {}
@@ -70,6 +78,10 @@ public final class NodeReports {
           .onMessage(GetSipTrace.class, get -> {
             get.replyTo().tell(new SipMessages(metrics.node(),
                 metrics.sipTrace().of(get.callId())));
+            return Behaviors.same();
+          })
+          .onMessage(GetDestinations.class, get -> {
+            get.replyTo().tell(new Destinations(metrics.node(), metrics.sipDestinations()));
             return Behaviors.same();
           })
           .onMessage(MemberEvent.class, m -> {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
@@ -55,6 +56,7 @@ public final class NodeMetrics implements Extension {
   private final WebRtc webrtc;
   private final List<LongSupplier> pendingInvites = new CopyOnWriteArrayList<>();
   private final SipAccess sipAccess;
+  private volatile Supplier<List<SipDestination>> sipDestinations = List::of;
 
   private NodeMetrics(String node, Clock clock) {
     this.node = node;
@@ -244,6 +246,24 @@ public final class NodeMetrics implements Extension {
   public AutoCloseable pendingInvites(LongSupplier pending) {
     pendingInvites.add(pending);
     return () -> pendingInvites.remove(pending);
+  }
+
+  /**
+   * Where {@link #sipDestinations()} reads the servers of this node's destination sets (the SIP
+   * adapter's); closing the result takes the source out again.
+   */
+  public AutoCloseable sipDestinations(Supplier<List<SipDestination>> source) {
+    sipDestinations = source;
+    return () -> {
+      if (sipDestinations == source) {
+        sipDestinations = List::of;
+      }
+    };
+  }
+
+  /** The servers of this node's destination sets and their state, for the dashboard. */
+  public List<SipDestination> sipDestinations() {
+    return sipDestinations.get();
   }
 
   // ---------------------------------------------------------------- media

@@ -8,6 +8,7 @@ import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.port.SdesKey;
 import io.rtc2sip.actors.port.SipLegCommand;
+import io.rtc2sip.sip.dispatch.Destinations;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -21,9 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls from our users to SIP: the INVITE with our offer, its provisional and final responses
- * (ACK for 2xx, digest authentication on 401/407), and CANCEL.
+ * (ACK for 2xx, digest authentication on 401/407), and CANCEL. Which server the INVITE goes to,
+ * and the next one after a failure, is {@link OutboundDispatch}'s.
  */
-final class OutboundInvites {
+final class OutboundInvites implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutboundInvites.class);
   static final String INVITE = "INVITE";
   /** Our INVITE sent again after 422 Session Interval Too Small (RFC 4028), once. */
@@ -32,10 +34,12 @@ final class OutboundInvites {
   private final SipContext ctx;
   private final AuthenticationHelper auth;
   private final TrunkChallenges trunk;
+  private final OutboundDispatch dispatch;
 
-  OutboundInvites(SipContext ctx, TrunkChallenges trunk) {
+  OutboundInvites(SipContext ctx, TrunkChallenges trunk, Destinations destinations) {
     this.ctx = ctx;
     this.trunk = trunk;
+    this.dispatch = new OutboundDispatch(ctx, destinations, this::send);
     SipSettings s = ctx.sip.settings;
     this.auth = s.authUser().isEmpty() ? null
         : ((SipStackExt) ctx.sip.stack).getAuthenticationHelper(
@@ -61,9 +65,21 @@ final class OutboundInvites {
           + " out of 1-65535"));
       return;
     }
-    javax.sip.address.URI nextHop =
-        ctx.requests.nextHop(ctx.sip.addresses.createURI(invite.dialog().remoteUri()));
-    if (SipRequests.transportFor(nextHop).equals("tls") && !ctx.sip.settings.tls().enabled()) {
+    SipLeg leg = ctx.legs.learn(callId, invite.dialog());
+    String user = invite.from().address();
+    OutboundDispatch.Hop hop = dispatch.first(leg, invite.dialog(), user);
+    if (hop instanceof OutboundDispatch.Hop.NoLiveServer none) {
+      log.warn("no live server in destination set {}: the call fails with 503",
+          none.set().name());
+      ctx.legs.endDialog(callId, invite.dialog().callId());
+      ctx.calls.tell(callId, new CallCommand.SipFailed(503, "server-failure: no live server in"
+          + " set " + none.set().name()));
+      return;
+    }
+    String server = hop instanceof OutboundDispatch.Hop.Through t ? t.server().uri() : null;
+    javax.sip.address.URI nextHop = ctx.sip.addresses.createURI(
+        server != null ? server : invite.dialog().remoteUri());
+    if (SipTransport.of(nextHop).equals("tls") && !ctx.sip.settings.tls().enabled()) {
       log.warn("INVITE to {} not sent: it goes over TLS, and SIP over TLS is off on this node"
           + " (rtc2sip.sip.tls.enabled); the call fails (503)", invite.dialog().remoteUri());
       ctx.legs.endDialog(callId, invite.dialog().callId());
@@ -82,10 +98,8 @@ final class OutboundInvites {
       ctx.calls.tell(callId, new CallCommand.SipFailed(488, why));
       return;
     }
-    SipLeg leg = ctx.legs.learn(callId, invite.dialog());
-    String user = invite.from().address();
     Request request = ctx.requests.initialInvite(invite.dialog(), user,
-        invite.from().displayName());
+        invite.from().displayName(), server);
     ctx.requests.body(request, Sdp.offer(local.get(), leg.nextSdpOrigin(),
         SdpDirection.SENDRECV, srtp == SdesDecision.Offer.SAVP,
         key.map(Sdp::offeredCrypto).orElse(List.of())));
@@ -93,15 +107,15 @@ final class OutboundInvites {
     SessionTimers.offer(request, ctx.sip.settings.sessionExpires(), ctx.sip.headers);
     leg.offered(SdpDirection.SENDRECV);
     send(request, new SipContext.Purpose(callId, INVITE, invite.dialog(), user));
-    String proxy = ctx.sip.settings.outboundProxy();
-    log.info("INVITE to {}{} ({})", invite.dialog().remoteUri(),
-        proxy.isEmpty() ? "" : " via " + proxy,
+    log.info("INVITE to {}{} ({})", invite.dialog().remoteUri(), hop instanceof
+        OutboundDispatch.Hop.Through t ? " via " + server + " of set " + t.set().name() : "",
         srtp == SdesDecision.Offer.PLAIN ? "plain RTP" : "SRTP offered, " + srtp);
   }
 
   private void send(Request request, SipContext.Purpose purpose) throws Exception {
     ClientTransaction tx = ctx.newTransaction(request, purpose);
     ctx.legs.open(purpose.callId()).outboundInvite(tx);
+    dispatch.sent(purpose, tx);
     ctx.send(tx);
   }
 
@@ -109,6 +123,10 @@ final class OutboundInvites {
       throws Exception {
     String callId = purpose.callId();
     int status = response.getStatusCode();
+    if (!dispatch.current(purpose)) {
+      log.debug("{} to an INVITE given up for another server: ignored", status);
+      return;
+    }
     if (status == 100) {
       return;
     }
@@ -149,6 +167,7 @@ final class OutboundInvites {
           purpose.contactUser());
       retry.setApplicationData(again);
       ctx.legs.open(callId).outboundInvite(retry);
+      dispatch.sent(again, retry);
       ctx.send(retry);
       log.info("answered the {} challenge", status);
       return;
@@ -163,6 +182,9 @@ final class OutboundInvites {
         log.info("422: INVITE sent again with the peer's Min-SE");
         return;
       }
+    }
+    if (dispatch.failover(purpose, status, response.getReasonPhrase())) {
+      return;
     }
     ended(purpose);
     log.info("INVITE failed: {} {}", status, response.getReasonPhrase());
@@ -238,6 +260,13 @@ final class OutboundInvites {
 
   /** Our INVITE got no final response (408: timed out; 503: could not be sent). */
   void failed(SipContext.Purpose purpose, int status, String reason) {
+    try {
+      if (dispatch.failover(purpose, status, "(" + reason + ")")) {
+        return;
+      }
+    } catch (Exception e) {
+      log.warn("the INVITE to the next server could not be sent: {}", e.toString());
+    }
     ended(purpose);
     if (status != 408) {
       log.warn("{}: the call fails with {}", reason, status);
@@ -252,6 +281,11 @@ final class OutboundInvites {
       leg.takeOutboundInvite();
     }
     ctx.legs.endDialog(purpose.callId(), purpose.dialog().callId());
+  }
+
+  @Override
+  public void close() {
+    dispatch.close();
   }
 
   /** The port of a SIP URI, -1 when it names none or does not parse. */

@@ -89,10 +89,10 @@ final class SdesDecision {
   /**
    * The decision for a request we send whose first hop is {@code nextHop} (the first route, or
    * the outbound proxy, else the target: {@link SipRequests#nextHop}): secure when we reach it
-   * over TLS ({@link SipRequests#transportFor}).
+   * over TLS ({@link SipTransport#of}).
    */
   static SdesDecision forNextHop(SrtpPolicy policy, URI nextHop) {
-    return new SdesDecision(policy, "tls".equals(SipRequests.transportFor(nextHop)));
+    return new SdesDecision(policy, "tls".equals(SipTransport.of(nextHop)));
   }
 
   boolean secure() {

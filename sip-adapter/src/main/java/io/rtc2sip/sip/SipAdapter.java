@@ -18,8 +18,14 @@ import io.rtc2sip.sip.access.Nonces;
 import io.rtc2sip.sip.access.SipAccessSettings;
 import io.rtc2sip.sip.access.SourcePolicy;
 import io.rtc2sip.sip.access.SourceTally;
+import io.rtc2sip.sip.dispatch.DestinationMetrics;
+import io.rtc2sip.sip.dispatch.DestinationSet;
+import io.rtc2sip.sip.dispatch.DestinationSettings;
+import io.rtc2sip.sip.dispatch.Destinations;
+import io.rtc2sip.sip.dispatch.Server;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -44,11 +50,18 @@ public final class SipAdapter implements AutoCloseable {
   private final SipGuard guard;
   private final AutoCloseable bansGauge;
   private final InviteHops hops;
+  private final OutboundInvites outbound;
+  private final DestinationProbes probes;
+  private final DestinationMetrics destinationMetrics;
 
   private SipAdapter(SipStackRunner sip, ActorRef<Object> legs, ActorRef<Object> registrations,
       SipRegistrations registering, SipLegs open, LegChecks checks, SipGuard guard,
-      AutoCloseable bansGauge, AutoCloseable pendingGauge, InviteHops hops) {
+      AutoCloseable bansGauge, AutoCloseable pendingGauge, InviteHops hops,
+      OutboundInvites outbound, DestinationProbes probes, DestinationMetrics destinationMetrics) {
     this.hops = hops;
+    this.outbound = outbound;
+    this.probes = probes;
+    this.destinationMetrics = destinationMetrics;
     this.registering = registering;
     this.open = open;
     this.checks = checks;
@@ -113,6 +126,15 @@ public final class SipAdapter implements AutoCloseable {
       MediaEndpoints media,
       CallQuery query) throws Exception {
     NodeMetrics metrics = NodeMetrics.get(system);
+    Destinations destinations = new Destinations(DestinationSettings.fromConfig(
+        system.settings().config(), settings.outboundProxy()));
+    DestinationSet registrarSet = registrarSet(settings.registrar(), destinations);
+    if (!settings.outboundProxy().isEmpty()
+        && destinations.set(DestinationSettings.OUTBOUND_PROXY_SET).isEmpty()) {
+      log.warn("rtc2sip.sip.outbound-proxy {} is not used: calls no route matches go to the"
+          + " destination set named by rtc2sip.sip.destinations.default-set",
+          settings.outboundProxy());
+    }
     NodeMetrics.SipAccess counters = metrics.sipAccess();
     SourceTally tally = new SourceTally(1000);
     PeerNodes peers = ClusterPeers.of(system);
@@ -129,24 +151,39 @@ public final class SipAdapter implements AutoCloseable {
     handler.guard(new InviteAccess(ctx, policy, access, new DigestCheck(access.realm(),
         access.accounts(), new Nonces(nonceSecret(access), access.nonceLifetime(),
             System::currentTimeMillis)), counters, tally), guard);
+    // the servers of every destination set (the outbound proxy among them) are trunk hosts
     List<String> trunkHosts = new ArrayList<>(access.trunkHosts());
-    String proxy = TrunkChallenges.hostOf(settings.outboundProxy(), sip.addresses);
-    if (!proxy.isEmpty()) {
-      trunkHosts.add(proxy);
+    for (DestinationSet set : destinations.sets()) {
+      for (Server server : set.servers()) {
+        String host = TrunkChallenges.hostOf(server.uri(), sip.addresses);
+        if (!host.isEmpty()) {
+          trunkHosts.add(host);
+        }
+      }
     }
     InboundInvites inbound = new InboundInvites(ctx);
     OutboundInvites outbound = new OutboundInvites(ctx, new TrunkChallenges(trunkHosts,
-        access.trunkRealm(), counters.foreignChallenges::inc));
+        access.trunkRealm(), counters.foreignChallenges::inc), destinations);
     DialogRequests dialogs = new DialogRequests(ctx, query);
-    String registrarHost = TrunkChallenges.hostOf(settings.registrar(), sip.addresses);
+    List<String> registrarHosts = new ArrayList<>();
+    for (String uri : registrarSet == null ? List.of(settings.registrar())
+        : registrarSet.servers().stream().map(Server::uri).toList()) {
+      String host = TrunkChallenges.hostOf(uri, sip.addresses);
+      if (!host.isEmpty()) {
+        registrarHosts.add(host);
+      }
+    }
     SipRegistrations registering = new SipRegistrations(ctx, new TrunkChallenges(
-        registrarHost.isEmpty() ? List.of() : List.of(registrarHost), access.registrarRealm(),
-        counters.foreignChallenges::inc));
+        registrarHosts, access.registrarRealm(), counters.foreignChallenges::inc), registrarSet);
     handler.bind(ctx, inbound, outbound, dialogs, registering);
     InviteHops hops = new InviteHops(ctx, query,
         InviteHopSettings.fromConfig(system.settings().config()), peers, handler::take,
         metrics.registry());
     handler.hops(hops);
+    DestinationProbes probes = new DestinationProbes(ctx, destinations, Clock.systemUTC());
+    handler.probes(probes);
+    probes.start();
+    DestinationMetrics destinationMetrics = new DestinationMetrics(metrics, destinations);
     if (access.untrusted() == SipAccessSettings.Untrusted.CHALLENGE
         && access.accounts().isEmpty()) {
       log.info("SIP: INVITEs from outside {} are refused (403): no digest accounts in"
@@ -165,7 +202,17 @@ public final class SipAdapter implements AutoCloseable {
         "sip-registrations", Props.empty());
     LegChecks checks = new LegChecks(ctx, inbound, query, dialogSettings, system);
     return new SipAdapter(sip, legs, registrations, registering, ctx.legs, checks, guard,
-        bansGauge, pendingGauge, hops);
+        bansGauge, pendingGauge, hops, outbound, probes, destinationMetrics);
+  }
+
+  /** The destination set {@code registrar} names ({@code set:<name>}), or null for a URI. */
+  private static DestinationSet registrarSet(String registrar, Destinations destinations) {
+    if (!registrar.startsWith(SipRegistrations.SET_PREFIX)) {
+      return null;
+    }
+    String name = registrar.substring(SipRegistrations.SET_PREFIX.length()).trim();
+    return destinations.set(name).orElseThrow(() -> new IllegalArgumentException(
+        "rtc2sip.sip.registrar: no set named \"" + name + "\" in rtc2sip.sip.destinations.sets"));
   }
 
   private static byte[] nonceSecret(SipAccessSettings access) {
@@ -227,6 +274,9 @@ public final class SipAdapter implements AutoCloseable {
 
   @Override
   public void close() {
+    probes.close();
+    destinationMetrics.close();
+    outbound.close();
     hops.close();
     checks.close();
     legs.tell(STOP);

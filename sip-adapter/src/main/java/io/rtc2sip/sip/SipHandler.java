@@ -38,6 +38,7 @@ final class SipHandler implements SipListener {
   private volatile InviteAccess access;
   private volatile SipGuard sources;
   private volatile InviteHops hops;
+  private volatile DestinationProbes probes;
   /** Detail lines of bad requests: the first few per interval, the rest only in the summary. */
   private final LogBudget details = new LogBudget(20, java.time.Duration.ofSeconds(10),
       System::nanoTime);
@@ -59,6 +60,11 @@ final class SipHandler implements SipListener {
   void guard(InviteAccess inviteAccess, SipGuard guard) {
     this.access = inviteAccess;
     this.sources = guard;
+  }
+
+  /** Responses to OPTIONS probes of destination servers go to {@code destinationProbes}. */
+  void probes(DestinationProbes destinationProbes) {
+    this.probes = destinationProbes;
   }
 
   /** Initial INVITEs whose call runs on another node are passed on there by {@code inviteHops}. */
@@ -237,6 +243,10 @@ final class SipHandler implements SipListener {
       }
       return;
     }
+    if (purpose.kind().equals(DestinationProbes.PROBE)) {
+      probes.response(response, purpose);
+      return;
+    }
     SipContext.mdc(purpose.callId());
     try {
       if (purpose.kind().equals(OutboundInvites.INVITE) || purpose.kind().equals("AUTH")
@@ -314,6 +324,10 @@ final class SipHandler implements SipListener {
 
   /** A client transaction of ours ended without a final response: timed out, or not sent. */
   private void failed(SipContext.Purpose purpose, int status, String reason) {
+    if (purpose.kind().equals(DestinationProbes.PROBE)) {
+      probes.failed(purpose, status == 408 ? "timeout" : reason);
+      return;
+    }
     SipContext.mdc(purpose.callId());
     try {
       log.info("{} failed: {} ({})", purpose.kind(), status, reason);

@@ -48,6 +48,7 @@ final class SipLeg {
   private long pendingSinceNanos;
   private boolean portsReserved;
   private ClientTransaction outboundInvite;
+  private OutboundDispatch.Attempts attempts;
   private AnsweredInvite unacknowledged;
   private Request ack;
   private long sdpVersion;
@@ -221,6 +222,20 @@ final class SipLeg {
     ClientTransaction tx = outboundInvite;
     outboundInvite = null;
     return tx;
+  }
+
+  /** Whether our INVITE is still under way (not answered, failed or being cancelled). */
+  synchronized boolean outboundInvitePending() {
+    return outboundInvite != null;
+  }
+
+  /** The servers of a destination set our INVITE has tried, while it goes to one. */
+  synchronized void attempts(OutboundDispatch.Attempts a) {
+    attempts = a;
+  }
+
+  synchronized OutboundDispatch.Attempts attempts() {
+    return attempts;
   }
 
   // ---------------------------------------------------------------- 2xx and ACK

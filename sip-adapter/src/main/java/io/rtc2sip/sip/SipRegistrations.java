@@ -4,6 +4,8 @@ import gov.nist.javax.sip.SipStackExt;
 import gov.nist.javax.sip.clientauthutils.AuthenticationHelper;
 import gov.nist.javax.sip.clientauthutils.UserCredentials;
 import io.rtc2sip.actors.port.SipRegistrationCommand;
+import io.rtc2sip.sip.dispatch.DestinationSet;
+import io.rtc2sip.sip.dispatch.Server;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,8 +32,9 @@ import org.slf4j.MDC;
  * ({@link SipRegistrationCommand.Bind}/{@link SipRegistrationCommand.Unbind} from their user
  * sessions): REGISTER with digest authentication, refreshed before the binding expires, Expires 0
  * on unbind. The Contact is the gateway's SIP address, so the registrar's INVITEs reach a node
- * that routes them to the user. Failures are logged and retried every 30 s; {@link #state} shows
- * where each user stands.
+ * that routes them to the user. A registrar given as {@code set:<name>} is a destination set:
+ * each REGISTER goes to its first live server (lowest priority value, then highest weight).
+ * Failures are logged and retried every 30 s; {@link #state} shows where each user stands.
  */
 final class SipRegistrations {
   private static final Logger log = LoggerFactory.getLogger(SipRegistrations.class);
@@ -43,9 +46,14 @@ final class SipRegistrations {
   private record Binding(String uid, SipSettings.Account account, String callId,
       AtomicLong cseq) {}
 
+  /** How {@code registrar} names a destination set: {@code set:<name>}. */
+  static final String SET_PREFIX = "set:";
+
   private final SipContext ctx;
   private final AuthenticationHelper auth;
   private final TrunkChallenges registrar;
+  /** The registrar's destination set when {@code registrar} names one, else null. */
+  private final DestinationSet registrarSet;
   private final Map<String, Binding> bindings = new ConcurrentHashMap<>();
   private final Map<String, State> states = new ConcurrentHashMap<>();
   private final Map<String, ScheduledFuture<?>> refreshes = new ConcurrentHashMap<>();
@@ -55,9 +63,10 @@ final class SipRegistrations {
     return t;
   });
 
-  SipRegistrations(SipContext ctx, TrunkChallenges registrar) {
+  SipRegistrations(SipContext ctx, TrunkChallenges registrar, DestinationSet registrarSet) {
     this.ctx = ctx;
     this.registrar = registrar;
+    this.registrarSet = registrarSet;
     this.auth = ((SipStackExt) ctx.sip.stack).getAuthenticationHelper(
         (tx, realm) -> credentials(tx), ctx.sip.headers);
   }
@@ -94,11 +103,16 @@ final class SipRegistrations {
     MDC.put("uid", b.uid());
     try {
       SipSettings s = ctx.sip.settings;
-      SipURI registrar = (SipURI) ctx.sip.addresses.createURI(s.registrar());
-      SipURI aor = ctx.sip.addresses.createSipURI(b.account().username(), registrar.getHost());
+      String to = registrarUri();
+      if (to == null) {
+        failed(b.uid(), "no live server in destination set " + registrarSet.name());
+        return;
+      }
+      SipURI registrar = (SipURI) ctx.sip.addresses.createURI(to);
+      SipURI aor = ctx.sip.addresses.createSipURI(b.account().username(), aorHost(registrar));
       aor.setSecure(registrar.isSecure());
       Address aorAddress = ctx.sip.addresses.createAddress(aor);
-      String transport = SipRequests.transportFor(registrar);
+      String transport = SipTransport.of(registrar);
       ViaHeader via = ctx.sip.headers.createViaHeader(s.host(), s.portFor(transport), transport,
           "z9hG4bK" + UUID.randomUUID().toString().replace("-", ""));
       via.setRPort();
@@ -125,6 +139,29 @@ final class SipRegistrations {
     } finally {
       MDC.remove("uid");
     }
+  }
+
+  /**
+   * Where the next REGISTER goes: the registrar, or the first live server of its set in
+   * priority and weight order; null when the set has none up.
+   */
+  private String registrarUri() {
+    if (registrarSet == null) {
+      return ctx.sip.settings.registrar();
+    }
+    List<Server> live = registrarSet.liveInOrder();
+    return live.isEmpty() ? null : live.get(0).uri();
+  }
+
+  /**
+   * The host of our users' addresses of record: the registrar's, or for a set its first
+   * server's in configuration order, whichever server the REGISTER goes to.
+   */
+  private String aorHost(SipURI registrar) throws java.text.ParseException {
+    if (registrarSet == null) {
+      return registrar.getHost();
+    }
+    return ((SipURI) ctx.sip.addresses.createURI(registrarSet.servers().get(0).uri())).getHost();
   }
 
   void response(Response response, ClientTransaction tx, SipContext.Purpose purpose) {

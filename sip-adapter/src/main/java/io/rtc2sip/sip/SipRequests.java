@@ -45,19 +45,23 @@ final class SipRequests {
     return r;
   }
 
-  /** The initial INVITE of an outbound dialog (through the outbound proxy when configured). */
-  Request initialInvite(SipDialog dialog, String contactUser, String displayName)
+  /**
+   * The initial INVITE of an outbound dialog: through {@code server} (a server of a destination
+   * set, as its Route) when not null, else to the Request-URI's host.
+   */
+  Request initialInvite(SipDialog dialog, String contactUser, String displayName, String server)
       throws ParseException, InvalidArgumentException {
-    URI target = sip.addresses.createURI(dialog.remoteUri());
-    Request r = base(target, nextHop(target), Request.INVITE, dialog, contactUser);
+    URI requestUri = sip.addresses.createURI(dialog.remoteUri());
+    SipURI hop = server == null ? null : (SipURI) sip.addresses.createURI(server);
+    Request r = base(requestUri, hop != null ? hop : requestUri, Request.INVITE, dialog,
+        contactUser);
     if (!displayName.isEmpty()) {
       ((javax.sip.header.FromHeader) r.getHeader("From")).getAddress()
           .setDisplayName(displayName);
     }
-    if (!sip.settings.outboundProxy().isEmpty()) {
-      SipURI proxy = (SipURI) sip.addresses.createURI(sip.settings.outboundProxy());
-      proxy.setLrParam();
-      r.addHeader(sip.headers.createRouteHeader(sip.addresses.createAddress(proxy)));
+    if (hop != null) {
+      hop.setLrParam();
+      r.addHeader(sip.headers.createRouteHeader(sip.addresses.createAddress(hop)));
     }
     return r;
   }
@@ -68,12 +72,6 @@ final class SipRequests {
         : sip.addresses.createAddress(dialog.routeSet().get(0).trim()).getURI();
   }
 
-  /** Where an initial request to {@code target} goes first: the outbound proxy, or itself. */
-  URI nextHop(URI target) throws ParseException {
-    return sip.settings.outboundProxy().isEmpty() ? target
-        : sip.addresses.createURI(sip.settings.outboundProxy());
-  }
-
   /**
    * A request to {@code requestUri} whose first hop is {@code next} (its first Route, or the
    * Request-URI): our Via and Contact name the transport and port we reach that hop on.
@@ -82,7 +80,7 @@ final class SipRequests {
       throws ParseException, InvalidArgumentException {
     Address from = sip.addresses.createAddress(d.localUri().trim());
     Address to = sip.addresses.createAddress(d.remoteUri().trim());
-    String transport = transportFor(next);
+    String transport = SipTransport.of(next);
     ViaHeader via = sip.headers.createViaHeader(sip.settings.host(),
         sip.settings.portFor(transport), transport,
         "z9hG4bK" + UUID.randomUUID().toString().replace("-", ""));
@@ -207,22 +205,6 @@ final class SipRequests {
   static String transportOf(Request request) {
     ViaHeader via = (ViaHeader) request.getHeader(ViaHeader.NAME);
     return via == null ? "udp" : via.getTransport().toLowerCase();
-  }
-
-  /**
-   * The transport to a hop as the stack's router picks it: TLS for a {@code sips:} URI, else the
-   * URI's transport parameter, else UDP.
-   */
-  static String transportFor(URI uri) {
-    if (uri instanceof SipURI s) {
-      if (s.isSecure()) {
-        return "tls";
-      }
-      if (s.getTransportParam() != null) {
-        return s.getTransportParam().toLowerCase();
-      }
-    }
-    return "udp";
   }
 
   /** Whether {@code uri} is a {@code sips:} URI. */

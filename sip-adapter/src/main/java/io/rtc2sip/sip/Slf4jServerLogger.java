@@ -97,6 +97,9 @@ public final class Slf4jServerLogger implements ServerLogger {
     if (sipCallId == null || sipCallId.isEmpty()) {
       return ""; // malformed: the stack refuses it further on
     }
+    if (sipCallId.startsWith(DestinationProbes.CALL_ID_PREFIX)) {
+      return ""; // our OPTIONS probes would push the calls out of the SIP trace
+    }
     return CallIds.fromSipCallId(sipCallId)
         .orElseGet(() -> fromTag == null || fromTag.isEmpty()
             ? "" : CallIds.forInbound(sipCallId, fromTag));

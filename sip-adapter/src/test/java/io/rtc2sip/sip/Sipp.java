@@ -22,6 +22,7 @@ public final class Sipp implements AutoCloseable {
       "uas_session_timer.xml", "uac_session_timer.xml", "uas_info_dtmf.xml", "uas_min_se.xml",
       "uac_spoofed_in_dialog.xml", "uas_spoofed_in_dialog.xml",
       "uas_challenge.xml", "uas_reanchor_then_bye.xml", "uac_reanchored_then_bye.xml",
+      "uas_dispatch.xml", "uas_unavailable.xml",
       "media/pcma_800hz_dtmf1234.pcap", "media/tone_400hz_pcma.al", "media/tone_400hz_pcmu.ul",
       "media/tone_800hz_pcma.al", "media/tone_800hz_pcmu.ul"};
   private static Path scenarios;
@@ -73,20 +74,37 @@ public final class Sipp implements AutoCloseable {
     return start(scenario, args);
   }
 
+  /**
+   * A UAS on {@code ports} taking calls until it is closed or killed (no call limit), logging
+   * under target/sipp-logs/{@code name}: a server of a destination set, which a test can kill and
+   * start again on the same ports.
+   */
+  public static Sipp server(String name, String scenario, Ports ports, String... extra)
+      throws IOException {
+    List<String> args = new ArrayList<>(List.of("-sf", scenario + ".xml"));
+    args.addAll(List.of(extra));
+    return start(name, args, "127.0.0.1", ports);
+  }
+
   private static Sipp start(String scenario, List<String> args) throws IOException {
     return start(scenario, args, "127.0.0.1");
   }
 
   private static Sipp start(String scenario, List<String> args, String localAddress)
       throws IOException {
+    Ports ports = freePorts();
+    return start(scenario + "-" + ports.sip(), args, localAddress, ports);
+  }
+
+  private static Sipp start(String name, List<String> args, String localAddress, Ports ports)
+      throws IOException {
     if (!Files.isExecutable(Path.of("/usr/bin/sipp"))) {
       throw new IllegalStateException("sipp is not installed: apt-get install sip-tester (.ci/run"
           + " installs it)");
     }
-    Ports ports = freePorts();
     int port = ports.sip();
     int media = ports.media();
-    Path logs = Path.of("target", "sipp-logs", scenario + "-" + port).toAbsolutePath();
+    Path logs = Path.of("target", "sipp-logs", name).toAbsolutePath();
     Files.createDirectories(logs);
     List<String> cmd = new ArrayList<>(List.of("sipp"));
     cmd.addAll(args);
@@ -172,6 +190,38 @@ public final class Sipp implements AutoCloseable {
     }), () -> "sipp listening on TCP port " + port + ": " + where());
   }
 
+  /**
+   * How many calls (distinct Call-IDs) sent sipp a {@code method} request so far, read from its
+   * message log: retransmissions count once.
+   */
+  public int callsReceived(String method) throws IOException {
+    java.util.Set<String> callIds = new java.util.HashSet<>();
+    boolean inRequest = false;
+    boolean received = false;
+    for (String line : messages().split("\r?\n")) {
+      if (line.startsWith("----------")) {
+        inRequest = false;
+        received = false;
+      } else if (line.contains("message received")) {
+        received = true;
+      } else if (received && line.startsWith(method + " ")) {
+        inRequest = true;
+      } else if (inRequest && line.regionMatches(true, 0, "Call-ID:", 0, 8)) {
+        callIds.add(line.substring(8).trim());
+        inRequest = false;
+      }
+    }
+    return callIds.size();
+  }
+
+  /** Kills sipp at once (SIGKILL to its pid), as a server that crashes. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(5, TimeUnit.SECONDS)) {
+      throw new AssertionError("sipp " + process.pid() + " still running after SIGKILL");
+    }
+  }
+
   /** Waits until {@code text} appears {@code times} times in sipp's message log. */
   public void awaitInLog(String text, int times) {
     awaitIn("messages.log", text, times);
@@ -232,14 +282,14 @@ public final class Sipp implements AutoCloseable {
   }
 
   /** The ports of one sipp: its SIP port and the first of its block of four media ports. */
-  record Ports(int sip, int media) {}
+  public record Ports(int sip, int media) {}
 
   /**
    * A SIP port and a media block that does not hold it: each is only probed and released, so the
    * SIP port stays bound while the block is chosen (else the block may take it, and sipp exits
    * with "Unable to bind video RTP socket").
    */
-  static Ports freePorts() throws IOException {
+  public static Ports freePorts() throws IOException {
     int sip = freeUdpPort();
     try (DatagramSocket held = new DatagramSocket(new InetSocketAddress("127.0.0.1", sip))) {
       return new Ports(sip, freeMediaPorts());
