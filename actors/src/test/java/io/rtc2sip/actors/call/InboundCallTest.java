@@ -102,7 +102,7 @@ class InboundCallTest {
     CallFixture f = CallFixture.inbound(TEST_KIT);
     f.reach(CallState.Routing.class);
     var parked = f.kit.runCommand(new CalleeOffline(UID));
-    assertEquals(new CallParked(START.plusSeconds(120), START), parked.event());
+    assertEquals(new CallParked(START.plusSeconds(120), START, true), parked.event());
     assertInstanceOf(SipLegCommand.Ring.class, f.sip.receiveMessage());
     assertEquals(new ClientNotification.OfflineCallNotice(UID, f.callId,
         Party.sip("sip:+4930999@pbx.example"), START.plusSeconds(120)),
