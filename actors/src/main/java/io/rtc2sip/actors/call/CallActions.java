@@ -426,6 +426,7 @@ final class CallActions {
       metrics.callLive(callId, started.info().direction().name(), false);
       armTimer(state);
       log().info("restarted after a journal failure: media and dialog stay as they are");
+      resumePush(state);
       return;
     }
     if (!(state instanceof Ended)) {
@@ -436,15 +437,8 @@ final class CallActions {
       passivate();
     } else if (state instanceof Routing) {
       askRoute(started.info());
-    } else if (state instanceof Parked parked && parked.push().pending()) {
-      // a delivered or abandoned push is not repeated; an attempt whose outcome was not
-      // written (it was under way on the node that ran the call) is made again from here
-      PushProgress push = parked.push();
-      if (push.retryAt() != null) {
-        armPushRetry(Duration.between(now(), push.retryAt()));
-      } else {
-        push(started.info(), parked.deadline(), push.attempts() + 1);
-      }
+    } else if (state instanceof Parked) {
+      resumePush(state);
     } else if (started.info().rtc().browser()
         && (state instanceof Dialing || state instanceof Ringing)) {
       // the browser's leg (ICE, DTLS, SRTP) was on the node that ran the call before, and a
@@ -469,6 +463,23 @@ final class CallActions {
       }
       client(new ClientNotification.RtcMoved(rtc.uid(), callId,
           rtc.browser() ? null : rtcAddress(), rtc.browser()));
+    }
+  }
+
+  /**
+   * A recovered parked call goes on with its push: a delivered or abandoned push is not
+   * repeated, a wait for the next attempt is re-armed from its persisted instant, and an attempt
+   * whose outcome was not written (under way when the entity stopped) is made again.
+   */
+  private void resumePush(CallState state) {
+    if (!(state instanceof Parked parked) || !parked.push().pending()) {
+      return;
+    }
+    PushProgress push = parked.push();
+    if (push.retryAt() != null) {
+      armPushRetry(Duration.between(now(), push.retryAt()));
+    } else {
+      push(parked.info(), parked.deadline(), push.attempts() + 1);
     }
   }
 
