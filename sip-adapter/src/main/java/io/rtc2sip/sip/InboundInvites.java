@@ -189,11 +189,15 @@ final class InboundInvites {
   }
 
   void ring(SipLegCommand.Ring ring) throws Exception {
-    SipLeg.PendingInvite pending = pending(ring.callId(), "180");
-    if (pending != null) {
-      pending.tx().sendResponse(ctx.requests.response(Response.RINGING, pending.request(),
-          ring.dialog().localTag(), userOf(pending.request())));
+    SipLeg.PendingInvite pending = pending(ring.callId(), ring.earlyMedia() ? "183" : "180");
+    if (pending == null) {
+      return;
     }
+    Optional<Response> progress = ring.earlyMedia() ? EarlyMedia.sessionProgress(ctx,
+        ring.callId(), ctx.legs.get(ring.callId()), pending, ring.dialog().localTag())
+        : Optional.empty();
+    pending.tx().sendResponse(progress.orElse(ctx.requests.response(Response.RINGING,
+        pending.request(), ring.dialog().localTag(), userOf(pending.request()))));
   }
 
   void accept(SipLegCommand.Accept accept) throws Exception {

@@ -256,8 +256,9 @@ public final class CallTransitions {
         (h, s, c) -> h.pending().routed(s, c)));
     t.add(row(Routing.class, CalleeOffline.class, events(CallParked.class), false,
         states(Parked.class),
-        "SIP Ring (180, the caller is held ringing); client OfflineCallNotice; arm park timer;"
-            + " with a push service on the node (rtc2sip.push.url): push Notify attempt 1",
+        "SIP Ring (180, the caller is held ringing; with parked-ringback: 183 with our SDP and"
+            + " media Ringback, in-band until the answer); client OfflineCallNotice; arm park"
+            + " timer; with a push service on the node (rtc2sip.push.url): push Notify attempt 1",
         (h, s, c) -> h.pending().parked(s)));
     t.add(row(Routing.class, CalleeUnknown.class, events(CallEnded.class), false,
         states(Ended.class), "cause not-found; SIP Reject 404; media Stop",

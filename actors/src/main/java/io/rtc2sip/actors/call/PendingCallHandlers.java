@@ -232,7 +232,11 @@ final class PendingCallHandlers {
                 a.log().info("callee {} offline: parked until {}; no push (rtc2sip.push.url is"
                     + " empty): the call waits for the callee to log in", info.uid(), deadline);
               }
-              a.sip(new SipLegCommand.Ring(a.callId(), info.dialog(), false));
+              boolean ringback = a.settings().parkedRingback();
+              a.sip(new SipLegCommand.Ring(a.callId(), info.dialog(), ringback));
+              if (ringback) {
+                a.media(new MediaCommand.Ringback(a.callId(), info.media()));
+              }
               a.client(new ClientNotification.OfflineCallNotice(
                   info.uid(), a.callId(), info.caller(), deadline));
               a.armTimer(next);

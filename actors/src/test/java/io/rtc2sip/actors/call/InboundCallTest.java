@@ -118,6 +118,22 @@ class InboundCallTest {
   }
 
   @Test
+  void withParkedRingbackTheCallerGets183AndTheGatewaysRingbackUntilTheAnswer() {
+    CallFixture f = new CallFixture(TEST_KIT, true,
+        CallFixture.SETTINGS.withParkedRingback(true));
+    f.reach(CallState.Routing.class);
+    f.kit.runCommand(new CalleeOffline(UID));
+    assertEquals(new SipLegCommand.Ring(f.callId, CallFixture.inboundDialog(f.callId), true),
+        f.sip.receiveMessage());
+    assertEquals(new MediaCommand.Ringback(f.callId, NegotiatedMedia.pcma()),
+        f.media.receiveMessage());
+    f.kit.runCommand(new CalleeOnline(UID, NODE, "conn-7"));
+    f.kit.<CallReply>runCommand(r -> new Answer(UID, r));
+    // the answer's Start ends the ringback
+    assertInstanceOf(MediaCommand.Start.class, f.media.receiveMessage());
+  }
+
+  @Test
   void aParkedCallTimesOutWith480() {
     CallFixture f = CallFixture.inbound(TEST_KIT);
     f.reach(CallState.Parked.class);

@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The callback flow of an offline callee with a real push: sipp calls a user who is offline,
  * the node POSTs a signed notice to a push receiver (an HTTP server in this test, which checks
  * the signature as a receiver would), the user logs in on the push and answers, audio flows both
- * ways; a receiver that fails is retried with backoff, and nobody logging in ends the call with
+ * ways; while parked the caller hears the gateway's ringback (183 with SDP, 425 Hz in the
+ * RTP); a receiver that fails is retried with backoff, and nobody logging in ends the call with
  * 480 at the park deadline; every attempt is in the call's history.
  */
 class PushCallbackTest {
@@ -95,7 +96,8 @@ class PushCallbackTest {
         "rtc2sip.push.url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/push",
         "rtc2sip.push.secret", SECRET,
         "rtc2sip.push.any-uid-pattern", "app-[0-9]+",
-        "rtc2sip.call.park-timeout", PARK.toMillis() + "ms"));
+        "rtc2sip.call.park-timeout", PARK.toMillis() + "ms",
+        "rtc2sip.call.parked-ringback", "on"));
   }
 
   @AfterAll
@@ -162,6 +164,12 @@ class PushCallbackTest {
     return out;
   }
 
+  /** The datagrams captured after {@code micros} (since the epoch). */
+  private static List<LoopbackCapture.Datagram> after(List<LoopbackCapture.Datagram> all,
+      long micros) {
+    return all.stream().filter(d -> d.micros() > micros).toList();
+  }
+
   private static String metrics() throws Exception {
     return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort
         + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -197,6 +205,15 @@ class PushCallbackTest {
           push.signature()));
       String callId = notice.get("callId").asText();
 
+      // while parked, sipp got 183 with our SDP and hears the gateway's ringback: 425 Hz
+      var ringing = toSipp.await("500 ms of ringback at sipp", Duration.ofSeconds(10),
+          d -> LoopbackCapture.g711Audio(d, 8).length >= 4000);
+      short[] ringback = LoopbackCapture.g711Audio(ringing, 8);
+      double ringbackShare = Tones.share(Tones.upsample6(ringback), 425);
+      assertTrue(ringbackShare > 0.8, "425 Hz share of what sipp heard while parked: "
+          + ringbackShare);
+      assertTrue(sipp.messages().contains("SIP/2.0 183"), sipp.where());
+
       // woken by the push, the user logs in and is offered the parked call
       try (SignalingCallsTest.Phone phone = new SignalingCallsTest.Phone(uid, node.signalingPort)) {
         JsonNode incoming = phone.await("incoming-call", sipp);
@@ -209,14 +226,16 @@ class PushCallbackTest {
           try {
             assertEquals("result", phone.request("{\"type\":\"answer\",\"callId\":\"" + callId
                 + "\"}").get("type").asText());
+            long answeredMicros = System.currentTimeMillis() * 1000;
             // sipp's pcap: 800 Hz to the user
             short[] heard = Tones.collect(audio, 150);
             double fromSip = Tones.share(Tones.loudest(heard, 60), 800);
             assertTrue(fromSip > 0.8, "800 Hz share of what the user heard: " + fromSip);
             // the user's 1 kHz to sipp, as sipp received it (PCMA)
             var datagrams = toSipp.await("the user's tone at sipp", Duration.ofSeconds(15),
-                d -> LoopbackCapture.g711Audio(d, 8).length >= 8000);
-            short[] atSipp = Tones.upsample6(LoopbackCapture.g711Audio(datagrams, 8));
+                d -> LoopbackCapture.g711Audio(after(d, answeredMicros), 8).length >= 8000);
+            short[] atSipp = Tones.upsample6(
+                LoopbackCapture.g711Audio(after(datagrams, answeredMicros), 8));
             double toSip = Tones.share(Tones.loudest(atSipp, 60), 1000);
             assertTrue(toSip > 0.8, "1 kHz share of what sipp received: " + toSip);
           } finally {
@@ -236,7 +255,8 @@ class PushCallbackTest {
       JsonNode attempted = steps(history, "PushAttempted").get(0);
       assertEquals(200, attempted.get("status").asInt());
       System.out.println("push figures: INVITE to push received " + pushedMillis
-          + " ms; push attempt latency " + attempted.get("latencyMillis").asLong() + " ms");
+          + " ms; push attempt latency " + attempted.get("latencyMillis").asLong()
+          + " ms; 425 Hz share of sipp's audio while parked " + ringbackShare);
       System.out.println("history of " + callId + ": " + history);
       String m = metrics();
       assertTrue(m.contains("rtc2sip_push_attempts_total{outcome=\"delivered\"}"), m);
