@@ -50,7 +50,8 @@ class RingbackTest {
         for (int cycle = 0; cycle < 3; cycle++) {
             int start = cycle * 6 * 8000;
             assertTrue(Signals.rms(ours, start, start + 16000) > 7000, "on in cycle " + cycle);
-            assertEquals(0, Signals.rms(ours, start + 16000, start + 48000), "off in cycle " + cycle);
+            assertEquals(0, Signals.rms(ours, start + 16000, start + 48000),
+                "off in cycle " + cycle);
         }
         assertEquals("Ringback[425.0 Hz, 1000 ms on, 4000 ms off, -10.0 dBFS]",
             Ringback.european().toString());

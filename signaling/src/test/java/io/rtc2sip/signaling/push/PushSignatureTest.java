@@ -19,12 +19,13 @@ class PushSignatureTest {
    * {@code printf '%s' '1764756000.{"callId":"i-1","attempt":1}' | openssl dgst -sha256 -hmac
    * '0123456789abcdef-push'}.
    */
+  private static final String OPENSSL =
+      "34e1b2430c3f692a88ee9460bbc45d300e5163c9ca7e866960b6d5deeaedf617";
+
   @Test
   void theSignatureIsTheHmacOfTimestampDotBody() {
     assertEquals("sha256=" + OPENSSL, PushSignature.sign(SECRET, "1764756000", BODY));
   }
-
-  private static final String OPENSSL = "34e1b2430c3f692a88ee9460bbc45d300e5163c9ca7e866960b6d5deeaedf617";
 
   @Test
   void onlyTheSameSecretTimestampAndBodyVerify() {
