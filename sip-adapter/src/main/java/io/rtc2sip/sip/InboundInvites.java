@@ -196,8 +196,9 @@ final class InboundInvites {
     Optional<Response> progress = ring.earlyMedia() ? EarlyMedia.sessionProgress(ctx,
         ring.callId(), ctx.legs.get(ring.callId()), pending, ring.dialog().localTag())
         : Optional.empty();
-    pending.tx().sendResponse(progress.orElse(ctx.requests.response(Response.RINGING,
-        pending.request(), ring.dialog().localTag(), userOf(pending.request()))));
+    pending.tx().sendResponse(progress.isPresent() ? progress.get()
+        : ctx.requests.response(Response.RINGING, pending.request(), ring.dialog().localTag(),
+            userOf(pending.request())));
   }
 
   void accept(SipLegCommand.Accept accept) throws Exception {
