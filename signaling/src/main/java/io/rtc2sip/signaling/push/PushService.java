@@ -55,7 +55,7 @@ public final class PushService {
         .followRedirects(HttpClient.Redirect.NEVER)
         .build();
     log.info("push notifications of parked calls go to {} (timeout {}, {} retries, backoff {})",
-        settings.url(), settings.timeout(), settings.retries(), settings.backoff());
+        settings.loggableUrl(), settings.timeout(), settings.retries(), settings.backoff());
     return system.systemActorOf(behavior(settings, http, Clock.systemUTC()), "push",
         Props.empty());
   }

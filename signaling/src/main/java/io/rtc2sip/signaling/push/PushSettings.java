@@ -93,10 +93,22 @@ public record PushSettings(URI url, String secret, Duration timeout, int retries
         c.getInt("retries"), c.getDuration("backoff"), uids);
   }
 
-  /** Never shows the secret. */
+  /**
+   * The URL for logs: scheme, host, port and path only (a receiver's token in user info or
+   * query stays out of the logs, like the secret).
+   */
+  public String loggableUrl() {
+    if (url == null) {
+      return "(none)";
+    }
+    return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+        + (url.getRawPath() == null ? "" : url.getRawPath());
+  }
+
+  /** Never shows the secret, nor user info or query of the URL. */
   @Override
   public String toString() {
-    return "PushSettings[url=" + url + ", timeout=" + timeout + ", retries=" + retries
+    return "PushSettings[url=" + loggableUrl() + ", timeout=" + timeout + ", retries=" + retries
         + ", backoff=" + backoff + ", anyUidPattern=" + anyUidPattern + "]";
   }
 }

@@ -41,10 +41,13 @@ class PushSettingsTest {
   }
 
   @Test
-  void theSecretIsNeverShown() {
-    PushSettings s = with(Map.of("rtc2sip.push.url", "https://push.example/rtc",
+  void theSecretIsNeverShownNorTheUrlsCredentials() {
+    PushSettings s = with(Map.of(
+        "rtc2sip.push.url", "https://user:pass@push.example:8443/rtc?token=abc",
         "rtc2sip.push.secret", "do-not-show-this-secret"));
     assertFalse(s.toString().contains("do-not-show"), s.toString());
+    assertEquals("https://push.example:8443/rtc", s.loggableUrl());
+    assertFalse(s.toString().contains("pass") || s.toString().contains("abc"), s.toString());
   }
 
   @Test
