@@ -16,6 +16,7 @@ import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.model.CallDirection;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.MediaCommand;
+import io.rtc2sip.actors.port.PushCommand;
 import io.rtc2sip.actors.port.SipLegCommand;
 import io.rtc2sip.actors.port.SipRegistrationCommand;
 import io.rtc2sip.actors.support.TestKits;
@@ -90,6 +91,8 @@ class SerializationTest {
     s.add(new MediaCommand.SendDtmf("o-1", "12#", 100));
     s.add(new MediaCommand.Reanchor("o-1", rtc, m, SdpDirection.SENDRECV));
     s.add(new MediaCommand.Stop("o-1"));
+    s.add(new MediaCommand.Ringback("i-1", m));
+    s.add(new PushCommand.Notify("i-1", "sip:b@pbx", "alice", at, 2, ref.narrow()));
     s.add(new ClientNotification.IncomingCall("alice", "i-1", p, "room"));
     s.add(new ClientNotification.IncomingCall("alice", "i-1", p, "room", "127.0.0.1:7072"));
     s.add(new ClientNotification.RtcMoved("alice", "o-1", "127.0.0.1:7072", false));
@@ -170,7 +173,7 @@ class SerializationTest {
   void everyPortAndUserMessageTypeHasASample() {
     Set<Class<?>> sampled = new HashSet<>();
     samples().forEach(m -> sampled.add(m.getClass()));
-    for (Class<?> root : List.of(SipLegCommand.class, MediaCommand.class,
+    for (Class<?> root : List.of(SipLegCommand.class, MediaCommand.class, PushCommand.class,
         ClientNotification.class, SipRegistrationCommand.class, UserCommand.class,
         UserEvent.class, UserReply.class, CallReply.class)) {
       for (Class<?> leaf : root.getPermittedSubclasses()) {
@@ -200,5 +203,17 @@ class SerializationTest {
     answered.remove("browserAnswered");
     assertEquals(new CallEvent.CallAnswered(d, NegotiatedMedia.pcma(), at, false),
         cbor.readValue(cbor.writeValueAsBytes(answered), CallEvent.CallAnswered.class));
+  }
+
+  /** A call parked before pushes existed reads back as parked without a push. */
+  @Test
+  void aParkedEventWithoutThePushFlagReadsAsNoPush() throws Exception {
+    ObjectMapper cbor = JacksonObjectMapperProvider.get(TEST_KIT.system())
+        .getOrCreate("jackson-cbor", Optional.empty());
+    Instant at = Instant.parse("2026-11-24T10:00:00Z");
+    ObjectNode parked = cbor.valueToTree(new CallEvent.CallParked(at.plusSeconds(120), at, true));
+    parked.remove("push");
+    assertEquals(new CallEvent.CallParked(at.plusSeconds(120), at, false),
+        cbor.readValue(cbor.writeValueAsBytes(parked), CallEvent.CallParked.class));
   }
 }

@@ -11,6 +11,7 @@ import io.rtc2sip.persistence.JournalConfig;
 import io.rtc2sip.persistence.JournalIdentity;
 import io.rtc2sip.persistence.JournalSchema;
 import io.rtc2sip.persistence.history.CallRecords;
+import io.rtc2sip.signaling.push.PushSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ public final class GatewayNode implements AutoCloseable {
    * Starts a node; refuses (IllegalStateException, before anything is opened) a node reachable
    * from elsewhere with the development token secret, without operator credentials or in clear
    * ({@link Exposure}), and (IllegalArgumentException naming the setting) one whose TLS
-   * certificate cannot be loaded.
+   * certificate cannot be loaded or whose push URL has no proper secret.
    *
    * @param config the node's configuration ({@link NodeConfig#load()})
    * @param services starts the node's services (sharded entities, adapters) once the actor
@@ -73,6 +74,8 @@ public final class GatewayNode implements AutoCloseable {
       // (the listeners load the certificate again through NodeTls)
       NodeCertificate.load(TlsSettings.fromConfig(config));
     }
+    // a push URL without a secret of 16 characters or more stops the start here
+    PushSettings.fromConfig(config);
     DatabaseSettings db = DatabaseSettings.from(config);
     Optional<FastDowning> downing = FastDowning.bind(config);
     EmbeddedDatabase embedded = null;

@@ -27,6 +27,8 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.rtc2sip.signaling.SignalingCounters;
 import io.rtc2sip.signaling.SignalingServer;
 import io.rtc2sip.signaling.SignalingSettings;
+import io.rtc2sip.signaling.push.PushService;
+import io.rtc2sip.signaling.push.PushSettings;
 import io.rtc2sip.sip.CallQuery;
 import io.rtc2sip.sip.DialogSettings;
 import io.rtc2sip.sip.SipAdapter;
@@ -67,15 +69,25 @@ public final class NodeServices {
   /** With the given adapters (tests record what the entities ask of them). */
   public static void start(ActorSystem<Void> system, Function<ActorSystem<Void>, NodePorts> ports) {
     // admission of new calls asks it; it must know the database before the first call comes
+    // a push URL without a proper secret stops the node before it opens anything
+    PushSettings push = PushSettings.fromConfig(system.settings().config());
     JournalProbe probe = JournalProbe.start(system);
     onShutdown(system, "stop-journal-probe", probe::close);
     NodePorts p = ports.apply(system);
+    CallPorts callPorts = p.calls();
+    if (push.enabled()) {
+      callPorts = callPorts.withPush(PushService.start(system, push));
+    } else {
+      log.info("no push notifications of parked calls (rtc2sip.push.url is empty): a call for an"
+          + " offline user waits for its login");
+    }
     // each entity type reaches the other through a messenger handed over here: neither knows
     // the other's type key
-    CallEntity.init(system, p.calls(), EntityMessenger.sharded(system, UserSession.TYPE_KEY),
+    CallEntity.init(system, callPorts, EntityMessenger.sharded(system, UserSession.TYPE_KEY),
         Clock.systemUTC());
     UserSession.init(system, p.calls().clients(), p.registrations(),
-        EntityMessenger.sharded(system, CallEntity.TYPE_KEY), Clock.systemUTC());
+        EntityMessenger.sharded(system, CallEntity.TYPE_KEY), Clock.systemUTC(),
+        push::parkable);
     log.info("call and user entities registered with cluster sharding");
     Config config = system.settings().config();
     CallHistoryProjection.Database database = () -> JournalConfig.connect(config);

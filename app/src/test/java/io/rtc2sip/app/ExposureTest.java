@@ -132,6 +132,18 @@ class ExposureTest {
   }
 
   @Test
+  void aNodeWithAPushUrlAndNoProperSecretDoesNotStart() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+        GatewayNode.start(config(Map.of("rtc2sip.push.url", "https://push.example/rtc",
+            "rtc2sip.push.secret", "too-short")),
+            system -> {
+              throw new AssertionError("services started");
+            }));
+    assertTrue(e.getMessage().contains("rtc2sip.push.secret"), e.getMessage());
+    assertTrue(!e.getMessage().contains("too-short"), e.getMessage());
+  }
+
+  @Test
   void theNodeRefusesToStartBeforeItOpensAnything() {
     IllegalStateException e = assertThrows(IllegalStateException.class, () ->
         GatewayNode.start(config(exposed("rtc2sip.signaling.host")), system -> {

@@ -76,6 +76,7 @@ final class CallMedia {
   private volatile InetSocketAddress described;
   private volatile SdpDirection direction = SdpDirection.SENDRECV;
   private volatile RtcAudio rtc;
+  private volatile RingbackSource ringback;
   private volatile boolean closed;
 
   // media-clock thread only
@@ -171,7 +172,14 @@ final class CallMedia {
   }
 
   void start(NegotiatedMedia negotiated) {
+    this.ringback = null;
     this.media = negotiated;
+  }
+
+  /** Ringback to the SIP peer in {@code offer} until {@link #start} ({@link RingbackSource}). */
+  void ringback(NegotiatedMedia offer) {
+    this.ringback = new RingbackSource();
+    this.media = offer;
   }
 
   void direction(SdpDirection d) {
@@ -268,7 +276,11 @@ final class CallMedia {
     if (digit != null && send.sendDigit(digit, 100)) {
       digitsToSend.poll();
     }
-    if (narrow) {
+    RingbackSource tone = ringback;
+    if (tone != null) {
+      send.push10msNarrow(tone.next10ms());
+      lastRtpNanos = nowNanos; // a caller held ringing need not send anything
+    } else if (narrow) {
       send.push10msNarrow(toSip && haveRtc ? fromRtcNarrow : silenceNarrow);
     } else {
       send.push10ms(toSip && haveRtc ? fromRtc : silence);

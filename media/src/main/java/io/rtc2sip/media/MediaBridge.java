@@ -178,6 +178,8 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
     } else if (command instanceof MediaCommand.Start s) {
       joinRtc(m, s.rtc(), s.browser());
       m.start(s.media());
+    } else if (command instanceof MediaCommand.Ringback r) {
+      m.ringback(r.media());
     } else if (command instanceof MediaCommand.SetDirection d) {
       m.direction(d.direction());
     } else if (command instanceof MediaCommand.SendDtmf d) {

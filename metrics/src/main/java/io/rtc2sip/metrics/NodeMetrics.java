@@ -57,6 +57,7 @@ public final class NodeMetrics implements Extension {
   private final List<LongSupplier> pendingInvites = new CopyOnWriteArrayList<>();
   private final SipAccess sipAccess;
   private volatile Supplier<List<SipDestination>> sipDestinations = List::of;
+  private final Push push;
 
   private NodeMetrics(String node, Clock clock) {
     this.node = node;
@@ -117,6 +118,7 @@ public final class NodeMetrics implements Extension {
     media = new Media(registry);
     webrtc = new WebRtc(registry);
     sipAccess = new SipAccess(registry);
+    push = new Push(registry);
     supervision = new SupervisionLog(node, clock, 200, (kind, subject) ->
         supervisionEvents.labelValues(kind).inc());
   }
@@ -164,6 +166,10 @@ public final class NodeMetrics implements Extension {
 
   public SipAccess sipAccess() {
     return sipAccess;
+  }
+
+  public Push push() {
+    return push;
   }
 
   // ---------------------------------------------------------------- calls
@@ -345,6 +351,41 @@ public final class NodeMetrics implements Extension {
       };
     }
 
+  }
+
+  /** Push notifications of parked calls, and what became of the parked calls. */
+  public static final class Push {
+    private final Counter attempts;
+    private final Histogram latency;
+    private final Counter parkedCalls;
+
+    private Push(PrometheusRegistry registry) {
+      attempts = Counter.builder().name("rtc2sip_push_attempts_total")
+          .help("Push notification attempts of parked calls by outcome: delivered (2xx), retry"
+              + " (another attempt follows), failed (the push was given up)")
+          .labelNames("outcome").register(registry);
+      latency = Histogram.builder().name("rtc2sip_push_attempt_seconds")
+          .help("Time from sending a push notification to the receiver's answer (or error)")
+          .classicOnly()
+          .classicUpperBounds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 3, 5, 10)
+          .register(registry);
+      parkedCalls = Counter.builder().name("rtc2sip_parked_calls_total")
+          .help("Inbound calls parked for an offline callee, by outcome: answered (the callee"
+              + " logged in and answered), timed-out (480 at the park deadline), cancelled (the"
+              + " caller gave up)")
+          .labelNames("outcome").register(registry);
+    }
+
+    /** A push attempt ended with {@code outcome} after {@code millis}. */
+    public void attempt(String outcome, long millis) {
+      attempts.labelValues(outcome).inc();
+      latency.observe(millis / 1000.0);
+    }
+
+    /** A parked call ended or was answered: {@code outcome}. */
+    public void parkedCall(String outcome) {
+      parkedCalls.labelValues(outcome).inc();
+    }
   }
 
   /** Browser (WebRTC) legs: how many, how they end, how fast they connect, what they refuse. */

@@ -120,9 +120,9 @@ final class NotificationRouter {
       forward(l.presence().node(), n);
     } else if (n instanceof ClientNotification.OfflineCallNotice c) {
       MDC.put("callId", c.callId());
-      log.info("{} is offline: push notification for call from {} (waits until {}); no push"
-          + " gateway is configured, the call is delivered when the user logs in", c.uid(),
-          c.caller().address(), c.parkDeadline());
+      log.info("{} is offline: call from {} parked until {}; it is offered when the user logs"
+          + " in (the node running the call pushes the user's app when rtc2sip.push.url is set)",
+          c.uid(), c.caller().address(), c.parkDeadline());
       MDC.remove("callId");
     } else {
       log("{} has no connection: {} dropped", n);

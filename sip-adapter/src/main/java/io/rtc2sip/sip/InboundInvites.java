@@ -202,11 +202,15 @@ final class InboundInvites {
   }
 
   void ring(SipLegCommand.Ring ring) throws Exception {
-    SipLeg.PendingInvite pending = pending(ring.callId(), "180");
-    if (pending != null) {
-      pending.tx().sendResponse(ctx.requests.response(Response.RINGING, pending.request(),
-          ring.dialog().localTag(), userOf(pending.request())));
+    SipLeg.PendingInvite pending = pending(ring.callId(), ring.earlyMedia() ? "183" : "180");
+    if (pending == null) {
+      return;
     }
+    Optional<Response> progress = ring.earlyMedia()
+        ? sessionProgress(ring.callId(), pending, ring.dialog().localTag()) : Optional.empty();
+    pending.tx().sendResponse(progress.isPresent() ? progress.get()
+        : ctx.requests.response(Response.RINGING, pending.request(), ring.dialog().localTag(),
+            userOf(pending.request())));
   }
 
   void accept(SipLegCommand.Accept accept) throws Exception {
@@ -215,27 +219,17 @@ final class InboundInvites {
     if (pending == null) {
       return;
     }
-    Optional<InetSocketAddress> local = ctx.media.localRtp(accept.callId());
-    if (local.isEmpty()) {
-      log.error("no RTP port for the answer: rejecting with 503");
-      reject(new SipLegCommand.Reject(accept.callId(), accept.dialog(), 503, null));
-      return;
-    }
     NegotiatedMedia media = accept.media();
-    SdpDirection direction = Sdp.answerDirection(pending.offer().direction(), false);
-    SdesDecision.Outcome srtp = pending.srtp();
-    Optional<SdesKey> key = srtp.srtp() ? ctx.media.localSdesKey(accept.callId())
-        : Optional.empty();
-    if (srtp.srtp() && key.isEmpty()) {
-      log.error("no SRTP key for the answer: rejecting with 503");
+    Optional<String> sdp = answer(accept.callId(), leg, pending, media);
+    if (sdp.isEmpty()) {
+      log.error("no RTP port (or SRTP key) for the answer: rejecting with 503");
       reject(new SipLegCommand.Reject(accept.callId(), accept.dialog(), 503, null));
       return;
     }
+    SdesDecision.Outcome srtp = pending.srtp();
     Response ok = ctx.requests.response(Response.OK, pending.request(),
         accept.dialog().localTag(), userOf(pending.request()));
-    ctx.requests.body(ok, Sdp.answer(local.get(), leg.nextSdpOrigin(), media, direction,
-        srtp.savp(), srtp.crypto().map(c -> Sdp.answeredCrypto(c, key.get()))
-            .orElse(java.util.List.of())));
+    ctx.requests.body(ok, sdp.get());
     if (srtp.srtp()) {
       leg.srtpProfile(srtp.savp());
     }
@@ -243,7 +237,49 @@ final class InboundInvites {
     leg.offered(SdpDirection.SENDRECV);
     leg.takePendingInvite();
     ctx.sendUntilAcknowledged(leg, pending.tx(), ok);
-    log.info("answered with {} on {} ({})", media.codec(), local.get(), srtp.describe());
+    log.info("answered with {} on {} ({})", media.codec(),
+        ctx.media.localRtp(accept.callId()).orElse(null), srtp.describe());
+  }
+
+  /**
+   * Our SDP answer to the pending INVITE's offer, for the 200 and for a 183 of early media: the
+   * codec {@code media}, our RTP address, and for SRTP the peer's tag and suite with our key.
+   * Empty when the call has no RTP port or, for SRTP, no key.
+   */
+  private Optional<String> answer(String callId, SipLeg leg, SipLeg.PendingInvite pending,
+      NegotiatedMedia media) {
+    Optional<InetSocketAddress> local = ctx.media.localRtp(callId);
+    SdesDecision.Outcome srtp = pending.srtp();
+    Optional<SdesKey> key = srtp.srtp() ? ctx.media.localSdesKey(callId) : Optional.empty();
+    if (local.isEmpty() || leg == null || srtp.srtp() && key.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(Sdp.answer(local.get(), leg.nextSdpOrigin(), media,
+        Sdp.answerDirection(pending.offer().direction(), false), srtp.savp(),
+        srtp.crypto().map(c -> Sdp.answeredCrypto(c, key.get())).orElse(java.util.List.of())));
+  }
+
+  /**
+   * 183 Session Progress with our answer for a pending INVITE, so that the caller plays the media
+   * we send before the answer (the gateway's ringback for a parked call) rather than a ringing
+   * tone of its own; the 200 carries the same SDP. Without 100rel the 183 is sent once,
+   * unreliably: a caller that misses it hears nothing new, and the 200's SDP is the answer in any
+   * case. Empty when there is no answer to give (then 180 is sent).
+   */
+  private Optional<Response> sessionProgress(String callId, SipLeg.PendingInvite pending,
+      String localTag) throws Exception {
+    if (pending.offer() == null) {
+      return Optional.empty();
+    }
+    Optional<String> sdp = answer(callId, ctx.legs.get(callId), pending,
+        pending.offer().media());
+    if (sdp.isEmpty()) {
+      return Optional.empty();
+    }
+    Response progress = ctx.requests.response(Response.SESSION_PROGRESS, pending.request(),
+        localTag, userOf(pending.request()));
+    ctx.requests.body(progress, sdp.get());
+    return Optional.of(progress);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.rtc2sip.actors.call.CallState.Active;
 import io.rtc2sip.actors.call.CallState.Dialing;
 import io.rtc2sip.actors.call.CallState.Ended;
 import io.rtc2sip.actors.call.CallState.Held;
+import io.rtc2sip.actors.call.CallState.Parked;
 import io.rtc2sip.actors.call.CallState.Referred;
 import io.rtc2sip.actors.call.CallState.Ringing;
 import io.rtc2sip.actors.call.CallState.Routing;
@@ -22,6 +23,7 @@ import io.rtc2sip.actors.model.RtcLeg;
 import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.MediaCommand;
+import io.rtc2sip.actors.port.PushCommand;
 import io.rtc2sip.actors.port.SipLegCommand;
 import io.rtc2sip.actors.user.UserCommand;
 import io.rtc2sip.metrics.NodeMetrics;
@@ -47,6 +49,7 @@ final class CallActions {
   private static final String REFRESH_TIMER = "session-refresh";
   private static final String PLACEMENT_TIMER = "placement";
   private static final String BROWSER_REOFFER_TIMER = "browser-reoffer";
+  private static final String PUSH_TIMER = "push-retry";
   static final int DTMF_DURATION_MS = 100;
 
   private final String callId;
@@ -91,6 +94,16 @@ final class CallActions {
     } else {
       metrics.callAnswered(direction.name());
     }
+  }
+
+  /** Counts a push attempt by its {@code outcome} (delivered, retry, failed) and latency. */
+  void pushCounted(String outcome, long latencyMillis) {
+    metrics.push().attempt(outcome, latencyMillis);
+  }
+
+  /** Counts what became of a parked call: answered, timed-out, cancelled. */
+  void parkedCounted(String outcome) {
+    metrics.push().parkedCall(outcome);
   }
 
   /** Counts a refusal by the dial plan ({@code code}: its signaling error code). */
@@ -206,6 +219,22 @@ final class CallActions {
     deps.users().tell(uid, command);
   }
 
+  /** Whether this node has a push service for parked calls. */
+  boolean pushes() {
+    return deps.ports().push() != null;
+  }
+
+  /** Asks the node's push service for attempt {@code attempt} of the parked call's push. */
+  void push(CallInfo info, java.time.Instant deadline, int attempt) {
+    if (!pushes()) {
+      log().warn("push attempt {} not made: this node has no push service", attempt);
+      return;
+    }
+    log().info("push attempt {} for {}", attempt, info.uid());
+    deps.ports().push().tell(new PushCommand.Notify(callId, info.caller().address(), info.uid(),
+        deadline, attempt, ctx.getSelf()));
+  }
+
   // ------------------------------------------------------------------ timers and lifecycle
 
   /**
@@ -237,6 +266,16 @@ final class CallActions {
 
   void cancelPlacementTimer() {
     timers.cancel(PLACEMENT_TIMER);
+  }
+
+  /** The next push attempt is due after {@code wait}. */
+  void armPushRetry(Duration wait) {
+    timers.startSingleTimer(PUSH_TIMER, CallCommand.PushRetryDue.INSTANCE,
+        wait.isNegative() ? Duration.ZERO : wait);
+  }
+
+  void cancelPushRetry() {
+    timers.cancel(PUSH_TIMER);
   }
 
   /** Retries the re-INVITE that met glare after {@code retry}'s wait (a random draw). */
@@ -387,6 +426,7 @@ final class CallActions {
       metrics.callLive(callId, started.info().direction().name(), false);
       armTimer(state);
       log().info("restarted after a journal failure: media and dialog stay as they are");
+      resumePush(state);
       return;
     }
     if (!(state instanceof Ended)) {
@@ -397,6 +437,8 @@ final class CallActions {
       passivate();
     } else if (state instanceof Routing) {
       askRoute(started.info());
+    } else if (state instanceof Parked) {
+      resumePush(state);
     } else if (started.info().rtc().browser()
         && (state instanceof Dialing || state instanceof Ringing)) {
       // the browser's leg (ICE, DTLS, SRTP) was on the node that ran the call before, and a
@@ -421,6 +463,23 @@ final class CallActions {
       }
       client(new ClientNotification.RtcMoved(rtc.uid(), callId,
           rtc.browser() ? null : rtcAddress(), rtc.browser()));
+    }
+  }
+
+  /**
+   * A recovered parked call goes on with its push: a delivered or abandoned push is not
+   * repeated, a wait for the next attempt is re-armed from its persisted instant, and an attempt
+   * whose outcome was not written (under way when the entity stopped) is made again.
+   */
+  private void resumePush(CallState state) {
+    if (!(state instanceof Parked parked) || !parked.push().pending()) {
+      return;
+    }
+    PushProgress push = parked.push();
+    if (push.retryAt() != null) {
+      armPushRetry(Duration.between(now(), push.retryAt()));
+    } else {
+      push(parked.info(), parked.deadline(), push.attempts() + 1);
     }
   }
 

@@ -237,6 +237,27 @@ public sealed interface CallCommand extends CborSerializable {
    */
   record PlacementRefused(String uid, String code, String reason) implements PlacementDecision {}
 
+  // ---------------------------------------------------------------- from the push service
+
+  /** How a push attempt ended, as the push service judged it. */
+  enum PushOutcome {
+    /** The push receiver took it (2xx). */
+    DELIVERED,
+    /** Worth another attempt (5xx, 408, 429, timeout, connection error) after {@code retryIn}. */
+    RETRY,
+    /** Not worth another attempt (another 4xx, or the last attempt allowed failed). */
+    FAILED
+  }
+
+  /**
+   * The push service's report of attempt {@code attempt} of the call's push ({@link
+   * io.rtc2sip.actors.port.PushCommand.Notify}): the receiver's HTTP {@code status} (0 when
+   * there was none) or the {@code error} (null when there was a status), how long it took, and
+   * the wait before the next attempt ({@code retryIn}, only with {@link PushOutcome#RETRY}).
+   */
+  record PushAttemptFinished(int attempt, int status, String error, long latencyMillis,
+      PushOutcome outcome, java.time.Duration retryIn) implements CallCommand {}
+
   // ---------------------------------------------------------------- the call's own messages
 
   /** Timer: the call rang for {@code no-answer-timeout}. */
@@ -251,6 +272,11 @@ public sealed interface CallCommand extends CborSerializable {
 
   /** Timer: no final response to our INVITE within {@code cancel-timeout} after CANCEL. */
   enum CancelTimeout implements CallCommand {
+    INSTANCE
+  }
+
+  /** Timer: the wait before the next attempt of a parked call's push has passed. */
+  enum PushRetryDue implements CallCommand {
     INSTANCE
   }
 

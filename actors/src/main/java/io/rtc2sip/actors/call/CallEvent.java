@@ -52,8 +52,30 @@ public sealed interface CallEvent extends CborSerializable {
   record CallAlerting(String node, String connectionId, Instant deadline, Instant at)
       implements CallEvent {}
 
-  /** Inbound: the callee is offline; the call waits for it until {@code deadline}. */
-  record CallParked(Instant deadline, Instant at) implements CallEvent {}
+  /**
+   * Inbound: the callee is offline; the call waits for it until {@code deadline}. {@code push}:
+   * a push notification was asked of the node's push service (false when none is configured,
+   * and in events written before pushes were sent).
+   */
+  record CallParked(Instant deadline, Instant at, boolean push) implements CallEvent {}
+
+  /**
+   * Parked: attempt {@code attempt} of the push notification ended with the receiver's HTTP
+   * {@code status} (0: none) or {@code error}, after {@code latencyMillis}; the next attempt is
+   * due at {@code retryAt} (null: no next attempt, a {@link PushDelivered} or {@link PushFailed}
+   * follows).
+   */
+  record PushAttempted(int attempt, int status, String error, long latencyMillis,
+      Instant retryAt, Instant at) implements CallEvent {}
+
+  /** Parked: the push notification was delivered at its attempt {@code attempts}. */
+  record PushDelivered(int attempts, Instant at) implements CallEvent {}
+
+  /**
+   * Parked: the push notification was given up after {@code attempts} attempts, for
+   * {@code reason}; the call still waits for the callee until its deadline.
+   */
+  record PushFailed(int attempts, String reason, Instant at) implements CallEvent {}
 
   /** Outbound: CANCEL sent; the call will end with {@code cause}. */
   record CallCancelling(EndCause cause, Instant deadline, Instant at) implements CallEvent {}

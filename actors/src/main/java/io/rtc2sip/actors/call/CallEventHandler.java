@@ -15,6 +15,9 @@ import io.rtc2sip.actors.call.CallEvent.CallTransferCompleted;
 import io.rtc2sip.actors.call.CallEvent.CallTransferFailed;
 import io.rtc2sip.actors.call.CallEvent.CallTransferRequested;
 import io.rtc2sip.actors.call.CallEvent.CallTransferorLeft;
+import io.rtc2sip.actors.call.CallEvent.PushAttempted;
+import io.rtc2sip.actors.call.CallEvent.PushDelivered;
+import io.rtc2sip.actors.call.CallEvent.PushFailed;
 import io.rtc2sip.actors.call.CallEvent.SessionReoffered;
 import io.rtc2sip.actors.call.CallState.Active;
 import io.rtc2sip.actors.call.CallState.Alerting;
@@ -80,11 +83,21 @@ final class CallEventHandler {
     // ------------------------------------------------------------ inbound before answer
     b.forStateType(Routing.class)
         .onEvent(CallAlerting.class, CallEventHandler::alerting)
-        .onEvent(CallParked.class, (r, e) -> new Parked(r.info().since(e.at()), e.deadline()));
+        .onEvent(CallParked.class, (r, e) -> new Parked(r.info().since(e.at()), e.deadline(),
+            e.push() ? PushProgress.FIRST : PushProgress.NONE));
     b.forStateType(Parked.class)
-        .onEvent(CallAlerting.class, CallEventHandler::alerting);
+        .onEvent(CallAlerting.class, CallEventHandler::alerting)
+        .onEvent(PushAttempted.class, (p, e) -> new Parked(p.info(), p.deadline(),
+            p.push().attempted(e.attempt(), e.retryAt())))
+        .onEvent(PushDelivered.class, (p, e) -> new Parked(p.info(), p.deadline(),
+            p.push().delivered(e.attempts())))
+        .onEvent(PushFailed.class, (p, e) -> new Parked(p.info(), p.deadline(),
+            p.push().failed(e.attempts())));
     b.forStateType(Alerting.class)
-        .onEvent(CallAnswered.class, CallEventHandler::answered);
+        .onEvent(CallAnswered.class, CallEventHandler::answered)
+        // the outcome of an attempt under way when the callee logged in
+        .onEvent(PushAttempted.class, (al, e) -> al)
+        .onEvent(PushDelivered.class, (al, e) -> al);
     // ------------------------------------------------------------ answered
     b.forStateType(Active.class)
         .onEvent(CallHeld.class, (a, e) -> new Held(
@@ -146,7 +159,8 @@ final class CallEventHandler {
   }
 
   private static CallState alerting(Started state, CallAlerting e) {
-    return new Alerting(state.info().since(e.at()), e.node(), e.connectionId(), e.deadline());
+    return new Alerting(state.info().since(e.at()), e.node(), e.connectionId(), e.deadline(),
+        state instanceof Parked);
   }
 
   /** Active or Held: the RTC user transfers the peer, who holds stays as it is. */

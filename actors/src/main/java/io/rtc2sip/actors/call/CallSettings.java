@@ -15,10 +15,12 @@ import org.apache.pekko.actor.typed.ActorSystem;
  *     instead of RFC 4733 events in the media
  * @param browserReofferTimeout how long a browser's call recovered on another node waits for the
  *     browser's new offer ({@code reoffer}) before it ends with rtc-media-failed
+ * @param parkedRingback a parked call's caller gets 183 with our SDP and hears our in-band
+ *     ringback until the answer (false: 180, the caller's phone rings by itself)
  */
 public record CallSettings(
     Duration noAnswerTimeout, Duration parkTimeout, Duration cancelTimeout, String sipDomain,
-    boolean dtmfByInfo, Duration browserReofferTimeout) {
+    boolean dtmfByInfo, Duration browserReofferTimeout, boolean parkedRingback) {
 
   public static final String CONFIG_PATH = "rtc2sip.call";
   /** The default of {@code browser-reoffer-timeout}. */
@@ -47,6 +49,19 @@ public record CallSettings(
         BROWSER_REOFFER_TIMEOUT);
   }
 
+  /** Settings without ringback from the gateway for parked calls. */
+  public CallSettings(Duration noAnswerTimeout, Duration parkTimeout, Duration cancelTimeout,
+      String sipDomain, boolean dtmfByInfo, Duration browserReofferTimeout) {
+    this(noAnswerTimeout, parkTimeout, cancelTimeout, sipDomain, dtmfByInfo,
+        browserReofferTimeout, false);
+  }
+
+  /** These settings with {@code on} as {@link #parkedRingback}. */
+  public CallSettings withParkedRingback(boolean on) {
+    return new CallSettings(noAnswerTimeout, parkTimeout, cancelTimeout, sipDomain, dtmfByInfo,
+        browserReofferTimeout, on);
+  }
+
   /** Reads {@code rtc2sip.call} from the given config. */
   public static CallSettings fromConfig(Config config) {
     Config c = config.getConfig(CONFIG_PATH);
@@ -56,7 +71,8 @@ public record CallSettings(
         c.getDuration("cancel-timeout"),
         c.getString("sip-domain"),
         dtmfByInfo(c.getString("dtmf-out")),
-        c.getDuration("browser-reoffer-timeout"));
+        c.getDuration("browser-reoffer-timeout"),
+        c.getBoolean("parked-ringback"));
   }
 
   private static boolean dtmfByInfo(String mode) {

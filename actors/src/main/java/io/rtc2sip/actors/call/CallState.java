@@ -72,17 +72,24 @@ public sealed interface CallState extends CborSerializable {
     }
   }
 
-  /** Inbound: the callee is offline; the caller hears ringing, the callee got a push. */
-  record Parked(CallInfo info, Instant deadline) implements Timed {
+  /**
+   * Inbound: the callee is offline; the caller hears ringing, the callee's app is pushed
+   * ({@code push}: how far that is).
+   */
+  record Parked(CallInfo info, Instant deadline, PushProgress push) implements Timed {
+    public Parked {
+      push = push == null ? PushProgress.NONE : push;
+    }
+
     @Override
     public CallCommand timeoutMessage() {
       return CallCommand.ParkTimeout.INSTANCE;
     }
   }
 
-  /** Inbound: the callee's app rings. */
-  record Alerting(CallInfo info, String node, String connectionId, Instant deadline)
-      implements Timed {
+  /** Inbound: the callee's app rings ({@code released}: after the call was parked for it). */
+  record Alerting(CallInfo info, String node, String connectionId, Instant deadline,
+      boolean released) implements Timed {
     @Override
     public CallCommand timeoutMessage() {
       return CallCommand.NoAnswerTimeout.INSTANCE;

@@ -16,6 +16,8 @@ import io.rtc2sip.actors.call.CallCommand.ParkTimeout;
 import io.rtc2sip.actors.call.CallCommand.PlaceCall;
 import io.rtc2sip.actors.call.CallCommand.PlacementAllowed;
 import io.rtc2sip.actors.call.CallCommand.PlacementRefused;
+import io.rtc2sip.actors.call.CallCommand.PushAttemptFinished;
+import io.rtc2sip.actors.call.CallCommand.PushRetryDue;
 import io.rtc2sip.actors.call.CallCommand.Reanchor;
 import io.rtc2sip.actors.call.CallCommand.ReinviteRetry;
 import io.rtc2sip.actors.call.CallCommand.SessionRefreshDue;
@@ -52,6 +54,9 @@ import io.rtc2sip.actors.call.CallEvent.CallTransferCompleted;
 import io.rtc2sip.actors.call.CallEvent.CallTransferFailed;
 import io.rtc2sip.actors.call.CallEvent.CallTransferRequested;
 import io.rtc2sip.actors.call.CallEvent.CallTransferorLeft;
+import io.rtc2sip.actors.call.CallEvent.PushAttempted;
+import io.rtc2sip.actors.call.CallEvent.PushDelivered;
+import io.rtc2sip.actors.call.CallEvent.PushFailed;
 import io.rtc2sip.actors.call.CallEvent.SessionReoffered;
 import io.rtc2sip.actors.call.CallState.Active;
 import io.rtc2sip.actors.call.CallState.Alerting;
@@ -251,8 +256,9 @@ public final class CallTransitions {
         (h, s, c) -> h.pending().routed(s, c)));
     t.add(row(Routing.class, CalleeOffline.class, events(CallParked.class), false,
         states(Parked.class),
-        "SIP Ring (180, the caller is held ringing); client OfflineCallNotice (push);"
-            + " arm park timer",
+        "SIP Ring (180, the caller is held ringing; with parked-ringback: 183 with our SDP and"
+            + " media Ringback, in-band until the answer); client OfflineCallNotice; arm park"
+            + " timer; with a push service on the node (rtc2sip.push.url): push Notify attempt 1",
         (h, s, c) -> h.pending().parked(s)));
     t.add(row(Routing.class, CalleeUnknown.class, events(CallEnded.class), false,
         states(Ended.class), "cause not-found; SIP Reject 404; media Stop",
@@ -261,15 +267,33 @@ public final class CallTransitions {
         states(Ended.class), "no route in time: cause no-answer; SIP Reject 480; media Stop",
         (h, s, c) -> h.pending().notRouted(s)));
     t.add(row(Parked.class, CalleeOnline.class, events(CallAlerting.class), false,
-        states(Alerting.class), "the callee logged in: client IncomingCall; arm no-answer timer",
+        states(Alerting.class),
+        "the callee logged in: client IncomingCall; arm no-answer timer; no further push attempt",
         (h, s, c) -> h.pending().unparked(s, c)));
     t.add(row(Parked.class, ParkTimeout.class, events(CallEnded.class), false,
         states(Ended.class),
-        "cause callee-offline; SIP Reject 480; client Ended; user CallEnded; media Stop",
+        "cause callee-offline; SIP Reject 480; client Ended; user CallEnded; media Stop; no"
+            + " further push attempt",
         (h, s, c) -> h.pending().parkTimedOut(s)));
+    t.add(row(Parked.class, PushAttemptFinished.class,
+        events(PushAttempted.class, PushDelivered.class, PushFailed.class), true,
+        states(Parked.class),
+        "the push service's report of the attempt under way (others are ignored): 2xx:"
+            + " PushAttempted and PushDelivered; 4xx but 408/429, or the last attempt:"
+            + " PushAttempted and PushFailed; else PushAttempted, arm the push retry timer (the"
+            + " service's backoff), or PushFailed when the retry would come after the deadline",
+        (h, s, c) -> h.pushes().finished(s, c)));
+    t.add(row(Parked.class, PushRetryDue.class, events(), false, states(),
+        "push Notify, the next attempt (nothing once delivered or given up)",
+        (h, s, c) -> h.pushes().retryDue(s)));
     t.add(row(Alerting.class, CalleeOnline.class, events(), true,
         states(Alerting.class), "ignored (already alerting)",
         (h, s, c) -> h.ignore()));
+    t.add(row(Alerting.class, PushAttemptFinished.class,
+        events(PushAttempted.class, PushDelivered.class), true, states(Alerting.class),
+        "a released call's attempt that was under way when the callee logged in: its outcome"
+            + " is written (PushDelivered for a 2xx), no further attempt",
+        (h, s, c) -> h.pushes().finishedAfterRelease(s, c)));
     t.add(row(Alerting.class, Answer.class, events(CallAnswered.class), false,
         states(Active.class), "reply Accepted (with a WebRTC offer: media Start answers the"
             + " client); SIP Accept (200 with SDP answer); media Start; client Answered",
@@ -458,7 +482,10 @@ public final class CallTransitions {
     md.append("\nAfter recovery (`RecoveryCompleted`): a state with a timer re-arms it from its"
             + " persisted deadline (firing at once when it has passed); Active, Held,"
             + " Transferring and Referred send themselves `Reanchor`; Routing asks the user"
-            + " session again; Ended passivates. Active, Held, Transferring and Referred also"
+            + " session again; Parked with a push neither delivered nor given up re-arms the"
+            + " push retry timer, or, when an attempt was under way (its outcome not written),"
+            + " makes that attempt again (a delivered push is not repeated); Ended passivates."
+            + " Active, Held, Transferring and Referred also"
             + " tell the client `RtcMoved` (the RTC address of this node, where a loopback"
             + " client joins again). A call whose RTC side is a browser's WebRTC leg lost the"
             + " leg (its ICE and DTLS were on the node that ran the call): Dialing and Ringing"
@@ -490,7 +517,9 @@ public final class CallTransitions {
     if (s == Ringing.class) return "outbound: 180/183 received";
     if (s == Cancelling.class) return "outbound: CANCEL sent, waiting for the final response";
     if (s == Routing.class) return "inbound: asking the callee's user session where it is";
-    if (s == Parked.class) return "inbound: callee offline, caller hears ringing, push sent";
+    if (s == Parked.class) {
+      return "inbound: callee offline, caller hears ringing, the callee's app is pushed";
+    }
     if (s == Alerting.class) return "inbound: the callee's app rings";
     if (s == Active.class) return "answered, media both ways";
     if (s == Held.class) return "answered, on hold by the RTC user and/or the SIP peer";
@@ -503,7 +532,9 @@ public final class CallTransitions {
     if (s == Dialing.class || s == Ringing.class || s == Routing.class || s == Alerting.class) {
       return "no-answer-timeout → NoAnswerTimeout";
     }
-    if (s == Parked.class) return "park-timeout → ParkTimeout";
+    if (s == Parked.class) {
+      return "park-timeout → ParkTimeout; the push's backoff → PushRetryDue";
+    }
     if (s == Cancelling.class) return "cancel-timeout → CancelTimeout";
     return "";
   }

@@ -206,6 +206,7 @@ final class PendingCallHandlers {
         .thenRun(
             next -> {
               a.log().info("alerting {} on {}", online.uid(), online.node());
+              a.cancelPushRetry();
               if (ring) {
                 a.sip(new SipLegCommand.Ring(a.callId(), info.dialog(), false));
               }
@@ -219,15 +220,29 @@ final class PendingCallHandlers {
     CallInfo info = state.info();
     Instant now = a.now();
     Instant deadline = now.plus(a.settings().parkTimeout());
+    boolean push = a.pushes();
     return a.effects()
-        .persist(new CallParked(deadline, now))
+        .persist(new CallParked(deadline, now, push))
         .thenRun(
             next -> {
-              a.log().info("callee {} offline: parked until {}", info.uid(), deadline);
-              a.sip(new SipLegCommand.Ring(a.callId(), info.dialog(), false));
+              if (push) {
+                a.log().info("callee {} offline: parked until {}, pushing", info.uid(),
+                    deadline);
+              } else {
+                a.log().info("callee {} offline: parked until {}; no push (rtc2sip.push.url is"
+                    + " empty): the call waits for the callee to log in", info.uid(), deadline);
+              }
+              boolean ringback = a.settings().parkedRingback();
+              a.sip(new SipLegCommand.Ring(a.callId(), info.dialog(), ringback));
+              if (ringback) {
+                a.media(new MediaCommand.Ringback(a.callId(), info.media()));
+              }
               a.client(new ClientNotification.OfflineCallNotice(
                   info.uid(), a.callId(), info.caller(), deadline));
               a.armTimer(next);
+              if (push) {
+                a.push(info, deadline, 1);
+              }
             }).thenNoReply();
   }
 
@@ -245,11 +260,15 @@ final class PendingCallHandlers {
   }
 
   ReplyEffect<CallEvent, CallState> parkTimedOut(Parked state) {
+    a.parkedCounted("timed-out");
     return rejectInbound(state, EndCause.CALLEE_OFFLINE, true, null);
   }
 
   /** The caller cancelled; the callee's client knows of the call once it is parked or rings. */
   ReplyEffect<CallEvent, CallState> callerCancelled(Started state) {
+    if (state instanceof Parked || state instanceof Alerting al && al.released()) {
+      a.parkedCounted("cancelled");
+    }
     boolean userKnows = !(state instanceof Routing);
     return a.end(state, EndCall.of(EndCause.CANCELLED, 487).tellingClient(userKnows));
   }
@@ -264,6 +283,9 @@ final class PendingCallHandlers {
         .thenRun(
             next -> {
               a.counted(info.direction(), CallAnswered.class, persisting);
+              if (state.released()) {
+                a.parkedCounted("answered");
+              }
               a.log().info("answered by {}{}", info.uid(),
                   answer.rtcOffer() == null ? "" : " (WebRTC)");
               a.armTimer(next);

@@ -14,18 +14,32 @@ import org.apache.pekko.actor.typed.ActorRef;
  *     null when the network is not node-local (Agora)
  * @param sipAddress where this node's SIP listener is ({@code host:port}): a node that receives
  *     the INVITE of a call running here passes it on to this address; null when unknown
+ * @param push the push service that notifies offline callees' apps of parked calls; null when
+ *     none is configured (a parked call then only waits for its callee to log in)
  */
 public record CallPorts(
     ActorRef<SipLegCommand> sip,
     ActorRef<MediaCommand> media,
     ActorRef<ClientNotification> clients,
     String rtcAddress,
-    String sipAddress) {
+    String sipAddress,
+    ActorRef<PushCommand> push) {
 
   public CallPorts {
     if (sip == null || media == null || clients == null) {
       throw new IllegalArgumentException("all three ports are required");
     }
+  }
+
+  /** Ports of a node without a push service. */
+  public CallPorts(ActorRef<SipLegCommand> sip, ActorRef<MediaCommand> media,
+      ActorRef<ClientNotification> clients, String rtcAddress, String sipAddress) {
+    this(sip, media, clients, rtcAddress, sipAddress, null);
+  }
+
+  /** These ports with {@code service} as the push service (null: none). */
+  public CallPorts withPush(ActorRef<PushCommand> service) {
+    return new CallPorts(sip, media, clients, rtcAddress, sipAddress, service);
   }
 
   /** Ports of a node whose SIP address is not told to other nodes. */

@@ -48,6 +48,13 @@ public sealed interface MediaCommand extends CborSerializable {
     }
   }
 
+  /**
+   * Play in-band ringback to the SIP caller of a call not yet answered, in {@code media} (the
+   * caller's offer), until {@link Start} (the answer) or {@link Stop}: the caller's 183 carries
+   * our SDP and the caller hears the gateway's ringing instead of its own.
+   */
+  record Ringback(String callId, NegotiatedMedia media) implements MediaCommand {}
+
   /** Change the media direction (hold, resume) without rebuilding anything. */
   record SetDirection(String callId, SdpDirection direction) implements MediaCommand {}
 

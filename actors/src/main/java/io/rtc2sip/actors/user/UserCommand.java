@@ -49,8 +49,8 @@ public sealed interface UserCommand extends CborSerializable {
   /**
    * Where is the user? Asked by an inbound call; the answer goes to {@code replyTo} (the call):
    * {@link CallCommand.CalleeOnline}, {@link CallCommand.CalleeOffline} or {@link
-   * CallCommand.CalleeUnknown} (a uid never seen). An offline answer
-   * parks the call here: the user session tells it when the user logs in.
+   * CallCommand.CalleeUnknown} (a uid never seen, unless calls for it may be parked). An offline
+   * answer parks the call here: the user session tells it when the user logs in.
    */
   record RouteInboundCall(
       String callId, Party caller, ActorRef<CallCommand.RouteDecision> replyTo)

@@ -69,6 +69,8 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
    *
    * @param nodeIsMember whether a node address (as in {@link Login#node()}) is a cluster member:
    *     a session recovered for a connection on a node that is gone logs the user out
+   * @param parkableUnknown whether an inbound call for a uid never seen here is parked for it
+   *     (and its app pushed) rather than refused with 404 ({@code rtc2sip.push.any-uid-pattern})
    */
   public record Dependencies(
       ActorRef<ClientNotification> clients,
@@ -76,7 +78,15 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
       EntityMessenger<CallCommand> calls,
       Predicate<String> nodeIsMember,
       Clock clock,
-      DialPlans dialPlans) {
+      DialPlans dialPlans,
+      Predicate<String> parkableUnknown) {
+
+    /** Dependencies under which calls for a uid never seen are refused. */
+    public Dependencies(ActorRef<ClientNotification> clients,
+        ActorRef<SipRegistrationCommand> registrations, EntityMessenger<CallCommand> calls,
+        Predicate<String> nodeIsMember, Clock clock, DialPlans dialPlans) {
+      this(clients, registrations, calls, nodeIsMember, clock, dialPlans, uid -> false);
+    }
 
     /** Dependencies without limits on the calls users place. */
     public Dependencies(ActorRef<ClientNotification> clients,
@@ -120,6 +130,20 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
       ActorRef<SipRegistrationCommand> registrations,
       EntityMessenger<CallCommand> calls,
       Clock clock) {
+    return init(system, clients, registrations, calls, clock, uid -> false);
+  }
+
+  /**
+   * As above; an inbound call for a uid never seen that {@code parkableUnknown} accepts is
+   * parked for it as for a known user who is offline.
+   */
+  public static ActorRef<?> init(
+      ActorSystem<?> system,
+      ActorRef<ClientNotification> clients,
+      ActorRef<SipRegistrationCommand> registrations,
+      EntityMessenger<CallCommand> calls,
+      Clock clock,
+      Predicate<String> parkableUnknown) {
     Cluster cluster = Cluster.get(system);
     Predicate<String> isMember =
         node -> {
@@ -138,7 +162,8 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
             isMember,
             clock,
             DialPlans.fromConfig(system.settings().config(),
-                system.settings().config().getString("rtc2sip.call.sip-domain")));
+                system.settings().config().getString("rtc2sip.call.sip-domain")),
+            parkableUnknown);
     NodeMetrics metrics = NodeMetrics.get(system);
     return ClusterSharding.get(system)
         .init(Entity.of(TYPE_KEY, ec -> {
@@ -344,7 +369,7 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
 
   private Effect<UserEvent, UserState> route(UserState state, RouteInboundCall route) {
     String callId = route.callId();
-    if (state == Unknown.INSTANCE) {
+    if (state == Unknown.INSTANCE && !deps.parkableUnknown().test(uid)) {
       ctx.getLog().info("inbound call {} for a user never seen", callId);
       route.replyTo().tell(new CallCommand.CalleeUnknown(uid));
       passivate();
@@ -370,7 +395,9 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
         .persist(new CallParked(callId, deps.clock().instant()))
         .thenRun(
             next -> {
-              ctx.getLog().info("inbound call {} parked: user offline", callId);
+              ctx.getLog().info("inbound call {} parked: user {}", callId,
+                  state == Unknown.INSTANCE ? "never seen, its uid matches the push pattern"
+                      : "offline");
               route.replyTo().tell(offline);
             });
   }

@@ -22,6 +22,7 @@ import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.port.CallPorts;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.MediaCommand;
+import io.rtc2sip.actors.port.PushCommand;
 import io.rtc2sip.actors.port.SipLegCommand;
 import io.rtc2sip.actors.support.TestClock;
 import io.rtc2sip.actors.user.UserCommand;
@@ -66,6 +67,8 @@ final class CallFixture {
   final TestProbe<SipLegCommand> sip;
   final TestProbe<MediaCommand> media;
   final TestProbe<ClientNotification> clients;
+  /** The node's push service (absent in a fixture made {@link #inboundWithoutPush}). */
+  final TestProbe<PushCommand> push;
   final TestProbe<ShardingEnvelope<UserCommand>> users;
   final TestProbe<UserCommand.AdmitCall> admissions;
   final TestProbe<ClusterSharding.ShardCommand> shard;
@@ -86,7 +89,7 @@ final class CallFixture {
    */
   CallFixture(ActorTestKit testKit, boolean inbound, CallSettings settings, DialPlans plans,
       CallCommand.PlacementRefused admission) {
-    this(testKit, inbound, settings, plans, admission, true);
+    this(testKit, inbound, settings, plans, admission, true, true);
   }
 
   /**
@@ -94,15 +97,23 @@ final class CallFixture {
    * {@link #admissions}) and never answers them.
    */
   static CallFixture withSilentUserSession(ActorTestKit testKit, DialPlans plans) {
-    return new CallFixture(testKit, false, SETTINGS, plans, null, false);
+    return new CallFixture(testKit, false, SETTINGS, plans, null, false, true);
+  }
+
+  /** An inbound call on a node without a push service. */
+  static CallFixture inboundWithoutPush(ActorTestKit testKit) {
+    return new CallFixture(testKit, true, SETTINGS, DialPlans.open(SETTINGS.sipDomain()), null,
+        true, false);
   }
 
   private CallFixture(ActorTestKit testKit, boolean inbound, CallSettings settings,
-      DialPlans plans, CallCommand.PlacementRefused admission, boolean admissionsAnswered) {
+      DialPlans plans, CallCommand.PlacementRefused admission, boolean admissionsAnswered,
+      boolean pushes) {
     this.callId = (inbound ? "i-" : "o-") + "test-" + SEQ.incrementAndGet();
     this.sip = testKit.createTestProbe();
     this.media = testKit.createTestProbe();
     this.clients = testKit.createTestProbe();
+    this.push = testKit.createTestProbe();
     this.users = testKit.createTestProbe();
     this.shard = testKit.createTestProbe();
     this.admissions = testKit.createTestProbe();
@@ -120,7 +131,8 @@ final class CallFixture {
     CallEntity.Dependencies deps =
         new CallEntity.Dependencies(
             settings,
-            new CallPorts(sip.ref(), media.ref(), clients.ref(), RTC, SIP),
+            new CallPorts(sip.ref(), media.ref(), clients.ref(), RTC, SIP)
+                .withPush(pushes ? push.ref() : null),
             userSessions,
             clock,
             NODE,
@@ -238,6 +250,7 @@ final class CallFixture {
     drain(sip);
     drain(media);
     drain(clients);
+    drain(push);
     drain(users);
     drain(admissions);
     drain(shard);

@@ -84,6 +84,9 @@ class CallTransitionsTest {
         r -> new CallCommand.PlacementRefused(uid, "too-many-calls", "2 calls going on"),
         r -> NoAnswerTimeout.INSTANCE,
         r -> ParkTimeout.INSTANCE,
+        r -> new CallCommand.PushAttemptFinished(1, 200, null, 12,
+            CallCommand.PushOutcome.DELIVERED, null),
+        r -> CallCommand.PushRetryDue.INSTANCE,
         r -> CancelTimeout.INSTANCE,
         r -> ReinviteRetry.INSTANCE,
         r -> CallCommand.SessionRefreshDue.INSTANCE,
@@ -150,7 +153,8 @@ class CallTransitionsTest {
         "placement", Placement.class,
         "pending", PendingCallHandlers.class,
         "established", EstablishedCallHandlers.class,
-        "transfers", TransferHandlers.class);
+        "transfers", TransferHandlers.class,
+        "pushes", PushHandlers.class);
     Set<String> bundled = new HashSet<>();
     for (RecordComponent c : CallHandlers.class.getRecordComponents()) {
       bundled.add(c.getName());

@@ -102,7 +102,7 @@ class InboundCallTest {
     CallFixture f = CallFixture.inbound(TEST_KIT);
     f.reach(CallState.Routing.class);
     var parked = f.kit.runCommand(new CalleeOffline(UID));
-    assertEquals(new CallParked(START.plusSeconds(120), START), parked.event());
+    assertEquals(new CallParked(START.plusSeconds(120), START, true), parked.event());
     assertInstanceOf(SipLegCommand.Ring.class, f.sip.receiveMessage());
     assertEquals(new ClientNotification.OfflineCallNotice(UID, f.callId,
         Party.sip("sip:+4930999@pbx.example"), START.plusSeconds(120)),
@@ -115,6 +115,22 @@ class InboundCallTest {
     assertInstanceOf(ClientNotification.IncomingCall.class, f.clients.receiveMessage());
     // the caller is already hearing ringing: no second 180
     f.sip.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void withParkedRingbackTheCallerGets183AndTheGatewaysRingbackUntilTheAnswer() {
+    CallFixture f = new CallFixture(TEST_KIT, true,
+        CallFixture.SETTINGS.withParkedRingback(true));
+    f.reach(CallState.Routing.class);
+    f.kit.runCommand(new CalleeOffline(UID));
+    assertEquals(new SipLegCommand.Ring(f.callId, CallFixture.inboundDialog(f.callId), true),
+        f.sip.receiveMessage());
+    assertEquals(new MediaCommand.Ringback(f.callId, NegotiatedMedia.pcma()),
+        f.media.receiveMessage());
+    f.kit.runCommand(new CalleeOnline(UID, NODE, "conn-7"));
+    f.kit.<CallReply>runCommand(r -> new Answer(UID, r));
+    // the answer's Start ends the ringback
+    assertInstanceOf(MediaCommand.Start.class, f.media.receiveMessage());
   }
 
   @Test

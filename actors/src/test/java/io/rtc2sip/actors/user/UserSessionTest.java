@@ -74,6 +74,48 @@ class UserSessionTest {
   }
 
   @Test
+  void aUidNeverSeenIsParkedWhenThePushPatternAcceptsItAndReleasedAtItsFirstLogin() {
+    var session = EventSourcedBehaviorTestKit.<UserCommand, UserEvent, UserState>create(
+        TEST_KIT.system(),
+        UserSession.create(uid,
+            new UserSession.Dependencies(clients.ref(), registrations.ref(),
+                EntityMessenger.envelopes(calls.ref()), members::contains,
+                new TestClock(Instant.parse("2026-11-24T10:00:00Z")),
+                io.rtc2sip.actors.dialplan.DialPlans.open("localhost"),
+                id -> id.startsWith("user-")),
+            shard.ref()));
+    var parked = session.runCommand(new UserCommand.RouteInboundCall("i-5",
+        Party.sip("sip:x@y"), call.ref()));
+    assertEquals(new UserEvent.CallParked("i-5", Instant.parse("2026-11-24T10:00:00Z")),
+        parked.event());
+    assertEquals(new CallCommand.CalleeOffline(uid), call.receiveMessage());
+    assertEquals(List.of("i-5"), session.<Presence>runCommand(UserCommand.GetPresence::new)
+        .reply().parkedCalls());
+
+    session.<UserReply>runCommand(r -> new UserCommand.Login(NODE_A, "c1", r));
+    ShardingEnvelope<CallCommand> released = calls.receiveMessage();
+    assertEquals("i-5", released.entityId());
+    assertEquals(new CallCommand.CalleeOnline(uid, NODE_A, "c1"), released.message());
+  }
+
+  @Test
+  void aUidNeverSeenThatThePushPatternRefusesGetsNoCalls() {
+    var session = EventSourcedBehaviorTestKit.<UserCommand, UserEvent, UserState>create(
+        TEST_KIT.system(),
+        UserSession.create(uid,
+            new UserSession.Dependencies(clients.ref(), registrations.ref(),
+                EntityMessenger.envelopes(calls.ref()), members::contains,
+                new TestClock(Instant.parse("2026-11-24T10:00:00Z")),
+                io.rtc2sip.actors.dialplan.DialPlans.open("localhost"),
+                id -> id.startsWith("+49")),
+            shard.ref()));
+    var result = session.runCommand(new UserCommand.RouteInboundCall("i-6",
+        Party.sip("sip:x@y"), call.ref()));
+    assertTrue(result.hasNoEvents());
+    assertEquals(new CallCommand.CalleeUnknown(uid), call.receiveMessage());
+  }
+
+  @Test
   void loginRoutesCallsToTheConnectionAndATakeOverTellsTheOldOne() {
     members.add(NODE_A);
     assertInstanceOf(UserReply.Accepted.class, login(NODE_A, "c1"));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.rtc2sip.actors.call.CallEvent;
 import io.rtc2sip.actors.call.CallState;
 import java.util.List;
 
@@ -20,9 +21,9 @@ public final class ReplayRenderer {
     StringBuilder out = new StringBuilder("call ").append(callId).append(": ")
         .append(steps.size()).append(" events\n");
     for (CallHistory.Step s : steps) {
-      out.append(String.format("  #%-3d %s  %-28s %-22s %s -> %s%n", s.sequenceNr(), s.written(),
-          s.node(), s.event().getClass().getSimpleName(), s.before().stateName(),
-          s.after().stateName()));
+      out.append(String.format("  #%-3d %s  %-28s %-22s %s -> %s%s%n", s.sequenceNr(),
+          s.written(), s.node(), s.event().getClass().getSimpleName(), s.before().stateName(),
+          s.after().stateName(), detail(s.event())));
     }
     CallState last = steps.isEmpty() ? CallState.Idle.INSTANCE
         : steps.get(steps.size() - 1).after();
@@ -41,6 +42,19 @@ public final class ReplayRenderer {
     }
     root.put("state", steps.isEmpty() ? "Idle" : steps.get(steps.size() - 1).after().stateName());
     return root.toString();
+  }
+
+  /** What a push step says beyond its name (the other events: nothing; see the JSON). */
+  static String detail(CallEvent event) {
+    if (event instanceof CallEvent.PushAttempted a) {
+      return "  attempt " + a.attempt() + ": " + (a.status() > 0 ? "HTTP " + a.status()
+          : a.error()) + " in " + a.latencyMillis() + " ms"
+          + (a.retryAt() != null ? ", next at " + a.retryAt() : "");
+    }
+    if (event instanceof CallEvent.PushFailed f) {
+      return "  " + f.reason();
+    }
+    return "";
   }
 
   public static String describe(CallState state) {

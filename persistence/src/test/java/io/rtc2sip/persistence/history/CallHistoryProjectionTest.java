@@ -85,7 +85,7 @@ class CallHistoryProjectionTest {
         new CallEvent.CallReceived("b", Party.sip("sip:bob@pbx.test"), Party.rtc("alice"),
             new RtcLeg("ch-b", "alice"), dialog("b"), NegotiatedMedia.pcmu(), T0.plusSeconds(90),
             T0.plusSeconds(60)),
-        new CallEvent.CallParked(T0.plusSeconds(90), T0.plusSeconds(60)),
+        new CallEvent.CallParked(T0.plusSeconds(90), T0.plusSeconds(60), false),
         new CallEvent.CallEnded(EndCause.CALLEE_OFFLINE, 480, "offline", T0.plusSeconds(90))));
     persist("node-1", "c", List.of(
         new CallEvent.CallDialed("c", Party.rtc("carol"), Party.sip("sip:+4940555@pbx.test"),
