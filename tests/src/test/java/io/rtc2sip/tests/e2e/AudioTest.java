@@ -10,7 +10,6 @@ import io.rtc2sip.tests.support.TestNode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,16 +75,10 @@ class AudioTest {
       bob.await("answered");
       try (LoopbackRtcClient audio = LoopbackRtcClient.join(rtc(),
           placed.get("channel").asText(), "bob")) {
-        AtomicBoolean talking = new AtomicBoolean(true);
-        Thread speaker = Tones.play(audio, 1000, talking);
-        try {
-          short[] heard = Tones.collect(audio, 150);
+        Tones.sayWhileHearing(audio, 1000, heard -> {
           double share = Tones.share(Tones.loudest(heard, 60), 1000);
           assertTrue(share > 0.8, "1 kHz share of the echo through SIP: " + share);
-        } finally {
-          talking.set(false);
-          speaker.join();
-        }
+        });
       }
       bob.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
       bob.await("ended");

@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,18 +52,12 @@ class BaresipTest {
           "lena")) {
         lena.request("{\"type\":\"answer\",\"callId\":\"" + callId + "\"}");
         lena.await("answered");
-        AtomicBoolean talking = new AtomicBoolean(true);
-        Thread speaker = Tones.play(audio, 1000, talking);
-        try {
-          short[] heard = Tones.collect(audio, 150);
+        Tones.sayWhileHearing(audio, 1000, heard -> {
           double share = Tones.share(Tones.loudest(heard, 60), 600);
           assertTrue(share > 0.8, "600 Hz from baresip at the client: " + share);
           lena.request("{\"type\":\"dtmf\",\"callId\":\"" + callId + "\",\"digits\":\"5\"}");
           Tones.collect(audio, 100);
-        } finally {
-          talking.set(false);
-          speaker.join();
-        }
+        });
         lena.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
         lena.await("ended");
       }

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,16 +73,10 @@ class TlsSrtpPhoneTest {
           "lena")) {
         lena.request("{\"type\":\"answer\",\"callId\":\"" + callId + "\"}");
         lena.await("answered");
-        AtomicBoolean talking = new AtomicBoolean(true);
-        Thread speaker = Tones.play(audio, 1000, talking);
-        try {
-          short[] heard = Tones.collect(audio, 150);
+        Tones.sayWhileHearing(audio, 1000, heard -> {
           double share = Tones.share(Tones.loudest(heard, 60), 600);
           assertTrue(share > 0.8, "600 Hz from the phone at the client: " + share);
-        } finally {
-          talking.set(false);
-          speaker.join();
-        }
+        });
         lena.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
         lena.await("ended");
       }

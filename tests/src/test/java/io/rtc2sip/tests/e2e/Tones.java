@@ -55,6 +55,27 @@ public final class Tones {
     return t;
   }
 
+  /** What the client hears in a call while it says something. */
+  interface Listening {
+    void heard(short[] audio) throws Exception;
+  }
+
+  /**
+   * The client says {@code hz} into the call while it takes 1.5 s of what it hears to {@code
+   * then} (which may go on in the call: digits, more listening); the tone stops after it.
+   */
+  static void sayWhileHearing(LoopbackRtcClient audio, double hz, Listening then)
+      throws Exception {
+    AtomicBoolean talking = new AtomicBoolean(true);
+    Thread speaker = play(audio, hz, talking);
+    try {
+      then.heard(collect(audio, 150));
+    } finally {
+      talking.set(false);
+      speaker.join();
+    }
+  }
+
   /** Up to {@code frames} frames from the client's receive queue (2 s without one: done). */
   static short[] collect(LoopbackRtcClient audio, int frames) throws InterruptedException {
     java.util.List<short[]> got = new java.util.ArrayList<>();
