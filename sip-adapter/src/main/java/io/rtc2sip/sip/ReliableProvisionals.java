@@ -105,9 +105,14 @@ final class ReliableProvisionals implements AutoCloseable {
 
   /** Whether our 18x to {@code invite} go reliably, or the INVITE gets 420. */
   Decision decide(Request invite) {
+    return decide(settings.use(), invite);
+  }
+
+  /** The same, for the setting {@code use}. */
+  static Decision decide(ReliableSettings.Use use, Message invite) {
     boolean required = hasTag(invite, "Require");
     boolean supported = hasTag(invite, "Supported") || hasTag(invite, "k");
-    return switch (settings.use()) {
+    return switch (use) {
       case OFF -> required ? Decision.REFUSE : Decision.UNRELIABLE;
       case REQUIRED -> required ? Decision.RELIABLE : Decision.UNRELIABLE;
       case SUPPORTED -> required || supported ? Decision.RELIABLE : Decision.UNRELIABLE;

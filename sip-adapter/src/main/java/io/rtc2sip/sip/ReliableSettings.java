@@ -2,7 +2,6 @@ package io.rtc2sip.sip;
 
 import com.typesafe.config.Config;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * When our provisional responses to an INVITE go reliably (RFC 3262, 100rel and PRACK;
@@ -37,15 +36,16 @@ public record ReliableSettings(Use use, Duration t1) {
 
   public static ReliableSettings fromConfig(Config config) {
     Config c = config.getConfig("rtc2sip.sip.reliable-provisionals");
-    String use = c.getString("use").trim().toUpperCase(Locale.ROOT);
-    try {
-      return new ReliableSettings(Use.valueOf(use), c.getDuration("t1"));
-    } catch (IllegalArgumentException unknown) {
-      if (unknown.getMessage() != null && unknown.getMessage().contains("t1")) {
-        throw unknown;
+    return new ReliableSettings(use(c.getString("use")), c.getDuration("t1"));
+  }
+
+  private static Use use(String name) {
+    for (Use u : Use.values()) {
+      if (u.name().equalsIgnoreCase(name.trim())) {
+        return u;
       }
-      throw new IllegalArgumentException("rtc2sip.sip.reliable-provisionals.use must be off,"
-          + " required or supported: " + c.getString("use"));
     }
+    throw new IllegalArgumentException("rtc2sip.sip.reliable-provisionals.use must be off,"
+        + " required or supported: " + name);
   }
 }
