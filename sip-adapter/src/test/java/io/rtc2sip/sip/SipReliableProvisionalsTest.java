@@ -180,6 +180,9 @@ class SipReliableProvisionalsTest {
       assertTrue(r.find() && ringing.contains("Require: 100rel"), ringing);
       long rseq = Long.parseLong(r.group(1));
       String toTag = invite.dialog().localTag();
+      // a CSeq not above the INVITE's: 500 by the dialog check (out of order)
+      assertTrue(prack(caller, sipCallId, fromTag, toTag, 1, rseq + " 1 INVITE")
+          .startsWith("SIP/2.0 500"));
       // RAck with another RSeq: 481, and the 180 is still outstanding
       assertTrue(prack(caller, sipCallId, fromTag, toTag, 2, (rseq + 1) + " 1 INVITE")
           .startsWith("SIP/2.0 481"));
@@ -195,6 +198,33 @@ class SipReliableProvisionalsTest {
       adapter.port().tell(new SipLegCommand.Reject(e.entityId(), invite.dialog(), 486,
           EndCause.BUSY));
       assertNotNull(caller.requestUntil(null, "SIP/2.0 486"));
+    }
+  }
+
+  @Test
+  void aCallAnsweredWhileItsReliable180AwaitsAPrackThatNeverComesEndsAsDialogLost()
+      throws Exception {
+    try (RawSip caller = new RawSip(port)) {
+      String sipCallId = "noprack-" + System.nanoTime() + "@127.0.0.1";
+      String request = caller.invite("alice", sipCallId)
+          .replace("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\nRequire: 100rel\r\n");
+      caller.send(request.getBytes(StandardCharsets.US_ASCII));
+      ShardingEnvelope<CallCommand> e = calls.receiveMessage(WAIT);
+      CallCommand.SipInviteReceived invite =
+          assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
+      adapter.port().tell(new SipLegCommand.Ring(e.entityId(), invite.dialog(), false));
+      adapter.port().tell(new SipLegCommand.Accept(e.entityId(), invite.dialog(),
+          invite.offer()));
+      // the 200 waits for the PRACK; after 64*T1 the INVITE gets 500 instead, never a 200
+      String last = caller.requestUntil(null, "SIP/2.0 ");
+      while (last != null && !last.startsWith("SIP/2.0 5")) {
+        assertTrue(last.startsWith("SIP/2.0 100") || last.startsWith("SIP/2.0 180"), last);
+        last = caller.requestUntil(null, "SIP/2.0 ");
+      }
+      assertNotNull(last, "500 after 64*T1 without PRACK");
+      assertTrue(last.startsWith("SIP/2.0 500") && last.contains("no PRACK"), last);
+      assertEquals(CallCommand.SipAckTimeout.INSTANCE, calls.receiveMessage(WAIT).message());
+      assertEquals(0, adapter.openDialogs());
     }
   }
 
