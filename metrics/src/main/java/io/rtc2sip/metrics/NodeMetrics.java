@@ -91,7 +91,8 @@ public final class NodeMetrics implements Extension {
         .help("SIP requests refused because they do not belong to a dialog of a call: unknown"
             + " (no such call, 481), tags (Call-ID or tags differ, 481), cseq (out of order, 500),"
             + " merged (a new INVITE for a call that exists, 482), cancel (a CANCEL matching no"
-            + " pending INVITE, 481), unclaimed (an INVITE its call never took up)")
+            + " pending INVITE, 481), rack (a PRACK naming no reliable 18x awaiting it, 481),"
+            + " unclaimed (an INVITE its call never took up)")
         .labelNames("reason").register(registry);
     GaugeWithCallback.builder().name("rtc2sip_sip_dialogs_open")
         .help("Calls whose SIP dialog state the SIP adapter of this node holds")

@@ -26,7 +26,7 @@ final class DialogMismatches {
   /**
    * Counts and logs a refusal; the caller answers it. The MDC holds {@code callId}.
    *
-   * @param reason unknown, tags, cseq, merged, cancel or unclaimed
+   * @param reason unknown, tags, cseq, merged, cancel, rack or unclaimed
    */
   void refused(String method, String reason, int status, String detail) {
     metrics.sipDialogMismatch(reason);

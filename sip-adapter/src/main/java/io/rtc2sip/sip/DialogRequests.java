@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Requests inside established dialogs, both ways: BYE, re-INVITE (hold and resume, re-anchoring
- * after failover), INFO DTMF, REFER and its NOTIFYs. A request from the peer reaches its call
+ * after failover), INFO DTMF, REFER and its NOTIFYs, and the PRACKs of our reliable 18x (in the
+ * early dialog, checked alike). A request from the peer reaches its call
  * only if it belongs to the call's dialog ({@link DialogId}: Call-ID, both tags, a CSeq above the
  * peer's last); otherwise 481 (another dialog) or 500 (out of order), counted. The dialog is the
  * call's {@link SipLeg} on this node; a node without one (after a failover, before the call's
@@ -40,8 +41,10 @@ final class DialogRequests {
   private final SipContext ctx;
   private final CallQuery query;
   private final DtmfInfoSender infos;
+  private final ReliableProvisionals reliable;
 
-  DialogRequests(SipContext ctx, CallQuery query) {
+  DialogRequests(SipContext ctx, CallQuery query, ReliableProvisionals reliable) {
+    this.reliable = reliable;
     this.infos = new DtmfInfoSender(ctx);
     this.ctx = ctx;
     this.query = query;
@@ -137,6 +140,7 @@ final class DialogRequests {
       case Request.REFER -> refer(request, tx, callId, cseq);
       case Request.NOTIFY -> notifyReceived(request, tx, callId);
       case Request.UPDATE -> respond(tx, request, Response.OK); // session refresh without SDP
+      case Request.PRACK -> reliable.prack(request, tx, callId);
       default -> respond(tx, request, Response.METHOD_NOT_ALLOWED);
     }
   }

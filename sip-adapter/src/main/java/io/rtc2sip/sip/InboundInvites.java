@@ -35,9 +35,11 @@ final class InboundInvites {
   static final long ACK_WAIT_NANOS = 32_000_000_000L;
 
   private final SipContext ctx;
+  private final ReliableProvisionals reliable;
 
-  InboundInvites(SipContext ctx) {
+  InboundInvites(SipContext ctx, ReliableProvisionals reliable) {
     this.ctx = ctx;
+    this.reliable = reliable;
   }
 
   void invite(Request request, ServerTransaction tx, String callId) throws Exception {
@@ -75,6 +77,14 @@ final class InboundInvites {
           SessionTimers.MIN_SE);
       Response r = ctx.requests.response(422, request, tag(callId), null);
       r.addHeader(ctx.sip.headers.createHeader("Min-SE", Integer.toString(SessionTimers.MIN_SE)));
+      tx.sendResponse(r);
+      return;
+    }
+    ReliableProvisionals.Decision reliability = reliable.decide(request);
+    if (reliability == ReliableProvisionals.Decision.REFUSE) {
+      log.info("INVITE for {} requires 100rel, which is off here: 420", uid);
+      Response r = ctx.requests.response(Response.BAD_EXTENSION, request, tag(callId), null);
+      r.addHeader(ctx.sip.headers.createUnsupportedHeader(ReliableProvisionals.TAG));
       tx.sendResponse(r);
       return;
     }
@@ -142,9 +152,11 @@ final class InboundInvites {
     String display = from.getAddress().getDisplayName();
     Party caller = new Party(Party.Kind.SIP, from.getAddress().getURI().toString(), display);
     leg.opened(DialogId.of(dialog));
-    leg.pending(new SipLeg.PendingInvite(tx, request, offer.get(), srtp), true);
-    log.info("INVITE from {} for {} ({}, {})", caller.address(), uid,
-        offer.get().media().codec(), srtp.describe());
+    boolean reliably = reliability == ReliableProvisionals.Decision.RELIABLE;
+    leg.pending(new SipLeg.PendingInvite(tx, request, offer.get(), srtp,
+        reliably ? ReliableProvisionals.exchange() : null), true);
+    log.info("INVITE from {} for {} ({}, {}{})", caller.address(), uid,
+        offer.get().media().codec(), srtp.describe(), reliably ? ", reliable 18x" : "");
     ctx.calls.tell(callId,
         new CallCommand.SipInviteReceived(dialog, caller, uid, offer.get().media()));
   }
@@ -208,22 +220,45 @@ final class InboundInvites {
     }
     Optional<Response> progress = ring.earlyMedia()
         ? sessionProgress(ring.callId(), pending, ring.dialog().localTag()) : Optional.empty();
-    pending.tx().sendResponse(progress.isPresent() ? progress.get()
+    Response response = progress.isPresent() ? progress.get()
         : ctx.requests.response(Response.RINGING, pending.request(), ring.dialog().localTag(),
-            userOf(pending.request())));
+            userOf(pending.request()));
+    if (pending.reliable() == null) {
+      pending.tx().sendResponse(response);
+      return;
+    }
+    String sdp = response.getRawContent() == null ? null
+        : new String(response.getRawContent(), java.nio.charset.StandardCharsets.UTF_8);
+    reliable.send(ring.callId(), ctx.legs.get(ring.callId()), pending, response, sdp);
   }
 
+  /**
+   * Our 200 to the pending INVITE; with 100rel, once the reliable 18x outstanding (if any) is
+   * PRACKed.
+   */
   void accept(SipLegCommand.Accept accept) throws Exception {
     SipLeg leg = ctx.legs.get(accept.callId());
     SipLeg.PendingInvite pending = pending(accept.callId(), "200");
     if (pending == null) {
       return;
     }
+    reliable.afterPrack(pending, () -> answer(accept, leg, pending), true);
+  }
+
+  private void answer(SipLegCommand.Accept accept, SipLeg leg, SipLeg.PendingInvite pending)
+      throws Exception {
+    if (!leg.takePendingInvite(pending)) {
+      return; // cancelled or ended while the 200 waited for a PRACK
+    }
     NegotiatedMedia media = accept.media();
-    Optional<String> sdp = answer(accept.callId(), leg, pending, media);
+    // an answer a reliable 18x carried is the answer: the 200 repeats it (RFC 3262 5)
+    Optional<String> sdp = pending.reliable() != null && pending.reliable().sdp() != null
+        ? Optional.of(pending.reliable().sdp()) : answer(accept.callId(), leg, pending, media);
     if (sdp.isEmpty()) {
       log.error("no RTP port (or SRTP key) for the answer: rejecting with 503");
-      reject(new SipLegCommand.Reject(accept.callId(), accept.dialog(), 503, null));
+      pending.tx().sendResponse(ctx.requests.response(Response.SERVICE_UNAVAILABLE,
+          pending.request(), accept.dialog().localTag(), null));
+      ctx.forget(accept.callId());
       return;
     }
     SdesDecision.Outcome srtp = pending.srtp();
@@ -235,7 +270,6 @@ final class InboundInvites {
     }
     SessionTimers.answer(ok, pending.request(), ctx.sip.headers);
     leg.offered(SdpDirection.SENDRECV);
-    leg.takePendingInvite();
     ctx.sendUntilAcknowledged(leg, pending.tx(), ok);
     log.info("answered with {} on {} ({})", media.codec(),
         ctx.media.localRtp(accept.callId()).orElse(null), srtp.describe());
@@ -264,7 +298,8 @@ final class InboundInvites {
    * we send before the answer (the gateway's ringback for a parked call) rather than a ringing
    * tone of its own; the 200 carries the same SDP. Without 100rel the 183 is sent once,
    * unreliably: a caller that misses it hears nothing new, and the 200's SDP is the answer in any
-   * case. Empty when there is no answer to give (then 180 is sent).
+   * case; with 100rel it goes until PRACKed ({@link ReliableProvisionals}). Empty when there is
+   * no answer to give (then 180 is sent).
    */
   private Optional<Response> sessionProgress(String callId, SipLeg.PendingInvite pending,
       String localTag) throws Exception {

@@ -105,6 +105,7 @@ final class OutboundInvites implements AutoCloseable {
         key.map(Sdp::offeredCrypto).orElse(List.of())));
     leg.offeredSrtp(srtp);
     SessionTimers.offer(request, ctx.sip.settings.sessionExpires(), ctx.sip.headers);
+    request.addHeader(ctx.sip.headers.createSupportedHeader(ReliableProvisionals.TAG));
     leg.offered(SdpDirection.SENDRECV);
     send(request, new SipContext.Purpose(callId, INVITE, invite.dialog(), user));
     log.info("INVITE to {}{} ({})", invite.dialog().remoteUri(), hop instanceof
@@ -134,6 +135,9 @@ final class OutboundInvites implements AutoCloseable {
       SipLeg leg = ctx.legs.get(callId);
       if (leg != null && SipContext.toTag(response) != null) {
         leg.remoteTag(purpose.dialog().callId(), SipContext.toTag(response), false);
+      }
+      if (ReliableProvisionals.hasTag(response, "Require") && !pracked(leg, response, purpose)) {
+        return; // a reliable 18x again: acknowledged already, no news for the call
       }
       // early media only as our offer allows: SRTP, or plain where that is acceptable
       Optional<Sdp.Remote> sdp = sdpOf(response).flatMap(r -> {
@@ -191,6 +195,47 @@ final class OutboundInvites implements AutoCloseable {
     ctx.calls.tell(callId, new CallCommand.SipFailed(status, response.getReasonPhrase()));
   }
 
+  /**
+   * Our PRACK for a reliable 18x ({@code Require: 100rel} with {@code RSeq}, RFC 3262 4) in its
+   * early dialog: the 18x's To-tag, the next CSeq, {@code RAck: <RSeq> <CSeq> INVITE}, the route
+   * set of its Record-Route, to its Contact. False when the 18x was one we PRACKed already (the
+   * same RSeq again) or out of order: it is dropped.
+   */
+  private boolean pracked(SipLeg leg, Response progress, SipContext.Purpose purpose)
+      throws Exception {
+    javax.sip.header.Header rseqHeader = progress.getHeader("RSeq");
+    String toTag = SipContext.toTag(progress);
+    if (leg == null || rseqHeader == null || toTag == null) {
+      log.info("{} requires 100rel without RSeq or To-tag: taken as unreliable",
+          progress.getStatusCode());
+      return true;
+    }
+    long rseq;
+    try {
+      rseq = Long.parseLong(SipRequests.value(rseqHeader).trim());
+    } catch (NumberFormatException bad) {
+      log.info("{} with an RSeq that is no number: taken as unreliable", progress.getStatusCode());
+      return true;
+    }
+    if (!leg.reliableProvisional(toTag, rseq)) {
+      log.debug("reliable {} with RSeq {} again: ignored", progress.getStatusCode(), rseq);
+      return false;
+    }
+    long inviteCseq = SipContext.cseqOf(progress);
+    ContactHeader contact = (ContactHeader) progress.getHeader(ContactHeader.NAME);
+    SipDialog d = purpose.dialog();
+    SipDialog early = new SipDialog(d.callId(), d.localTag(), toTag, d.localUri(), d.remoteUri(),
+        contact != null ? contact.getAddress().getURI().toString() : d.remoteUri(),
+        SipRequests.routeSetOfResponse(progress), leg.nextPrackCseq(inviteCseq), 0);
+    Request prack = ctx.requests.inDialog(early, Request.PRACK, purpose.contactUser());
+    prack.addHeader(ctx.sip.headers.createHeader("RAck",
+        rseq + " " + inviteCseq + " " + Request.INVITE));
+    ctx.send(ctx.newTransaction(prack, new SipContext.Purpose(purpose.callId(), Request.PRACK,
+        early, purpose.contactUser())));
+    log.info("PRACK for the reliable {} (RSeq {})", progress.getStatusCode(), rseq);
+    return true;
+  }
+
   private void answered(Response ok, SipContext.Purpose purpose) throws Exception {
     String callId = purpose.callId();
     if (ctx.acknowledgedAgain(callId, ok)) {
@@ -211,7 +256,8 @@ final class OutboundInvites implements AutoCloseable {
       log.warn("200 OK: {}: hanging up (488)", why);
       SipDialog d = new SipDialog(purpose.dialog().callId(), purpose.dialog().localTag(),
           SipContext.toTag(ok), purpose.dialog().localUri(), purpose.dialog().remoteUri(), target,
-          SipRequests.routeSetOfResponse(ok), purpose.dialog().localCseq() + 1, 0);
+          SipRequests.routeSetOfResponse(ok),
+          Math.max(purpose.dialog().localCseq(), leg.prackCseq()) + 1, 0);
       Request bye = ctx.requests.inDialog(d, Request.BYE, purpose.contactUser());
       bye.addHeader(ctx.requests.reason(EndCause.INCOMPATIBLE_MEDIA));
       ctx.sip.provider.getNewClientTransaction(bye).sendRequest();
@@ -231,7 +277,9 @@ final class OutboundInvites implements AutoCloseable {
       log.info("we refresh the session every {} s (Session-Expires {} s, refresher=uac)",
           refresh / 2, refresh);
     }
-    long inviteCseq = ((javax.sip.header.CSeqHeader) ok.getHeader("CSeq")).getSeqNumber();
+    // our PRACKs used CSeqs above the INVITE's: the dialog's next request goes above them
+    long inviteCseq = Math.max(leg.prackCseq(),
+        ((javax.sip.header.CSeqHeader) ok.getHeader("CSeq")).getSeqNumber());
     ctx.calls.tell(callId, new CallCommand.SipAnswered(SipContext.toTag(ok), target,
         SipRequests.routeSetOfResponse(ok), sdp.get().media(), refresh, inviteCseq));
   }

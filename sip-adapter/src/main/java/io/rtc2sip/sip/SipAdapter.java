@@ -53,11 +53,14 @@ public final class SipAdapter implements AutoCloseable {
   private final OutboundInvites outbound;
   private final DestinationProbes probes;
   private final DestinationMetrics destinationMetrics;
+  private final ReliableProvisionals reliable;
 
   private SipAdapter(SipStackRunner sip, ActorRef<Object> legs, ActorRef<Object> registrations,
       SipRegistrations registering, SipLegs open, LegChecks checks, SipGuard guard,
       AutoCloseable bansGauge, AutoCloseable pendingGauge, InviteHops hops,
-      OutboundInvites outbound, DestinationProbes probes, DestinationMetrics destinationMetrics) {
+      OutboundInvites outbound, DestinationProbes probes, DestinationMetrics destinationMetrics,
+      ReliableProvisionals reliable) {
+    this.reliable = reliable;
     this.hops = hops;
     this.outbound = outbound;
     this.probes = probes;
@@ -161,10 +164,12 @@ public final class SipAdapter implements AutoCloseable {
         }
       }
     }
-    InboundInvites inbound = new InboundInvites(ctx);
+    ReliableProvisionals reliable = new ReliableProvisionals(ctx,
+        ReliableSettings.fromConfig(system.settings().config()));
+    InboundInvites inbound = new InboundInvites(ctx, reliable);
     OutboundInvites outbound = new OutboundInvites(ctx, new TrunkChallenges(trunkHosts,
         access.trunkRealm(), counters.foreignChallenges::inc), destinations);
-    DialogRequests dialogs = new DialogRequests(ctx, query);
+    DialogRequests dialogs = new DialogRequests(ctx, query, reliable);
     List<String> registrarHosts = new ArrayList<>();
     for (String uri : registrarSet == null ? List.of(settings.registrar())
         : registrarSet.servers().stream().map(Server::uri).toList()) {
@@ -202,7 +207,7 @@ public final class SipAdapter implements AutoCloseable {
         "sip-registrations", Props.empty());
     LegChecks checks = new LegChecks(ctx, inbound, query, dialogSettings, system);
     return new SipAdapter(sip, legs, registrations, registering, ctx.legs, checks, guard,
-        bansGauge, pendingGauge, hops, outbound, probes, destinationMetrics);
+        bansGauge, pendingGauge, hops, outbound, probes, destinationMetrics, reliable);
   }
 
   /** The destination set {@code registrar} names ({@code set:<name>}), or null for a URI. */
@@ -277,6 +282,7 @@ public final class SipAdapter implements AutoCloseable {
     probes.close();
     destinationMetrics.close();
     outbound.close();
+    reliable.close();
     hops.close();
     checks.close();
     legs.tell(STOP);

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 final class SipHandler implements SipListener {
   private static final Logger log = LoggerFactory.getLogger(SipHandler.class);
   static final List<String> ALLOWED = List.of(Request.INVITE, Request.ACK, Request.CANCEL,
-      Request.BYE, Request.OPTIONS, Request.INFO, Request.REFER, Request.NOTIFY, Request.UPDATE);
+      Request.BYE, Request.OPTIONS, Request.INFO, Request.REFER, Request.NOTIFY, Request.UPDATE,
+      Request.PRACK);
   private static final List<String> KNOWN = List.of(Request.REGISTER, Request.SUBSCRIBE,
-      Request.MESSAGE, Request.PRACK, Request.PUBLISH);
+      Request.MESSAGE, Request.PUBLISH);
 
   private SipContext ctx;
   private InboundInvites inbound;
@@ -208,6 +209,8 @@ final class SipHandler implements SipListener {
       ok.addHeader(ctx.sip.headers.createAllowHeader(m));
     }
     ok.addHeader(ctx.sip.headers.createAcceptHeader("application", "sdp"));
+    ok.addHeader(ctx.sip.headers.createSupportedHeader("timer"));
+    ok.addHeader(ctx.sip.headers.createSupportedHeader(ReliableProvisionals.TAG));
     tx.sendResponse(ok);
   }
 

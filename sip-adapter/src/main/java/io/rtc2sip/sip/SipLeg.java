@@ -32,10 +32,18 @@ final class SipLeg {
 
   /**
    * An INVITE we received and have not answered finally, with its offer (its media marked SRTP
-   * as decided) and what our answer does about SRTP.
+   * as decided), what our answer does about SRTP, and the bookkeeping of its reliable 18x (null
+   * when they go once, without 100rel).
    */
   record PendingInvite(ServerTransaction tx, Request request, Sdp.Remote offer,
-      SdesDecision.Outcome srtp) {}
+      SdesDecision.Outcome srtp, ReliableProvisionals.Exchange reliable) {
+
+    /** A pending INVITE whose 18x go once, without 100rel. */
+    PendingInvite(ServerTransaction tx, Request request, Sdp.Remote offer,
+        SdesDecision.Outcome srtp) {
+      this(tx, request, offer, srtp, null);
+    }
+  }
 
   /** Our 2xx to an INVITE or re-INVITE, sent again until the ACK (RFC 3261 13.3.1.4). */
   record AnsweredInvite(ServerTransaction tx, Response ok, long sentNanos) {}
@@ -50,6 +58,10 @@ final class SipLeg {
   private ClientTransaction outboundInvite;
   private OutboundDispatch.Attempts attempts;
   private AnsweredInvite unacknowledged;
+  /** The RSeq of the peer's last reliable 18x to our INVITE, by early dialog (its To-tag). */
+  private final Map<String, Long> peerRseqs = new java.util.HashMap<>(2);
+  /** The CSeq of our last PRACK (0: none). */
+  private long prackCseq;
   private Request ack;
   private long sdpVersion;
   private SdpDirection offered = SdpDirection.SENDRECV;
@@ -187,14 +199,38 @@ final class SipLeg {
     return pendingInvite;
   }
 
-  /** The pending INVITE, now answered finally (or dropped): it no longer counts. */
-  synchronized PendingInvite takePendingInvite() {
-    PendingInvite p = pendingInvite;
-    pendingInvite = null;
-    if (p != null) {
-      pendingInvites.decrementAndGet();
+  /**
+   * The pending INVITE, now answered finally (or dropped): it no longer counts, and its reliable
+   * 18x are no longer sent again.
+   */
+  PendingInvite takePendingInvite() {
+    PendingInvite p;
+    synchronized (this) {
+      p = pendingInvite;
+      pendingInvite = null;
+      if (p != null) {
+        pendingInvites.decrementAndGet();
+      }
+    }
+    if (p != null && p.reliable() != null) {
+      p.reliable().end(); // outside the leg's lock: the exchange's timer takes its own first
     }
     return p;
+  }
+
+  /** Takes the pending INVITE only if it is still {@code which}; whether it was. */
+  boolean takePendingInvite(PendingInvite which) {
+    synchronized (this) {
+      if (which == null || pendingInvite != which) {
+        return false;
+      }
+      pendingInvite = null;
+      pendingInvites.decrementAndGet();
+    }
+    if (which.reliable() != null) {
+      which.reliable().end();
+    }
+    return true;
   }
 
   /** Whether an INVITE waits that the call has not taken up for {@code nanos}. */
@@ -236,6 +272,31 @@ final class SipLeg {
 
   synchronized OutboundDispatch.Attempts attempts() {
     return attempts;
+  }
+
+  /**
+   * The peer sent a reliable 18x with {@code rseq} in the early dialog {@code toTag}: true when
+   * it is new (the dialog's first, or one above the last, RFC 3262 4), false for a
+   * retransmission or one out of order, which gets no PRACK and is not reported again.
+   */
+  synchronized boolean reliableProvisional(String toTag, long rseq) {
+    Long last = peerRseqs.get(toTag);
+    if (last != null && rseq != last + 1) {
+      return false;
+    }
+    peerRseqs.put(toTag, rseq);
+    return true;
+  }
+
+  /** The CSeq of our next PRACK: above the INVITE's {@code inviteCseq} and our last PRACK. */
+  synchronized long nextPrackCseq(long inviteCseq) {
+    prackCseq = Math.max(prackCseq, inviteCseq) + 1;
+    return prackCseq;
+  }
+
+  /** The CSeq of our last PRACK, 0 if none: the dialog's next request goes above it. */
+  synchronized long prackCseq() {
+    return prackCseq;
   }
 
   // ---------------------------------------------------------------- 2xx and ACK

@@ -451,6 +451,10 @@ class SipAdapterTest {
     try (Sipp sipp = Sipp.uac("uac_options", port, "ping", 0)) {
       assertEquals(0, sipp.await(20), sipp.where());
       assertTrue(sipp.messages().contains("Allow: INVITE"), sipp.where());
+      assertTrue(java.util.regex.Pattern.compile("Allow:[^\r\n]*PRACK")
+          .matcher(sipp.messages()).find(), sipp.where());
+      assertTrue(java.util.regex.Pattern.compile("Supported:[^\r\n]*100rel")
+          .matcher(sipp.messages()).find(), sipp.where());
     }
   }
 

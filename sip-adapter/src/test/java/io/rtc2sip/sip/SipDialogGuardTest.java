@@ -134,6 +134,7 @@ class SipDialogGuardTest {
       double unknown = mismatches("unknown");
       double tags = mismatches("tags");
       double cseq = mismatches("cseq");
+      double rack = mismatches("rack");
       List<Row> rows = List.of(
           new Row("BYE with a wrong From-tag", "BYE", "mallory", ours, 6, 481),
           new Row("BYE with a wrong To-tag", "BYE", peer, "guessed", 6, 481),
@@ -145,7 +146,11 @@ class SipDialogGuardTest {
           new Row("UPDATE with a wrong From-tag", "UPDATE", "mallory", ours, 6, 481),
           new Row("BYE with a lower CSeq", "BYE", peer, ours, 3, 500),
           new Row("re-INVITE with the CSeq already used", "INVITE", peer, ours, 5, 500),
-          new Row("REFER with a lower CSeq", "REFER", peer, ours, 4, 500));
+          new Row("REFER with a lower CSeq", "REFER", peer, ours, 4, 500),
+          new Row("PRACK with a wrong To-tag", "PRACK", peer, "guessed", 6, 481),
+          new Row("PRACK with a lower CSeq", "PRACK", peer, ours, 4, 500),
+          // in the dialog and in order, but no reliable 18x awaits a PRACK (RFC 3262 3)
+          new Row("PRACK naming no reliable 18x", "PRACK", peer, ours, 6, 481));
       for (Row row : rows) {
         String request = raw.inDialog(row.method(), "alice", sipCallId, row.fromTag(),
             row.toTag(), row.cseq());
@@ -154,14 +159,15 @@ class SipDialogGuardTest {
       calls.expectNoMessage(Duration.ofMillis(300));
       // a wrong From-tag names another call (the call id is a hash of Call-ID and From-tag)
       assertEquals(5, mismatches("unknown") - unknown, "refused: no such call");
-      assertEquals(3, mismatches("tags") - tags, "refused: tags");
-      assertEquals(3, mismatches("cseq") - cseq, "refused: CSeq out of order");
+      assertEquals(4, mismatches("tags") - tags, "refused: tags");
+      assertEquals(4, mismatches("cseq") - cseq, "refused: CSeq out of order");
+      assertEquals(1, mismatches("rack") - rack, "refused: RAck of no reliable 18x");
       // the peer's own BYE still ends the call
       assertEquals(200, status(finalTo(raw, raw.inDialog("BYE", "alice", sipCallId, peer, ours,
-          6))));
+          7))));
       CallCommand.SipByeReceived bye =
           assertInstanceOf(CallCommand.SipByeReceived.class, calls.receiveMessage(WAIT).message());
-      assertEquals(6, bye.cseq());
+      assertEquals(7, bye.cseq());
       awaitNoDialogs("the call's SIP state went with its BYE");
     }
   }

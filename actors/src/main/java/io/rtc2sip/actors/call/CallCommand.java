@@ -122,7 +122,8 @@ public sealed interface CallCommand extends CborSerializable {
   /**
    * 2xx to our INVITE: the peer's tag, Contact, Record-Route set and the negotiated media; the
    * session interval when it makes us refresher; the CSeq of the INVITE it answers (higher than
-   * the dialog's first when a digest challenge was answered with a new INVITE; 0 if unknown).
+   * the dialog's first when a digest challenge was answered with a new INVITE; 0 if unknown), or
+   * of our last PRACK in the dialog when that is higher: the dialog's next request goes above it.
    */
   record SipAnswered(
       String remoteTag, String remoteTarget, List<String> routeSet, NegotiatedMedia media,

@@ -17,10 +17,13 @@ import org.apache.pekko.actor.typed.ActorSystem;
  *     browser's new offer ({@code reoffer}) before it ends with rtc-media-failed
  * @param parkedRingback a parked call's caller gets 183 with our SDP and hears our in-band
  *     ringback until the answer (false: 180, the caller's phone rings by itself)
+ * @param ringbackToSip the same for the caller of a callee who is online: 183 and our ringback
+ *     while the callee's app rings, instead of 180
  */
 public record CallSettings(
     Duration noAnswerTimeout, Duration parkTimeout, Duration cancelTimeout, String sipDomain,
-    boolean dtmfByInfo, Duration browserReofferTimeout, boolean parkedRingback) {
+    boolean dtmfByInfo, Duration browserReofferTimeout, boolean parkedRingback,
+    boolean ringbackToSip) {
 
   public static final String CONFIG_PATH = "rtc2sip.call";
   /** The default of {@code browser-reoffer-timeout}. */
@@ -56,10 +59,24 @@ public record CallSettings(
         browserReofferTimeout, false);
   }
 
+  /** Settings without ringback from the gateway while an online callee's app rings. */
+  public CallSettings(Duration noAnswerTimeout, Duration parkTimeout, Duration cancelTimeout,
+      String sipDomain, boolean dtmfByInfo, Duration browserReofferTimeout,
+      boolean parkedRingback) {
+    this(noAnswerTimeout, parkTimeout, cancelTimeout, sipDomain, dtmfByInfo,
+        browserReofferTimeout, parkedRingback, false);
+  }
+
   /** These settings with {@code on} as {@link #parkedRingback}. */
   public CallSettings withParkedRingback(boolean on) {
     return new CallSettings(noAnswerTimeout, parkTimeout, cancelTimeout, sipDomain, dtmfByInfo,
-        browserReofferTimeout, on);
+        browserReofferTimeout, on, ringbackToSip);
+  }
+
+  /** These settings with {@code on} as {@link #ringbackToSip}. */
+  public CallSettings withRingbackToSip(boolean on) {
+    return new CallSettings(noAnswerTimeout, parkTimeout, cancelTimeout, sipDomain, dtmfByInfo,
+        browserReofferTimeout, parkedRingback, on);
   }
 
   /** Reads {@code rtc2sip.call} from the given config. */
@@ -72,7 +89,8 @@ public record CallSettings(
         c.getString("sip-domain"),
         dtmfByInfo(c.getString("dtmf-out")),
         c.getDuration("browser-reoffer-timeout"),
-        c.getBoolean("parked-ringback"));
+        c.getBoolean("parked-ringback"),
+        c.getBoolean("ringback-to-sip"));
   }
 
   private static boolean dtmfByInfo(String mode) {

@@ -252,7 +252,9 @@ public final class CallTransitions {
         "user RouteInboundCall; media Prepare; arm no-answer timer",
         (h, s, c) -> h.pending().inviteReceived(c)));
     t.add(row(Routing.class, CalleeOnline.class, events(CallAlerting.class), false,
-        states(Alerting.class), "SIP Ring (180); client IncomingCall; arm no-answer timer",
+        states(Alerting.class), "SIP Ring (180; with ringback-to-sip: 183 with our SDP and"
+            + " media Ringback, in-band until the answer); client IncomingCall; arm no-answer"
+            + " timer",
         (h, s, c) -> h.pending().routed(s, c)));
     t.add(row(Routing.class, CalleeOffline.class, events(CallParked.class), false,
         states(Parked.class),

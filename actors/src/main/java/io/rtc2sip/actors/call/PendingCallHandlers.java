@@ -208,7 +208,11 @@ final class PendingCallHandlers {
               a.log().info("alerting {} on {}", online.uid(), online.node());
               a.cancelPushRetry();
               if (ring) {
-                a.sip(new SipLegCommand.Ring(a.callId(), info.dialog(), false));
+                boolean ringback = a.settings().ringbackToSip();
+                a.sip(new SipLegCommand.Ring(a.callId(), info.dialog(), ringback));
+                if (ringback) {
+                  a.media(new MediaCommand.Ringback(a.callId(), info.media()));
+                }
               }
               a.client(new ClientNotification.IncomingCall(
                   info.uid(), a.callId(), info.caller(), info.rtc().channel(), a.rtcAddress()));

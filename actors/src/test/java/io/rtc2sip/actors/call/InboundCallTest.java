@@ -134,6 +134,21 @@ class InboundCallTest {
   }
 
   @Test
+  void withRingbackToSipTheCallerOfAnOnlineCalleeGets183AndTheGatewaysRingback() {
+    CallFixture f = new CallFixture(TEST_KIT, true,
+        CallFixture.SETTINGS.withRingbackToSip(true));
+    f.reach(CallState.Routing.class);
+    f.kit.runCommand(new CalleeOnline(UID, NODE, "conn-7"));
+    assertEquals(new SipLegCommand.Ring(f.callId, CallFixture.inboundDialog(f.callId), true),
+        f.sip.receiveMessage());
+    assertEquals(new MediaCommand.Ringback(f.callId, NegotiatedMedia.pcma()),
+        f.media.receiveMessage());
+    f.kit.<CallReply>runCommand(r -> new Answer(UID, r));
+    // the answer's Start ends the ringback
+    assertInstanceOf(MediaCommand.Start.class, f.media.receiveMessage());
+  }
+
+  @Test
   void aParkedCallTimesOutWith480() {
     CallFixture f = CallFixture.inbound(TEST_KIT);
     f.reach(CallState.Parked.class);

@@ -117,6 +117,36 @@ class AudioTest {
   }
 
   @Test
+  void theEarlyMediaOfAReliable183IsHeardBeforeTheAnswer() throws Exception {
+    // sipp answers with a reliable 183 with SDP (which the gateway PRACKs) and streams 800 Hz at
+    // once; 2 s later 200 OK, and 400 Hz from then on: 800 Hz can only be heard before the answer
+    try (SignalingCallsTest.Phone dave = phone("dave");
+        Sipp uas = Sipp.uas("uas_100rel_early_media", 0)) {
+      JsonNode placed = dave.request("{\"type\":\"call\",\"to\":\"sip:uas@127.0.0.1:"
+          + uas.port + "\"}");
+      String callId = placed.get("callId").asText();
+      JsonNode ringing = dave.await("ringing", uas);
+      assertTrue(ringing.get("earlyMedia").asBoolean(), ringing.toString());
+      try (LoopbackRtcClient audio = LoopbackRtcClient.join(rtc(),
+          placed.get("channel").asText(), "dave")) {
+        double early = Tones.share(Tones.loudest(Tones.collect(audio, 60), 40), 800);
+        assertTrue(early > 0.8, "800 Hz of the 183's early media: " + early);
+        dave.await("answered", uas);
+        // the early audio still queued at the client comes first: read on until 400 Hz (5 s)
+        double after = 0;
+        for (int chunk = 0; chunk < 10 && after <= 0.8; chunk++) {
+          after = Tones.share(Tones.loudest(Tones.collect(audio, 50), 30), 400);
+        }
+        assertTrue(after > 0.8, "400 Hz after the answer: " + after);
+      }
+      dave.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
+      dave.await("ended");
+      assertEquals(0, uas.await(30), uas.where());
+      uas.awaitAction("rack 4711 1 INVITE");
+    }
+  }
+
+  @Test
   void theClientCliPlaysAWavIntoACallAndRecordsWhatItHears() throws Exception {
     // a 1 kHz WAV at 8 kHz goes out through the CLI, through SIP to sipp's RTP echo and back
     java.nio.file.Path wav = dir.resolve("tone-1k.wav");
