@@ -136,7 +136,7 @@ final class CallSrtp {
     rtpIn.reset(length);
     try {
       synchronized (s) {
-        return s.unprotectRtp(rtpIn, ssrcAt(packet, 8)) == SrtpErrorStatus.OK
+        return s.unprotectRtp(rtpIn) == SrtpErrorStatus.OK
             && rtpIn.getOffset() == 0;
       }
     } catch (GeneralSecurityException | RuntimeException e) {
@@ -160,7 +160,7 @@ final class CallSrtp {
     rtcpIn.reset(length);
     try {
       synchronized (s) {
-        return s.unprotectRtcp(rtcpIn, ssrcAt(rtcpIn.getBuffer(), 4)) == SrtpErrorStatus.OK;
+        return s.unprotectRtcp(rtcpIn) == SrtpErrorStatus.OK;
       }
     } catch (GeneralSecurityException | RuntimeException e) {
       return false;
@@ -213,10 +213,5 @@ final class CallSrtp {
     if (crypto != null) {
       crypto.remoteKey().destroy();
     }
-  }
-
-  private static int ssrcAt(byte[] b, int at) {
-    return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8
-        | (b[at + 3] & 0xFF);
   }
 }

@@ -130,6 +130,25 @@ public final class SrtpSession implements AutoCloseable {
     return status;
   }
 
+  /** {@link #unprotectRtp(Packet, int)} for the source the packet's header names. */
+  public SrtpErrorStatus unprotectRtp(Packet packet) throws GeneralSecurityException {
+    return packet.getLength() < 12 ? SrtpErrorStatus.FAIL
+        : unprotectRtp(packet, ssrcAt(packet, 8));
+  }
+
+  /** {@link #unprotectRtcp(Packet, int)} for the sender the packet's header names. */
+  public SrtpErrorStatus unprotectRtcp(Packet packet) throws GeneralSecurityException {
+    return packet.getLength() < 8 ? SrtpErrorStatus.FAIL
+        : unprotectRtcp(packet, ssrcAt(packet, 4));
+  }
+
+  private static int ssrcAt(Packet p, int at) {
+    byte[] b = p.getBuffer();
+    int i = p.getOffset() + at;
+    return (b[i] & 0xFF) << 24 | (b[i + 1] & 0xFF) << 16 | (b[i + 2] & 0xFF) << 8
+        | (b[i + 3] & 0xFF);
+  }
+
   /** Authenticates and decrypts an SRTCP packet in place; a new source as for RTP. */
   public SrtpErrorStatus unprotectRtcp(Packet packet, int ssrc) throws GeneralSecurityException {
     int i = find(ssrc);
