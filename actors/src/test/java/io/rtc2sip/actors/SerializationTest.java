@@ -92,6 +92,11 @@ class SerializationTest {
     s.add(new MediaCommand.Reanchor("o-1", rtc, m, SdpDirection.SENDRECV));
     s.add(new MediaCommand.Stop("o-1"));
     s.add(new MediaCommand.Ringback("i-1", m));
+    s.add(new MediaCommand.AddParty("o-1", 2, m));
+    s.add(new MediaCommand.RemoveParty("o-1", 2));
+    s.add(new ClientNotification.PartyInvited("alice", "o-1", 2, "sip:bob@pbx"));
+    s.add(new ClientNotification.PartyJoined("alice", "o-1", 2, "sip:bob@pbx"));
+    s.add(new ClientNotification.PartyLeft("alice", "o-1", 2, "sip:bob@pbx", 200));
     s.add(new PushCommand.Notify("i-1", "sip:b@pbx", "alice", at, 2, ref.narrow()));
     s.add(new ClientNotification.IncomingCall("alice", "i-1", p, "room"));
     s.add(new ClientNotification.IncomingCall("alice", "i-1", p, "room", "127.0.0.1:7072"));

@@ -192,6 +192,11 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
     } else if (command instanceof MediaCommand.BrowserReoffer r) {
       log.info("a new WebRTC offer from the browser of {}: a new leg on this node", r.rtc().uid());
       answerBrowser(m, r.rtc(), r.browser());
+    } else if (command instanceof MediaCommand.AddParty
+        || command instanceof MediaCommand.RemoveParty) {
+      // the mixer (codec Mixer) is not wired to per-party legs yet: rtc2sip.call.conference off
+      log.warn("{}: conference parties are not mixed on this node",
+          command.getClass().getSimpleName());
     }
   }
 

@@ -40,7 +40,7 @@ final class ClientSession {
   /** Requests whose call must write an event before anything happens. */
   private static final java.util.Set<String> JOURNALED =
       java.util.Set.of("call", "answer", "cancel", "hold", "unhold", "transfer",
-          "conference");
+          "conference", "remove-party");
 
   private final String connectionId;
   private final Outbox out;
@@ -198,6 +198,14 @@ final class ClientSession {
         }
       }
       case "conference" -> call(r, ref -> new CallCommand.Conference(uid, r.text("to"), ref));
+      case "remove-party" -> {
+        int party = r.count("party");
+        if (party < 0) {
+          refuse(r.id(), "bad-message", "remove-party needs a whole number 'party'");
+        } else {
+          call(r, ref -> new CallCommand.RemoveParty(uid, party, ref));
+        }
+      }
       default -> refuse(r.id(), "unknown-type", r.type());
     }
   }

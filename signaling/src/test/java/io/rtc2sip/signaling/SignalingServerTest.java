@@ -207,7 +207,9 @@ class SignalingServerTest {
         new Case("{\"type\":\"transfer\",\"callId\":\"o-c1\",\"to\":\"sip:b@pbx\"}",
             CallCommand.Transfer.class),
         new Case("{\"type\":\"conference\",\"callId\":\"o-c1\",\"to\":\"sip:c@pbx\"}",
-            CallCommand.Conference.class));
+            CallCommand.Conference.class),
+        new Case("{\"type\":\"remove-party\",\"callId\":\"o-c1\",\"party\":2}",
+            CallCommand.RemoveParty.class));
     try (Client c = new Client()) {
       c.login("alice");
       c.send("{\"id\":\"p\",\"type\":\"call\",\"to\":\"+4930123\"}");

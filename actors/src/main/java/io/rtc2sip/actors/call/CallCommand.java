@@ -96,8 +96,15 @@ public sealed interface CallCommand extends CborSerializable {
   record Reoffer(String uid, String rtcOffer, ActorRef<CallReply> replyTo)
       implements ClientCommand {}
 
-  /** Add {@code target} as a third party. Not supported yet: always rejected. */
+  /**
+   * Add {@code target} (SIP URI or number) to the answered call as one more party: a conference
+   * (off unless {@code rtc2sip.call.conference} is on: rejected).
+   */
   record Conference(String uid, String target, ActorRef<CallReply> replyTo)
+      implements ClientCommand {}
+
+  /** Remove party {@code party} (its number, from {@code party-invited}) from the conference. */
+  record RemoveParty(String uid, int party, ActorRef<CallReply> replyTo)
       implements ClientCommand {}
 
   // ---------------------------------------------------------------- query

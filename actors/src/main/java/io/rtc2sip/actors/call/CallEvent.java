@@ -142,6 +142,27 @@ public sealed interface CallEvent extends CborSerializable {
   record CallTransferCompleted(Party party, SipDialog dialog, NegotiatedMedia media, Instant at)
       implements CallEvent {}
 
+  /**
+   * Our RTC user added {@code target} to the call (a conference): INVITE sent in {@code dialog},
+   * a new leg of the call whose number {@code party} names its Call-ID.
+   */
+  record PartyInvited(int party, String target, SipDialog dialog, Instant at)
+      implements CallEvent {}
+
+  /** The invited {@code party} answered: its confirmed {@code dialog} and {@code media}. */
+  record PartyJoined(int party, SipDialog dialog, NegotiatedMedia media, Instant at)
+      implements CallEvent {}
+
+  /**
+   * {@code party} left the conference: its BYE, ours (removed by the RTC user), or its INVITE's
+   * failure ({@code sipStatus}). When it was the call's own SIP party, the first party that
+   * joined takes its place as the call's dialog.
+   */
+  record PartyLeft(int party, int sipStatus, Instant at) implements CallEvent {}
+
+  /** Re-anchored on another node: {@code party} was offered the session again in {@code dialog}. */
+  record PartyReoffered(int party, SipDialog dialog, Instant at) implements CallEvent {}
+
   /** The call ended with {@code cause}; {@code sipStatus} is the INVITE's outcome. */
   record CallEnded(EndCause cause, int sipStatus, String reason, Instant at)
       implements CallEvent {}
