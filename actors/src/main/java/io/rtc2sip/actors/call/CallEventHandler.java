@@ -230,7 +230,8 @@ final class CallEventHandler {
     } else {
       parties.removeIf(p -> p.id() == e.party());
     }
-    return parties.isEmpty() ? new Active(info.since(e.at())) : new Conferencing(info, own, parties);
+    return parties.isEmpty()
+        ? new Active(info.since(e.at())) : new Conferencing(info, own, parties);
   }
 
   private static CallState sameHold(Held state, SipDialog dialog) {

@@ -4,8 +4,8 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * The handlers of one running call, which the rows of {@link CallTransitions} call: placing a
- * call, the call before answer, the answered call, transfers, a parked call's push and conferences, over the
- * actions they share. Nothing here is persisted.
+ * call, the call before answer, the answered call, transfers, a parked call's push and
+ * conferences, over the actions they share. Nothing here is persisted.
  */
 record CallHandlers(
     CallActions actions,

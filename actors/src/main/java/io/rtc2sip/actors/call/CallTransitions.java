@@ -348,7 +348,8 @@ public final class CallTransitions {
             + " user only)",
         (h, s, c) -> h.established().dtmfReceived(s, c)));
     t.add(row(List.of(Dialing.class, Ringing.class, Active.class, Held.class, Transferring.class,
-            Referred.class, Conferencing.class), MediaStarted.class, events(), false, states(), "logged",
+            Referred.class, Conferencing.class), MediaStarted.class, events(), false, states(),
+        "logged",
         (h, s, c) -> h.established().mediaStarted()));
     t.add(row(Active.class, MediaTimeout.class, events(CallEnded.class), false,
         states(Ended.class), "cause media-timeout; SIP Bye; client Ended; media Stop",
@@ -414,8 +415,8 @@ public final class CallTransitions {
         (h, s, c) -> h.transfers().reanchorWhileReferred(s)));
     t.add(row(List.of(Dialing.class, Ringing.class, Cancelling.class, Routing.class,
             Parked.class, Alerting.class, Active.class, Held.class, Transferring.class,
-            Referred.class, Conferencing.class), CallCommand.WriteEnd.class, events(CallEnded.class), false,
-        states(Ended.class),
+            Referred.class, Conferencing.class), CallCommand.WriteEnd.class,
+        events(CallEnded.class), false, states(Ended.class),
         "recovered after the call ended on the wire while the journal was unavailable (BYE,"
             + " media Stop and client Ended done then): the end is written now; passivate",
         (h, s, c) -> h.actions().writeEnd(s, c.end())));
@@ -542,8 +543,8 @@ public final class CallTransitions {
     }
     md.append("\nAfter recovery (`RecoveryCompleted`): a state with a timer re-arms it from its"
             + " persisted deadline (firing at once when it has passed); Active, Held,"
-            + " Transferring, Referred and Conferencing send themselves `Reanchor`; Routing asks the user"
-            + " session again; Parked with a push neither delivered nor given up re-arms the"
+            + " Transferring, Referred and Conferencing send themselves `Reanchor`; Routing asks"
+            + " the user session again; Parked with a push neither delivered nor given up re-arms the"
             + " push retry timer, or, when an attempt was under way (its outcome not written),"
             + " makes that attempt again (a delivered push is not repeated); Ended passivates."
             + " Active, Held, Transferring, Referred and Conferencing also"
