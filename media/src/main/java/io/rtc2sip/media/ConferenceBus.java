@@ -13,8 +13,9 @@ import java.util.List;
  * user's leg is attached with its resamplers (48 ↔ 8 kHz, which a two-party call has as well).
  * Once per 10 ms tick, {@link #mix} gives each party the sum of the others: what a port
  * publishes in one tick is heard by the others after the next mix. A port that published
- * nothing since the last mix counts as silent. Single-threaded: the legs and the mix run on one
- * media clock thread. No allocation per tick.
+ * nothing since the last mix counts as silent. The legs' audio and the mix run on one media
+ * clock thread (the call's); joining, leaving and attaching the user come from the bridge's
+ * actor and take the bus's lock, which the mix takes too. No allocation per tick.
  */
 final class ConferenceBus {
 
@@ -43,7 +44,7 @@ final class ConferenceBus {
   }
 
   /** A new SIP leg's port: what it publishes is mixed, what it polls is the others' sum. */
-  Port join() {
+  synchronized Port join() {
     if (parties() >= maxParties) {
       throw new IllegalStateException("a conference takes at most " + maxParties + " parties");
     }
@@ -53,7 +54,7 @@ final class ConferenceBus {
   }
 
   /** The RTC user's leg (48 or 8 kHz frames) hears the others and is heard by them. */
-  void attachUser(RtcAudio leg) {
+  synchronized void attachUser(RtcAudio leg) {
     if (user == null && parties() >= maxParties) {
       throw new IllegalStateException("a conference takes at most " + maxParties + " parties");
     }
@@ -62,13 +63,18 @@ final class ConferenceBus {
     up.reset();
   }
 
+  /** The RTC user's leg, or null. */
+  synchronized RtcAudio user() {
+    return user;
+  }
+
   /** Parties in the mix, the RTC user included. */
-  int parties() {
+  synchronized int parties() {
     return ports.size() + (user != null ? 1 : 0);
   }
 
   /** One 10 ms step: the RTC user's frame in, every party's mix out, the user's mix to it. */
-  void mix() {
+  synchronized void mix() {
     int n = 0;
     for (Port p : ports) {
       if (!p.fresh) {
@@ -158,7 +164,9 @@ final class ConferenceBus {
     /** Leaves the mix. */
     @Override
     public void close() {
-      ports.remove(this);
+      synchronized (ConferenceBus.this) {
+        ports.remove(this);
+      }
     }
   }
 }

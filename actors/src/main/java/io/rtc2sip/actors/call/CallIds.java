@@ -28,6 +28,7 @@ public final class CallIds {
   private static final String INBOUND_PREFIX = "i-";
   private static final String SIP_SUFFIX = "@rtc2sip";
   private static final char LEG_SEPARATOR = '.';
+  private static final char PARTY_SEPARATOR = '/';
   private static final java.util.regex.Pattern WELL_FORMED =
       java.util.regex.Pattern.compile("[oi]-[0-9A-Za-z-]{1,64}");
 
@@ -87,6 +88,51 @@ public final class CallIds {
    */
   public static boolean isWellFormed(String callId) {
     return callId != null && WELL_FORMED.matcher(callId).matches();
+  }
+
+  /**
+   * The number of the dialog a Call-ID the gateway generated names ({@link #sipCallIdFor(String,
+   * int)}), or empty for a foreign Call-ID.
+   */
+  public static Optional<Integer> legOfSipCallId(String sipCallId) {
+    if (fromSipCallId(sipCallId).isEmpty()) {
+      return Optional.empty();
+    }
+    String base = sipCallId.substring(0, sipCallId.length() - SIP_SUFFIX.length());
+    int dot = base.lastIndexOf(LEG_SEPARATOR);
+    if (dot > 0 && dot < base.length() - 1
+        && base.substring(dot + 1).chars().allMatch(Character::isDigit)) {
+      return Optional.of(Integer.parseInt(base.substring(dot + 1)));
+    }
+    return Optional.of(1);
+  }
+
+  /**
+   * The key of conference party {@code party}'s own SIP leg and media on the node running the
+   * call: the call id, a slash and the number. The call's own SIP party is keyed by the call id.
+   * The adapters key their per-leg state (dialog bookkeeping, RTP ports) by it and tell the call
+   * by {@link #callOfLeg}.
+   */
+  public static String partyLeg(String callId, int party) {
+    if (!isWellFormed(callId)) {
+      throw new IllegalArgumentException("not a call id: " + callId);
+    }
+    if (party < 1) {
+      throw new IllegalArgumentException("parties count from 1: " + party);
+    }
+    return callId + PARTY_SEPARATOR + party;
+  }
+
+  /** The call a leg key ({@link #partyLeg}, or a call id) belongs to. */
+  public static String callOfLeg(String key) {
+    int slash = key.indexOf(PARTY_SEPARATOR);
+    return slash < 0 ? key : key.substring(0, slash);
+  }
+
+  /** The party number of a leg key, 0 for the call's own leg (a plain call id). */
+  public static int partyOfLeg(String key) {
+    int slash = key.indexOf(PARTY_SEPARATOR);
+    return slash < 0 ? 0 : Integer.parseInt(key.substring(slash + 1));
   }
 
   /** Whether the gateway generated this Call-ID (it then owns it for RFC 3261 glare timing). */

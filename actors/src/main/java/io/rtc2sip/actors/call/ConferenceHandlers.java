@@ -72,7 +72,8 @@ final class ConferenceHandlers {
         .persist(new PartyInvited(party, c.target(), dialog, a.now()))
         .thenRun(next -> {
           a.log().info("inviting {} as party {}", c.target(), party);
-          a.sip(new SipLegCommand.Invite(a.callId(), dialog, Party.rtc(info.uid()),
+          a.sip(new SipLegCommand.Invite(CallIds.partyLeg(a.callId(), party), dialog,
+              Party.rtc(info.uid()),
               Party.sip(c.target())));
           a.client(new ClientNotification.PartyInvited(info.uid(), a.callId(), party,
               c.target()));
@@ -112,7 +113,8 @@ final class ConferenceHandlers {
       a.log().info("INVITE failure {} while no party is being invited: ignored", f.status());
       return a.none();
     }
-    return left(state, p.id(), p.target(), f.status(), () -> { });
+    return left(state, p.id(), p.target(), f.status(), () -> a.media(
+        new MediaCommand.RemoveParty(a.callId(), p.id())));
   }
 
   /** A BYE: of an added party (it leaves), or of the call's own SIP party. */
@@ -152,11 +154,13 @@ final class ConferenceHandlers {
       return a.reject(r, "no party " + r.party() + " in this call");
     }
     if (!p.joined()) {
-      return left(state, p.id(), p.target(), 487, () -> a.sip(
-          new SipLegCommand.Cancel(a.callId(), p.dialog(), EndCause.LOCAL_HANGUP)), r);
+      return left(state, p.id(), p.target(), 487, () -> {
+        a.sip(new SipLegCommand.Cancel(leg(p), p.dialog(), EndCause.LOCAL_HANGUP));
+        a.media(new MediaCommand.RemoveParty(a.callId(), p.id()));
+      }, r);
     }
     return left(state, p.id(), p.target(), 200, () -> {
-      a.sip(new SipLegCommand.Bye(a.callId(), p.dialog().nextLocalCseq(), EndCause.LOCAL_HANGUP));
+      a.sip(new SipLegCommand.Bye(leg(p), p.dialog().nextLocalCseq(), EndCause.LOCAL_HANGUP));
       a.media(new MediaCommand.RemoveParty(a.callId(), p.id()));
     }, r);
   }
@@ -204,7 +208,7 @@ final class ConferenceHandlers {
       a.sip(new SipLegCommand.Reinvite(a.callId(), own, SdpDirection.SENDRECV, info.media()));
       for (ConferenceParty p : reoffered) {
         a.media(new MediaCommand.AddParty(a.callId(), p.id(), p.media()));
-        a.sip(new SipLegCommand.Reinvite(a.callId(), p.dialog(), SdpDirection.SENDRECV,
+        a.sip(new SipLegCommand.Reinvite(leg(p), p.dialog(), SdpDirection.SENDRECV,
             p.media()));
       }
     }).thenNoReply();
@@ -238,13 +242,21 @@ final class ConferenceHandlers {
     return a.end(state, EndCall.of(cause, 200).answering(replyTo).sending(() -> {
       for (ConferenceParty p : state.parties()) {
         a.sip(p.joined()
-            ? new SipLegCommand.Bye(a.callId(), p.dialog().nextLocalCseq(), cause)
-            : new SipLegCommand.Cancel(a.callId(), p.dialog(), cause));
+            ? new SipLegCommand.Bye(leg(p), p.dialog().nextLocalCseq(), cause)
+            : new SipLegCommand.Cancel(leg(p), p.dialog(), cause));
       }
       if (byeOwn) {
         a.sip(new SipLegCommand.Bye(a.callId(), info.dialog().nextLocalCseq(), cause));
       }
     }));
+  }
+
+  /**
+   * The key the adapters know an added party's SIP leg and media by: commands about its dialog
+   * carry it as their call id ({@link CallIds#partyLeg}).
+   */
+  private String leg(ConferenceParty p) {
+    return CallIds.partyLeg(a.callId(), p.id());
   }
 
   private static List<ConferenceParty> joined(Conferencing state) {

@@ -72,4 +72,27 @@ class CallIdsTest {
     assertNotEquals(CallIds.localTagFor("o-1", 1), CallIds.localTagFor("o-1", 2));
     assertEquals(16, CallIds.localTagFor("o-1", 1).length());
   }
+
+  @Test
+  void aConferencePartyHasALegKeyThatNamesItsCallAndItsNumber() {
+    String callId = CallIds.newOutbound();
+    String key = CallIds.partyLeg(callId, 3);
+    assertEquals(callId + "/3", key);
+    assertEquals(callId, CallIds.callOfLeg(key));
+    assertEquals(3, CallIds.partyOfLeg(key));
+    // the call's own leg is the call id itself
+    assertEquals(callId, CallIds.callOfLeg(callId));
+    assertEquals(0, CallIds.partyOfLeg(callId));
+    assertThrows(IllegalArgumentException.class, () -> CallIds.partyLeg(callId, 0));
+    assertThrows(IllegalArgumentException.class, () -> CallIds.partyLeg(key, 2));
+  }
+
+  @Test
+  void theLegNumberOfOurSipCallIdsIsReadBack() {
+    String callId = CallIds.newOutbound();
+    assertEquals(Optional.of(1), CallIds.legOfSipCallId(CallIds.sipCallIdFor(callId)));
+    assertEquals(Optional.of(4), CallIds.legOfSipCallId(CallIds.sipCallIdFor(callId, 4)));
+    assertEquals(Optional.empty(), CallIds.legOfSipCallId("a84b4c76e66710@pc33.atlanta.com"));
+    assertEquals(Optional.empty(), CallIds.legOfSipCallId(null));
+  }
 }
