@@ -77,7 +77,9 @@ class ConferenceTest {
     Conferencing inviting = assertInstanceOf(Conferencing.class, invited.state());
     assertEquals(1, inviting.ownParty());
     assertEquals(2, inviting.inviting().id());
-    assertEquals(new SipLegCommand.Invite(f.callId, event.dialog(), Party.rtc(UID),
+    // the party's SIP leg and media are its own on the node: keyed call/2
+    assertEquals(new SipLegCommand.Invite(CallIds.partyLeg(f.callId, 2), event.dialog(),
+        Party.rtc(UID),
         Party.sip(BOB)), f.sip.receiveMessage());
     assertEquals(new ClientNotification.PartyInvited(UID, f.callId, 2, BOB),
         f.clients.receiveMessage());
@@ -180,6 +182,7 @@ class ConferenceTest {
     assertEquals(new PartyLeft(2, 200, START), removed.event());
     SipLegCommand.Bye bye = (SipLegCommand.Bye) f.sip.receiveMessage();
     assertEquals(CallIds.sipCallIdFor(f.callId, 2), bye.dialog().callId());
+    assertEquals(CallIds.partyLeg(f.callId, 2), bye.callId());
     assertEquals(new MediaCommand.RemoveParty(f.callId, 2), f.media.receiveMessage());
     assertEquals(new ClientNotification.PartyLeft(UID, f.callId, 2, BOB, 200),
         f.clients.receiveMessage());
@@ -197,6 +200,9 @@ class ConferenceTest {
     assertEquals(new PartyLeft(2, 487, START), removed.event());
     SipLegCommand.Cancel cancel = (SipLegCommand.Cancel) f.sip.receiveMessage();
     assertEquals(CallIds.sipCallIdFor(f.callId, 2), cancel.dialog().callId());
+    assertEquals(CallIds.partyLeg(f.callId, 2), cancel.callId());
+    // its reserved port is freed
+    f.media.expectMessage(new MediaCommand.RemoveParty(f.callId, 2));
   }
 
   @Test
@@ -220,8 +226,10 @@ class ConferenceTest {
     assertEquals(CallIds.sipCallIdFor(f.callId, 2), bob.dialog().callId());
     SipLegCommand.Cancel carol = (SipLegCommand.Cancel) f.sip.receiveMessage();
     assertEquals(CallIds.sipCallIdFor(f.callId, 3), carol.dialog().callId());
+    assertEquals(CallIds.partyLeg(f.callId, 3), carol.callId());
     SipLegCommand.Bye own = (SipLegCommand.Bye) f.sip.receiveMessage();
     assertEquals(CallIds.sipCallIdFor(f.callId), own.dialog().callId());
+    assertEquals(f.callId, own.callId());
     assertEquals(new MediaCommand.Stop(f.callId), f.media.receiveMessage());
   }
 
@@ -254,8 +262,10 @@ class ConferenceTest {
         f.media.expectMessageClass(MediaCommand.AddParty.class, SOON));
     SipLegCommand.Reinvite own = f.sip.expectMessageClass(SipLegCommand.Reinvite.class, SOON);
     assertEquals(CallIds.sipCallIdFor(f.callId), own.dialog().callId());
+    assertEquals(f.callId, own.callId());
     SipLegCommand.Reinvite bob = f.sip.expectMessageClass(SipLegCommand.Reinvite.class, SOON);
     assertEquals(CallIds.sipCallIdFor(f.callId, 2), bob.dialog().callId());
+    assertEquals(CallIds.partyLeg(f.callId, 2), bob.callId());
     assertEquals(before.party(2).dialog().localCseq() + 1, bob.dialog().localCseq());
 
     Conferencing after = assertInstanceOf(Conferencing.class, f.state());
