@@ -323,7 +323,7 @@ final class InboundInvites {
    * BYE (RFC 3261 13.3.1.4).
    */
   void retransmit(ServerTransaction tx) throws Exception {
-    String callId = SipContext.callIdOfRequest(tx.getRequest());
+    String callId = ctx.legOfRequest(tx.getRequest());
     SipLeg leg = ctx.legs.get(callId);
     SipLeg.AnsweredInvite answered = leg == null ? null : leg.unacknowledged();
     if (answered == null || answered.tx() != tx) {
@@ -346,7 +346,7 @@ final class InboundInvites {
    * our 2xx only if it is that 2xx's (Call-ID, To-tag and CSeq).
    */
   void acknowledged(Request ack) {
-    SipLeg leg = ctx.legs.get(SipContext.callIdOfRequest(ack));
+    SipLeg leg = ctx.legs.get(ctx.legOfRequest(ack));
     SipLeg.AnsweredInvite answered = leg == null ? null : leg.unacknowledged();
     if (answered != null && SipContext.cseqOf(ack) == SipContext.cseqOf(answered.ok())
         && SipContext.sipCallId(ack).equals(SipContext.sipCallId(answered.ok()))

@@ -49,7 +49,8 @@ final class SipContext {
     this.sip = sip;
     this.journal = journal;
     this.requests = new SipRequests(sip);
-    this.calls = calls;
+    // an added conference party's leg (call/N) is its call's: facts go to the call
+    this.calls = (leg, command) -> calls.tell(CallIds.callOfLeg(leg), command);
     this.media = media;
     this.mismatches = mismatches;
   }
@@ -118,6 +119,31 @@ final class SipContext {
     String fromTag = ((FromHeader) request.getHeader(FromHeader.NAME)).getTag();
     return CallIds.fromSipCallId(sipCallId)
         .orElseGet(() -> CallIds.forInbound(sipCallId, fromTag == null ? "" : fromTag));
+  }
+
+  /**
+   * The leg a request from the peer belongs to: an added conference party's ({@link
+   * CallIds#partyLeg}) when its Call-ID names a dialog of such a leg on this node, else its call
+   * ({@link #callIdOfRequest}).
+   */
+  String legOfRequest(Request request) {
+    return legOf(callIdOfRequest(request), sipCallId(request));
+  }
+
+  /** The leg a response to our request belongs to, as {@link #legOfRequest}. */
+  String legOfResponse(Response response) {
+    return legOf(callIdOfResponse(response), sipCallId(response));
+  }
+
+  private String legOf(String callId, String sipCallId) {
+    Integer leg = CallIds.legOfSipCallId(sipCallId).orElse(1);
+    if (leg > 1 && CallIds.isWellFormed(callId)) {
+      String party = CallIds.partyLeg(callId, leg);
+      if (legs.get(party) != null) {
+        return party;
+      }
+    }
+    return callId;
   }
 
   /**

@@ -143,7 +143,7 @@ final class SipHandler implements SipListener {
         respondUnsupported(request, tx, method);
         return;
       }
-      callId = SipContext.callIdOfRequest(request);
+      callId = ctx.legOfRequest(request);
       SipContext.mdc(callId);
       boolean inDialog = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null;
       if (method.equals(Request.INVITE) && !inDialog) {
@@ -291,7 +291,7 @@ final class SipHandler implements SipListener {
         || !Request.INVITE.equals(cseq.getMethod())) {
       return;
     }
-    String callId = SipContext.callIdOfResponse(response);
+    String callId = ctx.legOfResponse(response);
     SipContext.mdc(callId);
     try {
       if (ctx.acknowledgedAgain(callId, response)) {

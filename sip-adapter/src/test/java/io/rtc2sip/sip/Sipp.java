@@ -68,6 +68,22 @@ public final class Sipp implements AutoCloseable {
     return start(scenario, args);
   }
 
+  /**
+   * A copy of {@code scenario} as {@code variant}, its text changed by {@code edit} (another
+   * tone file, for example), beside the others; returns the variant's name for {@link #uas}.
+   */
+  public static synchronized String variant(String scenario, String variant,
+      java.util.function.UnaryOperator<String> edit) throws IOException {
+    Path dir = scenarios();
+    String text = Files.readString(dir.resolve(scenario + ".xml"));
+    String changed = edit.apply(text);
+    if (changed.equals(text)) {
+      throw new IllegalArgumentException("the variant " + variant + " changes nothing");
+    }
+    Files.writeString(dir.resolve(variant + ".xml"), changed);
+    return variant;
+  }
+
   /** A UAS running one of sipp's built-in scenarios ({@code -sn}) for one call. */
   public static Sipp builtinUas(String scenario, String... extra) throws IOException {
     List<String> args = new ArrayList<>(List.of("-sn", scenario, "-m", "1", "-timeout", "60",
