@@ -112,13 +112,23 @@ final class SipContext {
 
   /**
    * The call a request from the peer belongs to: a Call-ID we generated names it, otherwise the
-   * peer's Call-ID and From-tag (the tag of the side that sent the initial INVITE).
+   * peer's Call-ID and From-tag (the tag of the side that sent the initial INVITE). A request
+   * with our Call-ID and our own From-tag of that dialog is one we sent that came back to us
+   * (a call from one of our users to another, straight or through the SIP platform): it belongs
+   * to the call on the answering side, by Call-ID and From-tag like any peer's.
    */
   static String callIdOfRequest(Request request) {
     String sipCallId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
     String fromTag = ((FromHeader) request.getHeader(FromHeader.NAME)).getTag();
     return CallIds.fromSipCallId(sipCallId)
+        .filter(ours -> !sentByUs(ours, sipCallId, fromTag))
         .orElseGet(() -> CallIds.forInbound(sipCallId, fromTag == null ? "" : fromTag));
+  }
+
+  /** Whether {@code fromTag} is our tag in the dialog {@code sipCallId} of call {@code ours}. */
+  private static boolean sentByUs(String ours, String sipCallId, String fromTag) {
+    return fromTag != null && fromTag.equals(
+        CallIds.localTagFor(ours, CallIds.legOfSipCallId(sipCallId).orElse(1)));
   }
 
   /**

@@ -126,4 +126,52 @@ class ConferenceCallTest {
       own.assertByeAnswered();
     }
   }
+
+  @Test
+  void anotherUserOfTheGatewayJoinsByItsSipAddressAndHearsTheOthers() throws Exception {
+    // the party is dialled like any SIP party; the SIP platform (here: the gateway itself)
+    // rings the user's app, which answers: an RTC user in the conference
+    try (SignalingCallsTest.Phone erin = new SignalingCallsTest.Phone("erin",
+            node.signalingPort);
+        SignalingCallsTest.Phone dave = new SignalingCallsTest.Phone("dave",
+            node.signalingPort);
+        Sipp own = Sipp.uas("uas_answer", 60000)) {
+      JsonNode placed = erin.request("{\"type\":\"call\",\"to\":\"sip:own@127.0.0.1:"
+          + own.port + "\"}");
+      String callId = placed.get("callId").asText();
+      erin.await("answered", own);
+      AtomicBoolean talking = new AtomicBoolean(true);
+      try (LoopbackRtcClient erinAudio = LoopbackRtcClient.join(
+          new InetSocketAddress("127.0.0.1", node.rtcPort), placed.get("channel").asText(),
+          "erin")) {
+        Thread erinSpeaks = Tones.play(erinAudio, 600, talking);
+        erin.request("{\"type\":\"conference\",\"callId\":\"" + callId
+            + "\",\"to\":\"sip:dave@127.0.0.1:" + node.sipPort + "\"}");
+        JsonNode incoming = dave.await("incoming-call");
+        try (LoopbackRtcClient daveAudio = LoopbackRtcClient.join(
+            new InetSocketAddress("127.0.0.1", node.rtcPort), incoming.get("channel").asText(),
+            "dave")) {
+          Thread daveSpeaks = Tones.play(daveAudio, 1000, talking);
+          dave.request("{\"type\":\"answer\",\"callId\":\""
+              + incoming.get("callId").asText() + "\"}");
+          erin.await("party-joined", own);
+          erinAudio.discardReceived();
+          daveAudio.discardReceived();
+          Tones.collect(erinAudio, 30);
+          Tones.collect(daveAudio, 30);
+          hears("the user who called", Tones.collect(erinAudio, 100),
+              new double[] {400, 1000}, 600);
+          hears("the user added", Tones.collect(daveAudio, 100), new double[] {400, 600},
+              1000);
+          talking.set(false);
+          daveSpeaks.join();
+          erinSpeaks.join();
+        }
+        erin.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
+        erin.await("ended", own);
+        dave.await("ended");
+      }
+      own.assertByeAnswered();
+    }
+  }
 }
