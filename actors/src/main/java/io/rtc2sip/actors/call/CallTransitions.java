@@ -461,7 +461,8 @@ public final class CallTransitions {
         events(PartyInvited.class), true, states(Conferencing.class),
         "rejected with rtc2sip.call.conference off, while a party is being invited, at 8 parties,"
             + " or forbidden-destination by the dial plan; reply Accepted; SIP Invite in a new leg"
-            + " (its number is the party's); client PartyInvited",
+            + " (its number is the party's; the party's commands name its leg call/N); client"
+            + " PartyInvited",
         (h, s, c) -> h.conferences().invite(s, c)));
     t.add(row(Conferencing.class, SipProvisional.class, events(), false, states(),
         "logged",
@@ -472,7 +473,8 @@ public final class CallTransitions {
         (h, s, c) -> h.conferences().answered(s, c)));
     t.add(row(Conferencing.class, SipFailed.class, events(PartyLeft.class), true,
         states(Conferencing.class, Active.class),
-        "the party being invited failed: client PartyLeft (its status)",
+        "the party being invited failed: media RemoveParty (its reserved port); client PartyLeft"
+            + " (its status)",
         (h, s, c) -> h.conferences().failed(s, c)));
     t.add(row(Conferencing.class, SipByeReceived.class, events(PartyLeft.class, CallEnded.class),
         true, states(Conferencing.class, Active.class, Ended.class),
