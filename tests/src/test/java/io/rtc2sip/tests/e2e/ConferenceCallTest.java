@@ -174,4 +174,50 @@ class ConferenceCallTest {
       own.assertByeAnswered();
     }
   }
+
+  @Test
+  void whenTheCallsOwnPartyHangsUpTheAddedPartyGoesOnAndTheUserStillEndsIt() throws Exception {
+    String uas800 = Sipp.variant("uas_answer", "uas_answer_800hz",
+        s -> s.replace("tone_400hz", "tone_800hz"));
+    try (SignalingCallsTest.Phone fay = new SignalingCallsTest.Phone("fay", node.signalingPort);
+        Sipp own = Sipp.uas("uas_answer_then_bye", 3000);
+        Sipp added = Sipp.uas(uas800, 60000);
+        LoopbackCapture toAdded = LoopbackCapture.start(dir.resolve("to-added-2.pcap"),
+            "dst port " + added.mediaPort)) {
+      JsonNode placed = fay.request("{\"type\":\"call\",\"to\":\"sip:own@127.0.0.1:"
+          + own.port + "\"}");
+      String callId = placed.get("callId").asText();
+      fay.await("answered", own);
+      AtomicBoolean talking = new AtomicBoolean(true);
+      try (LoopbackRtcClient audio = LoopbackRtcClient.join(
+          new InetSocketAddress("127.0.0.1", node.rtcPort), placed.get("channel").asText(),
+          "fay")) {
+        Thread speaker = Tones.play(audio, 600, talking);
+        fay.request("{\"type\":\"conference\",\"callId\":\"" + callId
+            + "\",\"to\":\"sip:added@127.0.0.1:" + added.port + "\"}");
+        fay.await("party-joined", added);
+        // the call's own party (number 1) hangs up by itself: the added party takes its place
+        JsonNode left = fay.await("party-left", own);
+        assertEquals(1, left.get("party").asInt());
+        long gone = nowMicros();
+        assertEquals(0, own.await(30), own.where());
+
+        audio.discardReceived();
+        Tones.collect(audio, 30);
+        hears("the user after its first party left", Tones.collect(audio, 100),
+            new double[] {800}, 400);
+        toAdded.await("a second at the added party", Duration.ofSeconds(10),
+            d -> LoopbackCapture.g711Audio(d.stream().filter(x -> x.micros() > gone + 500_000)
+                .toList(), 8).length >= 8000);
+        hears("the added party after the first left", lastSecond(toAdded.sofar(),
+            gone + 500_000), new double[] {600}, 400);
+        talking.set(false);
+        speaker.join();
+      }
+      // the call's dialog is now the added party's: the hangup's BYE goes to it
+      fay.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
+      fay.await("ended", added);
+      added.assertByeAnswered();
+    }
+  }
 }
