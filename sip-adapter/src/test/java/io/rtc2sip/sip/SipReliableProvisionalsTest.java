@@ -205,16 +205,7 @@ class SipReliableProvisionalsTest {
   void aCallAnsweredWhileItsReliable180AwaitsAPrackThatNeverComesEndsAsDialogLost()
       throws Exception {
     try (RawSip caller = new RawSip(port)) {
-      String sipCallId = "noprack-" + System.nanoTime() + "@127.0.0.1";
-      String request = caller.invite("alice", sipCallId)
-          .replace("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\nRequire: 100rel\r\n");
-      caller.send(request.getBytes(StandardCharsets.US_ASCII));
-      ShardingEnvelope<CallCommand> e = calls.receiveMessage(WAIT);
-      CallCommand.SipInviteReceived invite =
-          assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
-      adapter.port().tell(new SipLegCommand.Ring(e.entityId(), invite.dialog(), false));
-      adapter.port().tell(new SipLegCommand.Accept(e.entityId(), invite.dialog(),
-          invite.offer()));
+      answeredBeforeItsPrack(caller, "noprack");
       // the 200 waits for the PRACK; after 64*T1 the INVITE gets 500 instead, never a 200
       String last = caller.requestUntil(null, "SIP/2.0 ");
       while (last != null && !last.startsWith("SIP/2.0 5")) {
@@ -231,18 +222,8 @@ class SipReliableProvisionalsTest {
   @Test
   void aCancelWhileOur200WaitsForAPrackGets487AndThe200NeverGoes() throws Exception {
     try (RawSip caller = new RawSip(port)) {
-      String sipCallId = "cancelheld-" + System.nanoTime() + "@127.0.0.1";
-      String invite = caller.invite("alice", sipCallId)
-          .replace("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\nRequire: 100rel\r\n");
-      caller.send(invite.getBytes(StandardCharsets.US_ASCII));
-      ShardingEnvelope<CallCommand> e = calls.receiveMessage(WAIT);
-      CallCommand.SipInviteReceived received =
-          assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
-      adapter.port().tell(new SipLegCommand.Ring(e.entityId(), received.dialog(), false));
-      assertNotNull(caller.requestUntil(null, "SIP/2.0 180"), "a reliable 180");
       // the user answers: our 200 waits for the 180's PRACK, which does not come
-      adapter.port().tell(new SipLegCommand.Accept(e.entityId(), received.dialog(),
-          received.offer()));
+      String invite = answeredBeforeItsPrack(caller, "cancelheld");
       calls.expectNoMessage(Duration.ofMillis(100));
       // the caller gives up: CANCEL of the INVITE (its branch and CSeq)
       String cancel = invite.substring(0, invite.indexOf("Contact:"))
@@ -263,6 +244,24 @@ class SipReliableProvisionalsTest {
       assertEquals(0, adapter.pendingInvites());
       assertEquals(0, adapter.openDialogs());
     }
+  }
+
+  /**
+   * {@code caller} INVITEs alice requiring 100rel; the call rings (a reliable 180) and answers
+   * at once: our 200 waits for the 180's PRACK. Returns the INVITE as sent.
+   */
+  private String answeredBeforeItsPrack(RawSip caller, String name) throws Exception {
+    String sipCallId = name + "-" + System.nanoTime() + "@127.0.0.1";
+    String invite = caller.invite("alice", sipCallId)
+        .replace("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\nRequire: 100rel\r\n");
+    caller.send(invite.getBytes(StandardCharsets.US_ASCII));
+    ShardingEnvelope<CallCommand> e = calls.receiveMessage(WAIT);
+    CallCommand.SipInviteReceived received =
+        assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
+    adapter.port().tell(new SipLegCommand.Ring(e.entityId(), received.dialog(), false));
+    adapter.port().tell(new SipLegCommand.Accept(e.entityId(), received.dialog(),
+        received.offer()));
+    return invite;
   }
 
   /** Sends a PRACK with {@code rack} in the dialog until it is answered; the answer. */

@@ -58,33 +58,53 @@ class ConferenceCallTest {
     assertTrue(own < 0.03, who + " must not hear " + absent + " Hz: share " + own);
   }
 
+  /** A sipp UAS like uas_answer streaming 800 Hz instead of 400 Hz. */
+  private static String uas800() throws Exception {
+    return Sipp.variant("uas_answer", "uas_answer_800hz", s -> s.replace("tone_400hz",
+        "tone_800hz"));
+  }
+
+  /** {@code user} calls {@code own}, which answers; the reply to the call request. */
+  private static JsonNode placeTo(SignalingCallsTest.Phone user, Sipp own) throws Exception {
+    JsonNode placed = user.request("{\"type\":\"call\",\"to\":\"sip:own@127.0.0.1:"
+        + own.port + "\"}");
+    user.await("answered", own);
+    return placed;
+  }
+
+  /** The audio of the call {@code placed} or offered (its channel), as user {@code uid}. */
+  private static LoopbackRtcClient audioOf(JsonNode placed, String uid) throws Exception {
+    return LoopbackRtcClient.join(new InetSocketAddress("127.0.0.1", node.rtcPort),
+        placed.get("channel").asText(), uid);
+  }
+
+  /** {@code user} adds {@code to} to its call {@code callId}. */
+  private static void conference(SignalingCallsTest.Phone user, String callId, String to)
+      throws Exception {
+    user.request("{\"type\":\"conference\",\"callId\":\"" + callId + "\",\"to\":\"" + to
+        + "\"}");
+  }
+
   private static long nowMicros() {
     return System.currentTimeMillis() * 1000;
   }
 
   @Test
   void eachPartyHearsTheOthersAndNotItselfAndARemovedPartyIsGone() throws Exception {
-    String uas800 = Sipp.variant("uas_answer", "uas_answer_800hz",
-        s -> s.replace("tone_400hz", "tone_800hz"));
     try (SignalingCallsTest.Phone carol = new SignalingCallsTest.Phone("carol",
             node.signalingPort);
         Sipp own = Sipp.uas("uas_answer", 60000);
-        Sipp added = Sipp.uas(uas800, 60000);
+        Sipp added = Sipp.uas(uas800(), 60000);
         LoopbackCapture toOwn = LoopbackCapture.start(dir.resolve("to-own.pcap"),
             "dst port " + own.mediaPort);
         LoopbackCapture toAdded = LoopbackCapture.start(dir.resolve("to-added.pcap"),
             "dst port " + added.mediaPort)) {
-      JsonNode placed = carol.request("{\"type\":\"call\",\"to\":\"sip:own@127.0.0.1:"
-          + own.port + "\"}");
+      JsonNode placed = placeTo(carol, own);
       String callId = placed.get("callId").asText();
-      carol.await("answered", own);
       AtomicBoolean talking = new AtomicBoolean(true);
-      try (LoopbackRtcClient audio = LoopbackRtcClient.join(
-          new InetSocketAddress("127.0.0.1", node.rtcPort), placed.get("channel").asText(),
-          "carol")) {
+      try (LoopbackRtcClient audio = audioOf(placed, "carol")) {
         Thread speaker = Tones.play(audio, 600, talking);
-        carol.request("{\"type\":\"conference\",\"callId\":\"" + callId
-            + "\",\"to\":\"sip:added@127.0.0.1:" + added.port + "\"}");
+        conference(carol, callId, "sip:added@127.0.0.1:" + added.port);
         assertEquals(2, carol.await("party-invited", added).get("party").asInt());
         carol.await("party-joined", added);
         long joined = nowMicros();
@@ -136,21 +156,14 @@ class ConferenceCallTest {
         SignalingCallsTest.Phone dave = new SignalingCallsTest.Phone("dave",
             node.signalingPort);
         Sipp own = Sipp.uas("uas_answer", 60000)) {
-      JsonNode placed = erin.request("{\"type\":\"call\",\"to\":\"sip:own@127.0.0.1:"
-          + own.port + "\"}");
+      JsonNode placed = placeTo(erin, own);
       String callId = placed.get("callId").asText();
-      erin.await("answered", own);
       AtomicBoolean talking = new AtomicBoolean(true);
-      try (LoopbackRtcClient erinAudio = LoopbackRtcClient.join(
-          new InetSocketAddress("127.0.0.1", node.rtcPort), placed.get("channel").asText(),
-          "erin")) {
+      try (LoopbackRtcClient erinAudio = audioOf(placed, "erin")) {
         Thread erinSpeaks = Tones.play(erinAudio, 600, talking);
-        erin.request("{\"type\":\"conference\",\"callId\":\"" + callId
-            + "\",\"to\":\"sip:dave@127.0.0.1:" + node.sipPort + "\"}");
+        conference(erin, callId, "sip:dave@127.0.0.1:" + node.sipPort);
         JsonNode incoming = dave.await("incoming-call");
-        try (LoopbackRtcClient daveAudio = LoopbackRtcClient.join(
-            new InetSocketAddress("127.0.0.1", node.rtcPort), incoming.get("channel").asText(),
-            "dave")) {
+        try (LoopbackRtcClient daveAudio = audioOf(incoming, "dave")) {
           Thread daveSpeaks = Tones.play(daveAudio, 1000, talking);
           dave.request("{\"type\":\"answer\",\"callId\":\""
               + incoming.get("callId").asText() + "\"}");
@@ -177,24 +190,17 @@ class ConferenceCallTest {
 
   @Test
   void whenTheCallsOwnPartyHangsUpTheAddedPartyGoesOnAndTheUserStillEndsIt() throws Exception {
-    String uas800 = Sipp.variant("uas_answer", "uas_answer_800hz",
-        s -> s.replace("tone_400hz", "tone_800hz"));
     try (SignalingCallsTest.Phone fay = new SignalingCallsTest.Phone("fay", node.signalingPort);
         Sipp own = Sipp.uas("uas_answer_then_bye", 3000);
-        Sipp added = Sipp.uas(uas800, 60000);
+        Sipp added = Sipp.uas(uas800(), 60000);
         LoopbackCapture toAdded = LoopbackCapture.start(dir.resolve("to-added-2.pcap"),
             "dst port " + added.mediaPort)) {
-      JsonNode placed = fay.request("{\"type\":\"call\",\"to\":\"sip:own@127.0.0.1:"
-          + own.port + "\"}");
+      JsonNode placed = placeTo(fay, own);
       String callId = placed.get("callId").asText();
-      fay.await("answered", own);
       AtomicBoolean talking = new AtomicBoolean(true);
-      try (LoopbackRtcClient audio = LoopbackRtcClient.join(
-          new InetSocketAddress("127.0.0.1", node.rtcPort), placed.get("channel").asText(),
-          "fay")) {
+      try (LoopbackRtcClient audio = audioOf(placed, "fay")) {
         Thread speaker = Tones.play(audio, 600, talking);
-        fay.request("{\"type\":\"conference\",\"callId\":\"" + callId
-            + "\",\"to\":\"sip:added@127.0.0.1:" + added.port + "\"}");
+        conference(fay, callId, "sip:added@127.0.0.1:" + added.port);
         fay.await("party-joined", added);
         // the call's own party (number 1) hangs up by itself: the added party takes its place
         JsonNode left = fay.await("party-left", own);
