@@ -106,7 +106,8 @@ final class CallEventHandler {
         .onEvent(DtmfSentByInfo.class, (a, e) -> new Active(a.info().withDialog(e.dialog())))
         .onEvent(CallReferRefused.class, (a, e) -> new Active(a.info().withDialog(e.dialog())))
         .onEvent(CallTransferRequested.class, CallEventHandler::transferring)
-        .onEvent(CallReferred.class, CallEventHandler::referred);
+        .onEvent(CallReferred.class, CallEventHandler::referred)
+        .onEvent(CallEvent.CallDialogReplaced.class, CallEventHandler::replaced);
     b.forStateType(Held.class)
         .onEvent(CallHeld.class, (h, e) -> new Held(
             h.info().withDialog(e.dialog()), h.hold().with(e.by())))
@@ -119,7 +120,8 @@ final class CallEventHandler {
         .onEvent(DtmfSentByInfo.class, (h, e) -> sameHold(h, e.dialog()))
         .onEvent(CallReferRefused.class, (h, e) -> sameHold(h, e.dialog()))
         .onEvent(CallTransferRequested.class, CallEventHandler::transferring)
-        .onEvent(CallReferred.class, CallEventHandler::referred);
+        .onEvent(CallReferred.class, CallEventHandler::referred)
+        .onEvent(CallEvent.CallDialogReplaced.class, CallEventHandler::replaced);
     // ------------------------------------------------------------ transfers
     b.forStateType(Transferring.class)
         .onEvent(SessionReoffered.class, (t, e) -> sameTransfer(t, e.dialog()))
@@ -174,6 +176,14 @@ final class CallEventHandler {
     CallInfo info = state.info();
     CallInfo next = info.withDialog(e.dialog()).withSipLegs(info.sipLegs() + 1).since(e.at());
     return new Referred(next, e.target(), e.newLeg(), false, state.hold());
+  }
+
+  /**
+   * Active or Held: a new party took the call over with an INVITE with Replaces; our answer to
+   * it was sendrecv, so the call is active with it.
+   */
+  private static CallState replaced(Started state, CallEvent.CallDialogReplaced e) {
+    return new Active(state.info().transferredTo(e.party(), e.dialog(), e.media()).since(e.at()));
   }
 
   private static CallState sameHold(Held state, SipDialog dialog) {
