@@ -452,8 +452,9 @@ public final class CallTransitions {
     t.add(row(ESTABLISHED, CallCommand.SipReplacingInviteReceived.class,
         events(CallEvent.CallDialogReplaced.class), true, states(Active.class),
         "Replaces names the call's confirmed dialog: the new party takes the call over, SIP"
-            + " Accept (200 with SDP) in its dialog, SIP Bye on the old dialog, media Start,"
-            + " client Transferred; another dialog: SIP Reject 481; early-only: SIP Reject 486",
+            + " Accept (200 with SDP) in its dialog, SIP Bye on the old dialog, media Start (Held:"
+            + " and SetDirection sendrecv, the hold ends), client Transferred; another dialog: SIP"
+            + " Reject 481; early-only: SIP Reject 486",
         (h, s, c) -> h.transfers().replacingInvite(s, c)));
     t.add(row(List.of(Dialing.class, Ringing.class, Cancelling.class, Routing.class,
             Parked.class, Alerting.class, Transferring.class, Referred.class, Ended.class),

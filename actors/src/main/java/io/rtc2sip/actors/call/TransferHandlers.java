@@ -244,6 +244,11 @@ final class TransferHandlers {
               a.sip(new SipLegCommand.Accept(callId, r.dialog(), r.offer()));
               a.sip(new SipLegCommand.Bye(callId, old, EndCause.TRANSFERRED));
               a.media(new MediaCommand.Start(callId, info.rtc(), r.offer()));
+              if (state instanceof CallState.Held) {
+                // our 200 to the new party is sendrecv: the hold ends with the old dialog
+                a.media(new MediaCommand.SetDirection(callId,
+                    io.rtc2sip.actors.model.SdpDirection.SENDRECV));
+              }
               a.client(new ClientNotification.Transferred(info.uid(), callId,
                   r.party().address()));
             }).thenNoReply();

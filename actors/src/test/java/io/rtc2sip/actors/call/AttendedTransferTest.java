@@ -177,6 +177,9 @@ class AttendedTransferTest {
     var taken = f.kit.runCommand(replacingInvite(f));
     assertInstanceOf(CallDialogReplaced.class, taken.event());
     assertInstanceOf(CallState.Active.class, taken.state());
+    assertInstanceOf(MediaCommand.Start.class, f.media.receiveMessage());
+    assertEquals(new MediaCommand.SetDirection(f.callId,
+        io.rtc2sip.actors.model.SdpDirection.SENDRECV), f.media.receiveMessage());
   }
 
   @Test
