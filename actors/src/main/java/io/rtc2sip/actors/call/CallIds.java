@@ -20,7 +20,9 @@ import java.util.UUID;
  * </ul>
  *
  * A SIP adapter routes a message by trying {@link #fromSipCallId(String)} first (a dialog we
- * created, including a transfer leg of an inbound call), then {@link #forInbound}.
+ * created, including a transfer leg of an inbound call), then our tag ({@link
+ * #fromReplacingTag}: a dialog that took a call over with Replaces), then {@link #forInbound};
+ * an INVITE with Replaces goes to the call its Replaces names ({@link #forReplaced}).
  */
 public final class CallIds {
 
