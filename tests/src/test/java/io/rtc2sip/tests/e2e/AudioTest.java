@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rtc2sip.rtc.loopback.LoopbackRtcClient;
 import io.rtc2sip.sip.Sipp;
+import io.rtc2sip.tests.support.LoopbackCapture;
 import io.rtc2sip.tests.support.TestNode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,21 +108,34 @@ class AudioTest {
         while (Tones.rms(Tones.collect(audio, 20)) > 200) {
           assertTrue(System.nanoTime() < quietBy, "the caller's tone never ended");
         }
-        try (Sipp carol = Sipp.uac("uac_replaces", node.sipPort, "judy", 3000, "-key",
+        try (LoopbackCapture wire = LoopbackCapture.start(dir.resolve("replaces.pcap"), "udp");
+            Sipp carol = Sipp.uac("uac_replaces", node.sipPort, "judy", 3000, "-key",
             "replaces", replaces)) {
           JsonNode transferred = judy.await("transferred", carol);
           assertEquals(callId, transferred.get("callId").asText());
           assertTrue(transferred.get("to").asText().startsWith("sip:carol@127.0.0.1:"),
               transferred.toString());
           assertEquals(0, caller.await(30), "the old party got our BYE: " + caller.where());
-          // the client hears carol's 400 Hz (the caller sent 800 Hz)
-          double share = Tones.share(Tones.loudest(Tones.collect(audio, 150), 60), 400);
-          assertTrue(share > 0.8, "400 Hz share of what the client hears from carol: " + share);
+          // the client hears carol's 400 Hz (the caller sent 800 Hz) while it says 1 kHz
+          Tones.sayWhileHearing(audio, 1000, heard -> {
+            double share = Tones.share(Tones.loudest(heard, 60), 400);
+            assertTrue(share > 0.8, "400 Hz share of what the client hears from carol: " + share);
+          });
+          // and our RTP goes to the address of carol's SDP now
+          Matcher offer = Pattern.compile("m=audio (\\d+) RTP/AVP 8 101").matcher(carol.messages());
+          assertTrue(offer.find(), carol.where());
+          int carolRtp = Integer.parseInt(offer.group(1));
+          wire.await("1 s of our RTP at carol", Duration.ofSeconds(10),
+              d -> LoopbackCapture.g711Audio(to(d, carolRtp), 8).length >= 8000);
           assertEquals("remote-hangup", judy.await("ended", carol).get("cause").asText());
           assertEquals(0, carol.await(30), carol.where());
         }
       }
     }
+  }
+
+  private static List<LoopbackCapture.Datagram> to(List<LoopbackCapture.Datagram> all, int port) {
+    return all.stream().filter(d -> d.destinationPort() == port).toList();
   }
 
   /**
