@@ -304,7 +304,8 @@ class SignalingServerTest {
       answerView("alice", "Ringing");
       JsonNode ringing = c.next();
       assertEquals("rejected", ringing.get("code").asText());
-      assertTrue(ringing.get("reason").asText().contains("only an answered call"), ringing.toString());
+      assertTrue(ringing.get("reason").asText().contains("only an answered call"),
+          ringing.toString());
       c.send("{\"id\":\"s\",\"type\":\"transfer\",\"callId\":\"o-c1\",\"replaces\":\"o-c1\"}");
       assertEquals("rejected", c.next().get("code").asText());
       c.send("{\"id\":\"n\",\"type\":\"transfer\",\"callId\":\"o-c1\"}");

@@ -73,7 +73,8 @@ class AttendedTransferTest {
     assertAccepted(refer.reply());
     CallTransferRequested requested = (CallTransferRequested) refer.event();
     assertEquals(new CallTransferRequested(BOB, requested.dialog(), START, OTHER_CALL), requested);
-    // RFC 3891 3 seen from bob: its own tag is the to-tag; escaped as a URI header (RFC 3261 19.1.1)
+    // RFC 3891 3, seen from bob: his own tag is the to-tag; escaped as a URI header (RFC 3261
+    // 19.1.1)
     assertEquals(new SipLegCommand.Refer(f.callId, requested.dialog(), BOB
         + "?Replaces=b-call%40pbx%3Bto-tag%3Dbob-tag%3Bfrom-tag%3Dgw-tag"), f.sip.receiveMessage());
 
