@@ -35,7 +35,7 @@ public final class Protocol {
       Map.entry("hold", List.of("callId")),
       Map.entry("unhold", List.of("callId")),
       Map.entry("dtmf", List.of("callId", "digits")),
-      Map.entry("transfer", List.of("callId", "to")),
+      Map.entry("transfer", List.of("callId")), // and "to" or "replaces"
       Map.entry("conference", List.of("callId", "to")),
       Map.entry("remove-party", List.of("callId")),
       Map.entry("calls", List.of()),

@@ -180,7 +180,8 @@ public final class SipAdapter implements AutoCloseable {
     }
     SipRegistrations registering = new SipRegistrations(ctx, new TrunkChallenges(
         registrarHosts, access.registrarRealm(), counters.foreignChallenges::inc), registrarSet);
-    handler.bind(ctx, inbound, outbound, dialogs, registering);
+    handler.bind(ctx, inbound, outbound, dialogs, registering,
+        new ReplacingInvites(ctx, inbound, query));
     InviteHops hops = new InviteHops(ctx, query,
         InviteHopSettings.fromConfig(system.settings().config()), peers, handler::take,
         metrics.registry());

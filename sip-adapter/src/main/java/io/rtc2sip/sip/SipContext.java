@@ -4,7 +4,9 @@ import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.journal.JournalAvailability;
 import io.rtc2sip.actors.call.CallIds;
+import io.rtc2sip.actors.model.Replaces;
 import io.rtc2sip.actors.model.SipDialog;
+import java.util.Optional;
 import io.rtc2sip.actors.port.MediaEndpoints;
 import javax.sip.ClientTransaction;
 import javax.sip.ServerTransaction;
@@ -120,8 +122,19 @@ final class SipContext {
   static String callIdOfRequest(Request request) {
     String sipCallId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
     String fromTag = ((FromHeader) request.getHeader(FromHeader.NAME)).getTag();
+    String toTag = ((javax.sip.header.ToHeader) request.getHeader(
+        javax.sip.header.ToHeader.NAME)).getTag();
+    if (toTag == null && Request.INVITE.equals(request.getMethod())) {
+      Optional<Replaces> replaces = ReplacingInvites.replacesOf(request);
+      if (replaces.isPresent()) {
+        // a new dialog that is to take over the call the Replaces names: routed to that call
+        Replaces r = replaces.get();
+        return CallIds.forReplaced(r.callId(), r.toTag(), r.fromTag());
+      }
+    }
     return CallIds.fromSipCallId(sipCallId)
         .filter(ours -> !sentByUs(ours, sipCallId, fromTag))
+        .or(() -> CallIds.fromReplacingTag(toTag))
         .orElseGet(() -> CallIds.forInbound(sipCallId, fromTag == null ? "" : fromTag));
   }
 
@@ -163,7 +176,8 @@ final class SipContext {
   static String callIdOfResponse(Response response) {
     String sipCallId = sipCallId(response);
     String peerTag = toTag(response);
-    return CallIds.fromSipCallId(sipCallId)
+    String ourTag = fromTag(response);
+    return CallIds.fromSipCallId(sipCallId).or(() -> CallIds.fromReplacingTag(ourTag))
         .orElseGet(() -> CallIds.forInbound(sipCallId, peerTag == null ? "" : peerTag));
   }
 

@@ -24,7 +24,7 @@ public final class Sipp implements AutoCloseable {
       "uas_challenge.xml", "uas_reanchor_then_bye.xml", "uac_reanchored_then_bye.xml",
       "uas_dispatch.xml", "uas_unavailable.xml", "uac_100rel.xml", "uac_100rel_no_prack.xml",
       "uac_100rel_ringback.xml",
-      "uas_100rel_early_media.xml",
+      "uas_100rel_early_media.xml", "uas_transferee_replaces.xml", "uac_replaces.xml",
       "media/pcma_800hz_dtmf1234.pcap", "media/tone_400hz_pcma.al", "media/tone_400hz_pcmu.ul",
       "media/tone_800hz_pcma.al", "media/tone_800hz_pcmu.ul"};
   private static Path scenarios;

@@ -117,7 +117,8 @@ final class CallEventHandler {
         .onEvent(CallReferred.class, CallEventHandler::referred)
         .onEvent(PartyInvited.class, (a, e) -> new Conferencing(
             a.info().withSipLegs(e.party()).since(e.at()), ownParty(a.info()),
-            List.of(new ConferenceParty(e.party(), e.target(), e.dialog(), null))));
+            List.of(new ConferenceParty(e.party(), e.target(), e.dialog(), null))))
+        .onEvent(CallEvent.CallDialogReplaced.class, CallEventHandler::replaced);
     b.forStateType(Held.class)
         .onEvent(CallHeld.class, (h, e) -> new Held(
             h.info().withDialog(e.dialog()), h.hold().with(e.by())))
@@ -130,7 +131,8 @@ final class CallEventHandler {
         .onEvent(DtmfSentByInfo.class, (h, e) -> sameHold(h, e.dialog()))
         .onEvent(CallReferRefused.class, (h, e) -> sameHold(h, e.dialog()))
         .onEvent(CallTransferRequested.class, CallEventHandler::transferring)
-        .onEvent(CallReferred.class, CallEventHandler::referred);
+        .onEvent(CallReferred.class, CallEventHandler::referred)
+        .onEvent(CallEvent.CallDialogReplaced.class, CallEventHandler::replaced);
     // ------------------------------------------------------------ transfers
     b.forStateType(Transferring.class)
         .onEvent(SessionReoffered.class, (t, e) -> sameTransfer(t, e.dialog()))
@@ -232,6 +234,14 @@ final class CallEventHandler {
     }
     return parties.isEmpty()
         ? new Active(info.since(e.at())) : new Conferencing(info, own, parties);
+  }
+
+  /**
+   * Active or Held: a new party took the call over with an INVITE with Replaces; our answer to
+   * it was sendrecv, so the call is active with it.
+   */
+  private static CallState replaced(Started state, CallEvent.CallDialogReplaced e) {
+    return new Active(state.info().transferredTo(e.party(), e.dialog(), e.media()).since(e.at()));
   }
 
   private static CallState sameHold(Held state, SipDialog dialog) {

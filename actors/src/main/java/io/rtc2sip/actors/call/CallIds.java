@@ -20,7 +20,9 @@ import java.util.UUID;
  * </ul>
  *
  * A SIP adapter routes a message by trying {@link #fromSipCallId(String)} first (a dialog we
- * created, including a transfer leg of an inbound call), then {@link #forInbound}.
+ * created, including a transfer leg of an inbound call), then our tag ({@link
+ * #fromReplacingTag}: a dialog that took a call over with Replaces), then {@link #forInbound};
+ * an INVITE with Replaces goes to the call its Replaces names ({@link #forReplaced}).
  */
 public final class CallIds {
 
@@ -29,6 +31,7 @@ public final class CallIds {
   private static final String SIP_SUFFIX = "@rtc2sip";
   private static final char LEG_SEPARATOR = '.';
   private static final char PARTY_SEPARATOR = '/';
+  private static final String REPLACING_MARK = ".x";
   private static final java.util.regex.Pattern WELL_FORMED =
       java.util.regex.Pattern.compile("[oi]-[0-9A-Za-z-]{1,64}");
 
@@ -143,6 +146,39 @@ public final class CallIds {
   /** Our tag in the {@code leg}-th dialog of a call: derived, so a retried request keeps it. */
   public static String localTagFor(String callId, int leg) {
     return HexFormat.of().formatHex(sha256("tag\n" + callId + '\n' + leg), 0, 8);
+  }
+
+  /**
+   * Our tag in a dialog that took a call over with an INVITE with Replaces (RFC 3891): that
+   * dialog has the peer's Call-ID, so our tag carries the call id ({@link #fromReplacingTag}),
+   * and {@code unique} (a few random characters) tells the dialogs of one call apart.
+   */
+  public static String replacingTagFor(String callId, String unique) {
+    if (!isWellFormed(callId) || unique == null || !unique.matches("[0-9a-z]{1,16}")) {
+      throw new IllegalArgumentException("not a call id and a unique part: " + callId + ", "
+          + unique);
+    }
+    return callId + REPLACING_MARK + unique;
+  }
+
+  /** The call id behind a tag made by {@link #replacingTagFor}, or empty for any other tag. */
+  public static Optional<String> fromReplacingTag(String tag) {
+    int mark = tag == null ? -1 : tag.lastIndexOf(REPLACING_MARK);
+    if (mark <= 0 || !tag.substring(mark + REPLACING_MARK.length()).matches("[0-9a-z]{1,16}")) {
+      return Optional.empty();
+    }
+    String base = tag.substring(0, mark);
+    return isWellFormed(base) ? Optional.of(base) : Optional.empty();
+  }
+
+  /**
+   * The call whose dialog a Replaces header names (its Call-ID, and the tags as the receiving
+   * side sees them: {@code toTag} ours, {@code fromTag} the peer's): a Call-ID we generated, a
+   * dialog that took a call over (our tag), or else a dialog the peer started.
+   */
+  public static String forReplaced(String sipCallId, String toTag, String fromTag) {
+    return fromSipCallId(sipCallId).or(() -> fromReplacingTag(toTag))
+        .orElseGet(() -> forInbound(sipCallId, fromTag));
   }
 
   /** The RTC channel of a call, inbound or outbound: derived from its id, never chosen by a client. */

@@ -422,8 +422,9 @@ public final class CallTransitions {
         (h, s, c) -> h.actions().writeEnd(s, c.end())));
     // ------------------------------------------------------------ transfer by the RTC user
     t.add(row(ESTABLISHED, Transfer.class, events(CallTransferRequested.class), false,
-        states(Transferring.class), "reply Accepted; SIP Refer (a target the user's dial plan"
-            + " does not allow: reply Rejected forbidden-destination)",
+        states(Transferring.class), "reply Accepted; SIP Refer (attended, with the Replaces of"
+            + " another call of the user in the Refer-To; a call naming itself: reply Rejected; a"
+            + " target the user's dial plan does not allow: reply Rejected forbidden-destination)",
         (h, s, c) -> h.transfers().transfer(s, c)));
     t.add(row(Transferring.class, SipTransferProgress.class,
         events(CallEnded.class, CallTransferFailed.class), true,
@@ -436,8 +437,9 @@ public final class CallTransitions {
         events(CallReferred.class, CallEvent.CallReferRefused.class), false,
         states(Referred.class, Active.class, Held.class),
         "target allowed by the user's dial plan: SIP NotifyTransferProgress 100; SIP Invite to"
-            + " the target in a new leg; not allowed: CallReferRefused, SIP"
-            + " NotifyTransferProgress 403, the call goes on",
+            + " the target in a new leg (with the Replaces of the Refer-To, its only header taken);"
+            + " not allowed: CallReferRefused, SIP NotifyTransferProgress 403, the call goes on; a"
+            + " Replaces that is not one: the same with 400",
         (h, s, c) -> h.transfers().referred(s, c)));
     t.add(row(Referred.class, SipProvisional.class, events(), false, states(),
         "logged",
@@ -508,6 +510,21 @@ public final class CallTransitions {
             + " PartyLeft); media Reanchor and SIP Reinvite of the call's dialog; media AddParty"
             + " and SIP Reinvite of each joined party's dialog (PartyReoffered)",
         (h, s, c) -> h.conferences().reanchor(s)));
+    // ------------------------------------------------------------ INVITE with Replaces
+    t.add(row(ESTABLISHED, CallCommand.SipReplacingInviteReceived.class,
+        events(CallEvent.CallDialogReplaced.class), true, states(Active.class),
+        "Replaces names the call's confirmed dialog: the new party takes the call over, SIP"
+            + " Accept (200 with SDP) in its dialog, SIP Bye on the old dialog, media Start (Held:"
+            + " and SetDirection sendrecv, the hold ends), client Transferred; another dialog: SIP"
+            + " Reject 481; early-only: SIP Reject 486",
+        (h, s, c) -> h.transfers().replacingInvite(s, c)));
+    t.add(row(List.of(Dialing.class, Ringing.class, Cancelling.class, Routing.class,
+            Parked.class, Alerting.class, Transferring.class, Referred.class, Conferencing.class,
+            Ended.class),
+        CallCommand.SipReplacingInviteReceived.class, events(), false, states(),
+        "SIP Reject of that INVITE: 481 (no confirmed dialog to replace), 603 while the call is"
+            + " transferred, a conference, or after it ended",
+        (h, s, c) -> h.transfers().replacingInvite(s, c)));
     // ------------------------------------------------------------ after the end
     t.add(row(Ended.class, SipAnswered.class, events(), false, states(),
         "a late 200 OK: SIP Bye",

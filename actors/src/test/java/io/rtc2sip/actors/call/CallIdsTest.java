@@ -95,4 +95,31 @@ class CallIdsTest {
     assertEquals(Optional.empty(), CallIds.legOfSipCallId("a84b4c76e66710@pc33.atlanta.com"));
     assertEquals(Optional.empty(), CallIds.legOfSipCallId(null));
   }
+
+  @Test
+  void aDialogThatTookACallOverNamesTheCallByOurTag() {
+    String callId = CallIds.forInbound("abc@pbx", "tag1");
+    String tag = CallIds.replacingTagFor(callId, "k3x9");
+    assertEquals(Optional.of(callId), CallIds.fromReplacingTag(tag));
+    // tags we make otherwise, and a peer's, name no call
+    assertTrue(CallIds.fromReplacingTag(CallIds.localTagFor(callId, 0)).isEmpty());
+    for (String other : List.of("1928301774", "x.x1", "o-1.x", "o-1.xK", "bad id.x1", ".x1")) {
+      assertTrue(CallIds.fromReplacingTag(other).isEmpty(), other);
+    }
+    assertThrows(IllegalArgumentException.class, () -> CallIds.replacingTagFor("o-1", "A;b"));
+  }
+
+  @Test
+  void aReplacesFindsItsCallWhoeverStartedTheDialog() {
+    String outbound = CallIds.newOutbound();
+    // a dialog we started: its Call-ID names the call, whatever the tags
+    assertEquals(outbound, CallIds.forReplaced(CallIds.sipCallIdFor(outbound), "ours", "theirs"));
+    // a dialog the peer started: its Call-ID and its tag (the from-tag, seen from us)
+    assertEquals(CallIds.forInbound("abc@pbx", "tag1"),
+        CallIds.forReplaced("abc@pbx", "our-tag", "tag1"));
+    // a dialog that took a call over: our tag (the to-tag) names the call
+    String inbound = CallIds.forInbound("abc@pbx", "tag1");
+    assertEquals(inbound, CallIds.forReplaced("new@pbx",
+        CallIds.replacingTagFor(inbound, "a1"), "carol-tag"));
+  }
 }

@@ -93,7 +93,8 @@ class CallTransitionsTest {
         r -> CallCommand.SessionRefreshDue.INSTANCE,
         r -> Reanchor.INSTANCE,
         r -> new CallCommand.WriteEnd(new CallEvent.CallEnded(
-            io.rtc2sip.actors.model.EndCause.REMOTE_HANGUP, 200, "bye", CallFixture.START)));
+            io.rtc2sip.actors.model.EndCause.REMOTE_HANGUP, 200, "bye", CallFixture.START)),
+        r -> AttendedTransferTest.replacingInvite(f));
   }
 
   @Test

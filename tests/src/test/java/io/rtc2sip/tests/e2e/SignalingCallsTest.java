@@ -230,6 +230,44 @@ class SignalingCallsTest {
   }
 
   @Test
+  void theUserTransfersTheSipPartyToItsOtherCall() throws Exception {
+    // attended: grace talks to bob (a sipp UAS), then to the transferee; she hands the
+    // transferee over to bob, replacing her call with bob
+    try (Phone grace = new Phone("grace"); Sipp bob = Sipp.uas("uas_answer", 60000);
+        Sipp transferee = Sipp.uas("uas_transferee", 60000)) {
+      String withBob = grace.request("{\"type\":\"call\",\"to\":\"sip:bob@127.0.0.1:"
+          + bob.port + "\"}").get("callId").asText();
+      grace.await("answered");
+      String callId = grace.request("{\"type\":\"call\",\"to\":\"sip:transferee@127.0.0.1:"
+          + transferee.port + "\"}").get("callId").asText();
+      grace.await("answered");
+      assertEquals("result", grace.request("{\"type\":\"transfer\",\"callId\":\"" + callId
+          + "\",\"replaces\":\"" + withBob + "\"}").get("type").asText());
+      JsonNode transferred = grace.await("transferred");
+      assertEquals(callId, transferred.get("callId").asText());
+      assertTrue(transferred.get("to").asText().startsWith("sip:"), transferred.toString());
+      JsonNode ended = grace.await("ended");
+      assertEquals("transferred", ended.get("cause").asText());
+      assertEquals(0, transferee.await(30), transferee.where());
+      // bob's dialog as bob sees it: his tag is the to-tag, ours the from-tag (RFC 3891 3)
+      java.util.regex.Matcher bobTag = java.util.regex.Pattern.compile(
+          "SIP/2.0 200 OK[\\s\\S]*?To:[^\\n]*;tag=([^;\\s>]+)").matcher(bob.messages());
+      assertTrue(bobTag.find(), bob.where());
+      String replaces = "?Replaces=" + io.rtc2sip.actors.call.CallIds.sipCallIdFor(withBob)
+          .replace("@", "%40") + "%3Bto-tag%3D" + bobTag.group(1) + "%3Bfrom-tag%3D"
+          + io.rtc2sip.actors.call.CallIds.localTagFor(withBob, 1) + ">";
+      String refer = transferee.messages();
+      assertTrue(refer.contains("Refer-To: <sip:") && refer.contains(replaces),
+          replaces + " in " + transferee.where());
+      // bob would now get the transferee's INVITE with Replaces and hang up on grace: here she
+      // hangs up herself
+      grace.request("{\"type\":\"hangup\",\"callId\":\"" + withBob + "\"}");
+      assertEquals("local-hangup", grace.await("ended").get("cause").asText());
+      bob.assertByeAnswered();
+    }
+  }
+
+  @Test
   void theSipPartyTransfersTheUser() throws Exception {
     try (Phone ivan = new Phone("ivan"); Sipp target = Sipp.uas("uas_answer", 60000)) {
       String targetUri = "sip:uas@127.0.0.1:" + target.port;
