@@ -195,6 +195,11 @@ class RtcFollowsTest {
         // the far end there, in the same call
         browser.await("the page hearing nothing after the kill", WAIT,
             () -> ((Number) page.get("heardHz")).doubleValue() == 0 ? true : null);
+        // what the page hears before it offers again is what its audio still held of the old
+        // leg, not the survivor
+        browser.await("the page offering again", Duration.ofSeconds(120),
+            () -> page.phone().get("log").toString().contains("\"type\":\"reoffer\"")
+                ? true : null);
         browser.await("the page hearing 600 Hz through the survivor", Duration.ofSeconds(120),
             () -> {
               Object heard = page.get("heardHz");
