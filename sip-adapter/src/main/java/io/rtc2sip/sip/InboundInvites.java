@@ -31,15 +31,15 @@ import org.slf4j.LoggerFactory;
 final class InboundInvites {
   private static final Logger log = LoggerFactory.getLogger(InboundInvites.class);
 
-  /** 64*T1 with T1 = 500 ms: how long our 2xx waits for its ACK (RFC 3261 Timer H). */
-  static final long ACK_WAIT_NANOS = 32_000_000_000L;
-
   private final SipContext ctx;
   private final ReliableProvisionals reliable;
+  /** 64*T1: how long our 2xx waits for its ACK (RFC 3261 13.3.1.4). */
+  private final long ackWaitNanos;
 
-  InboundInvites(SipContext ctx, ReliableProvisionals reliable) {
+  InboundInvites(SipContext ctx, ReliableProvisionals reliable, SipTimers timers) {
     this.ctx = ctx;
     this.reliable = reliable;
+    this.ackWaitNanos = timers.ackWait().toNanos();
   }
 
   void invite(Request request, ServerTransaction tx, String callId) throws Exception {
@@ -341,8 +341,10 @@ final class InboundInvites {
 
   /**
    * The stack's cue to send our 2xx (to an INVITE or re-INVITE) again: sent as it was, until
-   * 64*T1 (32 s) have passed without an ACK; then the call is told, to end the session with a
-   * BYE (RFC 3261 13.3.1.4).
+   * 64*T1 ({@link SipTimers#ackWait}, 32 s by default) have passed without an ACK; then the call
+   * is told, to end the session with a BYE (RFC 3261 13.3.1.4). The cues come at the stack's
+   * pace (0.5 s after the 2xx, then every 1.5 s, whatever T1), so the call learns it at the first
+   * cue from 64*T1 on.
    */
   void retransmit(ServerTransaction tx) throws Exception {
     String callId = ctx.legOfRequest(tx.getRequest());
@@ -353,9 +355,10 @@ final class InboundInvites {
       return;
     }
     SipContext.mdc(callId);
-    if (System.nanoTime() - answered.sentNanos() >= ACK_WAIT_NANOS) {
+    if (System.nanoTime() - answered.sentNanos() >= ackWaitNanos) {
       ctx.stopRetransmitting(leg);
-      log.warn("no ACK for our 200 within {} s: the call ends", ACK_WAIT_NANOS / 1_000_000_000L);
+      log.warn("no ACK for our 200 within {} ms (64*T1): the call ends",
+          ackWaitNanos / 1_000_000L);
       ctx.calls.tell(callId, CallCommand.SipAckTimeout.INSTANCE);
       return;
     }

@@ -82,8 +82,9 @@ final class SipContext {
 
   /**
    * Sends our 2xx to an INVITE or re-INVITE and keeps sending it until its ACK: without the
-   * stack's dialogs this is ours, on the stack's RETRANSMIT timeouts (T1 doubling to T2) of the
-   * transaction ({@link InboundInvites#retransmit}).
+   * stack's dialogs this is ours, on the stack's RETRANSMIT timeouts of the transaction (0.5 s
+   * after the 2xx, then every 1.5 s: its fixed 500 ms tick, not T1; {@link
+   * InboundInvites#retransmit}).
    */
   void sendUntilAcknowledged(SipLeg leg, ServerTransaction tx, Response ok)
       throws javax.sip.SipException, javax.sip.InvalidArgumentException {

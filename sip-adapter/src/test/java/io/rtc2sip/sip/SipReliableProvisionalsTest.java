@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class SipReliableProvisionalsTest {
   private static final ActorTestKit KIT = ActorTestKit.create(ConfigFactory.parseString(
-      "rtc2sip.sip.reliable-provisionals.t1 = 50ms").withFallback(ConfigFactory.load()));
+      "rtc2sip.sip.t1 = 50ms").withFallback(ConfigFactory.load()));
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Pattern RSEQ = Pattern.compile("RSeq: (\\d+)");
 
