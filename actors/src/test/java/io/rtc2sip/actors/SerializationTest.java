@@ -12,6 +12,7 @@ import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.Party;
 import io.rtc2sip.actors.model.RtcLeg;
 import io.rtc2sip.actors.model.SdpDirection;
+import io.rtc2sip.actors.model.Replaces;
 import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.model.CallDirection;
 import io.rtc2sip.actors.port.ClientNotification;
@@ -72,6 +73,13 @@ class SerializationTest {
     s.add(new MediaCommand.Reanchor("o-1", new RtcLeg("room", "alice", true), m,
         SdpDirection.SENDRECV));
     s.add(new SipLegCommand.Invite("o-1", d, Party.rtc("alice"), p));
+    s.add(new SipLegCommand.Invite("o-1", d, Party.rtc("alice"), p,
+        new Replaces("c@h", "tt", "ft", true)));
+    s.add(new CallEvent.CallTransferRequested("sip:b@pbx", d, at,
+        new Replaces("c@h", "tt", "ft", false)));
+    s.add(new CallEvent.CallReferred("sip:b@pbx", "sip:x@pbx", d, d, at,
+        new Replaces("c@h", "tt", "ft", false)));
+    s.add(new CallEvent.CallDialogReplaced(p, d, m, at));
     s.add(new SipLegCommand.Ring("i-1", d, true));
     s.add(new SipLegCommand.Accept("i-1", d, m));
     s.add(new SipLegCommand.Reject("i-1", d, 486, EndCause.BUSY));
@@ -92,6 +100,11 @@ class SerializationTest {
     s.add(new MediaCommand.Reanchor("o-1", rtc, m, SdpDirection.SENDRECV));
     s.add(new MediaCommand.Stop("o-1"));
     s.add(new MediaCommand.Ringback("i-1", m));
+    s.add(new MediaCommand.AddParty("o-1", 2, m));
+    s.add(new MediaCommand.RemoveParty("o-1", 2));
+    s.add(new ClientNotification.PartyInvited("alice", "o-1", 2, "sip:bob@pbx"));
+    s.add(new ClientNotification.PartyJoined("alice", "o-1", 2, "sip:bob@pbx"));
+    s.add(new ClientNotification.PartyLeft("alice", "o-1", 2, "sip:bob@pbx", 200));
     s.add(new PushCommand.Notify("i-1", "sip:b@pbx", "alice", at, 2, ref.narrow()));
     s.add(new ClientNotification.IncomingCall("alice", "i-1", p, "room"));
     s.add(new ClientNotification.IncomingCall("alice", "i-1", p, "room", "127.0.0.1:7072"));
@@ -203,6 +216,27 @@ class SerializationTest {
     answered.remove("browserAnswered");
     assertEquals(new CallEvent.CallAnswered(d, NegotiatedMedia.pcma(), at, false),
         cbor.readValue(cbor.writeValueAsBytes(answered), CallEvent.CallAnswered.class));
+  }
+
+  /** Transfer events written before attended transfers read back as blind transfers. */
+  @Test
+  void transferEventsWithoutReplacesReadAsBlind() throws Exception {
+    ObjectMapper cbor = JacksonObjectMapperProvider.get(TEST_KIT.system())
+        .getOrCreate("jackson-cbor", Optional.empty());
+    Instant at = Instant.parse("2026-11-24T10:00:00Z");
+    SipDialog d = new SipDialog("c@h", "lt", "rt", "sip:a@gw", "sip:b@pbx", "sip:b@1.2.3.4",
+        List.of(), 3, 4);
+    Replaces r = new Replaces("x@h", "tt", "ft", false);
+    ObjectNode requested = cbor.valueToTree(
+        new CallEvent.CallTransferRequested("sip:c@pbx", d, at, r));
+    requested.remove("replaces");
+    assertEquals(new CallEvent.CallTransferRequested("sip:c@pbx", d, at),
+        cbor.readValue(cbor.writeValueAsBytes(requested), CallEvent.CallTransferRequested.class));
+    ObjectNode referred = cbor.valueToTree(
+        new CallEvent.CallReferred("sip:c@pbx", "sip:b@pbx", d, d, at, r));
+    referred.remove("replaces");
+    assertEquals(new CallEvent.CallReferred("sip:c@pbx", "sip:b@pbx", d, d, at),
+        cbor.readValue(cbor.writeValueAsBytes(referred), CallEvent.CallReferred.class));
   }
 
   /** A call parked before pushes existed reads back as parked without a push. */

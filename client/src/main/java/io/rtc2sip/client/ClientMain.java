@@ -414,11 +414,13 @@ public final class ClientMain {
       }
       case "answer", "reject", "hangup", "cancel", "hold", "unhold" ->
           request(JSON.createObjectNode().put("type", w[0]).put("callId", arg(w, 1)));
-      case "dtmf", "transfer" -> {
+      case "dtmf", "transfer", "conference" -> {
         ObjectNode r = JSON.createObjectNode().put("type", w[0]).put("callId", arg(w, 2));
         r.put(w[0].equals("dtmf") ? "digits" : "to", w[1]);
         request(r);
       }
+      case "remove-party" -> request(JSON.createObjectNode().put("type", "remove-party")
+          .put("callId", arg(w, 2)).put("party", Integer.parseInt(w[1])));
       case "auto-answer" -> autoAnswer(w.length > 1 ? Integer.parseInt(w[1]) : 3600);
       case "register" -> request(JSON.createObjectNode().put("type", "register").put("sip", true));
       case "calls" -> request(JSON.createObjectNode().put("type", "calls"));

@@ -1,6 +1,7 @@
 package io.rtc2sip.media;
 
 import io.rtc2sip.actors.Mdc;
+import io.rtc2sip.actors.call.CallIds;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.port.SdesCrypto;
@@ -46,7 +47,13 @@ final class CallMedia {
     void dtmf(String callId, char digit);
   }
 
+  /** The call (for its facts and log lines). */
   final String callId;
+  /**
+   * The leg's key: the call id for the call's own SIP party, {@code CallIds.partyLeg} for a
+   * party added to a conference (a media of its own, with its own port).
+   */
+  final String key;
   private final RtpPorts.Pair ports;
   private final MediaSettings settings;
   private final Facts facts;
@@ -78,6 +85,8 @@ final class CallMedia {
   private volatile RtcAudio rtc;
   private volatile RingbackSource ringback;
   private volatile boolean closed;
+  /** The leg's party left a conference: its port stays the call's until it ends, unheard. */
+  private volatile boolean left;
 
   // media-clock thread only
   private NegotiatedMedia built;
@@ -98,12 +107,13 @@ final class CallMedia {
   private long refusedSrtp;
   private volatile SocketAddress firstForeign;
 
-  CallMedia(String callId, RtpPorts.Pair ports, MediaSettings settings, Facts facts,
+  CallMedia(String key, RtpPorts.Pair ports, MediaSettings settings, Facts facts,
       LatencyHistogram queueing, NodeMetrics.Media metrics, SecureRandom random) {
-    this.srtp = new CallSrtp(callId, random, ssrc);
+    this.key = key;
+    this.callId = CallIds.callOfLeg(key);
+    this.srtp = new CallSrtp(key, random, ssrc);
     this.queueing = queueing;
     this.metrics = metrics;
-    this.callId = callId;
     this.ports = ports;
     this.settings = settings;
     this.facts = facts;
@@ -194,6 +204,33 @@ final class CallMedia {
     }
   }
 
+  /**
+   * Gives the leg {@code audio} instead of its RTC leg, which is returned, not closed: the call
+   * became a conference, and the RTC user's leg moves to the bus.
+   */
+  RtcAudio swapRtc(RtcAudio audio) {
+    RtcAudio old = this.rtc;
+    this.rtc = audio;
+    return old;
+  }
+
+  /**
+   * The leg's party left the conference: the leg leaves the mix (its port on the bus closes),
+   * sends nothing, is not watched for silence and reports nothing until the call's media ends.
+   */
+  void leave() {
+    left = true;
+    RtcAudio audio = swapRtc(null);
+    if (audio != null) {
+      audio.close();
+    }
+  }
+
+  /** Whether the leg has an RTC leg (or a conference port) to talk to. */
+  boolean hasRtc() {
+    return rtc != null;
+  }
+
   void sendDigits(String digits) {
     for (char c : digits.toCharArray()) {
       digitsToSend.add(c);
@@ -228,7 +265,7 @@ final class CallMedia {
     }
     Object[] args = {refusedSource, firstForeign, refusedMalformed, refusedPayloadType,
         refusedRtcp, refusedSrtp, latch.destination()};
-    Mdc.runWithCall(callId, () -> log.warn("RTP refused: {} from other sources (first {}), {}"
+    Mdc.runWithCall(key, () -> log.warn("RTP refused: {} from other sources (first {}), {}"
         + " malformed, {} of payload types not negotiated, {} RTCP not from the peer or not"
         + " RTCP, {} SRTP/SRTCP that failed authentication or the replay check (or came before"
         + " the keys); RTP went to {}", args));
@@ -239,6 +276,10 @@ final class CallMedia {
   /** One 10 ms step: RTP in → frame to RTC; frame from RTC → RTP out. */
   void tick(long nowNanos) {
     if (closed) {
+      return;
+    }
+    if (left) {
+      ring.drain(discard);
       return;
     }
     tickNanos = nowNanos;
@@ -291,7 +332,7 @@ final class CallMedia {
 
   /** The call id for the log lines of the media threads (set only where something logs). */
   private void mdc() {
-    MDC.put("callId", callId);
+    MDC.put("callId", key);
   }
 
   private void rebuildIfNeeded(long nowNanos) {

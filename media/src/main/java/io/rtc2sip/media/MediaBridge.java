@@ -4,6 +4,7 @@ import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.Mdc;
 import io.rtc2sip.actors.Supervised;
 import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.call.CallIds;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.RtcLeg;
 import io.rtc2sip.actors.port.MediaCommand;
@@ -13,11 +14,15 @@ import io.rtc2sip.actors.port.SdesKey;
 import io.rtc2sip.actors.rtc.RtcAudio;
 import io.rtc2sip.actors.rtc.RtcLegs;
 import io.rtc2sip.actors.rtc.WebRtcLegs;
+import io.rtc2sip.codec.mix.Mixer;
 import io.rtc2sip.actors.call.CallReply;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import io.rtc2sip.metrics.NodeMetrics;
@@ -49,6 +54,10 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
   private final MediaClock clock;
   private final Map<String, CallMedia> media = new ConcurrentHashMap<>();
   private final CallMedia.Facts facts;
+  /** What an added conference party's media tells: its DTMF stays its own (not the call's). */
+  private final CallMedia.Facts partyFacts;
+  /** The calls on this node that became conferences: their mixing bus, by call id. */
+  private final Map<String, ConferenceBus> conferences = new ConcurrentHashMap<>();
   private final LatencyHistogram queueing = new LatencyHistogram();
   private final NodeMetrics.Media metrics;
   /** Where the calls' SDES keys come from. */
@@ -81,6 +90,22 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
       @Override
       public void dtmf(String callId, char digit) {
         calls.tell(callId, new CallCommand.MediaDtmfReceived(String.valueOf(digit), 100));
+      }
+    };
+    this.partyFacts = new CallMedia.Facts() {
+      @Override
+      public void mediaStarted(String callId) {
+        facts.mediaStarted(callId);
+      }
+
+      @Override
+      public void mediaTimeout(String callId) {
+        facts.mediaTimeout(callId);
+      }
+
+      @Override
+      public void dtmf(String callId, char digit) {
+        logForCall(callId, "DTMF {} of an added conference party: not passed on", digit);
       }
     };
   }
@@ -118,7 +143,12 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
 
   /** Calls with media on this node. */
   public int activeCalls() {
-    return media.size();
+    return (int) media.keySet().stream().filter(k -> CallIds.partyOfLeg(k) == 0).count();
+  }
+
+  /** RTP and RTCP ports in use (two per leg: a call's own and each added conference party's). */
+  int portsInUse() {
+    return ports.inUse();
   }
 
   /** Media clock ticks that started late (an overloaded node). */
@@ -160,6 +190,10 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
       release(callId);
       return;
     }
+    if (command instanceof MediaCommand.RemoveParty r) {
+      removeParty(callId, r.party());
+      return;
+    }
     CallMedia m = ensure(callId).orElse(null);
     if (m == null) {
       log.error("{}: no free RTP port in {}-{}", command.getClass().getSimpleName(),
@@ -181,9 +215,9 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
     } else if (command instanceof MediaCommand.Ringback r) {
       m.ringback(r.media());
     } else if (command instanceof MediaCommand.SetDirection d) {
-      m.direction(d.direction());
+      legsOf(callId).forEach(leg -> leg.direction(d.direction()));
     } else if (command instanceof MediaCommand.SendDtmf d) {
-      m.sendDigits(d.digits());
+      legsOf(callId).forEach(leg -> leg.sendDigits(d.digits()));
     } else if (command instanceof MediaCommand.Reanchor r) {
       log.info("re-anchoring media on this node at {}", m.localRtp());
       joinRtc(m, r.rtc(), null);
@@ -192,10 +226,14 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
     } else if (command instanceof MediaCommand.BrowserReoffer r) {
       log.info("a new WebRTC offer from the browser of {}: a new leg on this node", r.rtc().uid());
       answerBrowser(m, r.rtc(), r.browser());
+    } else if (command instanceof MediaCommand.AddParty a) {
+      addParty(m, a.party(), a.media());
     }
   }
 
   private final Map<String, RtcLeg> joined = new ConcurrentHashMap<>();
+  /** The added conference parties with media on this node, by call id. */
+  private final Map<String, Set<Integer>> partyLegs = new ConcurrentHashMap<>();
 
   /**
    * Gives the call its RTC leg: a WebRTC leg answering {@code browser}'s offer (which replaces
@@ -219,7 +257,7 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
     RtcAudio audio = rtcLegs.join(m.callId, leg,
         () -> calls.tell(m.callId, new CallCommand.RtcPeerLeft(leg.uid())));
     if (audio != null) {
-      m.rtc(audio);
+      userAudio(m, audio);
     }
   }
 
@@ -247,8 +285,102 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
       return;
     }
     joined.put(callId, leg); // later Starts keep this leg
-    m.rtc(answered.audio());
+    userAudio(m, answered.audio());
     browser.replyTo().tell(new CallReply.Accepted(callId, answered.sdp()));
+  }
+
+  /**
+   * The RTC user's audio of the call of {@code m}: its own SIP leg's, or, in a conference, the
+   * bus's (the old one is closed either way).
+   */
+  private void userAudio(CallMedia m, RtcAudio audio) {
+    ConferenceBus bus = conferences.get(m.callId);
+    if (bus == null) {
+      m.rtc(audio);
+      return;
+    }
+    RtcAudio old = bus.user();
+    bus.attachUser(audio);
+    if (old != null && old != audio) {
+      old.close();
+    }
+  }
+
+  /**
+   * A conference party joined (or is offered again after a failover): its own media (reserved
+   * when the SIP adapter made its offer) talks to a port of the call's bus. The call's first party
+   * makes the call a conference: its own SIP leg gets a port and the RTC user's leg moves to the
+   * bus.
+   */
+  private void addParty(CallMedia own, int party, NegotiatedMedia negotiated) {
+    String callId = own.callId;
+    ConferenceBus bus = conferences.get(callId);
+    if (bus == null) {
+      bus = new ConferenceBus(Mixer.MAX_PARTIES);
+      RtcAudio user = own.swapRtc(bus.join());
+      if (user != null) {
+        bus.attachUser(user);
+      }
+      conferences.put(callId, bus);
+      clock.addMixer(callId, bus::mix);
+      logForCall(callId, "call {} is a conference: its legs are mixed", callId);
+    }
+    CallMedia leg = ensure(CallIds.partyLeg(callId, party)).orElse(null);
+    if (leg == null) {
+      log.error("party {}: no free RTP port in {}-{}; it is not heard", party,
+          settings.portMin(), settings.portMax());
+      return;
+    }
+    if (!partyLegs.computeIfAbsent(callId, k -> ConcurrentHashMap.newKeySet()).add(party)
+        && leg.hasRtc()) {
+      leg.start(negotiated); // offered again: the same leg
+      return;
+    }
+    try {
+      leg.rtc(bus.join());
+    } catch (IllegalStateException full) {
+      log.warn("party {} not mixed: {}", party, full.getMessage());
+      return;
+    }
+    leg.start(negotiated);
+    logForCall(callId, "party {} mixed from RTP port {}", party, leg.localRtp().getPort());
+  }
+
+  /**
+   * A party left: an added party's media stops and its port is free; the call's own SIP leg
+   * (no media of that party number here) leaves the mix but stays the call's until it ends.
+   */
+  private void removeParty(String callId, int party) {
+    String key = CallIds.partyLeg(callId, party);
+    Set<Integer> parties = partyLegs.get(callId);
+    if (parties != null && parties.remove(party) || media.containsKey(key)) {
+      release(key);
+      return;
+    }
+    CallMedia own = media.get(callId);
+    if (own != null && conferences.containsKey(callId)) {
+      own.leave();
+      logForCall(callId, "party {} (the call's own SIP leg) left the mix", party);
+    }
+  }
+
+  /** The call's media legs on this node: its own, and a conference's added parties. */
+  private List<CallMedia> legsOf(String callId) {
+    List<CallMedia> legs = new ArrayList<>();
+    CallMedia own = media.get(callId);
+    if (own != null) {
+      legs.add(own);
+    }
+    Set<Integer> parties = partyLegs.get(callId);
+    if (parties != null) {
+      for (int party : parties) {
+        CallMedia leg = media.get(CallIds.partyLeg(callId, party));
+        if (leg != null) {
+          legs.add(leg);
+        }
+      }
+    }
+    return legs;
   }
 
   private Optional<CallMedia> ensure(String callId) {
@@ -265,8 +397,8 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
       if (pair.isEmpty()) {
         return Optional.empty();
       }
-      CallMedia m = new CallMedia(callId, pair.get(), settings, facts, queueing, metrics,
-          random);
+      CallMedia m = new CallMedia(callId, pair.get(), settings,
+          CallIds.partyOfLeg(callId) == 0 ? facts : partyFacts, queueing, metrics, random);
       io.register(pair.get().rtp(), m::rtpReceived);
       io.register(pair.get().rtcp(), m::rtcpReceived);
       clock.add(m);
@@ -294,8 +426,27 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
     ensure(callId).ifPresent(c -> c.describe(remoteRtp, m, srtp));
   }
 
+  /**
+   * Frees a leg's ports: an added conference party's ({@code CallIds.partyLeg}), or the call's,
+   * which ends its media: the call's own leg, its conference's parties, its bus and the RTC
+   * user's leg.
+   */
   @Override
   public void release(String callId) {
+    if (CallIds.partyOfLeg(callId) == 0) {
+      Set<Integer> parties = partyLegs.remove(callId);
+      if (parties != null) {
+        parties.forEach(p -> release(CallIds.partyLeg(callId, p)));
+      }
+      ConferenceBus bus = conferences.remove(callId);
+      if (bus != null) {
+        clock.removeMixer(callId);
+        RtcAudio user = bus.user();
+        if (user != null) {
+          user.close();
+        }
+      }
+    }
     CallMedia m = media.remove(callId);
     joined.remove(callId);
     if (m != null) {

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The 10 ms heartbeat of all calls' media on the node. Calls are spread over the clock threads
- * by call id; a tick that starts late (the previous one overran) is counted, which is the
+ * by call id (a conference's legs and its mixer on the call's thread, the mixer after the legs in
+ * each tick); a tick that starts late (the previous one overran) is counted, which is the
  * figure to watch for frames late inside the gateway.
  */
 final class MediaClock implements AutoCloseable {
@@ -21,6 +22,8 @@ final class MediaClock implements AutoCloseable {
   private final ScheduledExecutorService[] threads;
   @SuppressWarnings("unchecked")
   private final Map<String, CallMedia>[] calls;
+  @SuppressWarnings("unchecked")
+  private final Map<String, Runnable>[] mixers;
   private final AtomicLong ticks = new AtomicLong();
   private final AtomicLong lateTicks = new AtomicLong();
 
@@ -28,9 +31,11 @@ final class MediaClock implements AutoCloseable {
   MediaClock(int threadCount) {
     threads = new ScheduledExecutorService[threadCount];
     calls = new Map[threadCount];
+    mixers = new Map[threadCount];
     for (int i = 0; i < threadCount; i++) {
       int n = i;
       calls[i] = new ConcurrentHashMap<>();
+      mixers[i] = new ConcurrentHashMap<>();
       threads[i] = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "rtc2sip-media-clock-" + n);
         t.setDaemon(true);
@@ -43,11 +48,20 @@ final class MediaClock implements AutoCloseable {
   }
 
   void add(CallMedia media) {
-    calls[slot(media.callId)].put(media.callId, media);
+    calls[slot(media.callId)].put(media.key, media);
   }
 
   void remove(CallMedia media) {
-    calls[slot(media.callId)].remove(media.callId, media);
+    calls[slot(media.callId)].remove(media.key, media);
+  }
+
+  /** Runs {@code mix} once per tick after the legs of call {@code callId}, on their thread. */
+  void addMixer(String callId, Runnable mix) {
+    mixers[slot(callId)].put(callId, mix);
+  }
+
+  void removeMixer(String callId) {
+    mixers[slot(callId)].remove(callId);
   }
 
   long ticks() {
@@ -76,9 +90,18 @@ final class MediaClock implements AutoCloseable {
       try {
         media.tick(now);
       } catch (RuntimeException e) {
-        log.error("media of call {} failed and is stopped: {}", media.callId, e.toString(), e);
+        log.error("media of call {} failed and is stopped: {}", media.key, e.toString(), e);
         media.close();
-        calls[n].remove(media.callId, media);
+        calls[n].remove(media.key, media);
+      }
+    }
+    for (Map.Entry<String, Runnable> mixer : mixers[n].entrySet()) {
+      try {
+        mixer.getValue().run();
+      } catch (RuntimeException e) {
+        log.error("conference mixer of call {} failed and is stopped: {}", mixer.getKey(),
+            e.toString(), e);
+        mixers[n].remove(mixer.getKey(), mixer.getValue());
       }
     }
   }

@@ -1,6 +1,7 @@
 package io.rtc2sip.media;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.rtc2sip.actors.call.CallIds;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.RtcLeg;
 import io.rtc2sip.actors.port.MediaCommand;
@@ -26,9 +27,14 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
  * the gateway's queueing delay before the codec chain (p50/p99), CPU of the whole process and
  * of the media threads per 100 calls.
  *
+ * <p>With a fourth argument of 3 to 8 each call is a conference of that many parties: the RTC
+ * user, the call's own SIP peer and added parties, each SIP party a peer socket of its own and
+ * a media leg with its own port, all mixed on the call's clock thread.
+ *
  * <pre>
  *   ./mvnw -q -pl media -am test-compile exec:java -Dexec.classpathScope=test \
  *     -Dexec.mainClass=io.rtc2sip.media.MediaLoad -Dexec.args="500 30"
+ *   ... -Dexec.args="75 20 2 4"     (75 four-party conferences, 20 s, 2 clock threads)
  * </pre>
  */
 public final class MediaLoad {
@@ -37,10 +43,16 @@ public final class MediaLoad {
     int calls = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+    int parties = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+    if (parties < 2 || parties > io.rtc2sip.codec.mix.Mixer.MAX_PARTIES) {
+      throw new IllegalArgumentException("parties: 2 (a call) to 8 (a conference)");
+    }
+    int legs = parties - 1; // SIP legs per call: the RTC user is the other party
+    int sockets = calls * legs;
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "media-load");
     AtomicLong facts = new AtomicLong();
     LongAdder published = new LongAdder();
-    MediaSettings settings = new MediaSettings("127.0.0.1", 40000, 40000 + 2 * calls + 100,
+    MediaSettings settings = new MediaSettings("127.0.0.1", 40000, 40000 + 2 * sockets + 100,
         Duration.ZERO, Duration.ofSeconds(5), threads);
     short[] tone = new short[480];
     for (int i = 0; i < tone.length; i++) {
@@ -63,19 +75,25 @@ public final class MediaLoad {
           public void close() {}
         });
 
-    DatagramChannel[] peers = new DatagramChannel[calls];
-    InetSocketAddress[] targets = new InetSocketAddress[calls];
+    DatagramChannel[] peers = new DatagramChannel[sockets];
+    InetSocketAddress[] targets = new InetSocketAddress[sockets];
     Selector selector = Selector.open();
-    for (int i = 0; i < calls; i++) {
-      String id = "load-" + i;
-      peers[i] = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
-      peers[i].configureBlocking(false);
-      peers[i].register(selector, SelectionKey.OP_READ);
-      targets[i] = bridge.localRtp(id).orElseThrow();
-      bridge.remoteDescribed(id, (InetSocketAddress) peers[i].getLocalAddress(),
-          NegotiatedMedia.pcmu());
-      bridge.port().tell(new MediaCommand.Start(id, new RtcLeg("room-" + i, "u" + i),
-          NegotiatedMedia.pcmu()));
+    for (int call = 0; call < calls; call++) {
+      String id = "o-load-" + call;
+      for (int leg = 0; leg < legs; leg++) {
+        int i = call * legs + leg;
+        String key = leg == 0 ? id : CallIds.partyLeg(id, leg + 1);
+        peers[i] = DatagramChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        peers[i].configureBlocking(false);
+        peers[i].register(selector, SelectionKey.OP_READ);
+        targets[i] = bridge.localRtp(key).orElseThrow();
+        bridge.remoteDescribed(key, (InetSocketAddress) peers[i].getLocalAddress(),
+            NegotiatedMedia.pcmu());
+        bridge.port().tell(leg == 0
+            ? new MediaCommand.Start(id, new RtcLeg("room-" + call, "u" + call),
+                NegotiatedMedia.pcmu())
+            : new MediaCommand.AddParty(id, leg + 1, NegotiatedMedia.pcmu()));
+      }
     }
 
     LongAdder received = new LongAdder();
@@ -126,7 +144,7 @@ public final class MediaLoad {
         lateStart = bridge.lateTicks();
         bridge.queueing().reset();
       }
-      for (int i = 0; i < calls; i++) {
+      for (int i = 0; i < sockets; i++) {
         packet.clear();
         packet.put((byte) 0x80).put((byte) 0).putShort((short) n).putInt(n * 160).putInt(i)
             .put(payload).flip();
@@ -141,10 +159,11 @@ public final class MediaLoad {
     long window = System.nanoTime() - windowStart;
     double cpu = (os.getProcessCpuTime() - cpuStart) / (double) window;
     double mediaCpu = (mediaThreadsCpu() - mediaCpuStart) / (double) window;
-    long expectedToPeers = (long) calls * seconds * 50;
+    long expectedToPeers = (long) sockets * seconds * 50;
     long gotByPeers = received.sum() - receivedStart;
-    System.out.printf("media load: %d duplex calls for %d s, %d media clock thread(s), %d cores%n",
-        calls, seconds, threads, Runtime.getRuntime().availableProcessors());
+    System.out.printf("media load: %d %s for %d s, %d media clock thread(s), %d cores%n",
+        calls, parties == 2 ? "duplex calls" : parties + "-party conferences (" + sockets
+            + " SIP legs)", seconds, threads, Runtime.getRuntime().availableProcessors());
     System.out.printf("  RTP packets lost inside the gateway (ring full): %d%n",
         bridge.droppedPackets());
     System.out.printf("  media clock ticks started late (> 5 ms): %d of %d%n",
@@ -153,9 +172,10 @@ public final class MediaLoad {
         expectedToPeers, 100.0 * (expectedToPeers - gotByPeers) / expectedToPeers);
     System.out.printf("  queueing before the codec chain: p50 %.2f ms, p99 %.2f ms%n",
         bridge.queueing().quantileMillis(0.5), bridge.queueing().quantileMillis(0.99));
-    System.out.printf("  CPU: whole process %.1f %% of one core (%.1f %% per 100 calls), media"
-            + " threads %.1f %% (%.1f %% per 100 calls)%n", 100 * cpu, 100 * cpu * 100 / calls,
-        100 * mediaCpu, 100 * mediaCpu * 100 / calls);
+    String unit = parties == 2 ? "calls" : "conferences";
+    System.out.printf("  CPU: whole process %.1f %% of one core (%.1f %% per 100 %s), media"
+            + " threads %.1f %% (%.1f %% per 100 %s)%n", 100 * cpu, 100 * cpu * 100 / calls,
+        unit, 100 * mediaCpu, 100 * mediaCpu * 100 / calls, unit);
     receiver.interrupt();
     bridge.close();
     for (DatagramChannel p : peers) {

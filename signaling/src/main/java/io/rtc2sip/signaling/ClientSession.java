@@ -7,6 +7,8 @@ import io.rtc2sip.actors.call.CallIds;
 import io.rtc2sip.actors.call.CallReply;
 import io.rtc2sip.actors.call.CallView;
 import io.rtc2sip.actors.journal.JournalAvailability;
+import io.rtc2sip.actors.model.Replaces;
+import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.user.Presence;
 import io.rtc2sip.actors.user.UserCommand;
@@ -40,7 +42,7 @@ final class ClientSession {
   /** Requests whose call must write an event before anything happens. */
   private static final java.util.Set<String> JOURNALED =
       java.util.Set.of("call", "answer", "cancel", "hold", "unhold", "transfer",
-          "conference");
+          "conference", "remove-party");
 
   private final String connectionId;
   private final Outbox out;
@@ -192,12 +194,16 @@ final class ClientSession {
       case "hold" -> call(r, ref -> new CallCommand.Hold(uid, ref));
       case "unhold" -> call(r, ref -> new CallCommand.Unhold(uid, ref));
       case "dtmf" -> call(r, ref -> new CallCommand.SendDtmf(uid, r.text("digits"), ref));
-      case "transfer" -> {
-        if (targetAcceptable(r)) {
-          call(r, ref -> new CallCommand.Transfer(uid, r.text("to"), ref));
+      case "transfer" -> transfer(r);
+      case "conference" -> call(r, ref -> new CallCommand.Conference(uid, r.text("to"), ref));
+      case "remove-party" -> {
+        int party = r.count("party");
+        if (party < 0) {
+          refuse(r.id(), "bad-message", "remove-party needs a whole number 'party'");
+        } else {
+          call(r, ref -> new CallCommand.RemoveParty(uid, party, ref));
         }
       }
-      case "conference" -> call(r, ref -> new CallCommand.Conference(uid, r.text("to"), ref));
       default -> refuse(r.id(), "unknown-type", r.type());
     }
   }
@@ -354,6 +360,55 @@ final class ClientSession {
       return;
     }
     call(r, ref -> new CallCommand.Reoffer(uid, offerOf(r), ref));
+  }
+
+  /**
+   * A blind transfer to {@code to}, or an attended one with {@code replaces}: the callId of
+   * another answered call of this user, whose SIP party becomes the target and whose dialog the
+   * REFER's Replaces names (RFC 5589 7). That call is asked for its dialog first; a call of
+   * another user, an ended one, one not answered or the same call are refused here.
+   */
+  private void transfer(Protocol.Request r) {
+    if (!r.body().has("replaces")) {
+      if (!r.body().path("to").isTextual() || r.text("to").isBlank()) {
+        refuse(r.id(), "bad-message", "transfer needs a non-empty string 'to' (or 'replaces')");
+      } else if (targetAcceptable(r)) {
+        call(r, ref -> new CallCommand.Transfer(uid, r.text("to"), ref));
+      }
+      return;
+    }
+    String callId = r.text("callId");
+    String other = r.text("replaces");
+    if (!r.body().get("replaces").isTextual() || !CallIds.isWellFormed(other)) {
+      refuse(r.id(), "no-such-call", "replaces: not a call id");
+      return;
+    }
+    if (other.equals(callId)) {
+      refuse(r.id(), "rejected", "replaces names the call itself: name another answered call"
+          + " of yours");
+      return;
+    }
+    String me = uid;
+    shared.entities().<CallView>call(other, CallCommand.GetCall::new)
+        .whenComplete((view, failure) -> {
+          if (failure != null) {
+            error(r.id(), "unavailable", "call " + other + " did not answer: "
+                + failure.getMessage());
+          } else if (view.rtc() == null || !view.rtc().uid().equals(me)
+              || view.state().equals("Ended")) {
+            refuse(r.id(), "no-such-call", "replaces: no call " + other + " of yours is going on");
+          } else if (!(view.state().equals("Active") || view.state().equals("Held"))
+              || view.dialog() == null || view.dialog().remoteTag() == null) {
+            refuse(r.id(), "rejected", "replaces: call " + other + " is " + view.state()
+                + "; only an answered call can be replaced");
+          } else {
+            SipDialog dialog = view.dialog();
+            String target = dialog.remoteTarget() != null ? dialog.remoteTarget()
+                : dialog.remoteUri();
+            call(r, ref -> new CallCommand.Transfer(me, target, other,
+                Replaces.forPeerOf(dialog).orElseThrow(), ref));
+          }
+        });
   }
 
   /** The {@code to} of a call or transfer must be one the SIP side can parse. */

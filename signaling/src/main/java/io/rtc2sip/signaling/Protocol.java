@@ -35,8 +35,9 @@ public final class Protocol {
       Map.entry("hold", List.of("callId")),
       Map.entry("unhold", List.of("callId")),
       Map.entry("dtmf", List.of("callId", "digits")),
-      Map.entry("transfer", List.of("callId", "to")),
+      Map.entry("transfer", List.of("callId")), // and "to" or "replaces"
       Map.entry("conference", List.of("callId", "to")),
+      Map.entry("remove-party", List.of("callId")),
       Map.entry("calls", List.of()),
       Map.entry("rtc-token", List.of("callId")),
       Map.entry("ping", List.of()),
@@ -60,6 +61,12 @@ public final class Protocol {
 
     boolean flag(String field) {
       return body.path(field).asBoolean(false);
+    }
+
+    /** A whole number {@code >= 0} in {@code field}, or -1 when it is missing or not one. */
+    int count(String field) {
+      JsonNode n = body.path(field);
+      return n.canConvertToInt() && n.isIntegralNumber() && n.asInt() >= 0 ? n.asInt() : -1;
     }
   }
 
@@ -157,6 +164,15 @@ public final class Protocol {
       o.put("type", "transferred").put("callId", t.callId()).put("to", t.target());
     } else if (n instanceof ClientNotification.TransferFailed t) {
       o.put("type", "transfer-failed").put("callId", t.callId()).put("status", t.status());
+    } else if (n instanceof ClientNotification.PartyInvited p) {
+      o.put("type", "party-invited").put("callId", p.callId()).put("party", p.party())
+          .put("peer", p.peer());
+    } else if (n instanceof ClientNotification.PartyJoined p) {
+      o.put("type", "party-joined").put("callId", p.callId()).put("party", p.party())
+          .put("peer", p.peer());
+    } else if (n instanceof ClientNotification.PartyLeft p) {
+      o.put("type", "party-left").put("callId", p.callId()).put("party", p.party())
+          .put("peer", p.peer()).put("sipStatus", p.sipStatus());
     } else if (n instanceof ClientNotification.Ended e) {
       o.put("type", "ended").put("callId", e.callId()).put("cause", cause(e.cause()))
           .put("reason", e.cause().description()).put("sipStatus", e.sipStatus());

@@ -68,6 +68,9 @@ class SignalingDocTest {
         new ClientNotification.DtmfReceived("u", "o-1", "5"),
         new ClientNotification.Transferred("u", "o-1", "sip:t@y"),
         new ClientNotification.TransferFailed("u", "o-1", 486),
+        new ClientNotification.PartyInvited("u", "o-1", 2, "sip:t@y"),
+        new ClientNotification.PartyJoined("u", "o-1", 2, "sip:t@y"),
+        new ClientNotification.PartyLeft("u", "o-1", 2, "sip:t@y", 200),
         new ClientNotification.Ended("u", "o-1", EndCause.NO_ANSWER, 408),
         new ClientNotification.OfflineCallNotice("u", "i-1", sip, Instant.EPOCH),
         new ClientNotification.SessionReplaced("u", "n", "c", "r"));

@@ -207,7 +207,9 @@ class SignalingServerTest {
         new Case("{\"type\":\"transfer\",\"callId\":\"o-c1\",\"to\":\"sip:b@pbx\"}",
             CallCommand.Transfer.class),
         new Case("{\"type\":\"conference\",\"callId\":\"o-c1\",\"to\":\"sip:c@pbx\"}",
-            CallCommand.Conference.class));
+            CallCommand.Conference.class),
+        new Case("{\"type\":\"remove-party\",\"callId\":\"o-c1\",\"party\":2}",
+            CallCommand.RemoveParty.class));
     try (Client c = new Client()) {
       c.login("alice");
       c.send("{\"id\":\"p\",\"type\":\"call\",\"to\":\"+4930123\"}");
@@ -261,6 +263,56 @@ class SignalingServerTest {
       ((CallCommand.Transfer) transfer.message()).replyTo().tell(new CallReply.Rejected("o-c1",
           "forbidden-destination", "the dial plan of alice does not allow x@evil"));
       assertEquals("forbidden-destination", c.next().get("code").asText());
+    }
+  }
+
+  /** The other call asked by an attended transfer answers with {@code state} and a dialog. */
+  private ShardingEnvelope<CallCommand> answerView(String uid, String state) {
+    ShardingEnvelope<CallCommand> asked = calls.receiveMessage();
+    CallCommand.GetCall get = assertInstanceOf(CallCommand.GetCall.class, asked.message());
+    io.rtc2sip.actors.model.SipDialog dialog = new io.rtc2sip.actors.model.SipDialog(
+        "b-call@pbx", "gw-tag", state.equals("Ringing") ? null : "bob-tag", "sip:alice@gw",
+        "sip:bob@pbx", "sip:bob@10.0.0.7:5070", List.of(), 2, 1);
+    get.replyTo().tell(new io.rtc2sip.actors.call.CallView(asked.entityId(), state,
+        io.rtc2sip.actors.model.CallDirection.OUTBOUND, Party.rtc(uid), Party.sip("sip:bob@pbx"),
+        new io.rtc2sip.actors.model.RtcLeg("call-" + asked.entityId(), uid), dialog, null, false,
+        false, null, Instant.EPOCH, null));
+    return asked;
+  }
+
+  @Test
+  void anAttendedTransferNamesTheOtherCallsPartyAndDialog() throws Exception {
+    try (Client c = new Client()) {
+      c.login("alice");
+      c.send("{\"id\":\"t\",\"type\":\"transfer\",\"callId\":\"o-c1\",\"replaces\":\"o-c2\"}");
+      assertEquals("o-c2", answerView("alice", "Active").entityId());
+      ShardingEnvelope<CallCommand> sent = calls.receiveMessage();
+      assertEquals("o-c1", sent.entityId());
+      CallCommand.Transfer transfer = assertInstanceOf(CallCommand.Transfer.class,
+          sent.message());
+      assertEquals("sip:bob@10.0.0.7:5070", transfer.target());
+      assertEquals("o-c2", transfer.replacesCall());
+      // seen from bob: its tag is the to-tag
+      assertEquals(new io.rtc2sip.actors.model.Replaces("b-call@pbx", "bob-tag", "gw-tag", false),
+          transfer.replaces());
+      transfer.replyTo().tell(new CallReply.Accepted("o-c1"));
+      assertEquals("result", c.next().get("type").asText());
+
+      // another user's call, a call not answered, the call itself, neither to nor replaces
+      c.send("{\"id\":\"u\",\"type\":\"transfer\",\"callId\":\"o-c1\",\"replaces\":\"o-c3\"}");
+      answerView("mallory", "Active");
+      assertEquals("no-such-call", c.next().get("code").asText());
+      c.send("{\"id\":\"r\",\"type\":\"transfer\",\"callId\":\"o-c1\",\"replaces\":\"o-c4\"}");
+      answerView("alice", "Ringing");
+      JsonNode ringing = c.next();
+      assertEquals("rejected", ringing.get("code").asText());
+      assertTrue(ringing.get("reason").asText().contains("only an answered call"),
+          ringing.toString());
+      c.send("{\"id\":\"s\",\"type\":\"transfer\",\"callId\":\"o-c1\",\"replaces\":\"o-c1\"}");
+      assertEquals("rejected", c.next().get("code").asText());
+      c.send("{\"id\":\"n\",\"type\":\"transfer\",\"callId\":\"o-c1\"}");
+      assertEquals("bad-message", c.next().get("code").asText());
+      calls.expectNoMessage(Duration.ofMillis(100));
     }
   }
 

@@ -31,15 +31,15 @@ import org.slf4j.LoggerFactory;
 final class InboundInvites {
   private static final Logger log = LoggerFactory.getLogger(InboundInvites.class);
 
-  /** 64*T1 with T1 = 500 ms: how long our 2xx waits for its ACK (RFC 3261 Timer H). */
-  static final long ACK_WAIT_NANOS = 32_000_000_000L;
-
   private final SipContext ctx;
   private final ReliableProvisionals reliable;
+  /** 64*T1: how long our 2xx waits for its ACK (RFC 3261 13.3.1.4). */
+  private final long ackWaitNanos;
 
-  InboundInvites(SipContext ctx, ReliableProvisionals reliable) {
+  InboundInvites(SipContext ctx, ReliableProvisionals reliable, SipTimers timers) {
     this.ctx = ctx;
     this.reliable = reliable;
+    this.ackWaitNanos = timers.ackWait().toNanos();
   }
 
   void invite(Request request, ServerTransaction tx, String callId) throws Exception {
@@ -88,37 +88,12 @@ final class InboundInvites {
       tx.sendResponse(r);
       return;
     }
-    Optional<Sdp.Remote> offer;
-    try {
-      offer = Sdp.read(request);
-    } catch (javax.sdp.SdpException | RuntimeException bad) {
-      // not SDP, a host name instead of an address, numbers that are not numbers
-      log.info("INVITE for {} with an SDP offer we cannot use ({}): 488", uid, bad.getMessage());
-      Response r = ctx.requests.response(Response.NOT_ACCEPTABLE_HERE, request, tag(callId), null);
-      r.addHeader(ctx.sip.headers.createWarningHeader(ctx.sip.settings.host(), 399,
-          Sdp.warning(bad)));
-      tx.sendResponse(r);
+    Optional<Offered> offered = offer(request, tx, tag(callId), "for " + uid);
+    if (offered.isEmpty()) {
       return;
     }
-    if (offer.isEmpty()) {
-      log.info("INVITE for {} without a usable audio offer: 488", uid);
-      Response r = ctx.requests.response(Response.NOT_ACCEPTABLE_HERE, request, tag(callId), null);
-      r.addHeader(ctx.sip.headers.createWarningHeader(ctx.sip.settings.host(), 304,
-          "offer PCMA or PCMU audio"));
-      tx.sendResponse(r);
-      return;
-    }
-    SdesDecision.Outcome srtp =
-        SdesDecision.forRequest(ctx.sip.settings.srtp(), tx).offerReceived(offer.get());
-    if (srtp.isRefused()) {
-      log.info("INVITE for {} refused: {}: 488", uid, srtp.refusal());
-      Response r = ctx.requests.response(Response.NOT_ACCEPTABLE_HERE, request, tag(callId), null);
-      r.addHeader(ctx.sip.headers.createWarningHeader(ctx.sip.settings.host(), 399,
-          srtp.refusal()));
-      tx.sendResponse(r);
-      return;
-    }
-    offer = Optional.of(offer.get().srtp(srtp.srtp()));
+    Optional<Sdp.Remote> offer = Optional.of(offered.get().offer());
+    SdesDecision.Outcome srtp = offered.get().srtp();
     SipLeg leg = ctx.legs.openInbound(callId);
     if (leg == null) {
       sameCall(ctx.legs.get(callId), request, tx); // another INVITE of the call came first
@@ -159,6 +134,48 @@ final class InboundInvites {
         offer.get().media().codec(), srtp.describe(), reliably ? ", reliable 18x" : "");
     ctx.calls.tell(callId,
         new CallCommand.SipInviteReceived(dialog, caller, uid, offer.get().media()));
+  }
+
+  /** An INVITE's SDP offer (its media marked SRTP as decided) and what we do about SRTP. */
+  record Offered(Sdp.Remote offer, SdesDecision.Outcome srtp) {}
+
+  /**
+   * The INVITE's offer if we can answer it; otherwise the INVITE is answered 488 with a Warning
+   * (with our tag {@code tag}; {@code who} names it in the log) and the result is empty.
+   */
+  Optional<Offered> offer(Request request, ServerTransaction tx, String tag, String who)
+      throws Exception {
+    Optional<Sdp.Remote> offer;
+    try {
+      offer = Sdp.read(request);
+    } catch (javax.sdp.SdpException | RuntimeException bad) {
+      // not SDP, a host name instead of an address, numbers that are not numbers
+      log.info("INVITE {} with an SDP offer we cannot use ({}): 488", who, bad.getMessage());
+      Response r = ctx.requests.response(Response.NOT_ACCEPTABLE_HERE, request, tag, null);
+      r.addHeader(ctx.sip.headers.createWarningHeader(ctx.sip.settings.host(), 399,
+          Sdp.warning(bad)));
+      tx.sendResponse(r);
+      return Optional.empty();
+    }
+    if (offer.isEmpty()) {
+      log.info("INVITE {} without a usable audio offer: 488", who);
+      Response r = ctx.requests.response(Response.NOT_ACCEPTABLE_HERE, request, tag, null);
+      r.addHeader(ctx.sip.headers.createWarningHeader(ctx.sip.settings.host(), 304,
+          "offer PCMA or PCMU audio"));
+      tx.sendResponse(r);
+      return Optional.empty();
+    }
+    SdesDecision.Outcome srtp =
+        SdesDecision.forRequest(ctx.sip.settings.srtp(), tx).offerReceived(offer.get());
+    if (srtp.isRefused()) {
+      log.info("INVITE {} refused: {}: 488", who, srtp.refusal());
+      Response r = ctx.requests.response(Response.NOT_ACCEPTABLE_HERE, request, tag, null);
+      r.addHeader(ctx.sip.headers.createWarningHeader(ctx.sip.settings.host(), 399,
+          srtp.refusal()));
+      tx.sendResponse(r);
+      return Optional.empty();
+    }
+    return Optional.of(new Offered(offer.get().srtp(srtp.srtp()), srtp));
   }
 
   /**
@@ -238,7 +255,7 @@ final class InboundInvites {
    */
   void accept(SipLegCommand.Accept accept) throws Exception {
     SipLeg leg = ctx.legs.get(accept.callId());
-    SipLeg.PendingInvite pending = pending(accept.callId(), "200");
+    SipLeg.PendingInvite pending = pending(accept.callId(), accept.dialog(), "200");
     if (pending == null) {
       return;
     }
@@ -258,8 +275,13 @@ final class InboundInvites {
       log.error("no RTP port (or SRTP key) for the answer: rejecting with 503");
       pending.tx().sendResponse(ctx.requests.response(Response.SERVICE_UNAVAILABLE,
           pending.request(), accept.dialog().localTag(), null));
-      ctx.forget(accept.callId());
+      forget(accept.callId(), pending);
       return;
+    }
+    if (ReplacingInvites.hasReplaces(pending.request())) {
+      // a new party takes the call over: the call's RTP goes to it from now
+      ctx.media.remoteDescribed(accept.callId(), pending.offer().rtp(), pending.offer().media(),
+          pending.srtp().sdes());
     }
     SdesDecision.Outcome srtp = pending.srtp();
     Response ok = ctx.requests.response(Response.OK, pending.request(),
@@ -319,11 +341,13 @@ final class InboundInvites {
 
   /**
    * The stack's cue to send our 2xx (to an INVITE or re-INVITE) again: sent as it was, until
-   * 64*T1 (32 s) have passed without an ACK; then the call is told, to end the session with a
-   * BYE (RFC 3261 13.3.1.4).
+   * 64*T1 ({@link SipTimers#ackWait}, 32 s by default) have passed without an ACK; then the call
+   * is told, to end the session with a BYE (RFC 3261 13.3.1.4). The cues come at the stack's
+   * pace (0.5 s after the 2xx, then every 1.5 s, whatever T1), so the call learns it at the first
+   * cue from 64*T1 on.
    */
   void retransmit(ServerTransaction tx) throws Exception {
-    String callId = SipContext.callIdOfRequest(tx.getRequest());
+    String callId = ctx.legOfRequest(tx.getRequest());
     SipLeg leg = ctx.legs.get(callId);
     SipLeg.AnsweredInvite answered = leg == null ? null : leg.unacknowledged();
     if (answered == null || answered.tx() != tx) {
@@ -331,9 +355,10 @@ final class InboundInvites {
       return;
     }
     SipContext.mdc(callId);
-    if (System.nanoTime() - answered.sentNanos() >= ACK_WAIT_NANOS) {
+    if (System.nanoTime() - answered.sentNanos() >= ackWaitNanos) {
       ctx.stopRetransmitting(leg);
-      log.warn("no ACK for our 200 within {} s: the call ends", ACK_WAIT_NANOS / 1_000_000_000L);
+      log.warn("no ACK for our 200 within {} ms (64*T1): the call ends",
+          ackWaitNanos / 1_000_000L);
       ctx.calls.tell(callId, CallCommand.SipAckTimeout.INSTANCE);
       return;
     }
@@ -346,7 +371,7 @@ final class InboundInvites {
    * our 2xx only if it is that 2xx's (Call-ID, To-tag and CSeq).
    */
   void acknowledged(Request ack) {
-    SipLeg leg = ctx.legs.get(SipContext.callIdOfRequest(ack));
+    SipLeg leg = ctx.legs.get(ctx.legOfRequest(ack));
     SipLeg.AnsweredInvite answered = leg == null ? null : leg.unacknowledged();
     if (answered != null && SipContext.cseqOf(ack) == SipContext.cseqOf(answered.ok())
         && SipContext.sipCallId(ack).equals(SipContext.sipCallId(answered.ok()))
@@ -357,9 +382,9 @@ final class InboundInvites {
 
   void reject(SipLegCommand.Reject reject) throws Exception {
     SipLeg leg = ctx.legs.get(reject.callId());
-    SipLeg.PendingInvite pending = leg == null ? null : leg.takePendingInvite();
-    if (pending == null) {
-      log.warn("no pending INVITE on this node to reject with {}", reject.status());
+    SipLeg.PendingInvite pending = pending(reject.callId(), reject.dialog(),
+        Integer.toString(reject.status()));
+    if (pending == null || !leg.takePendingInvite(pending)) {
       return;
     }
     Response r = ctx.requests.response(reject.status(), pending.request(),
@@ -368,8 +393,20 @@ final class InboundInvites {
       r.addHeader(ctx.requests.reason(reject.cause()));
     }
     pending.tx().sendResponse(r);
-    ctx.forget(reject.callId());
+    forget(reject.callId(), pending);
     log.info("INVITE rejected with {}", reject.status());
+  }
+
+  /**
+   * After a final failure response to {@code pending}: the call is forgotten, unless that INVITE
+   * was one with Replaces (the call goes on in its dialog; only the new dialog is forgotten).
+   */
+  private void forget(String callId, SipLeg.PendingInvite pending) {
+    if (ReplacingInvites.hasReplaces(pending.request())) {
+      ctx.legs.endDialog(callId, SipContext.sipCallId(pending.request()));
+    } else {
+      ctx.forget(callId);
+    }
   }
 
   /**
@@ -405,6 +442,20 @@ final class InboundInvites {
     if (pending == null) {
       log.warn("no pending INVITE on this node to answer {} (it arrived on another node or"
           + " was cancelled)", what);
+    }
+    return pending;
+  }
+
+  /**
+   * The pending INVITE of {@code dialog} (its Call-ID): a call's answer or rejection never
+   * reaches another dialog's INVITE (an INVITE with Replaces, or the call's own).
+   */
+  private SipLeg.PendingInvite pending(String callId, SipDialog dialog, String what) {
+    SipLeg.PendingInvite pending = pending(callId, what);
+    if (pending != null && !SipContext.sipCallId(pending.request()).equals(dialog.callId())) {
+      log.warn("the pending INVITE is of another dialog than the {} ({}): not answered",
+          what, dialog.callId());
+      return null;
     }
     return pending;
   }

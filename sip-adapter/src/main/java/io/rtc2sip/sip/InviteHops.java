@@ -35,8 +35,8 @@ final class InviteHops implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InviteHops.class);
   /** The branch of a hop's Via: the magic cookie, then this node's mark. */
   static final String BRANCH_PREFIX = HopMessages.BRANCH_PREFIX;
-  private static final long LINGER_NANOS = InboundInvites.ACK_WAIT_NANOS;
   private static final long T1_NANOS = 500_000_000L;
+  private static final long LINGER_NANOS = 64 * T1_NANOS;
 
   /** What this node does with an INVITE it takes itself. */
   interface LocalInvites {

@@ -1,5 +1,6 @@
 package io.rtc2sip.sip;
 
+import io.rtc2sip.actors.call.CallIds;
 import java.time.Duration;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
@@ -77,7 +78,7 @@ final class LegChecks implements AutoCloseable {
       }
       return;
     }
-    query.ask(leg.callId).whenComplete((call, failure) -> {
+    query.ask(CallIds.callOfLeg(leg.callId)).whenComplete((call, failure) -> {
       SipContext.mdc(leg.callId);
       try {
         if (invite) {

@@ -106,11 +106,17 @@ final class OutboundInvites implements AutoCloseable {
     leg.offeredSrtp(srtp);
     SessionTimers.offer(request, ctx.sip.settings.sessionExpires(), ctx.sip.headers);
     request.addHeader(ctx.sip.headers.createSupportedHeader(ReliableProvisionals.TAG));
+    if (invite.replaces() != null) {
+      // a transfer target named with Replaces by the transferor (RFC 3891, RFC 5589 7)
+      request.addHeader(ctx.sip.headers.createHeader(ReplacingInvites.HEADER,
+          invite.replaces().headerValue()));
+    }
     leg.offered(SdpDirection.SENDRECV);
     send(request, new SipContext.Purpose(callId, INVITE, invite.dialog(), user));
-    log.info("INVITE to {}{} ({})", invite.dialog().remoteUri(), hop instanceof
+    log.info("INVITE to {}{} ({}){}", invite.dialog().remoteUri(), hop instanceof
         OutboundDispatch.Hop.Through t ? " via " + server + " of set " + t.set().name() : "",
-        srtp == SdesDecision.Offer.PLAIN ? "plain RTP" : "SRTP offered, " + srtp);
+        srtp == SdesDecision.Offer.PLAIN ? "plain RTP" : "SRTP offered, " + srtp,
+        invite.replaces() == null ? "" : ", replacing " + invite.replaces().headerValue());
   }
 
   private void send(Request request, SipContext.Purpose purpose) throws Exception {

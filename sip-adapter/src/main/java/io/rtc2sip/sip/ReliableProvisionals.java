@@ -262,6 +262,9 @@ final class ReliableProvisionals implements AutoCloseable {
           log.info("PRACK for our {} (RSeq {}) after {} ms, {} retransmissions",
               x.outstanding.getStatusCode(), x.rseq,
               (System.nanoTime() - x.firstSentNanos) / 1_000_000L, x.retransmissions);
+          // the PRACK's 200 goes before anything the 18x held back: an answer that comes
+          // meanwhile must find the 18x still outstanding and wait (our 2xx after the PRACK's)
+          tx.sendResponse(ctx.requests.response(Response.OK, prack, null, null));
           x.outstanding = null;
           if (x.timer != null) {
             x.timer.cancel(false);
@@ -282,7 +285,6 @@ final class ReliableProvisionals implements AutoCloseable {
           null, null));
       return;
     }
-    tx.sendResponse(ctx.requests.response(Response.OK, prack, null, null));
     for (Step step : next) {
       afterPrack(pending, step, false);
     }

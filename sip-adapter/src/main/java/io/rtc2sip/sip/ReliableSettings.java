@@ -5,11 +5,11 @@ import java.time.Duration;
 
 /**
  * When our provisional responses to an INVITE go reliably (RFC 3262, 100rel and PRACK;
- * {@code rtc2sip.sip.reliable-provisionals}).
+ * {@code rtc2sip.sip.reliable-provisionals}), and how often they go again.
  *
  * @param use which callers get reliable 18x
- * @param t1 the first retransmission interval of a reliable 18x (doubling each time, until
- *     64*t1 without PRACK)
+ * @param t1 SIP timer T1 ({@link SipTimers}, {@code rtc2sip.sip.t1}): the first retransmission
+ *     interval of a reliable 18x (doubling each time, until 64*t1 without PRACK)
  */
 public record ReliableSettings(Use use, Duration t1) {
 
@@ -25,18 +25,23 @@ public record ReliableSettings(Use use, Duration t1) {
 
   /** The defaults of reference.conf. */
   public static final ReliableSettings DEFAULT =
-      new ReliableSettings(Use.REQUIRED, Duration.ofMillis(500));
+      new ReliableSettings(Use.REQUIRED, SipTimers.DEFAULT.t1());
 
   public ReliableSettings {
     java.util.Objects.requireNonNull(use, "use");
     if (t1.isNegative() || t1.isZero()) {
-      throw new IllegalArgumentException("rtc2sip.sip.reliable-provisionals.t1 must be positive");
+      throw new IllegalArgumentException("rtc2sip.sip.t1 must be positive");
     }
   }
 
   public static ReliableSettings fromConfig(Config config) {
-    Config c = config.getConfig("rtc2sip.sip.reliable-provisionals");
-    return new ReliableSettings(use(c.getString("use")), c.getDuration("t1"));
+    return fromConfig(config, SipTimers.fromConfig(config));
+  }
+
+  /** The setting {@code use} from {@code config}, with T1 of {@code timers}. */
+  public static ReliableSettings fromConfig(Config config, SipTimers timers) {
+    return new ReliableSettings(use(config.getString("rtc2sip.sip.reliable-provisionals.use")),
+        timers.t1());
   }
 
   private static Use use(String name) {

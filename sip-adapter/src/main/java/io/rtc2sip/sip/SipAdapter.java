@@ -164,9 +164,10 @@ public final class SipAdapter implements AutoCloseable {
         }
       }
     }
+    SipTimers timers = SipTimers.fromConfig(system.settings().config());
     ReliableProvisionals reliable = new ReliableProvisionals(ctx,
-        ReliableSettings.fromConfig(system.settings().config()));
-    InboundInvites inbound = new InboundInvites(ctx, reliable);
+        ReliableSettings.fromConfig(system.settings().config(), timers));
+    InboundInvites inbound = new InboundInvites(ctx, reliable, timers);
     OutboundInvites outbound = new OutboundInvites(ctx, new TrunkChallenges(trunkHosts,
         access.trunkRealm(), counters.foreignChallenges::inc), destinations);
     DialogRequests dialogs = new DialogRequests(ctx, query, reliable);
@@ -180,7 +181,8 @@ public final class SipAdapter implements AutoCloseable {
     }
     SipRegistrations registering = new SipRegistrations(ctx, new TrunkChallenges(
         registrarHosts, access.registrarRealm(), counters.foreignChallenges::inc), registrarSet);
-    handler.bind(ctx, inbound, outbound, dialogs, registering);
+    handler.bind(ctx, inbound, outbound, dialogs, registering,
+        new ReplacingInvites(ctx, inbound, query));
     InviteHops hops = new InviteHops(ctx, query,
         InviteHopSettings.fromConfig(system.settings().config()), peers, handler::take,
         metrics.registry());

@@ -4,7 +4,9 @@ import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.journal.JournalAvailability;
 import io.rtc2sip.actors.call.CallIds;
+import io.rtc2sip.actors.model.Replaces;
 import io.rtc2sip.actors.model.SipDialog;
+import java.util.Optional;
 import io.rtc2sip.actors.port.MediaEndpoints;
 import javax.sip.ClientTransaction;
 import javax.sip.ServerTransaction;
@@ -49,7 +51,8 @@ final class SipContext {
     this.sip = sip;
     this.journal = journal;
     this.requests = new SipRequests(sip);
-    this.calls = calls;
+    // an added conference party's leg (call/N) is its call's: facts go to the call
+    this.calls = (leg, command) -> calls.tell(CallIds.callOfLeg(leg), command);
     this.media = media;
     this.mismatches = mismatches;
   }
@@ -79,8 +82,9 @@ final class SipContext {
 
   /**
    * Sends our 2xx to an INVITE or re-INVITE and keeps sending it until its ACK: without the
-   * stack's dialogs this is ours, on the stack's RETRANSMIT timeouts (T1 doubling to T2) of the
-   * transaction ({@link InboundInvites#retransmit}).
+   * stack's dialogs this is ours, on the stack's RETRANSMIT timeouts of the transaction (0.5 s
+   * after the 2xx, then every 1.5 s: its fixed 500 ms tick, not T1; {@link
+   * InboundInvites#retransmit}).
    */
   void sendUntilAcknowledged(SipLeg leg, ServerTransaction tx, Response ok)
       throws javax.sip.SipException, javax.sip.InvalidArgumentException {
@@ -111,13 +115,59 @@ final class SipContext {
 
   /**
    * The call a request from the peer belongs to: a Call-ID we generated names it, otherwise the
-   * peer's Call-ID and From-tag (the tag of the side that sent the initial INVITE).
+   * peer's Call-ID and From-tag (the tag of the side that sent the initial INVITE). A request
+   * with our Call-ID and our own From-tag of that dialog is one we sent that came back to us
+   * (a call from one of our users to another, straight or through the SIP platform): it belongs
+   * to the call on the answering side, by Call-ID and From-tag like any peer's.
    */
   static String callIdOfRequest(Request request) {
     String sipCallId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
     String fromTag = ((FromHeader) request.getHeader(FromHeader.NAME)).getTag();
+    String toTag = ((javax.sip.header.ToHeader) request.getHeader(
+        javax.sip.header.ToHeader.NAME)).getTag();
+    if (toTag == null && Request.INVITE.equals(request.getMethod())) {
+      Optional<Replaces> replaces = ReplacingInvites.replacesOf(request);
+      if (replaces.isPresent()) {
+        // a new dialog that is to take over the call the Replaces names: routed to that call
+        Replaces r = replaces.get();
+        return CallIds.forReplaced(r.callId(), r.toTag(), r.fromTag());
+      }
+    }
     return CallIds.fromSipCallId(sipCallId)
+        .filter(ours -> !sentByUs(ours, sipCallId, fromTag))
+        .or(() -> CallIds.fromReplacingTag(toTag))
         .orElseGet(() -> CallIds.forInbound(sipCallId, fromTag == null ? "" : fromTag));
+  }
+
+  /** Whether {@code fromTag} is our tag in the dialog {@code sipCallId} of call {@code ours}. */
+  private static boolean sentByUs(String ours, String sipCallId, String fromTag) {
+    return fromTag != null && fromTag.equals(
+        CallIds.localTagFor(ours, CallIds.legOfSipCallId(sipCallId).orElse(1)));
+  }
+
+  /**
+   * The leg a request from the peer belongs to: an added conference party's ({@link
+   * CallIds#partyLeg}) when its Call-ID names a dialog of such a leg on this node, else its call
+   * ({@link #callIdOfRequest}).
+   */
+  String legOfRequest(Request request) {
+    return legOf(callIdOfRequest(request), sipCallId(request));
+  }
+
+  /** The leg a response to our request belongs to, as {@link #legOfRequest}. */
+  String legOfResponse(Response response) {
+    return legOf(callIdOfResponse(response), sipCallId(response));
+  }
+
+  private String legOf(String callId, String sipCallId) {
+    Integer leg = CallIds.legOfSipCallId(sipCallId).orElse(1);
+    if (leg > 1 && CallIds.isWellFormed(callId)) {
+      String party = CallIds.partyLeg(callId, leg);
+      if (legs.get(party) != null) {
+        return party;
+      }
+    }
+    return callId;
   }
 
   /**
@@ -127,7 +177,8 @@ final class SipContext {
   static String callIdOfResponse(Response response) {
     String sipCallId = sipCallId(response);
     String peerTag = toTag(response);
-    return CallIds.fromSipCallId(sipCallId)
+    String ourTag = fromTag(response);
+    return CallIds.fromSipCallId(sipCallId).or(() -> CallIds.fromReplacingTag(ourTag))
         .orElseGet(() -> CallIds.forInbound(sipCallId, peerTag == null ? "" : peerTag));
   }
 

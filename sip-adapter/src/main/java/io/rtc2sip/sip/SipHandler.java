@@ -33,6 +33,7 @@ final class SipHandler implements SipListener {
 
   private SipContext ctx;
   private InboundInvites inbound;
+  private ReplacingInvites replacing;
   private OutboundInvites outbound;
   private DialogRequests dialogs;
   private SipRegistrations registrations;
@@ -45,7 +46,8 @@ final class SipHandler implements SipListener {
       System::nanoTime);
 
   void bind(SipContext ctx, InboundInvites inbound, OutboundInvites outbound,
-      DialogRequests dialogs, SipRegistrations registrations) {
+      DialogRequests dialogs, SipRegistrations registrations, ReplacingInvites replacing) {
+    this.replacing = replacing;
     this.registrations = registrations;
     this.ctx = ctx;
     this.inbound = inbound;
@@ -143,10 +145,12 @@ final class SipHandler implements SipListener {
         respondUnsupported(request, tx, method);
         return;
       }
-      callId = SipContext.callIdOfRequest(request);
+      callId = ctx.legOfRequest(request);
       SipContext.mdc(callId);
       boolean inDialog = ((ToHeader) request.getHeader(ToHeader.NAME)).getTag() != null;
-      if (method.equals(Request.INVITE) && !inDialog) {
+      if (method.equals(Request.INVITE) && !inDialog && ReplacingInvites.hasReplaces(request)) {
+        replacing.invite(request, tx, callId);
+      } else if (method.equals(Request.INVITE) && !inDialog) {
         inbound.invite(request, tx, callId);
       } else if (method.equals(Request.CANCEL)) {
         inbound.cancel(request, tx, callId);
@@ -211,6 +215,7 @@ final class SipHandler implements SipListener {
     ok.addHeader(ctx.sip.headers.createAcceptHeader("application", "sdp"));
     ok.addHeader(ctx.sip.headers.createSupportedHeader("timer"));
     ok.addHeader(ctx.sip.headers.createSupportedHeader(ReliableProvisionals.TAG));
+    ok.addHeader(ctx.sip.headers.createSupportedHeader("replaces"));
     tx.sendResponse(ok);
   }
 
@@ -291,7 +296,7 @@ final class SipHandler implements SipListener {
         || !Request.INVITE.equals(cseq.getMethod())) {
       return;
     }
-    String callId = SipContext.callIdOfResponse(response);
+    String callId = ctx.legOfResponse(response);
     SipContext.mdc(callId);
     try {
       if (ctx.acknowledgedAgain(callId, response)) {

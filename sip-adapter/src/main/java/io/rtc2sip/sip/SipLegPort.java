@@ -1,5 +1,6 @@
 package io.rtc2sip.sip;
 
+import io.rtc2sip.actors.call.CallIds;
 import io.rtc2sip.actors.port.SipLegCommand;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -41,7 +42,8 @@ final class SipLegPort {
         .build();
   }
 
-  private void handle(SipLegCommand c) throws Exception {
+  private void handle(SipLegCommand command) throws Exception {
+    SipLegCommand c = onItsLeg(command);
     claim(c);
     if (c instanceof SipLegCommand.Invite i) {
       outbound.invite(i);
@@ -64,6 +66,38 @@ final class SipLegPort {
     } else if (c instanceof SipLegCommand.NotifyTransferProgress n) {
       dialogs.notifyProgress(n);
     }
+  }
+
+  /**
+   * The command, on the leg that holds its dialog on this node: an added conference party's
+   * (call/N) when the call names it by its call id. That happens once the call's own SIP party
+   * left a conference and a party that joined took its place as the call's dialog: its leg and
+   * media stay the party's on this node (on a node that recovers the call, the call id is the
+   * leg).
+   */
+  private SipLegCommand onItsLeg(SipLegCommand c) {
+    if (c.dialog() == null || CallIds.partyOfLeg(c.callId()) != 0
+        || !CallIds.isWellFormed(c.callId())) {
+      return c;
+    }
+    int leg = CallIds.legOfSipCallId(c.dialog().callId()).orElse(1);
+    String key = leg > 1 ? CallIds.partyLeg(c.callId(), leg) : null;
+    if (key == null || legs.get(key) == null) {
+      return c;
+    }
+    MDC.put("callId", key);
+    if (c instanceof SipLegCommand.Bye b) {
+      return new SipLegCommand.Bye(key, b.dialog(), b.cause());
+    } else if (c instanceof SipLegCommand.Reinvite r) {
+      return new SipLegCommand.Reinvite(key, r.dialog(), r.direction(), r.media());
+    } else if (c instanceof SipLegCommand.Info i) {
+      return new SipLegCommand.Info(key, i.dialog(), i.digits(), i.durationMs());
+    } else if (c instanceof SipLegCommand.Cancel x) {
+      return new SipLegCommand.Cancel(key, x.dialog(), x.cause());
+    } else if (c instanceof SipLegCommand.Refer r) {
+      return new SipLegCommand.Refer(key, r.dialog(), r.target());
+    }
+    return c;
   }
 
   /**

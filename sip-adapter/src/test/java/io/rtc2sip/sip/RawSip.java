@@ -59,6 +59,27 @@ final class RawSip implements AutoCloseable {
     return null;
   }
 
+  /** Everything that reaches this socket within {@code window}. */
+  java.util.List<String> receiveFor(Duration window) throws IOException {
+    java.util.List<String> got = new java.util.ArrayList<>();
+    byte[] buf = new byte[8192];
+    long deadline = System.nanoTime() + window.toNanos();
+    while (true) {
+      long left = (deadline - System.nanoTime()) / 1_000_000L;
+      if (left <= 0) {
+        return got;
+      }
+      socket.setSoTimeout((int) left);
+      try {
+        DatagramPacket p = new DatagramPacket(buf, buf.length);
+        socket.receive(p);
+        got.add(new String(p.getData(), 0, p.getLength(), StandardCharsets.US_ASCII));
+      } catch (SocketTimeoutException over) {
+        return got;
+      }
+    }
+  }
+
   /** The From-tag of {@link #invite}'s INVITE with that Call-ID (a token: no '@'). */
   static String fromTag(String sipCallId) {
     return "from" + sipCallId.replaceAll("[^A-Za-z0-9]", "");

@@ -46,7 +46,7 @@ class ReliableDecisionTest {
   @Test
   void theSettingIsReadFromItsNames() {
     com.typesafe.config.Config config = com.typesafe.config.ConfigFactory.parseString(
-        "rtc2sip.sip.reliable-provisionals { use = Supported, t1 = 200ms }");
+        "rtc2sip.sip { t1 = 200ms, reliable-provisionals.use = Supported }");
     assertEquals(new ReliableSettings(Use.SUPPORTED, java.time.Duration.ofMillis(200)),
         ReliableSettings.fromConfig(config));
     assertEquals(ReliableSettings.DEFAULT, ReliableSettings.fromConfig(

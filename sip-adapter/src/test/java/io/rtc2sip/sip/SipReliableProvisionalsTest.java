@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class SipReliableProvisionalsTest {
   private static final ActorTestKit KIT = ActorTestKit.create(ConfigFactory.parseString(
-      "rtc2sip.sip.reliable-provisionals.t1 = 50ms").withFallback(ConfigFactory.load()));
+      "rtc2sip.sip.t1 = 50ms").withFallback(ConfigFactory.load()));
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Pattern RSEQ = Pattern.compile("RSeq: (\\d+)");
 
@@ -205,16 +205,7 @@ class SipReliableProvisionalsTest {
   void aCallAnsweredWhileItsReliable180AwaitsAPrackThatNeverComesEndsAsDialogLost()
       throws Exception {
     try (RawSip caller = new RawSip(port)) {
-      String sipCallId = "noprack-" + System.nanoTime() + "@127.0.0.1";
-      String request = caller.invite("alice", sipCallId)
-          .replace("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\nRequire: 100rel\r\n");
-      caller.send(request.getBytes(StandardCharsets.US_ASCII));
-      ShardingEnvelope<CallCommand> e = calls.receiveMessage(WAIT);
-      CallCommand.SipInviteReceived invite =
-          assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
-      adapter.port().tell(new SipLegCommand.Ring(e.entityId(), invite.dialog(), false));
-      adapter.port().tell(new SipLegCommand.Accept(e.entityId(), invite.dialog(),
-          invite.offer()));
+      answeredBeforeItsPrack(caller, "noprack");
       // the 200 waits for the PRACK; after 64*T1 the INVITE gets 500 instead, never a 200
       String last = caller.requestUntil(null, "SIP/2.0 ");
       while (last != null && !last.startsWith("SIP/2.0 5")) {
@@ -226,6 +217,51 @@ class SipReliableProvisionalsTest {
       assertEquals(CallCommand.SipAckTimeout.INSTANCE, calls.receiveMessage(WAIT).message());
       assertEquals(0, adapter.openDialogs());
     }
+  }
+
+  @Test
+  void aCancelWhileOur200WaitsForAPrackGets487AndThe200NeverGoes() throws Exception {
+    try (RawSip caller = new RawSip(port)) {
+      // the user answers: our 200 waits for the 180's PRACK, which does not come
+      String invite = answeredBeforeItsPrack(caller, "cancelheld");
+      calls.expectNoMessage(Duration.ofMillis(100));
+      // the caller gives up: CANCEL of the INVITE (its branch and CSeq)
+      String cancel = invite.substring(0, invite.indexOf("Contact:"))
+          .replaceFirst("^INVITE ", "CANCEL ").replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL")
+          .replace("Max-Forwards: 70\r\nRequire: 100rel\r\n", "Max-Forwards: 70\r\n")
+          + "Content-Length: 0\r\n\r\n";
+      String cancelled = caller.requestUntil(cancel, "SIP/2.0 200");
+      assertNotNull(cancelled, "200 to the CANCEL");
+      assertTrue(cancelled.contains("CANCEL"), cancelled);
+      String last = caller.requestUntil(null, "SIP/2.0 4");
+      assertNotNull(last, "487 to the INVITE");
+      assertTrue(last.startsWith("SIP/2.0 487"), last);
+      assertEquals(new CallCommand.SipCancelled("CANCEL"), calls.receiveMessage(WAIT).message());
+      // the 200 that waited is dropped: no 200 and no 180 any more within 64*T1 of the answer
+      List<String> after = caller.receiveFor(Duration.ofMillis(64 * 50 + 500));
+      assertTrue(after.stream().noneMatch(m -> m.startsWith("SIP/2.0 200")
+          || m.startsWith("SIP/2.0 180")), "after the CANCEL: " + after);
+      assertEquals(0, adapter.pendingInvites());
+      assertEquals(0, adapter.openDialogs());
+    }
+  }
+
+  /**
+   * {@code caller} INVITEs alice requiring 100rel; the call rings (a reliable 180) and answers
+   * at once: our 200 waits for the 180's PRACK. Returns the INVITE as sent.
+   */
+  private String answeredBeforeItsPrack(RawSip caller, String name) throws Exception {
+    String sipCallId = name + "-" + System.nanoTime() + "@127.0.0.1";
+    String invite = caller.invite("alice", sipCallId)
+        .replace("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\nRequire: 100rel\r\n");
+    caller.send(invite.getBytes(StandardCharsets.US_ASCII));
+    ShardingEnvelope<CallCommand> e = calls.receiveMessage(WAIT);
+    CallCommand.SipInviteReceived received =
+        assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
+    adapter.port().tell(new SipLegCommand.Ring(e.entityId(), received.dialog(), false));
+    adapter.port().tell(new SipLegCommand.Accept(e.entityId(), received.dialog(),
+        received.offer()));
+    return invite;
   }
 
   /** Sends a PRACK with {@code rack} in the dialog until it is answered; the answer. */

@@ -24,7 +24,7 @@ public final class Sipp implements AutoCloseable {
       "uas_challenge.xml", "uas_reanchor_then_bye.xml", "uac_reanchored_then_bye.xml",
       "uas_dispatch.xml", "uas_unavailable.xml", "uac_100rel.xml", "uac_100rel_no_prack.xml",
       "uac_100rel_ringback.xml",
-      "uas_100rel_early_media.xml",
+      "uas_100rel_early_media.xml", "uas_transferee_replaces.xml", "uac_replaces.xml",
       "media/pcma_800hz_dtmf1234.pcap", "media/tone_400hz_pcma.al", "media/tone_400hz_pcmu.ul",
       "media/tone_800hz_pcma.al", "media/tone_800hz_pcmu.ul"};
   private static Path scenarios;
@@ -66,6 +66,22 @@ public final class Sipp implements AutoCloseable {
         "-d", String.valueOf(holdMs), "-timeout", "60", "-timeout_error"));
     args.addAll(List.of(extra));
     return start(scenario, args);
+  }
+
+  /**
+   * A copy of {@code scenario} as {@code variant}, its text changed by {@code edit} (another
+   * tone file, for example), beside the others; returns the variant's name for {@link #uas}.
+   */
+  public static synchronized String variant(String scenario, String variant,
+      java.util.function.UnaryOperator<String> edit) throws IOException {
+    Path dir = scenarios();
+    String text = Files.readString(dir.resolve(scenario + ".xml"));
+    String changed = edit.apply(text);
+    if (changed.equals(text)) {
+      throw new IllegalArgumentException("the variant " + variant + " changes nothing");
+    }
+    Files.writeString(dir.resolve(variant + ".xml"), changed);
+    return variant;
   }
 
   /** A UAS running one of sipp's built-in scenarios ({@code -sn}) for one call. */

@@ -449,7 +449,8 @@ final class CallActions {
     } else if (state instanceof Active
         || state instanceof Held
         || state instanceof Transferring
-        || state instanceof Referred) {
+        || state instanceof Referred
+        || state instanceof CallState.Conferencing) {
       ctx.getSelf().tell(CallCommand.Reanchor.INSTANCE);
       RtcLeg rtc = started.info().rtc();
       if (rtc.browser()) {

@@ -3,6 +3,7 @@ package io.rtc2sip.actors.call;
 import io.rtc2sip.actors.CborSerializable;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.Party;
+import io.rtc2sip.actors.model.Replaces;
 import io.rtc2sip.actors.model.RtcLeg;
 import io.rtc2sip.actors.model.SipDialog;
 import java.util.List;
@@ -84,9 +85,19 @@ public sealed interface CallCommand extends CborSerializable {
   record SendDtmf(String uid, String digits, ActorRef<CallReply> replyTo)
       implements ClientCommand {}
 
-  /** Blind transfer: hand the SIP party over to {@code target} (SIP REFER). */
-  record Transfer(String uid, String target, ActorRef<CallReply> replyTo)
-      implements ClientCommand {}
+  /**
+   * Hand the SIP party over to {@code target} (SIP REFER). Blind when {@code replaces} is null;
+   * attended when it names the dialog of another answered call of the user ({@code
+   * replacesCall}, its call id), whose SIP party {@code target} is: the REFER's Refer-To then
+   * carries that Replaces (RFC 5589 7), so the SIP party's INVITE takes that call's place.
+   */
+  record Transfer(String uid, String target, String replacesCall, Replaces replaces,
+      ActorRef<CallReply> replyTo) implements ClientCommand {
+    /** A blind transfer. */
+    public Transfer(String uid, String target, ActorRef<CallReply> replyTo) {
+      this(uid, target, null, null, replyTo);
+    }
+  }
 
   /**
    * A browser's new WebRTC offer ({@code rtcOffer}, already checked; an ICE restart) for its
@@ -96,8 +107,15 @@ public sealed interface CallCommand extends CborSerializable {
   record Reoffer(String uid, String rtcOffer, ActorRef<CallReply> replyTo)
       implements ClientCommand {}
 
-  /** Add {@code target} as a third party. Not supported yet: always rejected. */
+  /**
+   * Add {@code target} (SIP URI or number) to the answered call as one more party: a conference
+   * (off unless {@code rtc2sip.call.conference} is on: rejected).
+   */
   record Conference(String uid, String target, ActorRef<CallReply> replyTo)
+      implements ClientCommand {}
+
+  /** Remove party {@code party} (its number, from {@code party-invited}) from the conference. */
+  record RemoveParty(String uid, int party, ActorRef<CallReply> replyTo)
       implements ClientCommand {}
 
   // ---------------------------------------------------------------- query
@@ -301,4 +319,15 @@ public sealed interface CallCommand extends CborSerializable {
   enum Reanchor implements CallCommand {
     INSTANCE
   }
+
+  // ---------------------------------------------------------------- attended transfer
+
+  /**
+   * An INVITE with Replaces (RFC 3891) for this call (the call its {@code replaces} names; the
+   * adapter holds the INVITE pending): SIP party {@code party}, in the new {@code dialog} (its
+   * tag remote, ours local), with its {@code offer}, is to take the place of the call's SIP
+   * party when {@code replaces} names the call's confirmed dialog.
+   */
+  record SipReplacingInviteReceived(SipDialog dialog, Party party, NegotiatedMedia offer,
+      Replaces replaces) implements CallCommand {}
 }

@@ -245,7 +245,7 @@ public final class CallEntity
   }
 
   private String refusal(CallState state, CallCommand command) {
-    if (command instanceof Conference) {
+    if (command instanceof Conference && !actions.settings().conference()) {
       return "conference calls are not supported";
     }
     if (state == Idle.INSTANCE) {

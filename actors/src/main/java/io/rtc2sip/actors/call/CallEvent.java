@@ -5,6 +5,7 @@ import io.rtc2sip.actors.model.EndCause;
 import io.rtc2sip.actors.model.HoldSide;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.Party;
+import io.rtc2sip.actors.model.Replaces;
 import io.rtc2sip.actors.model.RtcLeg;
 import io.rtc2sip.actors.model.SipDialog;
 import java.time.Instant;
@@ -113,8 +114,18 @@ public sealed interface CallEvent extends CborSerializable {
    */
   record DtmfSentByInfo(String digits, SipDialog dialog, Instant at) implements CallEvent {}
 
-  /** Our RTC user transfers the peer to {@code target}: REFER sent in {@code dialog}. */
-  record CallTransferRequested(String target, SipDialog dialog, Instant at) implements CallEvent {}
+  /**
+   * Our RTC user transfers the peer to {@code target}: REFER sent in {@code dialog}; attended,
+   * with the Refer-To carrying {@code replaces} (null: blind, and in events written before
+   * attended transfers).
+   */
+  record CallTransferRequested(String target, SipDialog dialog, Instant at, Replaces replaces)
+      implements CallEvent {
+    /** A blind transfer. */
+    public CallTransferRequested(String target, SipDialog dialog, Instant at) {
+      this(target, dialog, at, null);
+    }
+  }
 
   /** A transfer failed with {@code status}; the call goes on as before. */
   record CallTransferFailed(int status, Instant at) implements CallEvent {}
@@ -124,8 +135,18 @@ public sealed interface CallEvent extends CborSerializable {
    * INVITE it in {@code newLeg}.
    */
   record CallReferred(
-      String target, String referredBy, SipDialog dialog, SipDialog newLeg, Instant at)
-      implements CallEvent {}
+      String target, String referredBy, SipDialog dialog, SipDialog newLeg, Instant at,
+      Replaces replaces)
+      implements CallEvent {
+    /**
+     * A blind transfer. {@code replaces}: the Replaces of the Refer-To, which our INVITE carries
+     * (null: none, and in events written before attended transfers).
+     */
+    public CallReferred(String target, String referredBy, SipDialog dialog, SipDialog newLeg,
+        Instant at) {
+      this(target, referredBy, dialog, newLeg, at, null);
+    }
+  }
 
   /**
    * The peer asked us (REFER in {@code dialog}, whose local CSeq is that of the NOTIFY that
@@ -142,7 +163,35 @@ public sealed interface CallEvent extends CborSerializable {
   record CallTransferCompleted(Party party, SipDialog dialog, NegotiatedMedia media, Instant at)
       implements CallEvent {}
 
+  /**
+   * Our RTC user added {@code target} to the call (a conference): INVITE sent in {@code dialog},
+   * a new leg of the call whose number {@code party} names its Call-ID.
+   */
+  record PartyInvited(int party, String target, SipDialog dialog, Instant at)
+      implements CallEvent {}
+
+  /** The invited {@code party} answered: its confirmed {@code dialog} and {@code media}. */
+  record PartyJoined(int party, SipDialog dialog, NegotiatedMedia media, Instant at)
+      implements CallEvent {}
+
+  /**
+   * {@code party} left the conference: its BYE, ours (removed by the RTC user), or its INVITE's
+   * failure ({@code sipStatus}). When it was the call's own SIP party, the first party that
+   * joined takes its place as the call's dialog.
+   */
+  record PartyLeft(int party, int sipStatus, Instant at) implements CallEvent {}
+
+  /** Re-anchored on another node: {@code party} was offered the session again in {@code dialog}. */
+  record PartyReoffered(int party, SipDialog dialog, Instant at) implements CallEvent {}
+
   /** The call ended with {@code cause}; {@code sipStatus} is the INVITE's outcome. */
   record CallEnded(EndCause cause, int sipStatus, String reason, Instant at)
+      implements CallEvent {}
+
+  /**
+   * An INVITE with Replaces took the call over (RFC 3891): {@code party}, its {@code dialog} and
+   * {@code media} replace the SIP party, dialog and media; the old dialog got BYE.
+   */
+  record CallDialogReplaced(Party party, SipDialog dialog, NegotiatedMedia media, Instant at)
       implements CallEvent {}
 }

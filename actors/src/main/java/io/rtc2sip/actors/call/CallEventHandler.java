@@ -39,6 +39,14 @@ import io.rtc2sip.actors.model.SipDialog;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventHandlerBuilder;
 import io.rtc2sip.actors.model.OnHold;
+import io.rtc2sip.actors.model.Party;
+import io.rtc2sip.actors.call.CallEvent.PartyInvited;
+import io.rtc2sip.actors.call.CallEvent.PartyJoined;
+import io.rtc2sip.actors.call.CallEvent.PartyLeft;
+import io.rtc2sip.actors.call.CallEvent.PartyReoffered;
+import io.rtc2sip.actors.call.CallState.Conferencing;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * How events change a call's state: a pure function, used when the entity persists, when it
@@ -106,7 +114,11 @@ final class CallEventHandler {
         .onEvent(DtmfSentByInfo.class, (a, e) -> new Active(a.info().withDialog(e.dialog())))
         .onEvent(CallReferRefused.class, (a, e) -> new Active(a.info().withDialog(e.dialog())))
         .onEvent(CallTransferRequested.class, CallEventHandler::transferring)
-        .onEvent(CallReferred.class, CallEventHandler::referred);
+        .onEvent(CallReferred.class, CallEventHandler::referred)
+        .onEvent(PartyInvited.class, (a, e) -> new Conferencing(
+            a.info().withSipLegs(e.party()).since(e.at()), ownParty(a.info()),
+            List.of(new ConferenceParty(e.party(), e.target(), e.dialog(), null))))
+        .onEvent(CallEvent.CallDialogReplaced.class, CallEventHandler::replaced);
     b.forStateType(Held.class)
         .onEvent(CallHeld.class, (h, e) -> new Held(
             h.info().withDialog(e.dialog()), h.hold().with(e.by())))
@@ -119,7 +131,8 @@ final class CallEventHandler {
         .onEvent(DtmfSentByInfo.class, (h, e) -> sameHold(h, e.dialog()))
         .onEvent(CallReferRefused.class, (h, e) -> sameHold(h, e.dialog()))
         .onEvent(CallTransferRequested.class, CallEventHandler::transferring)
-        .onEvent(CallReferred.class, CallEventHandler::referred);
+        .onEvent(CallReferred.class, CallEventHandler::referred)
+        .onEvent(CallEvent.CallDialogReplaced.class, CallEventHandler::replaced);
     // ------------------------------------------------------------ transfers
     b.forStateType(Transferring.class)
         .onEvent(SessionReoffered.class, (t, e) -> sameTransfer(t, e.dialog()))
@@ -133,6 +146,22 @@ final class CallEventHandler {
             r.info(), r.target(), r.newLeg(), true, r.hold()))
         .onEvent(CallTransferCompleted.class, (r, e) -> new Active(
             r.info().transferredTo(e.party(), e.dialog(), e.media()).since(e.at())));
+    // ------------------------------------------------------------ conferences
+    b.forStateType(Conferencing.class)
+        .onEvent(PartyInvited.class, (c, e) -> {
+          List<ConferenceParty> parties = new ArrayList<>(c.parties());
+          parties.add(new ConferenceParty(e.party(), e.target(), e.dialog(), null));
+          return new Conferencing(c.info().withSipLegs(e.party()), c.ownParty(), parties);
+        })
+        .onEvent(PartyJoined.class, (c, e) -> new Conferencing(c.info(), c.ownParty(),
+            c.parties().stream().map(p -> p.id() == e.party() ? p.joined(e.dialog(), e.media()) : p)
+                .toList()))
+        .onEvent(PartyReoffered.class, (c, e) -> new Conferencing(c.info(), c.ownParty(),
+            c.parties().stream().map(p -> p.id() == e.party() ? p.withDialog(e.dialog()) : p)
+                .toList()))
+        .onEvent(SessionReoffered.class, (c, e) -> new Conferencing(
+            c.info().withDialog(e.dialog()), c.ownParty(), c.parties()))
+        .onEvent(PartyLeft.class, CallEventHandler::partyLeft);
     // ------------------------------------------------------------ the end, from any state
     b.forState(s -> s instanceof Started && !(s instanceof Ended))
         .onEvent(CallEnded.class, (s, e) -> new Ended(
@@ -174,6 +203,45 @@ final class CallEventHandler {
     CallInfo info = state.info();
     CallInfo next = info.withDialog(e.dialog()).withSipLegs(info.sipLegs() + 1).since(e.at());
     return new Referred(next, e.target(), e.newLeg(), false, state.hold());
+  }
+
+  /** The number of the call's own SIP dialog: the leg that names its Call-ID, 0 for the PBX's. */
+  private static int ownParty(CallInfo info) {
+    for (int leg = 1; leg <= info.sipLegs(); leg++) {
+      if (CallIds.sipCallIdFor(info.callId(), leg).equals(info.dialog().callId())) {
+        return leg;
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * A party left; when it was the call's own SIP party, the first that joined takes its place as
+   * the call's dialog and media; without added parties the call is an ordinary one again.
+   */
+  private static CallState partyLeft(Conferencing c, PartyLeft e) {
+    CallInfo info = c.info();
+    int own = c.ownParty();
+    List<ConferenceParty> parties = new ArrayList<>(c.parties());
+    if (e.party() == own) {
+      ConferenceParty next = parties.stream().filter(ConferenceParty::joined).findFirst()
+          .orElseThrow(() -> new IllegalStateException("the own party left with nobody joined"));
+      parties.remove(next);
+      info = info.transferredTo(Party.sip(next.target()), next.dialog(), next.media());
+      own = next.id();
+    } else {
+      parties.removeIf(p -> p.id() == e.party());
+    }
+    return parties.isEmpty()
+        ? new Active(info.since(e.at())) : new Conferencing(info, own, parties);
+  }
+
+  /**
+   * Active or Held: a new party took the call over with an INVITE with Replaces; our answer to
+   * it was sendrecv, so the call is active with it.
+   */
+  private static CallState replaced(Started state, CallEvent.CallDialogReplaced e) {
+    return new Active(state.info().transferredTo(e.party(), e.dialog(), e.media()).since(e.at()));
   }
 
   private static CallState sameHold(Held state, SipDialog dialog) {

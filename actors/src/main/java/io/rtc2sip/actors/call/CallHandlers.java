@@ -4,8 +4,8 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * The handlers of one running call, which the rows of {@link CallTransitions} call: placing a
- * call, the call before answer, the answered call, transfers and a parked call's push, over the
- * actions they share. Nothing here is persisted.
+ * call, the call before answer, the answered call, transfers, a parked call's push and
+ * conferences, over the actions they share. Nothing here is persisted.
  */
 record CallHandlers(
     CallActions actions,
@@ -13,13 +13,14 @@ record CallHandlers(
     PendingCallHandlers pending,
     EstablishedCallHandlers established,
     TransferHandlers transfers,
-    PushHandlers pushes) {
+    PushHandlers pushes,
+    ConferenceHandlers conferences) {
 
   /** The handlers of the call whose actions are {@code actions}. */
   static CallHandlers of(CallActions actions) {
     return new CallHandlers(actions, new Placement(actions), new PendingCallHandlers(actions),
         new EstablishedCallHandlers(actions), new TransferHandlers(actions),
-        new PushHandlers(actions));
+        new PushHandlers(actions), new ConferenceHandlers(actions));
   }
 
   /** A row whose command changes nothing in its state. */

@@ -19,11 +19,13 @@ import org.apache.pekko.actor.typed.ActorSystem;
  *     ringback until the answer (false: 180, the caller's phone rings by itself)
  * @param ringbackToSip the same for the caller of a callee who is online: 183 and our ringback
  *     while the callee's app rings, instead of 180
+ * @param conference the {@code conference} signal adds parties to a call (false: rejected; the
+ *     entity keeps the membership, but the media bridge does not mix the parties yet)
  */
 public record CallSettings(
     Duration noAnswerTimeout, Duration parkTimeout, Duration cancelTimeout, String sipDomain,
     boolean dtmfByInfo, Duration browserReofferTimeout, boolean parkedRingback,
-    boolean ringbackToSip) {
+    boolean ringbackToSip, boolean conference) {
 
   public static final String CONFIG_PATH = "rtc2sip.call";
   /** The default of {@code browser-reoffer-timeout}. */
@@ -67,16 +69,30 @@ public record CallSettings(
         browserReofferTimeout, parkedRingback, false);
   }
 
+  /** Settings without conferences. */
+  public CallSettings(Duration noAnswerTimeout, Duration parkTimeout, Duration cancelTimeout,
+      String sipDomain, boolean dtmfByInfo, Duration browserReofferTimeout,
+      boolean parkedRingback, boolean ringbackToSip) {
+    this(noAnswerTimeout, parkTimeout, cancelTimeout, sipDomain, dtmfByInfo,
+        browserReofferTimeout, parkedRingback, ringbackToSip, false);
+  }
+
   /** These settings with {@code on} as {@link #parkedRingback}. */
   public CallSettings withParkedRingback(boolean on) {
     return new CallSettings(noAnswerTimeout, parkTimeout, cancelTimeout, sipDomain, dtmfByInfo,
-        browserReofferTimeout, on, ringbackToSip);
+        browserReofferTimeout, on, ringbackToSip, conference);
   }
 
   /** These settings with {@code on} as {@link #ringbackToSip}. */
   public CallSettings withRingbackToSip(boolean on) {
     return new CallSettings(noAnswerTimeout, parkTimeout, cancelTimeout, sipDomain, dtmfByInfo,
-        browserReofferTimeout, parkedRingback, on);
+        browserReofferTimeout, parkedRingback, on, conference);
+  }
+
+  /** These settings with {@code on} as {@link #conference}. */
+  public CallSettings withConference(boolean on) {
+    return new CallSettings(noAnswerTimeout, parkTimeout, cancelTimeout, sipDomain, dtmfByInfo,
+        browserReofferTimeout, parkedRingback, ringbackToSip, on);
   }
 
   /** Reads {@code rtc2sip.call} from the given config. */
@@ -90,7 +106,8 @@ public record CallSettings(
         dtmfByInfo(c.getString("dtmf-out")),
         c.getDuration("browser-reoffer-timeout"),
         c.getBoolean("parked-ringback"),
-        c.getBoolean("ringback-to-sip"));
+        c.getBoolean("ringback-to-sip"),
+        c.getBoolean("conference"));
   }
 
   private static boolean dtmfByInfo(String mode) {

@@ -5,6 +5,7 @@ import io.rtc2sip.actors.model.EndCause;
 import io.rtc2sip.actors.model.OnHold;
 import io.rtc2sip.actors.model.SipDialog;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * The states of a call. {@link Idle} is the empty state of a call id that never started. Every
@@ -126,6 +127,35 @@ public sealed interface CallState extends CborSerializable {
       boolean transferorLeft,
       OnHold hold)
       implements Started {}
+
+  /**
+   * A conference: the RTC user hears, and is heard by, its call's own SIP party (the call's
+   * dialog, party number {@code ownParty}) and the {@code parties} it added, each in a dialog of
+   * its own; at most the last of them is still being invited. Back to {@link Active} when the
+   * added parties are gone.
+   */
+  record Conferencing(CallInfo info, int ownParty, List<ConferenceParty> parties)
+      implements Started {
+    public Conferencing {
+      parties = List.copyOf(parties);
+    }
+
+    /** The party being invited, or null. */
+    public ConferenceParty inviting() {
+      return parties.stream().filter(p -> !p.joined()).findFirst().orElse(null);
+    }
+
+    /** The added party with this number, or null. */
+    public ConferenceParty party(int id) {
+      return parties.stream().filter(p -> p.id() == id).findFirst().orElse(null);
+    }
+
+    /** The added party whose dialog has this SIP Call-ID, or null. */
+    public ConferenceParty partyOfDialog(String sipCallId) {
+      return parties.stream().filter(p -> p.dialog().callId().equals(sipCallId)).findFirst()
+          .orElse(null);
+    }
+  }
 
   /** Over. The entity passivates; late SIP messages are answered (a late 200 OK gets a BYE). */
   record Ended(CallInfo info, EndCause cause, int sipStatus, String reason) implements Started {}

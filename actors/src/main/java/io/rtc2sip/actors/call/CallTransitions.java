@@ -58,7 +58,14 @@ import io.rtc2sip.actors.call.CallEvent.PushAttempted;
 import io.rtc2sip.actors.call.CallEvent.PushDelivered;
 import io.rtc2sip.actors.call.CallEvent.PushFailed;
 import io.rtc2sip.actors.call.CallEvent.SessionReoffered;
+import io.rtc2sip.actors.call.CallCommand.Conference;
+import io.rtc2sip.actors.call.CallCommand.RemoveParty;
+import io.rtc2sip.actors.call.CallEvent.PartyInvited;
+import io.rtc2sip.actors.call.CallEvent.PartyJoined;
+import io.rtc2sip.actors.call.CallEvent.PartyLeft;
+import io.rtc2sip.actors.call.CallEvent.PartyReoffered;
 import io.rtc2sip.actors.call.CallState.Active;
+import io.rtc2sip.actors.call.CallState.Conferencing;
 import io.rtc2sip.actors.call.CallState.Alerting;
 import io.rtc2sip.actors.call.CallState.Cancelling;
 import io.rtc2sip.actors.call.CallState.Dialing;
@@ -123,7 +130,7 @@ public final class CallTransitions {
       List.of(
           Idle.class, Dialing.class, Ringing.class, Cancelling.class, Routing.class, Parked.class,
           Alerting.class, Active.class, Held.class, Transferring.class, Referred.class,
-          Ended.class);
+          Conferencing.class, Ended.class);
 
   private static final List<Class<? extends Started>> OUTBOUND_PENDING =
       List.of(Dialing.class, Ringing.class);
@@ -335,11 +342,14 @@ public final class CallTransitions {
         "rejected unless the digits are 0-9 * # A-D; reply Accepted; media SendDtmf, or with"
             + " rtc2sip.call.dtmf-out = info: DtmfSentByInfo (the CSeqs used), SIP Info",
         (h, s, c) -> h.established().sendDtmf(s, c)));
-    t.add(row(ESTABLISHED, MediaDtmfReceived.class, events(), false, states(),
-        "client DtmfReceived",
+    t.add(row(List.of(Active.class, Held.class, Conferencing.class), MediaDtmfReceived.class,
+        events(), false, states(),
+        "client DtmfReceived (a conference: the digits of the call's own SIP party, to the RTC"
+            + " user only)",
         (h, s, c) -> h.established().dtmfReceived(s, c)));
     t.add(row(List.of(Dialing.class, Ringing.class, Active.class, Held.class, Transferring.class,
-            Referred.class), MediaStarted.class, events(), false, states(), "logged",
+            Referred.class, Conferencing.class), MediaStarted.class, events(), false, states(),
+        "logged",
         (h, s, c) -> h.established().mediaStarted()));
     t.add(row(Active.class, MediaTimeout.class, events(CallEnded.class), false,
         states(Ended.class), "cause media-timeout; SIP Bye; client Ended; media Stop",
@@ -405,15 +415,16 @@ public final class CallTransitions {
         (h, s, c) -> h.transfers().reanchorWhileReferred(s)));
     t.add(row(List.of(Dialing.class, Ringing.class, Cancelling.class, Routing.class,
             Parked.class, Alerting.class, Active.class, Held.class, Transferring.class,
-            Referred.class), CallCommand.WriteEnd.class, events(CallEnded.class), false,
-        states(Ended.class),
+            Referred.class, Conferencing.class), CallCommand.WriteEnd.class,
+        events(CallEnded.class), false, states(Ended.class),
         "recovered after the call ended on the wire while the journal was unavailable (BYE,"
             + " media Stop and client Ended done then): the end is written now; passivate",
         (h, s, c) -> h.actions().writeEnd(s, c.end())));
     // ------------------------------------------------------------ transfer by the RTC user
     t.add(row(ESTABLISHED, Transfer.class, events(CallTransferRequested.class), false,
-        states(Transferring.class), "reply Accepted; SIP Refer (a target the user's dial plan"
-            + " does not allow: reply Rejected forbidden-destination)",
+        states(Transferring.class), "reply Accepted; SIP Refer (attended, with the Replaces of"
+            + " another call of the user in the Refer-To; a call naming itself: reply Rejected; a"
+            + " target the user's dial plan does not allow: reply Rejected forbidden-destination)",
         (h, s, c) -> h.transfers().transfer(s, c)));
     t.add(row(Transferring.class, SipTransferProgress.class,
         events(CallEnded.class, CallTransferFailed.class), true,
@@ -426,8 +437,9 @@ public final class CallTransitions {
         events(CallReferred.class, CallEvent.CallReferRefused.class), false,
         states(Referred.class, Active.class, Held.class),
         "target allowed by the user's dial plan: SIP NotifyTransferProgress 100; SIP Invite to"
-            + " the target in a new leg; not allowed: CallReferRefused, SIP"
-            + " NotifyTransferProgress 403, the call goes on",
+            + " the target in a new leg (with the Replaces of the Refer-To, its only header taken);"
+            + " not allowed: CallReferRefused, SIP NotifyTransferProgress 403, the call goes on; a"
+            + " Replaces that is not one: the same with 400",
         (h, s, c) -> h.transfers().referred(s, c)));
     t.add(row(Referred.class, SipProvisional.class, events(), false, states(),
         "logged",
@@ -446,6 +458,73 @@ public final class CallTransitions {
     t.add(row(Referred.class, SipByeReceived.class, events(CallTransferorLeft.class),
         true, states(Referred.class), "BYE of the old dialog: the transferor left",
         (h, s, c) -> h.transfers().transferorLeft(s, c)));
+    // ------------------------------------------------------------ conferences
+    t.add(row(List.of(Active.class, Conferencing.class), Conference.class,
+        events(PartyInvited.class), true, states(Conferencing.class),
+        "rejected with rtc2sip.call.conference off, while a party is being invited, at 8 parties,"
+            + " or forbidden-destination by the dial plan; reply Accepted; SIP Invite in a new leg"
+            + " (its number is the party's; the party's commands name its leg call/N); client"
+            + " PartyInvited",
+        (h, s, c) -> h.conferences().invite(s, c)));
+    t.add(row(Conferencing.class, SipProvisional.class, events(), false, states(),
+        "logged",
+        (h, s, c) -> h.conferences().provisional(s, c)));
+    t.add(row(Conferencing.class, SipAnswered.class, events(PartyJoined.class), true,
+        states(Conferencing.class),
+        "the party being invited answered: media AddParty; client PartyJoined",
+        (h, s, c) -> h.conferences().answered(s, c)));
+    t.add(row(Conferencing.class, SipFailed.class, events(PartyLeft.class), true,
+        states(Conferencing.class, Active.class),
+        "the party being invited failed: media RemoveParty (its reserved port); client PartyLeft"
+            + " (its status)",
+        (h, s, c) -> h.conferences().failed(s, c)));
+    t.add(row(Conferencing.class, SipByeReceived.class, events(PartyLeft.class, CallEnded.class),
+        true, states(Conferencing.class, Active.class, Ended.class),
+        "an added party's BYE: media RemoveParty, client PartyLeft; the call's own party's: the"
+            + " same, the first joined party becomes the call's dialog, or, nobody joined yet,"
+            + " cause remote-hangup, SIP Cancel of the invitation, client Ended",
+        (h, s, c) -> h.conferences().byeReceived(s, c)));
+    t.add(row(Conferencing.class, RemoveParty.class, events(PartyLeft.class), true,
+        states(Conferencing.class, Active.class),
+        "reply Accepted; SIP Bye of the party's dialog (Cancel while invited); media RemoveParty;"
+            + " client PartyLeft; rejected for an unknown party or the last one",
+        (h, s, c) -> h.conferences().remove(s, c)));
+    t.add(row(Conferencing.class, Hangup.class, events(CallEnded.class), false,
+        states(Ended.class),
+        "reply Accepted; cause local-hangup; SIP Bye of every dialog, Cancel of an invitation;"
+            + " client Ended; media Stop",
+        (h, s, c) -> h.conferences().hangup(s, c)));
+    t.add(row(Conferencing.class, RtcPeerLeft.class, events(CallEnded.class), false,
+        states(Ended.class), "cause rtc-peer-left; as Hangup",
+        (h, s, c) -> h.conferences().rtcPeerLeft(s)));
+    t.add(row(Conferencing.class, RtcMediaFailed.class, events(CallEnded.class), false,
+        states(Ended.class), "cause rtc-media-failed; as Hangup",
+        (h, s, c) -> h.conferences().rtcMediaFailed(s)));
+    t.add(row(Conferencing.class, MediaTimeout.class, events(), false, states(),
+        "ignored: the parties of a conference are not watched for silence",
+        (h, s, c) -> h.ignore()));
+    t.add(row(Conferencing.class, Reanchor.class,
+        events(PartyLeft.class, SessionReoffered.class, PartyReoffered.class), false,
+        states(Conferencing.class, Active.class),
+        "recovered: the invitation under way died with its node (PartyLeft 408, client"
+            + " PartyLeft); media Reanchor and SIP Reinvite of the call's dialog; media AddParty"
+            + " and SIP Reinvite of each joined party's dialog (PartyReoffered)",
+        (h, s, c) -> h.conferences().reanchor(s)));
+    // ------------------------------------------------------------ INVITE with Replaces
+    t.add(row(ESTABLISHED, CallCommand.SipReplacingInviteReceived.class,
+        events(CallEvent.CallDialogReplaced.class), true, states(Active.class),
+        "Replaces names the call's confirmed dialog: the new party takes the call over, SIP"
+            + " Accept (200 with SDP) in its dialog, SIP Bye on the old dialog, media Start (Held:"
+            + " and SetDirection sendrecv, the hold ends), client Transferred; another dialog: SIP"
+            + " Reject 481; early-only: SIP Reject 486",
+        (h, s, c) -> h.transfers().replacingInvite(s, c)));
+    t.add(row(List.of(Dialing.class, Ringing.class, Cancelling.class, Routing.class,
+            Parked.class, Alerting.class, Transferring.class, Referred.class, Conferencing.class,
+            Ended.class),
+        CallCommand.SipReplacingInviteReceived.class, events(), false, states(),
+        "SIP Reject of that INVITE: 481 (no confirmed dialog to replace), 603 while the call is"
+            + " transferred, a conference, or after it ended",
+        (h, s, c) -> h.transfers().replacingInvite(s, c)));
     // ------------------------------------------------------------ after the end
     t.add(row(Ended.class, SipAnswered.class, events(), false, states(),
         "a late 200 OK: SIP Bye",
@@ -483,11 +562,11 @@ public final class CallTransitions {
     }
     md.append("\nAfter recovery (`RecoveryCompleted`): a state with a timer re-arms it from its"
             + " persisted deadline (firing at once when it has passed); Active, Held,"
-            + " Transferring and Referred send themselves `Reanchor`; Routing asks the user"
-            + " session again; Parked with a push neither delivered nor given up re-arms the"
+            + " Transferring, Referred and Conferencing send themselves `Reanchor`; Routing asks"
+            + " the user session again; Parked with a push neither delivered nor given up re-arms the"
             + " push retry timer, or, when an attempt was under way (its outcome not written),"
             + " makes that attempt again (a delivered push is not repeated); Ended passivates."
-            + " Active, Held, Transferring and Referred also"
+            + " Active, Held, Transferring, Referred and Conferencing also"
             + " tell the client `RtcMoved` (the RTC address of this node, where a loopback"
             + " client joins again). A call whose RTC side is a browser's WebRTC leg lost the"
             + " leg (its ICE and DTLS were on the node that ran the call): Dialing and Ringing"
@@ -527,6 +606,9 @@ public final class CallTransitions {
     if (s == Held.class) return "answered, on hold by the RTC user and/or the SIP peer";
     if (s == Transferring.class) return "our REFER is under way";
     if (s == Referred.class) return "the peer's REFER: inviting the transfer target";
+    if (s == Conferencing.class) {
+      return "answered, the RTC user has added SIP parties (one may be being invited)";
+    }
     return "over; the entity passivates";
   }
 

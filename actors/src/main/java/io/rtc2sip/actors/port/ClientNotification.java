@@ -24,6 +24,9 @@ import java.time.Instant;
   @JsonSubTypes.Type(value = ClientNotification.DtmfReceived.class, name = "dtmf"),
   @JsonSubTypes.Type(value = ClientNotification.Transferred.class, name = "transferred"),
   @JsonSubTypes.Type(value = ClientNotification.TransferFailed.class, name = "transfer-failed"),
+  @JsonSubTypes.Type(value = ClientNotification.PartyInvited.class, name = "party-invited"),
+  @JsonSubTypes.Type(value = ClientNotification.PartyJoined.class, name = "party-joined"),
+  @JsonSubTypes.Type(value = ClientNotification.PartyLeft.class, name = "party-left"),
   @JsonSubTypes.Type(value = ClientNotification.Ended.class, name = "ended"),
   @JsonSubTypes.Type(value = ClientNotification.RtcMoved.class, name = "rtc-moved"),
   @JsonSubTypes.Type(value = ClientNotification.OfflineCallNotice.class, name = "offline-call"),
@@ -74,6 +77,21 @@ public sealed interface ClientNotification extends CborSerializable {
 
   /** A transfer did not succeed (SIP status of the failure); the call goes on. */
   record TransferFailed(String uid, String callId, int status) implements ClientNotification {}
+
+  /** A conference: {@code peer} is being invited as party number {@code party}. */
+  record PartyInvited(String uid, String callId, int party, String peer)
+      implements ClientNotification {}
+
+  /** A conference: party {@code party} ({@code peer}) answered and hears the others. */
+  record PartyJoined(String uid, String callId, int party, String peer)
+      implements ClientNotification {}
+
+  /**
+   * A conference: party {@code party} ({@code peer}) left (hung up: 200; removed; or its
+   * INVITE failed with {@code sipStatus}).
+   */
+  record PartyLeft(String uid, String callId, int party, String peer, int sipStatus)
+      implements ClientNotification {}
 
   /** The call ended. */
   record Ended(String uid, String callId, EndCause cause, int sipStatus)

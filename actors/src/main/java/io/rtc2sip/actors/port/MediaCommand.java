@@ -55,6 +55,16 @@ public sealed interface MediaCommand extends CborSerializable {
    */
   record Ringback(String callId, NegotiatedMedia media) implements MediaCommand {}
 
+  /**
+   * A conference: mix party {@code party} (a SIP leg of the call, number as in {@code
+   * CallIds.sipCallIdFor}) with {@code media} into the call's audio; every party hears the
+   * others and not itself.
+   */
+  record AddParty(String callId, int party, NegotiatedMedia media) implements MediaCommand {}
+
+  /** A conference: party {@code party} left; its leg stops and leaves the mix. */
+  record RemoveParty(String callId, int party) implements MediaCommand {}
+
   /** Change the media direction (hold, resume) without rebuilding anything. */
   record SetDirection(String callId, SdpDirection direction) implements MediaCommand {}
 

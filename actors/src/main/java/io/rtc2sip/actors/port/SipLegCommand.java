@@ -4,6 +4,7 @@ import io.rtc2sip.actors.CborSerializable;
 import io.rtc2sip.actors.model.EndCause;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.Party;
+import io.rtc2sip.actors.model.Replaces;
 import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.model.SipDialog;
 
@@ -25,8 +26,18 @@ public sealed interface SipLegCommand extends CborSerializable {
   /** The dialog this concerns, as the call keeps it. */
   SipDialog dialog();
 
-  /** Send an INVITE opening {@code dialog}; the SDP offer comes from the media bridge here. */
-  record Invite(String callId, SipDialog dialog, Party from, Party to) implements SipLegCommand {}
+  /**
+   * Send an INVITE opening {@code dialog}; the SDP offer comes from the media bridge here. With
+   * {@code replaces} (a transfer target named with Replaces by the transferor, RFC 3891) the
+   * INVITE carries that Replaces header.
+   */
+  record Invite(String callId, SipDialog dialog, Party from, Party to, Replaces replaces)
+      implements SipLegCommand {
+    /** An INVITE that replaces nothing. */
+    public Invite(String callId, SipDialog dialog, Party from, Party to) {
+      this(callId, dialog, from, to, null);
+    }
+  }
 
   /** Send 180 Ringing (or 183 Session Progress with early media) to the pending inbound INVITE. */
   record Ring(String callId, SipDialog dialog, boolean earlyMedia) implements SipLegCommand {}

@@ -7,6 +7,7 @@ import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand.CalleeOffline;
 import io.rtc2sip.actors.call.CallCommand.CalleeOnline;
 import io.rtc2sip.actors.call.CallCommand.Cancel;
+import io.rtc2sip.actors.call.CallCommand.Conference;
 import io.rtc2sip.actors.call.CallCommand.Hold;
 import io.rtc2sip.actors.call.CallCommand.PlaceCall;
 import io.rtc2sip.actors.call.CallCommand.SipAnswered;
@@ -51,7 +52,8 @@ final class CallFixture {
   static final Instant START = Instant.parse("2026-11-24T10:00:00Z");
   static final CallSettings SETTINGS =
       new CallSettings(
-          Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(32), "gw.example");
+          Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(32), "gw.example")
+          .withConference(true);
   static final String PEER_TAG = "peer-tag";
   static final String NODE = "pekko://rtc2sip@127.0.0.1:2551";
   static final String PEER_CALL_ID = "a84b4c76e66710@pbx.example";
@@ -236,6 +238,10 @@ final class CallFixture {
       case "Referred" -> {
         drive(CallState.Active.class);
         fact(new SipReferReceived(2, "sip:carol@pbx.example", "sip:callee@pbx.example"));
+      }
+      case "Conferencing" -> {
+        drive(CallState.Active.class);
+        client(r -> new Conference(UID, "sip:carol@pbx.example", r));
       }
       case "Ended" -> {
         place();

@@ -72,4 +72,54 @@ class CallIdsTest {
     assertNotEquals(CallIds.localTagFor("o-1", 1), CallIds.localTagFor("o-1", 2));
     assertEquals(16, CallIds.localTagFor("o-1", 1).length());
   }
+
+  @Test
+  void aConferencePartyHasALegKeyThatNamesItsCallAndItsNumber() {
+    String callId = CallIds.newOutbound();
+    String key = CallIds.partyLeg(callId, 3);
+    assertEquals(callId + "/3", key);
+    assertEquals(callId, CallIds.callOfLeg(key));
+    assertEquals(3, CallIds.partyOfLeg(key));
+    // the call's own leg is the call id itself
+    assertEquals(callId, CallIds.callOfLeg(callId));
+    assertEquals(0, CallIds.partyOfLeg(callId));
+    assertThrows(IllegalArgumentException.class, () -> CallIds.partyLeg(callId, 0));
+    assertThrows(IllegalArgumentException.class, () -> CallIds.partyLeg(key, 2));
+  }
+
+  @Test
+  void theLegNumberOfOurSipCallIdsIsReadBack() {
+    String callId = CallIds.newOutbound();
+    assertEquals(Optional.of(1), CallIds.legOfSipCallId(CallIds.sipCallIdFor(callId)));
+    assertEquals(Optional.of(4), CallIds.legOfSipCallId(CallIds.sipCallIdFor(callId, 4)));
+    assertEquals(Optional.empty(), CallIds.legOfSipCallId("a84b4c76e66710@pc33.atlanta.com"));
+    assertEquals(Optional.empty(), CallIds.legOfSipCallId(null));
+  }
+
+  @Test
+  void aDialogThatTookACallOverNamesTheCallByOurTag() {
+    String callId = CallIds.forInbound("abc@pbx", "tag1");
+    String tag = CallIds.replacingTagFor(callId, "k3x9");
+    assertEquals(Optional.of(callId), CallIds.fromReplacingTag(tag));
+    // tags we make otherwise, and a peer's, name no call
+    assertTrue(CallIds.fromReplacingTag(CallIds.localTagFor(callId, 0)).isEmpty());
+    for (String other : List.of("1928301774", "x.x1", "o-1.x", "o-1.xK", "bad id.x1", ".x1")) {
+      assertTrue(CallIds.fromReplacingTag(other).isEmpty(), other);
+    }
+    assertThrows(IllegalArgumentException.class, () -> CallIds.replacingTagFor("o-1", "A;b"));
+  }
+
+  @Test
+  void aReplacesFindsItsCallWhoeverStartedTheDialog() {
+    String outbound = CallIds.newOutbound();
+    // a dialog we started: its Call-ID names the call, whatever the tags
+    assertEquals(outbound, CallIds.forReplaced(CallIds.sipCallIdFor(outbound), "ours", "theirs"));
+    // a dialog the peer started: its Call-ID and its tag (the from-tag, seen from us)
+    assertEquals(CallIds.forInbound("abc@pbx", "tag1"),
+        CallIds.forReplaced("abc@pbx", "our-tag", "tag1"));
+    // a dialog that took a call over: our tag (the to-tag) names the call
+    String inbound = CallIds.forInbound("abc@pbx", "tag1");
+    assertEquals(inbound, CallIds.forReplaced("new@pbx",
+        CallIds.replacingTagFor(inbound, "a1"), "carol-tag"));
+  }
 }

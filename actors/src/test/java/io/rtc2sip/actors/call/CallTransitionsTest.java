@@ -59,6 +59,7 @@ class CallTransitionsTest {
         r -> new SendDtmf(uid, "12#", r),
         r -> new Transfer(uid, "sip:bob@pbx.example", r),
         r -> new Conference(uid, "sip:carol@pbx.example", r),
+        r -> new RemoveParty(uid, 2, r),
         r -> new CallCommand.Reoffer(uid, "v=0\r\n", r),
         r -> f.invite(),
         r -> new SipProvisional(183, CallFixture.PEER_TAG, NegotiatedMedia.pcmu()),
@@ -92,7 +93,8 @@ class CallTransitionsTest {
         r -> CallCommand.SessionRefreshDue.INSTANCE,
         r -> Reanchor.INSTANCE,
         r -> new CallCommand.WriteEnd(new CallEvent.CallEnded(
-            io.rtc2sip.actors.model.EndCause.REMOTE_HANGUP, 200, "bye", CallFixture.START)));
+            io.rtc2sip.actors.model.EndCause.REMOTE_HANGUP, 200, "bye", CallFixture.START)),
+        r -> AttendedTransferTest.replacingInvite(f));
   }
 
   @Test
@@ -154,7 +156,8 @@ class CallTransitionsTest {
         "pending", PendingCallHandlers.class,
         "established", EstablishedCallHandlers.class,
         "transfers", TransferHandlers.class,
-        "pushes", PushHandlers.class);
+        "pushes", PushHandlers.class,
+        "conferences", ConferenceHandlers.class);
     Set<String> bundled = new HashSet<>();
     for (RecordComponent c : CallHandlers.class.getRecordComponents()) {
       bundled.add(c.getName());

@@ -23,7 +23,7 @@ public final class Mixer {
     private final int maxParties;
     private final int[] total;
 
-    /** A mixer for up to {@code maxParties} (2..{@link #MAX_PARTIES}) parties, frames up to 20 ms. */
+    /** A mixer for up to {@code maxParties} (2..{@link #MAX_PARTIES}) parties, 20 ms frames. */
     public Mixer(int maxParties) {
         this(maxParties, 2 * FRAME_SAMPLES);
     }
@@ -51,9 +51,8 @@ public final class Mixer {
      */
     public void mix(short[][] in, short[][] out, int parties, int samples) {
         if (parties > maxParties || samples > total.length) {
-            throw new IllegalArgumentException(
-                    "mix of " + parties + " parties x " + samples + " samples; at most " + maxParties
-                            + " x " + total.length);
+            throw new IllegalArgumentException("mix of " + parties + " parties x " + samples
+                    + " samples; at most " + maxParties + " x " + total.length);
         }
         int[] sum = total;
         short[] first = in[0];
@@ -71,7 +70,8 @@ public final class Mixer {
             short[] heard = out[p];
             for (int i = 0; i < samples; i++) {
                 int v = sum[i] - own[i];
-                heard[i] = (short) (v > Short.MAX_VALUE ? Short.MAX_VALUE : Math.max(v, Short.MIN_VALUE));
+                heard[i] = (short) (v > Short.MAX_VALUE ? Short.MAX_VALUE
+                        : Math.max(v, Short.MIN_VALUE));
             }
         }
     }

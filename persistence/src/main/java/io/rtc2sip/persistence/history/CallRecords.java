@@ -196,6 +196,8 @@ public final class CallRecords {
       st.setTimestamp(9, Timestamp.from(a.at()));
     } else if (event instanceof CallEvent.CallTransferCompleted t) {
       sipParty(st, t.party());
+    } else if (event instanceof CallEvent.CallDialogReplaced r) {
+      sipParty(st, r.party()); // an INVITE with Replaces took the call over
     } else if (event instanceof CallEvent.CallEnded end) {
       st.setTimestamp(10, Timestamp.from(end.at()));
       st.setString(11, end.cause().name());

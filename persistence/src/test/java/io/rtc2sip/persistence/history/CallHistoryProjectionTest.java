@@ -141,6 +141,27 @@ class CallHistoryProjectionTest {
   }
 
   @Test
+  void aCallTakenOverWithReplacesShowsItsNewParty() throws Exception {
+    Instant at = T0.minus(Duration.ofDays(1)); // outside the other tests' time ranges
+    List<CallEvent> events = List.of(
+        new CallEvent.CallReceived("e", Party.sip("sip:bob@pbx.test"), Party.rtc("frank"),
+            new RtcLeg("ch-e", "frank"), dialog("e"), NegotiatedMedia.pcma(), at.plusSeconds(60),
+            at),
+        new CallEvent.CallDialogReplaced(Party.sip("sip:carol@pbx.test"), dialog("e"),
+            NegotiatedMedia.pcma(), at.plusSeconds(20)),
+        new CallEvent.CallEnded(EndCause.REMOTE_HANGUP, 200, "BYE", at.plusSeconds(40)));
+    try (Connection db = connect()) {
+      CallRecords.apply(db, "replaces-test", List.of(
+          new CallRecords.JournalEvent(3_000_001, "call|e", 1, events.get(0)),
+          new CallRecords.JournalEvent(3_000_002, "call|e", 2, events.get(1)),
+          new CallRecords.JournalEvent(3_000_003, "call|e", 3, events.get(2))));
+      CallRecords.CallRecord e = CallRecords.search(db, new CallRecords.Query("e", null, null,
+          null, null, null, null, 1)).get(0);
+      assertEquals("sip:carol@pbx.test", e.sipParty());
+    }
+  }
+
+  @Test
   void applyingABatchAgainChangesNothing() throws Exception {
     List<CallEvent> events = List.of(
         new CallEvent.CallDialed("d", Party.rtc("dave"), Party.sip("sip:300@pbx.test"),

@@ -60,6 +60,11 @@ public final class LoopbackRtcClient implements AutoCloseable {
     return received.poll(timeoutMs, TimeUnit.MILLISECONDS);
   }
 
+  /** Drops the frames received and not taken yet (audio from before a change); returns how many. */
+  public int discardReceived() {
+    return received.drainTo(new java.util.ArrayList<>());
+  }
+
   private synchronized void control(byte type) {
     try {
       socket.write(Wire.encode(out, type, channel, uid, 0, null));

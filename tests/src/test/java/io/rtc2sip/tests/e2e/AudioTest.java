@@ -6,10 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rtc2sip.rtc.loopback.LoopbackRtcClient;
 import io.rtc2sip.sip.Sipp;
+import io.rtc2sip.tests.support.LoopbackCapture;
 import io.rtc2sip.tests.support.TestNode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,6 +88,98 @@ class AudioTest {
       bob.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
       bob.await("ended");
     }
+  }
+
+  @Test
+  void anInviteWithReplacesTakesTheCallAndItsAudioOver() throws Exception {
+    // judy answers a sipp caller; a second sipp (carol) then sends an INVITE with Replaces naming
+    // that dialog, as a transfer target does after an attended transfer by the caller
+    try (SignalingCallsTest.Phone judy = phone("judy");
+        Sipp caller = Sipp.uac("uac_call_wait_bye", node.sipPort, "judy", 1000)) {
+      JsonNode incoming = judy.await("incoming-call", caller);
+      String callId = incoming.get("callId").asText();
+      try (LoopbackRtcClient audio = LoopbackRtcClient.join(rtc(),
+          incoming.get("channel").asText(), "judy")) {
+        judy.request("{\"type\":\"answer\",\"callId\":\"" + callId + "\"}");
+        String replaces = replacesOf(caller);
+        // the caller's recording (5.5 s of 800 Hz and digits) is over first, so that what the
+        // client hears after the take-over can only be carol's
+        long quietBy = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (Tones.rms(Tones.collect(audio, 20)) > 200) {
+          assertTrue(System.nanoTime() < quietBy, "the caller's tone never ended");
+        }
+        try (LoopbackCapture wire = LoopbackCapture.start(dir.resolve("replaces.pcap"), "udp");
+            Sipp carol = Sipp.uac("uac_replaces", node.sipPort, "judy", 4000, "-key",
+            "replaces", replaces)) {
+          JsonNode transferred = judy.await("transferred", carol);
+          assertEquals(callId, transferred.get("callId").asText());
+          assertTrue(transferred.get("to").asText().startsWith("sip:carol@127.0.0.1:"),
+              transferred.toString());
+          // the client hears carol's 400 Hz (the caller sent 800 Hz) while it says 1 kHz
+          Tones.sayWhileHearing(audio, 1000, heard -> {
+            double share = Tones.share(Tones.loudest(heard, 60), 400);
+            assertTrue(share > 0.8, "400 Hz share of what the client hears from carol: "
+                + share);
+          });
+          // and carol got the client's 1 kHz: our RTP goes to the address of her SDP now
+          Matcher offer = Pattern.compile("m=audio (\\d+) RTP/AVP 8 101")
+              .matcher(carol.messages());
+          assertTrue(offer.find(), carol.where());
+          int carolRtp = Integer.parseInt(offer.group(1));
+          wire.await("the client's 1 kHz at carol", Duration.ofSeconds(10),
+              d -> Tones.share(Tones.loudest(Tones.upsample6(
+                  LoopbackCapture.g711Audio(to(d, carolRtp), 8)), 60), 1000) > 0.8);
+          assertEquals(0, caller.await(30), "the old party got our BYE: " + caller.where());
+          assertEquals("remote-hangup", judy.await("ended", carol).get("cause").asText());
+          assertEquals(0, carol.await(30), carol.where());
+        }
+      }
+    }
+  }
+
+  private static List<LoopbackCapture.Datagram> to(List<LoopbackCapture.Datagram> all, int port) {
+    return all.stream().filter(d -> d.destinationPort() == port).toList();
+  }
+
+  /**
+   * The Replaces naming a sipp caller's dialog as the gateway sees it, read from the caller's
+   * message log once our 200 is there: its Call-ID, our tag (the 200's To-tag) as to-tag, the
+   * caller's as from-tag.
+   */
+  private static String replacesOf(Sipp caller) {
+    java.util.regex.Pattern ok = java.util.regex.Pattern.compile(
+        "SIP/2.0 200 OK[\\s\\S]*?(?=\\n\\s*\\n)");
+    String[] found = new String[1];
+    io.rtc2sip.testkit.Until.until(java.time.Duration.ofSeconds(10),
+        io.rtc2sip.testkit.Until.checking(() -> {
+          java.util.regex.Matcher m = ok.matcher(caller.messages());
+          if (!m.find()) {
+            return false;
+          }
+          String response = m.group();
+          found[0] = header(response, "Call-ID") + ";to-tag=" + tag(header(response, "To"))
+              + ";from-tag=" + tag(header(response, "From"));
+          return true;
+        }), () -> "our 200 at the caller: " + caller.where());
+    return found[0];
+  }
+
+  private static String header(String message, String name) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + ":\\s*(.*)$")
+        .matcher(message);
+    if (!m.find()) {
+      throw new AssertionError("no " + name + " in " + message);
+    }
+    return m.group(1).trim();
+  }
+
+  private static String tag(String header) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(";tag=([^;\\s>]+)")
+        .matcher(header);
+    if (!m.find()) {
+      throw new AssertionError("no tag in " + header);
+    }
+    return m.group(1);
   }
 
   @Test

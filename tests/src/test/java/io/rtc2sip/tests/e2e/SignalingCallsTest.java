@@ -182,9 +182,10 @@ class SignalingCallsTest {
       carol.await("resumed");
       assertEquals("result", carol.request("{\"type\":\"dtmf\",\"callId\":\"" + callId
           + "\",\"digits\":\"42\"}").get("type").asText());
+      // a conference needs a party to add (ConferenceCallTest adds them)
       JsonNode conf = carol.request("{\"type\":\"conference\",\"callId\":\"" + callId
-          + "\",\"to\":\"sip:x@y\"}");
-      assertEquals("rejected", conf.get("code").asText());
+          + "\"}");
+      assertEquals("bad-message", conf.get("code").asText(), conf.toString());
       JsonNode calls = carol.request("{\"type\":\"calls\"}");
       assertEquals(callId, calls.get("calls").get(0).get("callId").asText());
       uas.awaitInLog("ACK sip:", 3);
@@ -226,6 +227,44 @@ class SignalingCallsTest {
       assertEquals("sip:reception@pbx.example", transferred.get("to").asText());
       assertEquals(0, uas.await(30), uas.where());
       assertTrue(uas.messages().contains("Refer-To: <sip:reception@pbx.example>"), uas.where());
+    }
+  }
+
+  @Test
+  void theUserTransfersTheSipPartyToItsOtherCall() throws Exception {
+    // attended: grace talks to bob (a sipp UAS), then to the transferee; she hands the
+    // transferee over to bob, replacing her call with bob
+    try (Phone grace = new Phone("grace"); Sipp bob = Sipp.uas("uas_answer", 60000);
+        Sipp transferee = Sipp.uas("uas_transferee", 60000)) {
+      String withBob = grace.request("{\"type\":\"call\",\"to\":\"sip:bob@127.0.0.1:"
+          + bob.port + "\"}").get("callId").asText();
+      grace.await("answered");
+      String callId = grace.request("{\"type\":\"call\",\"to\":\"sip:transferee@127.0.0.1:"
+          + transferee.port + "\"}").get("callId").asText();
+      grace.await("answered");
+      assertEquals("result", grace.request("{\"type\":\"transfer\",\"callId\":\"" + callId
+          + "\",\"replaces\":\"" + withBob + "\"}").get("type").asText());
+      JsonNode transferred = grace.await("transferred");
+      assertEquals(callId, transferred.get("callId").asText());
+      assertTrue(transferred.get("to").asText().startsWith("sip:"), transferred.toString());
+      JsonNode ended = grace.await("ended");
+      assertEquals("transferred", ended.get("cause").asText());
+      assertEquals(0, transferee.await(30), transferee.where());
+      // bob's dialog as bob sees it: his tag is the to-tag, ours the from-tag (RFC 3891 3)
+      java.util.regex.Matcher bobTag = java.util.regex.Pattern.compile(
+          "SIP/2.0 200 OK[\\s\\S]*?To:[^\\n]*;tag=([^;\\s>]+)").matcher(bob.messages());
+      assertTrue(bobTag.find(), bob.where());
+      String replaces = "?Replaces=" + io.rtc2sip.actors.call.CallIds.sipCallIdFor(withBob)
+          .replace("@", "%40") + "%3Bto-tag%3D" + bobTag.group(1) + "%3Bfrom-tag%3D"
+          + io.rtc2sip.actors.call.CallIds.localTagFor(withBob, 1) + ">";
+      String refer = transferee.messages();
+      assertTrue(refer.contains("Refer-To: <sip:") && refer.contains(replaces),
+          replaces + " in " + transferee.where());
+      // bob would now get the transferee's INVITE with Replaces and hang up on grace: here she
+      // hangs up herself
+      grace.request("{\"type\":\"hangup\",\"callId\":\"" + withBob + "\"}");
+      assertEquals("local-hangup", grace.await("ended").get("cause").asText());
+      bob.assertByeAnswered();
     }
   }
 

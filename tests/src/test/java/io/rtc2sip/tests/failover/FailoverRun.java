@@ -15,14 +15,21 @@ import java.util.List;
 
 /**
  * Calls through a {@link GatewayCluster}, each a client CLI user calling its own sipp far end
- * through the front, with a tone both ways and a capture of the loopback interface; a node is
- * then killed or stopped, and the audio gap of every call it ran is read off the capture.
+ * through the front, with a tone both ways and a capture of the loopback interface; the first
+ * call is a conference (its user adds a second sipp party with {@code conference}). A node is
+ * then killed or stopped, and the audio gap of every call it ran is read off the capture (of a
+ * conference: the longer of its two SIP parties').
  */
 final class FailoverRun implements AutoCloseable {
   /** How long after the failure the audio is watched for the gap. */
   static final Duration WATCH = Duration.ofSeconds(8);
 
-  record Call(String id, CliUser user, Sipp farEnd) {}
+  /** A call: its far end, and for the conference the party added to it (else null). */
+  record Call(String id, CliUser user, Sipp farEnd, Sipp party) {
+    List<Sipp> sipParties() {
+      return party == null ? List.of(farEnd) : List.of(farEnd, party);
+    }
+  }
 
   /** The calls a failure moved, and the gap of each (ms) in each direction. */
   record Outcome(List<Call> moved, List<Long> toClient, List<Long> toSip) {
@@ -58,7 +65,7 @@ final class FailoverRun implements AutoCloseable {
     List<Call> calls = new ArrayList<>();
     LoopbackCapture capture = null;
     try {
-      for (int i = 0; i < count; i++) {
+      for (int i = 0; i < count + 1; i++) { // the last one: the conference's added party
         farEnds.add(Sipp.uas("uas_answer", 0, "-timeout", "900"));
       }
       StringBuilder filter = new StringBuilder();
@@ -75,7 +82,14 @@ final class FailoverRun implements AutoCloseable {
             "--play", tone.toString());
         user.command("call sip:uas@127.0.0.1:" + farEnd.port);
         String answered = user.await(l -> l.contains("\"type\":\"answered\""), Duration.ofSeconds(60));
-        calls.add(new Call(CallsSurviveNodeFailureTest.callId(answered), user, farEnd));
+        String id = CallsSurviveNodeFailureTest.callId(answered);
+        Sipp party = null;
+        if (i == 0) {
+          party = farEnds.get(count);
+          user.command("conference sip:uas@127.0.0.1:" + party.port + " " + id);
+          user.await(l -> l.contains("\"type\":\"party-joined\""), Duration.ofSeconds(30));
+        }
+        calls.add(new Call(id, user, farEnd, party));
       }
       FailoverRun run = new FailoverRun(cluster, calls, capture, dir);
       run.awaitSoundEverywhere(Duration.ofSeconds(20));
@@ -103,6 +117,16 @@ final class FailoverRun implements AutoCloseable {
     return cluster.live().stream()
         .max(Comparator.comparingLong(n -> calls.stream().filter(c -> runsOn(c, n)).count()))
         .orElseThrow();
+  }
+
+  /** The conference among the calls (the first). */
+  Call conference() {
+    return calls.get(0);
+  }
+
+  /** The live node running {@code call} now. */
+  GatewayCluster.Node nodeOf(Call call) {
+    return cluster.live().stream().filter(n -> runsOn(call, n)).findFirst().orElseThrow();
   }
 
   /** Whether the call's entity runs on {@code node}: the last node whose log names it. */
@@ -173,7 +197,12 @@ final class FailoverRun implements AutoCloseable {
     List<Long> sip = new ArrayList<>();
     for (Call c : moved) {
       client.add(AudioGaps.longestGapMicros(toClient.getOrDefault(c.id(), List.of()), from, to) / 1000);
-      sip.add(AudioGaps.longestGapMicros(AudioGaps.soundTo(all, c.farEnd().mediaPort), from, to) / 1000);
+      long worst = 0;
+      for (Sipp party : c.sipParties()) {
+        worst = Math.max(worst,
+            AudioGaps.longestGapMicros(AudioGaps.soundTo(all, party.mediaPort), from, to) / 1000);
+      }
+      sip.add(worst);
     }
     return new Outcome(moved, client, sip);
   }
@@ -188,10 +217,14 @@ final class FailoverRun implements AutoCloseable {
       var toClient = AudioGaps.soundFromGateway(d);
       for (Call c : calls) {
         List<Long> heard = toClient.getOrDefault(c.id(), List.of());
-        List<Long> sent = AudioGaps.soundTo(d, c.farEnd().mediaPort);
-        if (heard.isEmpty() || sent.isEmpty() || end - heard.get(heard.size() - 1) > 200_000
-            || end - sent.get(sent.size() - 1) > 200_000) {
+        if (heard.isEmpty() || end - heard.get(heard.size() - 1) > 200_000) {
           return false;
+        }
+        for (Sipp party : c.sipParties()) {
+          List<Long> sent = AudioGaps.soundTo(d, party.mediaPort);
+          if (sent.isEmpty() || end - sent.get(sent.size() - 1) > 200_000) {
+            return false;
+          }
         }
       }
       return true;
@@ -203,7 +236,9 @@ final class FailoverRun implements AutoCloseable {
     for (Call c : calls) {
       assertTrue(c.user().linesMatching(l -> l.contains("\"type\":\"ended\"")).isEmpty(),
           c.id() + " ended: " + c.user().tail(10));
-      assertTrue(!c.farEnd().finishesWithin(0), c.id() + ": the far end left: " + c.farEnd().where());
+      for (Sipp party : c.sipParties()) {
+        assertTrue(!party.finishesWithin(0), c.id() + ": a SIP party left: " + party.where());
+      }
     }
   }
 
@@ -281,7 +316,9 @@ final class FailoverRun implements AutoCloseable {
     long worst = 0;
     for (Call c : calls) {
       worst = Math.max(worst, AudioGaps.longestGapMicros(toClient.getOrDefault(c.id(), List.of()), down, up) / 1000);
-      worst = Math.max(worst, AudioGaps.longestGapMicros(AudioGaps.soundTo(all, c.farEnd().mediaPort), down, up) / 1000);
+      for (Sipp party : c.sipParties()) {
+        worst = Math.max(worst, AudioGaps.longestGapMicros(AudioGaps.soundTo(all, party.mediaPort), down, up) / 1000);
+      }
     }
     try (Sipp farEnd = Sipp.uas("uas_answer", 0)) {
       user.command("call sip:uas@127.0.0.1:" + farEnd.port);
@@ -303,7 +340,9 @@ final class FailoverRun implements AutoCloseable {
     for (Call c : calls) {
       c.user().await(l -> l.contains("\"type\":\"ended\"") && l.contains(c.id()),
           Duration.ofSeconds(30));
-      c.farEnd().assertByeAnswered();
+      for (Sipp party : c.sipParties()) {
+        party.assertByeAnswered();
+      }
       String replay = cluster.get(cluster.live().get(0), "/api/calls/" + c.id() + "/replay");
       assertTrue(replay.contains("CallEnded"), c.id() + " ended in the journal: " + replay);
     }
@@ -318,7 +357,9 @@ final class FailoverRun implements AutoCloseable {
   public void close() throws Exception {
     for (Call c : calls) {
       c.user().close();
-      c.farEnd().close();
+      for (Sipp party : c.sipParties()) {
+        party.close();
+      }
     }
     capture.close();
   }
