@@ -173,6 +173,11 @@ final class CallActions {
     return "the dial plan of " + uid + " does not allow " + plans.normalise(target);
   }
 
+  /** The dial plan of {@code uid}. */
+  io.rtc2sip.actors.dialplan.DialPlan dialPlanOf(String uid) {
+    return deps.dialPlans().forUser(uid);
+  }
+
   /** A fact that changes nothing; or a client command another actor answers (the media). */
   ReplyEffect<CallEvent, CallState> none() {
     return effects.none().thenNoReply();

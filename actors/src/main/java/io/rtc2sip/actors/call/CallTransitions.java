@@ -462,7 +462,8 @@ public final class CallTransitions {
     t.add(row(List.of(Active.class, Conferencing.class), Conference.class,
         events(PartyInvited.class), true, states(Conferencing.class),
         "rejected with rtc2sip.call.conference off, while a party is being invited, at 8 parties,"
-            + " or forbidden-destination by the dial plan; reply Accepted; SIP Invite in a new leg"
+            + " forbidden-destination by the dial plan, or too-many-calls beyond its"
+            + " conference-parties; reply Accepted; SIP Invite in a new leg"
             + " (its number is the party's; the party's commands name its leg call/N); client"
             + " PartyInvited",
         (h, s, c) -> h.conferences().invite(s, c)));

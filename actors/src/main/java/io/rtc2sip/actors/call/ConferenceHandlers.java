@@ -64,6 +64,12 @@ final class ConferenceHandlers {
         return a.reject(c, "a conference has at most " + MAX_PARTIES + " parties");
       }
     }
+    int added = state instanceof Conferencing conf ? conf.parties().size() : 0;
+    if (!a.dialPlanOf(info.uid()).conferenceAllowed(added)) {
+      return a.reject(c, DialPlan.TOO_MANY_CALLS, "the dial plan of " + info.uid() + " allows "
+          + a.dialPlanOf(info.uid()).conferenceParties() + " added conference parties; the call"
+          + " has " + added);
+    }
     int party = info.sipLegs() + 1;
     String localUri = "sip:" + info.uid() + "@" + a.settings().sipDomain();
     SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(a.callId(), party),

@@ -6,10 +6,15 @@ import java.util.regex.Pattern;
 /**
  * What one user may dial: destinations ({@code allow} and {@code deny}, Java regular expressions
  * matched against the whole normalised {@link DialTarget}, {@code user@host}; deny wins), how many
- * calls it may have at once and how many it may start in any 60 seconds (0: no limit).
+ * calls it may have at once and how many it may start in any 60 seconds (0: no limit), and how
+ * many parties it may add to one call with {@code conference} (0: none; at most {@link
+ * #MAX_CONFERENCE_PARTIES}). Parties are legs on the trunk the call limits do not count.
  */
-public record DialPlan(
-    List<Pattern> allow, List<Pattern> deny, int maxConcurrentCalls, int callsPerMinute) {
+public record DialPlan(List<Pattern> allow, List<Pattern> deny, int maxConcurrentCalls,
+    int callsPerMinute, int conferenceParties) {
+
+  /** The most parties a call can add: 8 in a conference, less the user and the call's own. */
+  public static final int MAX_CONFERENCE_PARTIES = 6;
 
   /** Refusal code: the destination is not in the user's dial plan. */
   public static final String FORBIDDEN_DESTINATION = "forbidden-destination";
@@ -27,6 +32,21 @@ public record DialPlan(
     if (maxConcurrentCalls < 0 || callsPerMinute < 0) {
       throw new IllegalArgumentException("dial plan limits must be 0 (none) or positive");
     }
+    if (conferenceParties < 0 || conferenceParties > MAX_CONFERENCE_PARTIES) {
+      throw new IllegalArgumentException("conference-parties must be 0 (none) to "
+          + MAX_CONFERENCE_PARTIES);
+    }
+  }
+
+  /** A plan whose users may add as many conference parties as a call holds. */
+  public DialPlan(List<Pattern> allow, List<Pattern> deny, int maxConcurrentCalls,
+      int callsPerMinute) {
+    this(allow, deny, maxConcurrentCalls, callsPerMinute, MAX_CONFERENCE_PARTIES);
+  }
+
+  /** Whether a call that has added {@code added} parties (joined or invited) may add one more. */
+  public boolean conferenceAllowed(int added) {
+    return added < conferenceParties;
   }
 
   /** Whether {@code target} may be dialled. */

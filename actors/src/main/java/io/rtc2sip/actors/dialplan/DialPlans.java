@@ -91,7 +91,17 @@ public final class DialPlans {
   private static DialPlan plan(Config c, String sipDomain, String where) {
     return new DialPlan(patterns(c, "allow", sipDomain, where),
         patterns(c, "deny", sipDomain, where),
-        c.getInt("max-concurrent-calls"), c.getInt("calls-per-minute"));
+        c.getInt("max-concurrent-calls"), c.getInt("calls-per-minute"),
+        conferenceParties(c, where));
+  }
+
+  private static int conferenceParties(Config c, String where) {
+    int n = c.getInt("conference-parties");
+    if (n < 0 || n > DialPlan.MAX_CONFERENCE_PARTIES) {
+      throw new IllegalArgumentException("rtc2sip.dial-plan." + where
+          + ".conference-parties must be 0 to " + DialPlan.MAX_CONFERENCE_PARTIES + ": " + n);
+    }
+    return n;
   }
 
   /** A list of patterns, or one pattern as a string (as an environment variable gives it). */

@@ -32,6 +32,9 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.junit.jupiter.api.AfterAll;
+import io.rtc2sip.actors.dialplan.DialPlan;
+import io.rtc2sip.actors.dialplan.DialPlans;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -108,6 +111,32 @@ class ConferenceTest {
     assertEquals("conference calls are not supported", rejection(refused.reply()));
     assertTrue(refused.hasNoEvents());
     f.sip.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void theDialPlanBoundsThePartiesAUserMayAdd() {
+    DialPlans onePartyEach = DialPlans.of(new DialPlan(List.of(Pattern.compile(".*")), List.of(),
+        0, 0, 1), CallFixture.SETTINGS.sipDomain());
+    CallFixture f = new CallFixture(TEST_KIT, false, CallFixture.SETTINGS, onePartyEach, null);
+    f.reach(CallState.Active.class);
+    assertAccepted(f.client(r -> new Conference(UID, BOB, r)));
+    f.fact(answer("bob-tag"));
+    f.clearProbes();
+    var second = f.kit.<CallReply>runCommand(r -> new Conference(UID, CAROL, r));
+    CallReply.Rejected refused = assertInstanceOf(CallReply.Rejected.class, second.reply());
+    assertEquals(DialPlan.TOO_MANY_CALLS, refused.code());
+    assertTrue(refused.reason().contains("allows 1 added conference parties"), refused.reason());
+    assertTrue(second.hasNoEvents());
+    f.sip.expectNoMessage(Duration.ofMillis(50));
+
+    DialPlans none = DialPlans.of(new DialPlan(List.of(Pattern.compile(".*")), List.of(), 0, 0,
+        0), CallFixture.SETTINGS.sipDomain());
+    CallFixture g = new CallFixture(TEST_KIT, false, CallFixture.SETTINGS, none, null);
+    g.reach(CallState.Active.class);
+    var first = g.kit.<CallReply>runCommand(r -> new Conference(UID, BOB, r));
+    assertEquals(DialPlan.TOO_MANY_CALLS,
+        assertInstanceOf(CallReply.Rejected.class, first.reply()).code());
+    assertTrue(first.hasNoEvents());
   }
 
   @Test

@@ -78,13 +78,14 @@ class DialPlansTest {
         env.put(l.substring(0, l.indexOf('=')), l.substring(l.indexOf('=') + 1));
       }
     }
-    assertEquals(4, env.size(), env.toString());
+    assertEquals(5, env.size(), env.toString());
     var config = ConfigFactory.parseString("""
         rtc2sip.dial-plan.default {
           allow = ${RTC2SIP_DIAL_PLAN_ALLOW}
           deny = ${RTC2SIP_DIAL_PLAN_DENY}
           max-concurrent-calls = ${RTC2SIP_DIAL_PLAN_MAX_CONCURRENT_CALLS}
           calls-per-minute = ${RTC2SIP_DIAL_PLAN_CALLS_PER_MINUTE}
+          conference-parties = ${RTC2SIP_DIAL_PLAN_CONFERENCE_PARTIES}
         }
         """).resolveWith(ConfigFactory.parseMap(env)).withFallback(ConfigFactory.load());
     DialPlans plans = DialPlans.fromConfig(config, "trunk.example.com");
@@ -97,6 +98,23 @@ class DialPlansTest {
     assertFalse(plans.allows("u", "0088213001234"));
     assertEquals(4, plans.forUser("u").maxConcurrentCalls());
     assertEquals(10, plans.forUser("u").callsPerMinute());
+    assertEquals(2, plans.forUser("u").conferenceParties());
+  }
+
+  @Test
+  void conferencePartiesAreSixByDefaultAndBounded() {
+    DialPlans plans = DialPlans.fromConfig(ConfigFactory.parseString(
+        "rtc2sip.dial-plan.users.\"solo\".conference-parties = 0")
+        .withFallback(ConfigFactory.load()), "gw");
+    assertEquals(DialPlan.MAX_CONFERENCE_PARTIES, plans.forUser("u").conferenceParties());
+    assertFalse(plans.forUser("solo").conferenceAllowed(0));
+    assertTrue(plans.forUser("u").conferenceAllowed(5));
+    assertFalse(plans.forUser("u").conferenceAllowed(6));
+    var e = assertThrows(IllegalArgumentException.class, () -> DialPlans.fromConfig(
+        ConfigFactory.parseString("rtc2sip.dial-plan.default.conference-parties = 7")
+            .withFallback(ConfigFactory.load()), "gw"));
+    assertTrue(e.getMessage().contains("rtc2sip.dial-plan.default.conference-parties"),
+        e.getMessage());
   }
 
   @Test
