@@ -1,6 +1,7 @@
 package io.rtc2sip.sip;
 
 import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.call.CallIds;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.model.SipDialog;
@@ -217,7 +218,10 @@ final class DialogRequests {
       return;
     }
     respond(tx, request, Response.OK);
-    if (digit != null) {
+    if (digit != null && CallIds.partyOfLeg(callId) != 0) {
+      // as in the media: an added conference party's digits are its own, not the call's
+      log.info("DTMF {} by INFO of an added conference party: not passed on", digit);
+    } else if (digit != null) {
       log.info("DTMF {} by INFO", digit);
       ctx.calls.tell(callId, new CallCommand.MediaDtmfReceived(digit, duration));
     }

@@ -342,6 +342,10 @@ public final class CallTransitions {
         "rejected unless the digits are 0-9 * # A-D; reply Accepted; media SendDtmf, or with"
             + " rtc2sip.call.dtmf-out = info: DtmfSentByInfo (the CSeqs used), SIP Info",
         (h, s, c) -> h.established().sendDtmf(s, c)));
+    t.add(row(Conferencing.class, SendDtmf.class, events(), false, states(),
+        "rejected unless the digits are 0-9 * # A-D; reply Accepted; media SendDtmf: in the media"
+            + " to every SIP party (also with rtc2sip.call.dtmf-out = info)",
+        (h, s, c) -> h.established().sendDtmf(s, c)));
     t.add(row(List.of(Active.class, Held.class, Conferencing.class), MediaDtmfReceived.class,
         events(), false, states(),
         "client DtmfReceived (a conference: the digits of the call's own SIP party, to the RTC"

@@ -126,7 +126,7 @@ final class EstablishedCallHandlers {
     if (!DTMF_DIGITS.matcher(digits).matches()) {
       return a.reject(dtmf, "DTMF digits must be 1 to 32 of 0-9 * # A-D: " + dtmf.digits());
     }
-    if (a.settings().dtmfByInfo()) {
+    if (a.settings().dtmfByInfo() && !(state instanceof CallState.Conferencing)) {
       SipDialog first = info.dialog().nextLocalCseq();
       SipDialog last = first.nextLocalCseq(digits.length() - 1);
       return a.effects()

@@ -263,6 +263,19 @@ class ConferenceTest {
   }
 
   @Test
+  void theUsersDigitsGoInTheMediaToEveryParty() {
+    CallFixture f = withBobJoined();
+    var sent = f.kit.<CallReply>runCommand(r -> new CallCommand.SendDtmf(UID, "12#", r));
+    assertAccepted(sent.reply());
+    assertTrue(sent.hasNoEvents());
+    assertEquals(new MediaCommand.SendDtmf(f.callId, "12#", CallActions.DTMF_DURATION_MS),
+        f.media.receiveMessage());
+    f.sip.expectNoMessage(Duration.ofMillis(50));
+    var bad = f.kit.<CallReply>runCommand(r -> new CallCommand.SendDtmf(UID, "x", r));
+    assertInstanceOf(CallReply.Rejected.class, bad.reply());
+  }
+
+  @Test
   void aPartysDigitsGoToTheUserOnly() {
     CallFixture f = withBobJoined();
     var dtmf = f.kit.runCommand(new MediaDtmfReceived("7", 100));
