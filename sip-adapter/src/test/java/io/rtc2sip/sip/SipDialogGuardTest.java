@@ -189,6 +189,12 @@ class SipDialogGuardTest {
       String sipCallId = dialog.callId();
       assertEquals(481, status(finalTo(raw, raw.inDialog("BYE", "alice", sipCallId, "mallory",
           dialog.localTag(), 8))));
+      // our Call-ID with our own tag as From-tag reads as our request come back (a call between
+      // two of our users): it belongs to the answering side's call, here none, never to ours
+      double unknown = mismatches("unknown");
+      assertEquals(481, status(finalTo(raw, raw.inDialog("BYE", "alice", sipCallId,
+          dialog.localTag(), "peer-tag", 8))));
+      assertEquals(1, mismatches("unknown") - unknown, "refused: no such call");
       assertEquals(500, status(finalTo(raw, raw.inDialog("BYE", "alice", sipCallId, "peer-tag",
           dialog.localTag(), 7))));
       assertEquals(200, status(finalTo(raw, raw.inDialog("BYE", "alice", sipCallId, "peer-tag",
