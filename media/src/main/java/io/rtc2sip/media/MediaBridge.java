@@ -22,7 +22,6 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import io.rtc2sip.metrics.NodeMetrics;
@@ -232,8 +231,6 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
   }
 
   private final Map<String, RtcLeg> joined = new ConcurrentHashMap<>();
-  /** The added conference parties with media on this node, by call id. */
-  private final Map<String, Set<Integer>> partyLegs = new ConcurrentHashMap<>();
 
   /**
    * Gives the call its RTC leg: a WebRTC leg answering {@code browser}'s offer (which replaces
@@ -331,9 +328,8 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
           settings.portMin(), settings.portMax());
       return;
     }
-    if (!partyLegs.computeIfAbsent(callId, k -> ConcurrentHashMap.newKeySet()).add(party)
-        && leg.hasRtc()) {
-      leg.start(negotiated); // offered again: the same leg
+    if (leg.hasRtc()) {
+      leg.start(negotiated); // offered again: the same leg, in the mix already
       return;
     }
     try {
@@ -352,8 +348,7 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
    */
   private void removeParty(String callId, int party) {
     String key = CallIds.partyLeg(callId, party);
-    Set<Integer> parties = partyLegs.get(callId);
-    if (parties != null && parties.remove(party) || media.containsKey(key)) {
+    if (media.containsKey(key)) {
       release(key);
       return;
     }
@@ -364,20 +359,15 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
     }
   }
 
-  /** The call's media legs on this node: its own, and a conference's added parties. */
+  /**
+   * The call's media legs on this node: its own and its added parties' (those invited too: they
+   * have a port from the offer the SIP adapter made).
+   */
   private List<CallMedia> legsOf(String callId) {
     List<CallMedia> legs = new ArrayList<>();
-    CallMedia own = media.get(callId);
-    if (own != null) {
-      legs.add(own);
-    }
-    Set<Integer> parties = partyLegs.get(callId);
-    if (parties != null) {
-      for (int party : parties) {
-        CallMedia leg = media.get(CallIds.partyLeg(callId, party));
-        if (leg != null) {
-          legs.add(leg);
-        }
+    for (CallMedia m : media.values()) {
+      if (m.callId.equals(callId)) {
+        legs.add(m);
       }
     }
     return legs;
@@ -434,9 +424,10 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
   @Override
   public void release(String callId) {
     if (CallIds.partyOfLeg(callId) == 0) {
-      Set<Integer> parties = partyLegs.remove(callId);
-      if (parties != null) {
-        parties.forEach(p -> release(CallIds.partyLeg(callId, p)));
+      for (CallMedia leg : legsOf(callId)) {
+        if (!leg.key.equals(callId)) {
+          release(leg.key); // an added party's, joined or still invited
+        }
       }
       ConferenceBus bus = conferences.remove(callId);
       if (bus != null) {

@@ -174,4 +174,24 @@ class MediaConferenceTest {
     // party 3's media is gone and its port free: two legs' ports in use, not three
     assertEquals(4, bridge.portsInUse(), "RTP and RTCP ports in use");
   }
+
+  @Test
+  void theCallsEndFreesThePortOfAPartyStillInvited() throws Exception {
+    MediaSettings settings = new MediaSettings("127.0.0.1", 34100, 34199, Duration.ZERO,
+        Duration.ofSeconds(5), 1);
+    bridge = MediaBridge.start(KIT.system(), settings, EntityMessenger.envelopes(calls.ref()),
+        (callId, leg, left) -> rtc, WebRtcLegs.NONE);
+    new Peer(CALL, 400);
+    bridge.port().tell(new MediaCommand.Start(CALL, new RtcLeg("room", "alice"),
+        NegotiatedMedia.pcmu()));
+    // party 2's offer reserved its port; it never answers, and the call hangs up
+    bridge.localRtp(CallIds.partyLeg(CALL, 2)).orElseThrow();
+    assertEquals(4, bridge.portsInUse(), "RTP and RTCP ports of the call and the invitation");
+    bridge.port().tell(new MediaCommand.Stop(CALL));
+    KIT.createTestProbe().awaitAssert(Duration.ofSeconds(3),
+        () -> {
+          assertEquals(0, bridge.portsInUse(), "every port of the call free");
+          return null;
+        });
+  }
 }
