@@ -5,6 +5,7 @@ import io.rtc2sip.actors.Mdc;
 import io.rtc2sip.actors.Supervised;
 import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.call.CallIds;
+import io.rtc2sip.actors.dialplan.DialPlan;
 import io.rtc2sip.actors.model.NegotiatedMedia;
 import io.rtc2sip.actors.model.RtcLeg;
 import io.rtc2sip.actors.port.MediaCommand;
@@ -14,7 +15,6 @@ import io.rtc2sip.actors.port.SdesKey;
 import io.rtc2sip.actors.rtc.RtcAudio;
 import io.rtc2sip.actors.rtc.RtcLegs;
 import io.rtc2sip.actors.rtc.WebRtcLegs;
-import io.rtc2sip.codec.mix.Mixer;
 import io.rtc2sip.actors.call.CallReply;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import io.rtc2sip.metrics.NodeMetrics;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -51,7 +52,11 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
   private final RtpPorts ports;
   private final MediaIo io;
   private final MediaClock clock;
-  private final Map<String, CallMedia> media = new ConcurrentHashMap<>();
+  /**
+   * The media legs by key: a call's own under its id, its added parties' right after it
+   * ({@code call/n}), so that a call's legs are one range ({@link #legsOf}).
+   */
+  private final ConcurrentSkipListMap<String, CallMedia> media = new ConcurrentSkipListMap<>();
   private final CallMedia.Facts facts;
   /** What an added conference party's media tells: its DTMF stays its own (not the call's). */
   private final CallMedia.Facts partyFacts;
@@ -313,7 +318,8 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
     String callId = own.callId;
     ConferenceBus bus = conferences.get(callId);
     if (bus == null) {
-      bus = new ConferenceBus(Mixer.MAX_PARTIES);
+      // the user, the call's own SIP party and the most parties a dial plan lets it add
+      bus = new ConferenceBus(DialPlan.MAX_CONFERENCE_PARTIES + 2);
       RtcAudio user = own.swapRtc(bus.join());
       if (user != null) {
         bus.attachUser(user);
@@ -365,11 +371,12 @@ public final class MediaBridge implements MediaEndpoints, AutoCloseable {
    */
   private List<CallMedia> legsOf(String callId) {
     List<CallMedia> legs = new ArrayList<>();
-    for (CallMedia m : media.values()) {
-      if (m.callId.equals(callId)) {
-        legs.add(m);
-      }
+    CallMedia own = media.get(callId);
+    if (own != null) {
+      legs.add(own);
     }
+    // "call/" up to "call0": '0' follows '/', so the range holds exactly call/<n>
+    legs.addAll(media.subMap(callId + "/", callId + "0").values());
     return legs;
   }
 

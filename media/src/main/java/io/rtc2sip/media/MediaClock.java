@@ -95,6 +95,9 @@ final class MediaClock implements AutoCloseable {
         calls[n].remove(media.key, media);
       }
     }
+    if (mixers[n].isEmpty()) {
+      return; // no conference on this thread: nothing more per tick
+    }
     for (Map.Entry<String, Runnable> mixer : mixers[n].entrySet()) {
       try {
         mixer.getValue().run();

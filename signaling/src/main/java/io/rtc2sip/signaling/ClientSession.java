@@ -195,7 +195,11 @@ final class ClientSession {
       case "unhold" -> call(r, ref -> new CallCommand.Unhold(uid, ref));
       case "dtmf" -> call(r, ref -> new CallCommand.SendDtmf(uid, r.text("digits"), ref));
       case "transfer" -> transfer(r);
-      case "conference" -> call(r, ref -> new CallCommand.Conference(uid, r.text("to"), ref));
+      case "conference" -> {
+        if (targetAcceptable(r)) {
+          call(r, ref -> new CallCommand.Conference(uid, r.text("to"), ref));
+        }
+      }
       case "remove-party" -> {
         int party = r.count("party");
         if (party < 0) {
@@ -411,7 +415,7 @@ final class ClientSession {
         });
   }
 
-  /** The {@code to} of a call or transfer must be one the SIP side can parse. */
+  /** The {@code to} of a call, transfer or conference must be one the SIP side can parse. */
   private boolean targetAcceptable(Protocol.Request r) {
     var problem = CallTargets.problem(r.text("to"));
     problem.ifPresent(p -> refuse(r.id(), "bad-target", p));

@@ -489,6 +489,8 @@ class SignalingServerTest {
       }
       c.send("{\"id\":\"x\",\"type\":\"transfer\",\"callId\":\"o-1\",\"to\":\"sip:a b\"}");
       assertEquals("bad-target", c.next().get("code").asText());
+      c.send("{\"id\":\"y\",\"type\":\"conference\",\"callId\":\"o-1\",\"to\":\"sip:a b\"}");
+      assertEquals("bad-target", c.next().get("code").asText());
       calls.expectNoMessage(Duration.ofMillis(200));
       for (String to : List.of("+4930123456", "alice", "sip:bob@pbx.example",
           "sips:carol@10.0.0.2:5061", "sip:+4930@pbx.example;user=phone", "*97")) {

@@ -56,14 +56,7 @@ final class InboundInvites {
       unavailable(request, tx, callId, journalRetryAfter(), "journal database unavailable");
       return;
     }
-    int limit = ctx.sip.settings.maxPendingInvites();
-    int pending = ctx.legs.pendingInvites();
-    if (limit > 0 && pending >= limit) {
-      // before any work for the call: under overload, refusing has to stay cheap
-      log.warn("overload: {} INVITEs await a final response on this node (limit {}):"
-          + " answered 503, retry after {} s", pending, limit,
-          ctx.sip.settings.overloadRetryAfter());
-      unavailable(request, tx, callId, ctx.sip.settings.overloadRetryAfter(), null);
+    if (refusedForOverload(request, tx, callId)) {
       return;
     }
     tx.sendResponse(ctx.requests.response(Response.TRYING, request, null, null));
@@ -72,12 +65,7 @@ final class InboundInvites {
       tx.sendResponse(ctx.requests.response(Response.NOT_FOUND, request, tag(callId), null));
       return;
     }
-    if (SessionTimers.tooSmall(request)) {
-      log.info("INVITE for {} asks for a session interval below {} s: 422", uid,
-          SessionTimers.MIN_SE);
-      Response r = ctx.requests.response(422, request, tag(callId), null);
-      r.addHeader(ctx.sip.headers.createHeader("Min-SE", Integer.toString(SessionTimers.MIN_SE)));
-      tx.sendResponse(r);
+    if (refusedSessionInterval(request, tx, tag(callId), "for " + uid)) {
       return;
     }
     ReliableProvisionals.Decision reliability = reliable.decide(request);
@@ -134,6 +122,38 @@ final class InboundInvites {
         offer.get().media().codec(), srtp.describe(), reliably ? ", reliable 18x" : "");
     ctx.calls.tell(callId,
         new CallCommand.SipInviteReceived(dialog, caller, uid, offer.get().media()));
+  }
+
+  /**
+   * 503 with Retry-After, before any work, while {@code overload.max-pending-invites} INVITEs
+   * already await our final response on this node; true when {@code request} was refused.
+   */
+  boolean refusedForOverload(Request request, ServerTransaction tx, String callId)
+      throws Exception {
+    int limit = ctx.sip.settings.maxPendingInvites();
+    int pending = ctx.legs.pendingInvites();
+    if (limit > 0 && pending >= limit) {
+      // before any work for the call: under overload, refusing has to stay cheap
+      log.warn("overload: {} INVITEs await a final response on this node (limit {}):"
+          + " answered 503, retry after {} s", pending, limit,
+          ctx.sip.settings.overloadRetryAfter());
+      unavailable(request, tx, callId, ctx.sip.settings.overloadRetryAfter(), null);
+      return true;
+    }
+    return false;
+  }
+
+  /** 422 with our Min-SE to an INVITE asking for a shorter session interval (RFC 4028). */
+  boolean refusedSessionInterval(Request request, ServerTransaction tx, String tag, String who)
+      throws Exception {
+    if (!SessionTimers.tooSmall(request)) {
+      return false;
+    }
+    log.info("INVITE {} asks for a session interval below {} s: 422", who, SessionTimers.MIN_SE);
+    Response r = ctx.requests.response(422, request, tag, null);
+    r.addHeader(ctx.sip.headers.createHeader("Min-SE", Integer.toString(SessionTimers.MIN_SE)));
+    tx.sendResponse(r);
+    return true;
   }
 
   /** An INVITE's SDP offer (its media marked SRTP as decided) and what we do about SRTP. */

@@ -284,8 +284,7 @@ final class OutboundInvites implements AutoCloseable {
           refresh / 2, refresh);
     }
     // our PRACKs used CSeqs above the INVITE's: the dialog's next request goes above them
-    long inviteCseq = Math.max(leg.prackCseq(),
-        ((javax.sip.header.CSeqHeader) ok.getHeader("CSeq")).getSeqNumber());
+    long inviteCseq = Math.max(leg.prackCseq(), SipContext.cseqOf(ok));
     ctx.calls.tell(callId, new CallCommand.SipAnswered(SipContext.toTag(ok), target,
         SipRequests.routeSetOfResponse(ok), sdp.get().media(), refresh, inviteCseq));
   }

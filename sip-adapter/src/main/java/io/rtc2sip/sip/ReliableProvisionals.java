@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
 final class ReliableProvisionals implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReliableProvisionals.class);
   static final String TAG = "100rel";
-  private static final Pattern RACK = Pattern.compile("^\\s*(\\d+)\\s+(\\d+)\\s+(\\S+)\\s*$");
+  private static final Pattern RACK =
+      Pattern.compile("^\\s*(\\d{1,10})\\s+(\\d{1,10})\\s+(\\S+)\\s*$");
 
   /** What the caller's INVITE gets. */
   enum Decision {
@@ -188,6 +189,7 @@ final class ReliableProvisionals implements AutoCloseable {
       Exchange x = pending.reliable();
       boolean answerWaited = false;
       String localTag = null;
+      boolean expired = false;
       synchronized (x) {
         if (x.over || x.outstanding != progress) {
           return;
@@ -208,9 +210,10 @@ final class ReliableProvisionals implements AutoCloseable {
               x.retransmissions);
           localTag = SipContext.toTag(progress);
           x.end();
+          expired = true;
         }
       }
-      if (x.over) {
+      if (expired) {
         timedOut(callId, leg, pending, answerWaited, localTag);
       } else {
         pending.tx().sendResponse(progress);

@@ -80,6 +80,16 @@ final class ReplacingInvites {
       return;
     }
     Replaces replaces = named.get();
+    if (SipContext.fromTag(request) == null) {
+      // the new dialog needs the caller's tag (RFC 3261 8.1.1.3)
+      ctx.mismatches.refused(Request.INVITE, "replaces", Response.BAD_REQUEST,
+          "an INVITE with Replaces without a From-tag");
+      tx.sendResponse(ctx.requests.response(Response.BAD_REQUEST, request, tag, null));
+      return;
+    }
+    if (inbound.refusedForOverload(request, tx, callId)) {
+      return;
+    }
     if (!ctx.journal.available()) {
       // the take-over is an event of the call: it could not be written
       ctx.journal.refused("sip");
@@ -88,6 +98,9 @@ final class ReplacingInvites {
       return;
     }
     tx.sendResponse(ctx.requests.response(Response.TRYING, request, null, null));
+    if (inbound.refusedSessionInterval(request, tx, tag, "with Replaces")) {
+      return;
+    }
     Optional<InboundInvites.Offered> offered = inbound.offer(request, tx, tag,
         "with Replaces " + replaces.headerValue());
     if (offered.isEmpty()) {

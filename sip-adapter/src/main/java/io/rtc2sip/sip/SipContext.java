@@ -121,10 +121,9 @@ final class SipContext {
    * to the call on the answering side, by Call-ID and From-tag like any peer's.
    */
   static String callIdOfRequest(Request request) {
-    String sipCallId = ((CallIdHeader) request.getHeader(CallIdHeader.NAME)).getCallId();
-    String fromTag = ((FromHeader) request.getHeader(FromHeader.NAME)).getTag();
-    String toTag = ((javax.sip.header.ToHeader) request.getHeader(
-        javax.sip.header.ToHeader.NAME)).getTag();
+    String sipCallId = sipCallId(request);
+    String fromTag = fromTag(request);
+    String toTag = toTag(request);
     if (toTag == null && Request.INVITE.equals(request.getMethod())) {
       Optional<Replaces> replaces = ReplacingInvites.replacesOf(request);
       if (replaces.isPresent()) {

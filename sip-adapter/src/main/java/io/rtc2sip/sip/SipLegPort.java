@@ -96,6 +96,8 @@ final class SipLegPort {
       return new SipLegCommand.Cancel(key, x.dialog(), x.cause());
     } else if (c instanceof SipLegCommand.Refer r) {
       return new SipLegCommand.Refer(key, r.dialog(), r.target());
+    } else if (c instanceof SipLegCommand.NotifyTransferProgress n) {
+      return new SipLegCommand.NotifyTransferProgress(key, n.dialog(), n.status());
     }
     return c;
   }

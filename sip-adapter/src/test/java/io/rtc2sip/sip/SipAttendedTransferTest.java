@@ -3,6 +3,7 @@ package io.rtc2sip.sip;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.rtc2sip.actors.EntityMessenger;
@@ -205,6 +206,21 @@ class SipAttendedTransferTest {
         "nosuch@pbx.example;to-tag=a1")) {
       assertEquals(0, carol.await(30), carol.where());
       assertTrue(carol.messages().contains("SIP/2.0 400"), carol.where());
+      calls.expectNoMessage(Duration.ofMillis(200));
+    }
+  }
+
+  @Test
+  void anInviteWithReplacesWithoutAFromTagGets400() throws Exception {
+    try (RawSip caller = new RawSip(port)) {
+      String sipCallId = "notag-" + System.nanoTime() + "@127.0.0.1";
+      String invite = caller.invite("alice", sipCallId)
+          .replace(";tag=" + RawSip.fromTag(sipCallId), "")
+          .replace("Max-Forwards: 70\r\n",
+              "Max-Forwards: 70\r\nReplaces: c@pbx;to-tag=a1;from-tag=b2\r\n");
+      String answer = caller.requestUntil(invite, "SIP/2.0 4");
+      assertNotNull(answer, "a final answer");
+      assertTrue(answer.startsWith("SIP/2.0 400"), answer);
       calls.expectNoMessage(Duration.ofMillis(200));
     }
   }

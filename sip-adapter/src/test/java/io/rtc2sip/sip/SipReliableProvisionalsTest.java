@@ -189,10 +189,14 @@ class SipReliableProvisionalsTest {
       // the right RAck from another dialog (another From-tag): 481 by the dialog check
       assertTrue(prack(caller, sipCallId, "mallory", toTag, 3, rseq + " 1 INVITE")
           .startsWith("SIP/2.0 481"));
+      // an RAck with more digits than any RSeq (2^31-1): the stack's parser answers 400
+      String oversized = prack(caller, sipCallId, fromTag, toTag, 4,
+          "99999999999999999999 1 INVITE");
+      assertTrue(oversized.startsWith("SIP/2.0 400"), oversized);
       // the right one: 200; the same RAck again: 481 (nothing outstanding any more)
-      assertTrue(prack(caller, sipCallId, fromTag, toTag, 4, rseq + " 1 INVITE")
-          .startsWith("SIP/2.0 200"));
       assertTrue(prack(caller, sipCallId, fromTag, toTag, 5, rseq + " 1 INVITE")
+          .startsWith("SIP/2.0 200"));
+      assertTrue(prack(caller, sipCallId, fromTag, toTag, 6, rseq + " 1 INVITE")
           .startsWith("SIP/2.0 481"));
       calls.expectNoMessage(Duration.ofMillis(200)); // PRACKs are no news for the call
       adapter.port().tell(new SipLegCommand.Reject(e.entityId(), invite.dialog(), 486,

@@ -103,9 +103,10 @@ public final class CallIds {
     }
     String base = sipCallId.substring(0, sipCallId.length() - SIP_SUFFIX.length());
     int dot = base.lastIndexOf(LEG_SEPARATOR);
-    if (dot > 0 && dot < base.length() - 1
-        && base.substring(dot + 1).chars().allMatch(Character::isDigit)) {
-      return Optional.of(Integer.parseInt(base.substring(dot + 1)));
+    String digits = dot > 0 ? base.substring(dot + 1) : "";
+    if (!digits.isEmpty() && digits.chars().allMatch(Character::isDigit)) {
+      // a Call-ID from outside may carry any number of digits: ours never have more than 4
+      return digits.length() <= 4 ? Optional.of(Integer.parseInt(digits)) : Optional.empty();
     }
     return Optional.of(1);
   }

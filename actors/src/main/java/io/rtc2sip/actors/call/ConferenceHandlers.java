@@ -37,7 +37,7 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 final class ConferenceHandlers {
 
   /** The most parties of a conference, the RTC user included. */
-  static final int MAX_PARTIES = 8;
+  static final int MAX_PARTIES = DialPlan.MAX_CONFERENCE_PARTIES + 2;
 
   private final CallActions a;
 
@@ -65,10 +65,10 @@ final class ConferenceHandlers {
       }
     }
     int added = state instanceof Conferencing conf ? conf.parties().size() : 0;
-    if (!a.dialPlanOf(info.uid()).conferenceAllowed(added)) {
+    DialPlan plan = a.dialPlanOf(info.uid());
+    if (!plan.conferenceAllowed(added)) {
       return a.reject(c, DialPlan.TOO_MANY_CALLS, "the dial plan of " + info.uid() + " allows "
-          + a.dialPlanOf(info.uid()).conferenceParties() + " added conference parties; the call"
-          + " has " + added);
+          + plan.conferenceParties() + " added conference parties; the call has " + added);
     }
     int party = info.sipLegs() + 1;
     String localUri = "sip:" + info.uid() + "@" + a.settings().sipDomain();

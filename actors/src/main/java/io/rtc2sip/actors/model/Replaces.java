@@ -17,9 +17,24 @@ import java.util.Optional;
  */
 public record Replaces(String callId, String toTag, String fromTag, boolean earlyOnly) {
 
+  /** A Call-ID (RFC 3261 25.1 {@code word ["@" word]}). */
+  private static final java.util.regex.Pattern CALL_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9\\-.!%*_+`'~()<>:\\\\\"/\\[\\]?{}]+"
+          + "(@[A-Za-z0-9\\-.!%*_+`'~()<>:\\\\\"/\\[\\]?{}]+)?");
+  /** A tag ({@code token}). */
+  private static final java.util.regex.Pattern TOKEN =
+      java.util.regex.Pattern.compile("[A-Za-z0-9\\-.!%*_+`'~]+");
+
   public Replaces {
     if (blank(callId) || blank(toTag) || blank(fromTag)) {
       throw new IllegalArgumentException("Replaces needs a Call-ID, a to-tag and a from-tag");
+    }
+    // the value goes into our INVITE's header: nothing but what the grammar allows (no CR, LF,
+    // ';' or ',' smuggled in through a %-escaped Refer-To)
+    if (!CALL_ID.matcher(callId).matches() || !TOKEN.matcher(toTag).matches()
+        || !TOKEN.matcher(fromTag).matches()) {
+      throw new IllegalArgumentException("Replaces with a Call-ID or tag outside RFC 3261's"
+          + " grammar");
     }
   }
 

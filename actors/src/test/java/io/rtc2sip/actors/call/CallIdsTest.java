@@ -94,6 +94,9 @@ class CallIdsTest {
     assertEquals(Optional.of(4), CallIds.legOfSipCallId(CallIds.sipCallIdFor(callId, 4)));
     assertEquals(Optional.empty(), CallIds.legOfSipCallId("a84b4c76e66710@pc33.atlanta.com"));
     assertEquals(Optional.empty(), CallIds.legOfSipCallId(null));
+    // digits from outside beyond any leg of ours: not one of our dialogs, never an overflow
+    assertEquals(Optional.empty(),
+        CallIds.legOfSipCallId(callId + ".99999999999999999999@rtc2sip"));
   }
 
   @Test

@@ -31,6 +31,19 @@ class ReferTargetTest {
   }
 
   @Test
+  void aReplacesCannotSmuggleHeadersIntoOurInvite() {
+    // %-escaped CR LF, a second header, a comma or a space inside a tag or the Call-ID
+    for (String bad : List.of("a%40b%3Bto-tag%3Dt%0D%0AVia%3A%20x%3Bfrom-tag%3Df",
+        "a%40b%3Bto-tag%3Dt%2Cu%3Bfrom-tag%3Df", "a%0Ab%3Bto-tag%3Dt%3Bfrom-tag%3Df",
+        "a%40b%3Bto-tag%3Dt%3Bfrom-tag%3Df%20g")) {
+      assertThrows(IllegalArgumentException.class,
+          () -> ReferTarget.parse("sip:carol@pbx?Replaces=" + bad), bad);
+    }
+    assertThrows(IllegalArgumentException.class, () -> Replaces.parse("a@b;to-tag=t\r\nX: y;"
+        + "from-tag=f"));
+  }
+
+  @Test
   void aReplacesWithoutBothTagsIsNotOne() {
     for (String bad : List.of("a%40b%3Bto-tag%3Dt", "%3Bto-tag%3Dt%3Bfrom-tag%3Df", "",
         "a%40b%3Bto-tag%3D%3Bfrom-tag%3Df", "a%ZZ")) {
