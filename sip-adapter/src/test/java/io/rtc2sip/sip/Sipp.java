@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -303,14 +305,25 @@ public final class Sipp implements AutoCloseable {
   public record Ports(int sip, int media) {}
 
   /**
-   * A SIP port and a media block that does not hold it: each is only probed and released, so the
-   * SIP port stays bound while the block is chosen (else the block may take it, and sipp exits
-   * with "Unable to bind video RTP socket").
+   * How many of the ports last handed out are not handed out again: sipp binds its ports only
+   * once it runs, and until then a port chosen for one sipp must not be chosen for another one
+   * started at the same time (tests start one per concurrent call).
    */
-  public static Ports freePorts() throws IOException {
+  static final int RECENT_PORTS = 4000;
+  private static final LinkedHashSet<Integer> recent = new LinkedHashSet<>();
+
+  /** A SIP port and a media block that does not hold it, neither handed out recently. */
+  public static synchronized Ports freePorts() throws IOException {
     int sip = freeUdpPort();
-    try (DatagramSocket held = new DatagramSocket(new InetSocketAddress("127.0.0.1", sip))) {
-      return new Ports(sip, freeMediaPorts());
+    return new Ports(sip, freeMediaPorts());
+  }
+
+  private static void handOut(int port) {
+    recent.add(port);
+    if (recent.size() > RECENT_PORTS) {
+      Iterator<Integer> oldest = recent.iterator();
+      oldest.next();
+      oldest.remove();
     }
   }
 
@@ -319,19 +332,22 @@ public final class Sipp implements AutoCloseable {
    * above, and exits at once ("Unable to bind audio RTP socket") when either is taken. The
    * even port and the three above it are checked free together.
    */
-  static int freeMediaPorts() throws IOException {
+  static synchronized int freeMediaPorts() throws IOException {
     for (int attempt = 0; attempt < 50; attempt++) {
       int base;
       try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
         base = probe.getLocalPort() & ~3;
       }
-      if (base < 1024 || base > 65530) {
+      if (base < 1024 || base > 65530 || recentlyHandedOut(base, 4)) {
         continue;
       }
       List<DatagramSocket> held = new ArrayList<>();
       try {
         for (int p = base; p < base + 4; p++) {
           held.add(new DatagramSocket(new InetSocketAddress("127.0.0.1", p)));
+        }
+        for (int p = base; p < base + 4; p++) {
+          handOut(p);
         }
         return base;
       } catch (IOException inUse) {
@@ -345,14 +361,27 @@ public final class Sipp implements AutoCloseable {
     throw new IOException("no four consecutive UDP ports free on 127.0.0.1 in 50 tries");
   }
 
+  private static boolean recentlyHandedOut(int from, int count) {
+    for (int p = from; p < from + count; p++) {
+      if (recent.contains(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A port free on 127.0.0.1 for UDP and for TCP alike. */
-  public static int freeUdpPort() throws IOException {
+  public static synchronized int freeUdpPort() throws IOException {
     // a SIP stack listens on UDP and TCP on the same port: the port must be free for both
     for (int attempt = 0; attempt < 50; attempt++) {
       try (DatagramSocket s = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
         int port = s.getLocalPort();
+        if (recent.contains(port)) {
+          continue;
+        }
         try (java.net.ServerSocket tcp = new java.net.ServerSocket()) {
           tcp.bind(new InetSocketAddress("127.0.0.1", port));
+          handOut(port);
           return port;
         } catch (IOException inUseForTcp) {
           // try another one
