@@ -264,8 +264,11 @@ final class CallActions {
     }
   }
 
-  /** Delivers {@code timeout} after {@code after} unless the user session answered before. */
-  void armPlacementTimer(CallCommand.PlacementRefused timeout, Duration after) {
+  /**
+   * Delivers {@code timeout} after {@code after} unless the user session answered before (its
+   * admission of a placed call, or of a conference party).
+   */
+  void armPlacementTimer(CallCommand timeout, Duration after) {
     timers.startSingleTimer(PLACEMENT_TIMER, timeout, after);
   }
 

@@ -256,6 +256,23 @@ public sealed interface CallCommand extends CborSerializable {
    */
   record PlacementRefused(String uid, String code, String reason) implements PlacementDecision {}
 
+  /**
+   * The user session's answer to {@link io.rtc2sip.actors.user.UserCommand.AdmitParty}: may the
+   * user add party {@code party} to its conference (its per-minute limit)?
+   */
+  sealed interface PartyAdmission extends CallCommand {
+    int party();
+  }
+
+  /** The party may be invited: the user session counted it. */
+  record PartyAllowed(int party) implements PartyAdmission {}
+
+  /**
+   * The party may not be invited: {@code code} ({@code call-rate-exceeded}, or {@code
+   * unavailable} when the user session did not answer in time) and why.
+   */
+  record PartyRefused(int party, String code, String reason) implements PartyAdmission {}
+
   // ---------------------------------------------------------------- from the push service
 
   /** How a push attempt ended, as the push service judged it. */

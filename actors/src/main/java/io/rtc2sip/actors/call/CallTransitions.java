@@ -59,6 +59,8 @@ import io.rtc2sip.actors.call.CallEvent.PushDelivered;
 import io.rtc2sip.actors.call.CallEvent.PushFailed;
 import io.rtc2sip.actors.call.CallEvent.SessionReoffered;
 import io.rtc2sip.actors.call.CallCommand.Conference;
+import io.rtc2sip.actors.call.CallCommand.PartyAllowed;
+import io.rtc2sip.actors.call.CallCommand.PartyRefused;
 import io.rtc2sip.actors.call.CallCommand.RemoveParty;
 import io.rtc2sip.actors.call.CallEvent.PartyInvited;
 import io.rtc2sip.actors.call.CallEvent.PartyJoined;
@@ -467,10 +469,29 @@ public final class CallTransitions {
         events(PartyInvited.class), true, states(Conferencing.class),
         "rejected with rtc2sip.call.conference off, while a party is being invited, at 8 parties,"
             + " forbidden-destination by the dial plan, or too-many-calls beyond its"
-            + " conference-parties; reply Accepted; SIP Invite in a new leg"
-            + " (its number is the party's; the party's commands name its leg call/N); client"
-            + " PartyInvited",
+            + " conference-parties, while a party is being admitted; a plan with calls-per-minute:"
+            + " user AdmitParty and wait (in memory, at most 5 s) for its PartyAllowed or"
+            + " PartyRefused; without: as PartyAllowed at once",
         (h, s, c) -> h.conferences().invite(s, c)));
+    t.add(row(List.of(Active.class, Conferencing.class), PartyAllowed.class,
+        events(PartyInvited.class), true, states(Conferencing.class),
+        "for the party waiting: reply Accepted; SIP Invite in a new leg (its number is the"
+            + " party's; the party's commands name its leg call/N); client PartyInvited; none"
+            + " waiting: ignored",
+        (h, s, c) -> h.conferences().admitted(s, c)));
+    t.add(row(List.of(Active.class, Conferencing.class), PartyRefused.class, events(), false,
+        states(),
+        "for the party waiting: reply Rejected with its code (call-rate-exceeded; unavailable"
+            + " when the user session did not answer); nothing persisted, no INVITE",
+        (h, s, c) -> h.conferences().refused(c)));
+    t.add(row(List.of(Held.class, Transferring.class, Referred.class, Ended.class),
+        PartyAllowed.class, events(), false, states(),
+        "the call left Active while the party waited: reply Rejected; no INVITE",
+        (h, s, c) -> h.conferences().decidedTooLate(s, c)));
+    t.add(row(List.of(Held.class, Transferring.class, Referred.class, Ended.class),
+        PartyRefused.class, events(), false, states(),
+        "the call left Active while the party waited: reply Rejected; no INVITE",
+        (h, s, c) -> h.conferences().decidedTooLate(s, c)));
     t.add(row(Conferencing.class, SipProvisional.class, events(), false, states(),
         "logged",
         (h, s, c) -> h.conferences().provisional(s, c)));

@@ -1,6 +1,9 @@
 package io.rtc2sip.actors.call;
 
 import io.rtc2sip.actors.call.CallCommand.Conference;
+import io.rtc2sip.actors.call.CallCommand.PartyAdmission;
+import io.rtc2sip.actors.call.CallCommand.PartyAllowed;
+import io.rtc2sip.actors.call.CallCommand.PartyRefused;
 import io.rtc2sip.actors.call.CallCommand.RemoveParty;
 import io.rtc2sip.actors.call.CallCommand.SipAnswered;
 import io.rtc2sip.actors.call.CallCommand.SipByeReceived;
@@ -21,6 +24,7 @@ import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.MediaCommand;
 import io.rtc2sip.actors.port.SipLegCommand;
+import io.rtc2sip.actors.user.UserCommand;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -40,6 +44,12 @@ final class ConferenceHandlers {
   static final int MAX_PARTIES = DialPlan.MAX_CONFERENCE_PARTIES + 2;
 
   private final CallActions a;
+  /**
+   * The user's {@code conference} waiting for its user session to admit the party (a plan with
+   * a per-minute limit), in memory only like a placement: lost with the node, the client's
+   * request times out and nothing was made.
+   */
+  private Conference admitting;
 
   ConferenceHandlers(CallActions actions) {
     this.a = actions;
@@ -70,6 +80,58 @@ final class ConferenceHandlers {
       return a.reject(c, DialPlan.TOO_MANY_CALLS, "the dial plan of " + info.uid() + " allows "
           + plan.conferenceParties() + " added conference parties; the call has " + added);
     }
+    if (admitting != null) {
+      return a.reject(c, "a party is being admitted: one at a time");
+    }
+    if (plan.callsPerMinute() > 0) {
+      // one more leg through the trunk: it counts in the user's per-minute window
+      admitting = c;
+      int party = info.sipLegs() + 1;
+      a.user(info.uid(), new UserCommand.AdmitParty(a.callId(), party, a.self().narrow()));
+      a.armPlacementTimer(new PartyRefused(party, Placement.UNAVAILABLE,
+          "the user session did not answer in time"), Placement.ADMISSION_TIMEOUT);
+      return a.none(); // answered when the user session decides, or the timer does
+    }
+    return inviteNow(state, c);
+  }
+
+  /** Active or Conferencing: the user session admitted the party waiting; invite it. */
+  ReplyEffect<CallEvent, CallState> admitted(Started state, PartyAllowed allowed) {
+    Conference c = decided(allowed);
+    return c == null ? a.none() : inviteNow(state, c);
+  }
+
+  /** The user session refused the party waiting (or did not answer): nothing was made. */
+  ReplyEffect<CallEvent, CallState> refused(PartyRefused refused) {
+    Conference c = decided(refused);
+    return c == null ? a.none() : a.reject(c, refused.code(), refused.reason());
+  }
+
+  /**
+   * The decision for a party waiting came when the call was no longer Active or Conferencing
+   * (held, transferring, ended meanwhile): the request is refused, nothing was made.
+   */
+  ReplyEffect<CallEvent, CallState> decidedTooLate(CallState state, PartyAdmission decision) {
+    Conference c = decided(decision);
+    return c == null ? a.none()
+        : a.reject(c, "the call is " + state.getClass().getSimpleName() + " now: no party added");
+  }
+
+  /** The conference request this decision is for, which waits no longer; null when none. */
+  private Conference decided(PartyAdmission decision) {
+    Conference c = admitting;
+    if (c == null) {
+      a.log().info("{} for party {} with none waiting: ignored",
+          decision.getClass().getSimpleName(), decision.party());
+      return null;
+    }
+    admitting = null;
+    a.cancelPlacementTimer();
+    return c;
+  }
+
+  private ReplyEffect<CallEvent, CallState> inviteNow(Started state, Conference c) {
+    CallInfo info = state.info();
     int party = info.sipLegs() + 1;
     String localUri = "sip:" + info.uid() + "@" + a.settings().sipDomain();
     SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(a.callId(), party),

@@ -4,9 +4,11 @@ import io.rtc2sip.actors.call.CallCommand;
 import io.rtc2sip.actors.call.CallView;
 import io.rtc2sip.actors.dialplan.DialPlan;
 import io.rtc2sip.actors.user.UserCommand.AdmitCall;
+import io.rtc2sip.actors.user.UserCommand.AdmitParty;
 import io.rtc2sip.actors.user.UserCommand.CallChecked;
 import io.rtc2sip.actors.user.UserEvent.CallAdmitted;
 import io.rtc2sip.actors.user.UserEvent.CallLeft;
+import io.rtc2sip.actors.user.UserEvent.PartyAdmitted;
 import io.rtc2sip.actors.user.UserState.Placed;
 import io.rtc2sip.actors.user.UserState.PlacedCalls;
 import java.time.Duration;
@@ -74,6 +76,28 @@ final class CallLimits {
     }
     return effects.persist(new CallAdmitted(admit.callId(), now))
         .thenRun(next -> call.tell(new CallCommand.PlacementAllowed(uid)));
+  }
+
+  /**
+   * A party the user adds to a conference: one more leg through the trunk, so it counts in the
+   * per-minute window (refused {@code call-rate-exceeded} beyond it). The concurrent limit is
+   * not asked: it counts calls, and the dial plan's {@code conference-parties} bounds each
+   * call's parties.
+   */
+  EffectBuilder<UserEvent, UserState> admitParty(UserState state, AdmitParty admit) {
+    ActorRef<CallCommand.PartyAdmission> call = admit.replyTo();
+    DialPlan plan = deps.dialPlans().forUser(uid);
+    Instant now = deps.clock().instant();
+    int started = state.placedCalls().startedInWindowBefore(now);
+    if (!plan.rateAllowed(started)) {
+      String reason = uid + " started " + started + " calls and parties in the last minute, at"
+          + " most " + plan.callsPerMinute() + " are allowed";
+      ctx.getLog().info("party {} of call {} refused: {}", admit.party(), admit.callId(), reason);
+      call.tell(new CallCommand.PartyRefused(admit.party(), DialPlan.CALL_RATE_EXCEEDED, reason));
+      return effects.none();
+    }
+    return effects.persist(new PartyAdmitted(admit.callId(), admit.party(), now))
+        .thenRun(next -> call.tell(new CallCommand.PartyAllowed(admit.party())));
   }
 
   EffectBuilder<UserEvent, UserState> checked(UserState state, CallChecked checked) {

@@ -38,6 +38,14 @@ public sealed interface UserCommand extends CborSerializable {
       implements UserCommand {}
 
   /**
+   * The user adds party {@code party} to its call {@code callId}: may it, under the user's
+   * per-minute limit (a party is one more leg through the trunk)? The answer ({@link
+   * CallCommand.PartyAllowed} or {@link CallCommand.PartyRefused}) goes to {@code replyTo}.
+   */
+  record AdmitParty(String callId, int party, ActorRef<CallCommand.PartyAdmission> replyTo)
+      implements UserCommand {}
+
+  /**
    * What a counted call answered to {@link CallCommand.GetCall} ({@code state} as in {@link
    * io.rtc2sip.actors.call.CallView#state()}): a call found Idle or Ended is no longer counted.
    */

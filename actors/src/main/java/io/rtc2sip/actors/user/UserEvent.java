@@ -40,6 +40,13 @@ public sealed interface UserEvent extends CborSerializable {
    */
   record CallAdmitted(String callId, Instant at) implements UserEvent {}
 
+  /**
+   * The user added party {@code party} to its call {@code callId} (a conference), admitted under
+   * its dial plan's per-minute limit: it counts in the minute's window like a placed call (the
+   * concurrent limit counts calls, and {@code conference-parties} bounds the parties of each).
+   */
+  record PartyAdmitted(String callId, int party, Instant at) implements UserEvent {}
+
   /** An inbound call waits for the offline user. */
   record CallParked(String callId, Instant at) implements UserEvent {}
 

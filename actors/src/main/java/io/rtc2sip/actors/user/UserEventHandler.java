@@ -6,6 +6,7 @@ import io.rtc2sip.actors.user.UserEvent.CallLeft;
 import io.rtc2sip.actors.user.UserEvent.CallParked;
 import io.rtc2sip.actors.user.UserEvent.LoggedIn;
 import io.rtc2sip.actors.user.UserEvent.LoggedOut;
+import io.rtc2sip.actors.user.UserEvent.PartyAdmitted;
 import io.rtc2sip.actors.user.UserEvent.SipRegistrationChanged;
 import io.rtc2sip.actors.user.UserState.Offline;
 import io.rtc2sip.actors.user.UserState.Online;
@@ -47,6 +48,9 @@ final class UserEventHandler {
     if (event instanceof CallAdmitted e) {
       return withCalls(state, off, UserState.plus(calls(state, off), e.callId()), off.parked(),
           placed.admitted(e.callId(), e.at()));
+    }
+    if (event instanceof PartyAdmitted e) {
+      return withCalls(state, off, calls(state, off), off.parked(), placed.started(e.at()));
     }
     if (event instanceof CallParked e) {
       return new Offline(off.sipRegistered(), off.calls(), UserState.plus(off.parked(), e.callId()),

@@ -6,6 +6,7 @@ import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.SipRegistrationCommand;
 import io.rtc2sip.actors.dialplan.DialPlans;
 import io.rtc2sip.actors.user.UserCommand.AdmitCall;
+import io.rtc2sip.actors.user.UserCommand.AdmitParty;
 import io.rtc2sip.actors.user.UserCommand.CallChecked;
 import io.rtc2sip.actors.user.UserCommand.CallEnded;
 import io.rtc2sip.actors.user.UserCommand.CallStarted;
@@ -217,6 +218,8 @@ public final class UserSession extends EventSourcedBehavior<UserCommand, UserEve
         .onCommand(RouteInboundCall.class, this::route)
         .onCommand(AdmitCall.class,
             (state, admit) -> limits.admit(state, admit).thenRun(this::passivateIfIdle))
+        .onCommand(AdmitParty.class,
+            (state, admit) -> limits.admitParty(state, admit).thenRun(this::passivateIfIdle))
         .onCommand(CallChecked.class,
             (state, checked) -> limits.checked(state, checked).thenRun(this::passivateIfIdle))
         .onAnyCommand(this::unexpected);

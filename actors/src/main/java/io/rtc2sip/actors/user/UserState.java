@@ -86,10 +86,15 @@ public sealed interface UserState extends CborSerializable {
     PlacedCalls admitted(String callId, Instant at) {
       List<Placed> l = new ArrayList<>(live);
       l.add(new Placed(callId, at));
+      return new PlacedCalls(l, started(at).recent());
+    }
+
+    /** Something started at {@code at} that counts in the window only (a conference party). */
+    PlacedCalls started(Instant at) {
       Instant from = at.minus(WINDOW);
       List<Instant> r = new ArrayList<>(recent.stream().filter(t -> t.isAfter(from)).toList());
       r.add(at);
-      return new PlacedCalls(l, r);
+      return new PlacedCalls(live, r);
     }
 
     PlacedCalls left(String callId) {

@@ -83,6 +83,8 @@ class CallTransitionsTest {
         r -> new CalleeUnknown(uid),
         r -> new CallCommand.PlacementAllowed(uid),
         r -> new CallCommand.PlacementRefused(uid, "too-many-calls", "2 calls going on"),
+        r -> new CallCommand.PartyAllowed(2),
+        r -> new CallCommand.PartyRefused(2, "call-rate-exceeded", "3 calls started"),
         r -> NoAnswerTimeout.INSTANCE,
         r -> ParkTimeout.INSTANCE,
         r -> new CallCommand.PushAttemptFinished(1, 200, null, 12,

@@ -28,6 +28,8 @@ import io.rtc2sip.actors.port.ClientNotification;
 import io.rtc2sip.actors.port.MediaCommand;
 import io.rtc2sip.actors.port.SipLegCommand;
 import io.rtc2sip.actors.support.TestKits;
+import io.rtc2sip.actors.user.UserCommand;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -137,6 +139,68 @@ class ConferenceTest {
     assertEquals(DialPlan.TOO_MANY_CALLS,
         assertInstanceOf(CallReply.Rejected.class, first.reply()).code());
     assertTrue(first.hasNoEvents());
+  }
+
+  /** An outbound call under a plan of {@code perMinute} calls a minute, answered. */
+  private static CallFixture limitedTo(int perMinute) {
+    DialPlans plan = DialPlans.of(new DialPlan(List.of(Pattern.compile(".*")), List.of(), 0,
+        perMinute), CallFixture.SETTINGS.sipDomain());
+    CallFixture f = new CallFixture(TEST_KIT, false, CallFixture.SETTINGS, plan, null);
+    f.reach(CallState.Active.class);
+    f.clearProbes();
+    return f;
+  }
+
+  @Test
+  void underAPerMinuteLimitEachPartyIsAdmittedByTheUserSessionFirst() {
+    CallFixture f = limitedTo(10);
+    TestProbe<CallReply> client = TEST_KIT.createTestProbe();
+    // nothing happens before the user session admits the party
+    assertTrue(f.kit.runCommand(new Conference(UID, BOB, client.ref())).hasNoEvents());
+    UserCommand.AdmitParty admit = f.userMessage(UserCommand.AdmitParty.class);
+    assertEquals(f.callId, admit.callId());
+    assertEquals(2, admit.party());
+    f.sip.expectNoMessage(Duration.ofMillis(50));
+    client.expectNoMessage(Duration.ZERO);
+    // one at a time: a second request meanwhile is refused
+    var meanwhile = f.kit.<CallReply>runCommand(r -> new Conference(UID, CAROL, r));
+    assertTrue(rejection(meanwhile.reply()).contains("being admitted"), rejection(meanwhile.reply()));
+
+    var allowed = f.kit.runCommand(new CallCommand.PartyAllowed(2));
+    assertEquals(2, ((PartyInvited) allowed.event()).party());
+    assertAccepted(client.receiveMessage());
+    assertInstanceOf(SipLegCommand.Invite.class, f.sip.receiveMessage());
+    f.fact(answer("bob-tag"));
+
+    // the user session refuses the next one (its minute is full): nothing is made
+    assertTrue(f.kit.runCommand(new Conference(UID, CAROL, client.ref())).hasNoEvents());
+    assertEquals(3, f.userMessage(UserCommand.AdmitParty.class).party());
+    var refused = f.kit.runCommand(new CallCommand.PartyRefused(3, DialPlan.CALL_RATE_EXCEEDED,
+        UID + " started 10 calls and parties in the last minute"));
+    assertTrue(refused.hasNoEvents());
+    CallReply.Rejected rejected = assertInstanceOf(CallReply.Rejected.class,
+        client.receiveMessage());
+    assertEquals(DialPlan.CALL_RATE_EXCEEDED, rejected.code());
+    f.sip.expectNoMessage(Duration.ofMillis(50));
+    assertEquals(1, assertInstanceOf(Conferencing.class, f.state()).parties().size());
+    // a decision with none waiting changes nothing
+    assertTrue(f.kit.runCommand(new CallCommand.PartyAllowed(3)).hasNoEvents());
+    f.sip.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void aPartyAdmittedAfterTheCallWasHeldIsNotInvited() {
+    CallFixture f = limitedTo(10);
+    TestProbe<CallReply> client = TEST_KIT.createTestProbe();
+    f.kit.runCommand(new Conference(UID, BOB, client.ref()));
+    f.userMessage(UserCommand.AdmitParty.class);
+    assertAccepted(f.client(r -> new CallCommand.Hold(UID, r)));
+    assertInstanceOf(CallState.Held.class, f.state());
+    f.clearProbes();
+    var late = f.kit.runCommand(new CallCommand.PartyAllowed(2));
+    assertTrue(late.hasNoEvents());
+    assertTrue(rejection(client.receiveMessage()).contains("no party added"));
+    f.sip.expectNoMessage(Duration.ofMillis(50));
   }
 
   @Test

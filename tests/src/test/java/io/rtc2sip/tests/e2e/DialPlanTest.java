@@ -31,7 +31,8 @@ class DialPlanTest {
   static void start() throws Exception {
     node = TestNode.start(dir, Sipp.freeUdpPort(), Map.of(
         "rtc2sip.dial-plan.default.deny", "premium.*@.*",
-        "rtc2sip.dial-plan.default.max-concurrent-calls", 1));
+        "rtc2sip.dial-plan.default.max-concurrent-calls", 1,
+        "rtc2sip.dial-plan.users.rita.calls-per-minute", 2));
   }
 
   @AfterAll
@@ -112,6 +113,31 @@ class DialPlanTest {
           && System.nanoTime() < deadline);
       // taken (the SIPp UAS served its one call already: this one only rings)
       assertEquals("result", third.get("type").asText(), third.toString());
+    }
+  }
+
+  @Test
+  void conferencePartiesCountInThePerMinuteLimit() throws Exception {
+    try (Phone rita = new Phone("rita", node.signalingPort);
+        Sipp first = Sipp.uas("uas_answer", 60000);
+        Sipp second = Sipp.uas("uas_answer", 60000);
+        DatagramSocket trap = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      String callId = rita.request("{\"type\":\"call\",\"to\":\"sip:uas@127.0.0.1:"
+          + first.port + "\"}").get("callId").asText();
+      rita.await("answered", first);
+      JsonNode added = rita.request("{\"type\":\"conference\",\"callId\":\"" + callId
+          + "\",\"to\":\"sip:uas@127.0.0.1:" + second.port + "\"}");
+      assertEquals("result", added.get("type").asText(), added.toString());
+      rita.await("party-joined", second);
+      // the call and the party: two legs started this minute, the plan's two
+      JsonNode third = rita.request("{\"type\":\"conference\",\"callId\":\"" + callId
+          + "\",\"to\":\"sip:third@127.0.0.1:" + trap.getLocalPort() + "\"}");
+      assertEquals("call-rate-exceeded", third.path("code").asText(), third.toString());
+      assertTrue(third.path("reason").asText().contains("started 2 calls and parties in the"
+          + " last minute"), third.toString());
+      assertNothingArrives(trap, 500);
+      rita.request("{\"type\":\"hangup\",\"callId\":\"" + callId + "\"}");
+      assertEquals("local-hangup", rita.await("ended").get("cause").asText());
     }
   }
 }
