@@ -16,6 +16,9 @@ import javax.sip.header.ToHeader;
 import javax.sip.message.Message;
 import javax.sip.message.Request;
 import javax.sip.message.Response;
+import io.rtc2sip.actors.Mdc;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -26,6 +29,8 @@ import org.slf4j.MDC;
  * a failover it is rebuilt from the dialog the entity sends with every command.
  */
 final class SipContext {
+  private static final Logger log = LoggerFactory.getLogger(SipContext.class);
+
 
   /** What a client transaction of ours was for. */
   record Purpose(String callId, String kind, SipDialog dialog, String contactUser) {}
@@ -39,7 +44,7 @@ final class SipContext {
   final SipRequests requests;
   final EntityMessenger<CallCommand> calls;
   final MediaEndpoints media;
-  final SipLegs legs = new SipLegs();
+  final SipLegs legs = new SipLegs(this::answerDropped);
   final DialogMismatches mismatches;
   /** Whether new calls can be taken: their first event must reach the journal. */
   final JournalAvailability journal;
@@ -106,6 +111,24 @@ final class SipContext {
     if (tx instanceof gov.nist.javax.sip.stack.SIPServerTransaction nist) {
       nist.disableRetransmissionAlerts();
     }
+  }
+
+  /**
+   * An INVITE still waiting in a leg that is dropped (its call was found over just after the
+   * INVITE was let in, and the call's own answer will find no leg): 481, as to an INVITE for a
+   * call that is over, so that it never waits for the caller's timeout.
+   */
+  private void answerDropped(String callId, SipLeg.PendingInvite pending) {
+    Mdc.runWithCall(CallIds.callOfLeg(callId), () -> {
+      try {
+        pending.tx().sendResponse(requests.response(
+            Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, pending.request(),
+            InboundInvites.tag(callId), null));
+        log.info("the call is over: the INVITE waiting in its dropped leg is answered 481");
+      } catch (Exception e) {
+        log.warn("the INVITE waiting in a dropped leg could not be answered: {}", e.toString());
+      }
+    });
   }
 
   /** The call is over on this node: its leg and all it held are dropped. */

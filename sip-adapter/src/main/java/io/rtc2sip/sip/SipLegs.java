@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * The {@link SipLeg}s of the calls on this node, by call id: the one place the adapter keeps
@@ -14,6 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class SipLegs {
   private final Map<String, SipLeg> legs = new ConcurrentHashMap<>();
   private final AtomicInteger pendingInvites = new AtomicInteger();
+  private final BiConsumer<String, SipLeg.PendingInvite> unanswered;
+
+  /**
+   * {@code unanswered} gets an INVITE still waiting in a leg when the leg is dropped (its call
+   * found over in the instant after the INVITE was let in): it must still be answered.
+   */
+  SipLegs(BiConsumer<String, SipLeg.PendingInvite> unanswered) {
+    this.unanswered = unanswered;
+  }
 
   SipLeg get(String callId) {
     return legs.get(callId);
@@ -58,8 +68,11 @@ final class SipLegs {
     return false;
   }
 
-  private static void release(SipLeg leg) {
-    leg.takePendingInvite();
+  private void release(SipLeg leg) {
+    SipLeg.PendingInvite pending = leg.takePendingInvite();
+    if (pending != null) {
+      unanswered.accept(leg.callId, pending);
+    }
     SipLeg.AnsweredInvite answered = leg.takeUnacknowledged();
     if (answered != null) {
       SipContext.stopAlerts(answered.tx());

@@ -17,6 +17,7 @@ import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.port.SipLegCommand;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -42,6 +43,8 @@ class SipAttendedTransferTest {
   private final TestMediaEndpoints media = new TestMediaEndpoints();
   /** The dialog each call keeps, as it answers when asked. */
   private final Map<String, SipDialog> dialogs = new ConcurrentHashMap<>();
+  /** Calls that answer Ended when asked. */
+  private final Set<String> ended = ConcurrentHashMap.newKeySet();
   private SipAdapter adapter;
   private int port;
 
@@ -54,9 +57,13 @@ class SipAttendedTransferTest {
   void start() throws Exception {
     port = Sipp.freeUdpPort();
     SipSettings settings = SipSettings.of("127.0.0.1", port, "", "", "");
-    adapter = SipAdapter.start(KIT.system(), settings, EntityMessenger.envelopes(calls.ref()),
-        media, callId -> CompletableFuture.completedFuture(new CallQuery.Answer(
-            dialogs.containsKey(callId) ? "Active" : "Idle", dialogs.get(callId))));
+    // legs quiet for a second are checked with their call (the default is a minute)
+    adapter = SipAdapter.start(KIT.system(), settings,
+        new DialogSettings(Duration.ofSeconds(10), Duration.ofSeconds(1)),
+        EntityMessenger.envelopes(calls.ref()), media,
+        callId -> CompletableFuture.completedFuture(new CallQuery.Answer(
+            ended.contains(callId) ? "Ended" : dialogs.containsKey(callId) ? "Active" : "Idle",
+            dialogs.get(callId))));
   }
 
   @AfterEach
@@ -186,6 +193,30 @@ class SipAttendedTransferTest {
         assertTrue(offered.find(), carol.where());
         assertEquals(Integer.parseInt(offered.group(1)), media.remote.get(callId).getPort());
         assertTrue(carol.messages().contains("SIP/2.0 200 OK"), carol.where());
+      }
+    }
+  }
+
+  /**
+   * The call ends in the instant after the adapter checked an INVITE with Replaces against it:
+   * the check of its quiet leg finds the call over and drops the leg, and the INVITE waiting in
+   * it must still get a final answer (it waited unanswered until the caller gave up before).
+   */
+  @Test
+  void anInviteWithReplacesWaitingWhenItsCallIsFoundOverIsAnswered() throws Exception {
+    try (Sipp caller = Sipp.uac("uac_call_wait_bye", port, "alice", 1000)) {
+      ShardingEnvelope<CallCommand> e = answer();
+      String callId = e.entityId();
+      SipDialog old = ((CallCommand.SipInviteReceived) e.message()).dialog();
+      dialogs.put(callId, old);
+      String replaces = old.callId() + ";to-tag=" + old.localTag() + ";from-tag="
+          + old.remoteTag();
+      try (Sipp carol = Sipp.uac("uac_replaces", port, "alice", 0, "-key", "replaces",
+          replaces)) {
+        assertInstanceOf(CallCommand.SipReplacingInviteReceived.class, envelope().message());
+        ended.add(callId); // the call ended meanwhile; its own answer to the INVITE comes late
+        assertEquals(0, carol.await(10), carol.where());
+        assertTrue(carol.messages().contains("SIP/2.0 481"), carol.where());
       }
     }
   }
