@@ -68,14 +68,10 @@ final class InboundInvites {
     if (refusedSessionInterval(request, tx, tag(callId), "for " + uid)) {
       return;
     }
-    ReliableProvisionals.Decision reliability = reliable.decide(request);
-    if (reliability == ReliableProvisionals.Decision.REFUSE) {
-      log.info("INVITE for {} requires 100rel, which is off here: 420", uid);
-      Response r = ctx.requests.response(Response.BAD_EXTENSION, request, tag(callId), null);
-      r.addHeader(ctx.sip.headers.createUnsupportedHeader(ReliableProvisionals.TAG));
-      tx.sendResponse(r);
+    if (refusedExtension(request, tx, tag(callId), "for " + uid)) {
       return;
     }
+    ReliableProvisionals.Decision reliability = reliable.decide(request);
     Optional<Offered> offered = offer(request, tx, tag(callId), "for " + uid);
     if (offered.isEmpty()) {
       return;
@@ -141,6 +137,22 @@ final class InboundInvites {
       return true;
     }
     return false;
+  }
+
+  /**
+   * 420 Bad Extension with {@code Unsupported: 100rel} to an INVITE that requires 100rel while it
+   * is off here (RFC 3261 8.2.2.3, RFC 3262 3); whether it was sent.
+   */
+  boolean refusedExtension(Request request, ServerTransaction tx, String tag, String who)
+      throws Exception {
+    if (reliable.decide(request) != ReliableProvisionals.Decision.REFUSE) {
+      return false;
+    }
+    log.info("INVITE {} requires 100rel, which is off here: 420", who);
+    Response r = ctx.requests.response(Response.BAD_EXTENSION, request, tag, null);
+    r.addHeader(ctx.sip.headers.createUnsupportedHeader(ReliableProvisionals.TAG));
+    tx.sendResponse(r);
+    return true;
   }
 
   /** 422 with our Min-SE to an INVITE asking for a shorter session interval (RFC 4028). */

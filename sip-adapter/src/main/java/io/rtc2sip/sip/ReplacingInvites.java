@@ -98,7 +98,8 @@ final class ReplacingInvites {
       return;
     }
     tx.sendResponse(ctx.requests.response(Response.TRYING, request, null, null));
-    if (inbound.refusedSessionInterval(request, tx, tag, "with Replaces")) {
+    if (inbound.refusedSessionInterval(request, tx, tag, "with Replaces")
+        || inbound.refusedExtension(request, tx, tag, "with Replaces")) {
       return;
     }
     Optional<InboundInvites.Offered> offered = inbound.offer(request, tx, tag,

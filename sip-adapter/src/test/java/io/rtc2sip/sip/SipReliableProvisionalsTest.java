@@ -298,6 +298,14 @@ class SipReliableProvisionalsTest {
       String answer = caller.requestUntil(request, "SIP/2.0 420");
       assertNotNull(answer, "420 Bad Extension");
       assertTrue(answer.contains("Unsupported: 100rel"), answer);
+      // an INVITE with Replaces is refused the same, before the call it names is looked for
+      String replacing = caller.invite("alice", "off-r-" + System.nanoTime() + "@127.0.0.1")
+          .replace("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\nRequire: 100rel\r\n"
+              + "Replaces: x@pbx;to-tag=a1;from-tag=b2\r\n");
+      answer = caller.requestUntil(replacing, "SIP/2.0 4");
+      assertNotNull(answer, "a final answer to the INVITE with Replaces");
+      assertTrue(answer.startsWith("SIP/2.0 420"), answer);
+      assertTrue(answer.contains("Unsupported: 100rel"), answer);
       offCalls.expectNoMessage(Duration.ofMillis(200));
     } finally {
       offAdapter.close();
