@@ -256,11 +256,38 @@ final class DialogRequests {
   // ---------------------------------------------------------------- ours
 
   void bye(SipLegCommand.Bye bye) throws Exception {
+    if (endedBeforeOur2xx(bye)) {
+      return;
+    }
     Request r = ctx.requests.inDialog(bye.dialog(), Request.BYE, userOf(bye.dialog().localUri()));
     r.addHeader(ctx.requests.reason(bye.cause()));
     send(r, new SipContext.Purpose(bye.callId(), "BYE", bye.dialog(), null));
     ctx.legs.endDialog(bye.callId(), bye.dialog().callId());
     log.info("BYE sent ({})", bye.cause());
+  }
+
+  /**
+   * The call hangs up a dialog whose INVITE is still pending here: our 200 has not gone (it
+   * waits for the PRACK of our reliable 18x), so the dialog is early on our side, where a callee
+   * must not send BYE (RFC 3261 15). The INVITE gets a final 480 with the hangup's Reason
+   * instead, and the 200 that waited never goes. Whether it was so.
+   */
+  private boolean endedBeforeOur2xx(SipLegCommand.Bye bye) throws Exception {
+    SipLeg leg = ctx.legs.get(bye.callId());
+    SipLeg.PendingInvite pending = leg == null ? null : leg.pendingInvite();
+    if (pending == null
+        || !SipContext.sipCallId(pending.request()).equals(bye.dialog().callId())
+        || !leg.takePendingInvite(pending)) {
+      return false;
+    }
+    Response r = ctx.requests.response(Response.TEMPORARILY_UNAVAILABLE, pending.request(),
+        bye.dialog().localTag(), null);
+    r.addHeader(ctx.requests.reason(bye.cause()));
+    pending.tx().sendResponse(r);
+    ctx.legs.endDialog(bye.callId(), bye.dialog().callId());
+    log.info("hung up ({}) before our 200 went (it waited for a PRACK): the INVITE is answered"
+        + " 480, no BYE", bye.cause());
+    return true;
   }
 
   void reinvite(SipLegCommand.Reinvite reinvite) throws Exception {

@@ -223,11 +223,33 @@ class SipReliableProvisionalsTest {
     }
   }
 
+  /**
+   * Our user hangs up while our 200 waits for a PRACK: the dialog is still early on our side,
+   * where a callee must not send BYE (RFC 3261 15): the INVITE gets a final 480 with the
+   * hangup's Reason instead, and neither the 200 nor a BYE ever goes.
+   */
+  @Test
+  void aHangupWhileOur200WaitsForAPrackEndsTheInviteWithoutABye() throws Exception {
+    try (RawSip caller = new RawSip(port)) {
+      Answered call = answeredBeforeItsPrack(caller, "byeheld");
+      calls.expectNoMessage(Duration.ofMillis(100));
+      adapter.port().tell(new SipLegCommand.Bye(call.callId(), call.dialog().nextLocalCseq(),
+          EndCause.LOCAL_HANGUP));
+      List<String> got = caller.receiveFor(Duration.ofMillis(64 * 50 + 500));
+      assertTrue(got.stream().anyMatch(m -> m.startsWith("SIP/2.0 480")
+          && m.contains("Reason: Q.850;cause=16")), "480 with the Reason: " + got);
+      assertTrue(got.stream().noneMatch(m -> m.startsWith("BYE ")
+          || m.startsWith("SIP/2.0 200")), "no BYE, no 200: " + got);
+      assertEquals(0, adapter.pendingInvites());
+      assertEquals(0, adapter.openDialogs());
+    }
+  }
+
   @Test
   void aCancelWhileOur200WaitsForAPrackGets487AndThe200NeverGoes() throws Exception {
     try (RawSip caller = new RawSip(port)) {
       // the user answers: our 200 waits for the 180's PRACK, which does not come
-      String invite = answeredBeforeItsPrack(caller, "cancelheld");
+      String invite = answeredBeforeItsPrack(caller, "cancelheld").invite();
       calls.expectNoMessage(Duration.ofMillis(100));
       // the caller gives up: CANCEL of the INVITE (its branch and CSeq)
       String cancel = invite.substring(0, invite.indexOf("Contact:"))
@@ -250,11 +272,14 @@ class SipReliableProvisionalsTest {
     }
   }
 
+  /** An INVITE as sent, the call it reached and the call's dialog. */
+  private record Answered(String invite, String callId, SipDialog dialog) {}
+
   /**
    * {@code caller} INVITEs alice requiring 100rel; the call rings (a reliable 180) and answers
-   * at once: our 200 waits for the 180's PRACK. Returns the INVITE as sent.
+   * at once: our 200 waits for the 180's PRACK.
    */
-  private String answeredBeforeItsPrack(RawSip caller, String name) throws Exception {
+  private Answered answeredBeforeItsPrack(RawSip caller, String name) throws Exception {
     String sipCallId = name + "-" + System.nanoTime() + "@127.0.0.1";
     String invite = caller.invite("alice", sipCallId)
         .replace("Max-Forwards: 70\r\n", "Max-Forwards: 70\r\nRequire: 100rel\r\n");
@@ -265,7 +290,7 @@ class SipReliableProvisionalsTest {
     adapter.port().tell(new SipLegCommand.Ring(e.entityId(), received.dialog(), false));
     adapter.port().tell(new SipLegCommand.Accept(e.entityId(), received.dialog(),
         received.offer()));
-    return invite;
+    return new Answered(invite, e.entityId(), received.dialog());
   }
 
   /** Sends a PRACK with {@code rack} in the dialog until it is answered; the answer. */
