@@ -259,6 +259,15 @@ final class DialogRequests {
     if (endedBeforeOur2xx(bye)) {
       return;
     }
+    SipLeg leg = ctx.legs.get(bye.callId());
+    if (leg != null && leg.byeAfterAck(bye.dialog().callId(), () -> sendBye(bye))) {
+      log.info("hung up ({}): our BYE waits for the ACK of our 200", bye.cause());
+      return;
+    }
+    sendBye(bye);
+  }
+
+  private void sendBye(SipLegCommand.Bye bye) throws Exception {
     Request r = ctx.requests.inDialog(bye.dialog(), Request.BYE, userOf(bye.dialog().localUri()));
     r.addHeader(ctx.requests.reason(bye.cause()));
     send(r, new SipContext.Purpose(bye.callId(), "BYE", bye.dialog(), null));

@@ -104,6 +104,17 @@ final class SipContext {
     if (answered != null) {
       stopAlerts(answered.tx());
     }
+    ReliableProvisionals.Step bye = leg.takeByeAfterAck();
+    if (bye != null) {
+      // our BYE waited for this ACK (or for our 2xx to give up); on the thread of the ACK
+      Mdc.runWithCall(CallIds.callOfLeg(leg.callId), () -> {
+        try {
+          bye.run();
+        } catch (Exception e) {
+          log.warn("the BYE that waited for the ACK could not be sent: {}", e.toString());
+        }
+      });
+    }
   }
 
   /** No more RETRANSMIT timeouts for this transaction. */

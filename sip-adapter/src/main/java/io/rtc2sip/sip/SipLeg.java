@@ -58,6 +58,7 @@ final class SipLeg {
   private ClientTransaction outboundInvite;
   private OutboundDispatch.Attempts attempts;
   private AnsweredInvite unacknowledged;
+  private ReliableProvisionals.Step byeAfterAck;
   /** The RSeq of the peer's last reliable 18x to our INVITE, by early dialog (its To-tag). */
   private final Map<String, Long> peerRseqs = new java.util.HashMap<>(2);
   /** The CSeq of our last PRACK (0: none). */
@@ -313,6 +314,27 @@ final class SipLeg {
     AnsweredInvite a = unacknowledged;
     unacknowledged = null;
     return a;
+  }
+
+  /**
+   * Keeps our BYE of dialog {@code sipCallId} until the ACK of our 2xx in it (or until that 2xx
+   * gives up waiting): a callee must not send BYE before (RFC 3261 15). False when no 2xx of
+   * that dialog awaits its ACK: the BYE goes now.
+   */
+  synchronized boolean byeAfterAck(String sipCallId, ReliableProvisionals.Step bye) {
+    if (unacknowledged == null
+        || !sipCallId.equals(SipContext.sipCallId(unacknowledged.ok()))) {
+      return false;
+    }
+    byeAfterAck = bye;
+    return true;
+  }
+
+  /** The BYE that waited for the ACK of our 2xx, or null. */
+  synchronized ReliableProvisionals.Step takeByeAfterAck() {
+    ReliableProvisionals.Step bye = byeAfterAck;
+    byeAfterAck = null;
+    return bye;
   }
 
   synchronized void ack(Request ack) {

@@ -8,11 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.rtc2sip.actors.EntityMessenger;
 import io.rtc2sip.actors.call.CallCommand;
+import io.rtc2sip.actors.model.EndCause;
+import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.port.SipLegCommand;
+import io.rtc2sip.testkit.Until;
 import java.net.DatagramPacket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -61,6 +65,69 @@ class SipAckTimeoutTest {
       assertTrue(told >= T1.multipliedBy(64).toNanos(),
           "told " + told / 1_000_000 + " ms after the answer, before 64*T1");
       assertTrue(twoHundredsReceived(raw, "lost@caller") >= 2, "our 200 sent again meanwhile");
+    }
+  }
+
+  /** An adapter whose call is a probe answering Active; closed by the caller. */
+  private SipAdapter adapter(int port) throws Exception {
+    return SipAdapter.start(KIT.system(), SipSettings.of("127.0.0.1", port, "", "", ""),
+        EntityMessenger.envelopes(calls.ref()), new TestMediaEndpoints(),
+        callId -> CompletableFuture.completedFuture(new CallQuery.Answer("Active", null)));
+  }
+
+  /** {@code raw} calls alice, the call answers: the INVITE as the call got it, once our 200 came. */
+  private ShardingEnvelope<CallCommand> answered(SipAdapter adapter, RawSip raw,
+      String sipCallId) throws Exception {
+    raw.send(raw.invite("alice", sipCallId).getBytes(StandardCharsets.US_ASCII));
+    ShardingEnvelope<CallCommand> e = calls.receiveMessage(WAIT);
+    CallCommand.SipInviteReceived invite =
+        assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
+    adapter.port().tell(new SipLegCommand.Accept(e.entityId(), invite.dialog(), invite.offer()));
+    assertNotNull(raw.requestUntil(null, "SIP/2.0 200"), "our 200");
+    return e;
+  }
+
+  /**
+   * The user hangs up before the caller's ACK came: a callee must not send BYE before the ACK
+   * of its 2xx (RFC 3261 15), so ours waits for it and goes as soon as it comes.
+   */
+  @Test
+  void ourByeWaitsForTheAckOfOur200() throws Exception {
+    int port = Sipp.freeUdpPort();
+    try (SipAdapter adapter = adapter(port); RawSip raw = new RawSip(port)) {
+      String sipCallId = "quick@caller";
+      ShardingEnvelope<CallCommand> e = answered(adapter, raw, sipCallId);
+      SipDialog dialog = ((CallCommand.SipInviteReceived) e.message()).dialog();
+      adapter.port().tell(new SipLegCommand.Bye(e.entityId(), dialog.nextLocalCseq(),
+          EndCause.LOCAL_HANGUP));
+      List<String> before = raw.receiveFor(Duration.ofMillis(300));
+      assertTrue(before.stream().noneMatch(m -> m.startsWith("BYE ")),
+          "no BYE before the ACK: " + before);
+      String ack = raw.inDialog("ACK", "alice", sipCallId, RawSip.fromTag(sipCallId),
+          dialog.localTag(), 1);
+      String bye = raw.requestUntil(ack, "BYE ");
+      assertNotNull(bye, "our BYE once the ACK came");
+      assertTrue(bye.contains("Reason: Q.850;cause=16"), bye);
+      // the leg goes with the BYE's dialog, right after the BYE was sent
+      Until.until(WAIT, () -> adapter.openDialogs() == 0, "the leg dropped after our BYE");
+    }
+  }
+
+  /** No ACK ever: our BYE goes when our 200 gives up waiting (64*T1), as RFC 3261 15 allows. */
+  @Test
+  void ourByeWaitingForAnAckThatNeverComesGoesAt64TimesT1() throws Exception {
+    int port = Sipp.freeUdpPort();
+    try (SipAdapter adapter = adapter(port); RawSip raw = new RawSip(port)) {
+      ShardingEnvelope<CallCommand> e = answered(adapter, raw, "noack@caller");
+      SipDialog dialog = ((CallCommand.SipInviteReceived) e.message()).dialog();
+      long hungUp = System.nanoTime();
+      adapter.port().tell(new SipLegCommand.Bye(e.entityId(), dialog.nextLocalCseq(),
+          EndCause.LOCAL_HANGUP));
+      assertNotNull(raw.requestUntil(null, "BYE "), "our BYE after 64*T1");
+      long waited = System.nanoTime() - hungUp;
+      assertTrue(waited >= T1.multipliedBy(60).toNanos(),
+          "the BYE went " + waited / 1_000_000 + " ms after the hangup, before 64*T1");
+      assertEquals(CallCommand.SipAckTimeout.INSTANCE, calls.receiveMessage(WAIT).message());
     }
   }
 
