@@ -63,6 +63,12 @@ final class CallActions {
   private final JournalAvailability journal;
   /** The end being written, until it is. */
   private EndOnWire endOnWire;
+  /**
+   * A client's request waiting in memory for the user session's decision (a conference party's
+   * admission): answered Rejected when the call ends first (the decision would find the entity
+   * passivated).
+   */
+  private ClientCommand waitingForSession;
 
   CallActions(
       String callId,
@@ -264,6 +270,23 @@ final class CallActions {
     }
   }
 
+  /** {@code command} waits for the user session's decision (one at a time). */
+  void waitForSession(ClientCommand command) {
+    waitingForSession = command;
+  }
+
+  /** The request waiting for the user session, which waits no longer; null when none. */
+  ClientCommand takeWaitingForSession() {
+    ClientCommand c = waitingForSession;
+    waitingForSession = null;
+    return c;
+  }
+
+  /** Whether a request waits for the user session. */
+  boolean waitsForSession() {
+    return waitingForSession != null;
+  }
+
   /**
    * Delivers {@code timeout} after {@code after} unless the user session answered before (its
    * admission of a placed call, or of a conference party).
@@ -324,6 +347,13 @@ final class CallActions {
       }
       user(info.uid(), new UserCommand.CallEnded(callId));
       timers.cancelAll();
+      ClientCommand waiting = takeWaitingForSession();
+      if (waiting != null) {
+        log().info("{} refused: the call ended while it waited for the user session",
+            waiting.getClass().getSimpleName());
+        waiting.replyTo().tell(new CallReply.Rejected(callId, CallReply.Rejected.REJECTED,
+            "the call ended"));
+      }
     });
     if (!journal.available()) {
       log().warn("call ends on the wire now ({}, SIP {}) while the journal is unavailable: its"

@@ -44,12 +44,6 @@ final class ConferenceHandlers {
   static final int MAX_PARTIES = DialPlan.MAX_CONFERENCE_PARTIES + 2;
 
   private final CallActions a;
-  /**
-   * The user's {@code conference} waiting for its user session to admit the party (a plan with
-   * a per-minute limit), in memory only like a placement: lost with the node, the client's
-   * request times out and nothing was made.
-   */
-  private Conference admitting;
 
   ConferenceHandlers(CallActions actions) {
     this.a = actions;
@@ -80,12 +74,14 @@ final class ConferenceHandlers {
       return a.reject(c, DialPlan.TOO_MANY_CALLS, "the dial plan of " + info.uid() + " allows "
           + plan.conferenceParties() + " added conference parties; the call has " + added);
     }
-    if (admitting != null) {
+    if (a.waitsForSession()) {
       return a.reject(c, "a party is being admitted: one at a time");
     }
     if (plan.callsPerMinute() > 0) {
       // one more leg through the trunk: it counts in the user's per-minute window
-      admitting = c;
+      // in memory only, like a placement: lost with the node, the client's request times out
+      // and nothing was made; the call's end answers it
+      a.waitForSession(c);
       int party = info.sipLegs() + 1;
       a.user(info.uid(), new UserCommand.AdmitParty(a.callId(), party, a.self().narrow()));
       a.armPlacementTimer(new PartyRefused(party, Placement.UNAVAILABLE,
@@ -119,13 +115,12 @@ final class ConferenceHandlers {
 
   /** The conference request this decision is for, which waits no longer; null when none. */
   private Conference decided(PartyAdmission decision) {
-    Conference c = admitting;
+    Conference c = a.takeWaitingForSession() instanceof Conference waiting ? waiting : null;
     if (c == null) {
       a.log().info("{} for party {} with none waiting: ignored",
           decision.getClass().getSimpleName(), decision.party());
       return null;
     }
-    admitting = null;
     a.cancelPlacementTimer();
     return c;
   }

@@ -204,6 +204,20 @@ class ConferenceTest {
   }
 
   @Test
+  void theCallsEndAnswersAPartyStillWaitingForItsAdmission() {
+    CallFixture f = limitedTo(10);
+    TestProbe<CallReply> client = TEST_KIT.createTestProbe();
+    f.kit.runCommand(new Conference(UID, BOB, client.ref()));
+    f.userMessage(UserCommand.AdmitParty.class);
+    // the SIP party hangs up before the user session decided: the entity ends and passivates,
+    // where a decision would not reach it; the request is answered by the end
+    f.fact(new SipByeReceived(CallIds.sipCallIdFor(f.callId), 2, ""));
+    assertInstanceOf(CallState.Ended.class, f.state());
+    assertEquals("the call ended", rejection(client.receiveMessage()));
+    f.sip.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
   void oneInvitationAtATime() {
     CallFixture f = CallFixture.outbound(TEST_KIT);
     f.reach(Conferencing.class);
