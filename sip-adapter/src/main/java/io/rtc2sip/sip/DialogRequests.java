@@ -133,6 +133,10 @@ final class DialogRequests {
         Header reason = request.getHeader("Reason");
         ctx.calls.tell(callId, new CallCommand.SipByeReceived(SipContext.sipCallId(request), cseq,
             reason == null ? "" : reason.toString().trim()));
+        SipLeg leg = ctx.legs.get(callId);
+        if (leg != null) {
+          leg.peerEnded(SipContext.sipCallId(request)); // our BYE waiting in it is moot
+        }
         ctx.legs.endDialog(callId, SipContext.sipCallId(request));
         respond(tx, request, Response.OK);
       }

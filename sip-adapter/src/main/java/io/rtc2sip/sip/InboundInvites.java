@@ -296,7 +296,7 @@ final class InboundInvites {
 
   private void answer(SipLegCommand.Accept accept, SipLeg leg, SipLeg.PendingInvite pending)
       throws Exception {
-    if (!leg.takePendingInvite(pending)) {
+    if (!leg.takePendingInviteToAnswer(pending)) {
       return; // cancelled or ended while the 200 waited for a PRACK
     }
     NegotiatedMedia media = accept.media();
@@ -305,6 +305,7 @@ final class InboundInvites {
         ? Optional.of(pending.reliable().sdp()) : answer(accept.callId(), leg, pending, media);
     if (sdp.isEmpty()) {
       log.error("no RTP port (or SRTP key) for the answer: rejecting with 503");
+      leg.answerFailed();
       pending.tx().sendResponse(ctx.requests.response(Response.SERVICE_UNAVAILABLE,
           pending.request(), accept.dialog().localTag(), null));
       forget(accept.callId(), pending);

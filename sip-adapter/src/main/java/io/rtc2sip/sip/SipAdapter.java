@@ -44,7 +44,7 @@ public final class SipAdapter implements AutoCloseable {
   private final ActorRef<Object> legs;
   private final ActorRef<Object> registrations;
   private final SipRegistrations registering;
-  private final SipLegs open;
+  private final SipContext ctx;
   private final LegChecks checks;
   private final AutoCloseable pendingGauge;
   private final SipGuard guard;
@@ -56,7 +56,7 @@ public final class SipAdapter implements AutoCloseable {
   private final ReliableProvisionals reliable;
 
   private SipAdapter(SipStackRunner sip, ActorRef<Object> legs, ActorRef<Object> registrations,
-      SipRegistrations registering, SipLegs open, LegChecks checks, SipGuard guard,
+      SipRegistrations registering, SipContext ctx, LegChecks checks, SipGuard guard,
       AutoCloseable bansGauge, AutoCloseable pendingGauge, InviteHops hops,
       OutboundInvites outbound, DestinationProbes probes, DestinationMetrics destinationMetrics,
       ReliableProvisionals reliable) {
@@ -66,7 +66,7 @@ public final class SipAdapter implements AutoCloseable {
     this.probes = probes;
     this.destinationMetrics = destinationMetrics;
     this.registering = registering;
-    this.open = open;
+    this.ctx = ctx;
     this.checks = checks;
     this.pendingGauge = pendingGauge;
     this.guard = guard;
@@ -208,7 +208,7 @@ public final class SipAdapter implements AutoCloseable {
     ActorRef<Object> registrations = system.systemActorOf(registrationBehavior(registering),
         "sip-registrations", Props.empty());
     LegChecks checks = new LegChecks(ctx, inbound, query, dialogSettings, system);
-    return new SipAdapter(sip, legs, registrations, registering, ctx.legs, checks, guard,
+    return new SipAdapter(sip, legs, registrations, registering, ctx, checks, guard,
         bansGauge, pendingGauge, hops, outbound, probes, destinationMetrics, reliable);
   }
 
@@ -263,12 +263,12 @@ public final class SipAdapter implements AutoCloseable {
 
   /** INVITEs awaiting our final response (tests). */
   int pendingInvites() {
-    return open.pendingInvites();
+    return ctx.legs.pendingInvites();
   }
 
   /** Calls whose SIP state this node holds (what {@code rtc2sip_sip_dialogs_open} shows). */
   int openDialogs() {
-    return open.size();
+    return ctx.legs.size();
   }
 
   /**
@@ -287,6 +287,8 @@ public final class SipAdapter implements AutoCloseable {
     reliable.close();
     hops.close();
     checks.close();
+    // our BYEs still waiting for the ACK of our 2xx go now, while the stack runs
+    ctx.legs.all().forEach(ctx::sendByeAfterAck);
     legs.tell(STOP);
     registrations.tell(STOP);
     registering.close();

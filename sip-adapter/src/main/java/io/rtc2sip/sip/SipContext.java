@@ -44,7 +44,7 @@ final class SipContext {
   final SipRequests requests;
   final EntityMessenger<CallCommand> calls;
   final MediaEndpoints media;
-  final SipLegs legs = new SipLegs(this::answerDropped);
+  final SipLegs legs = new SipLegs(this::leftovers);
   final DialogMismatches mismatches;
   /** Whether new calls can be taken: their first event must reach the journal. */
   final JournalAvailability journal;
@@ -104,17 +104,7 @@ final class SipContext {
     if (answered != null) {
       stopAlerts(answered.tx());
     }
-    ReliableProvisionals.Step bye = leg.takeByeAfterAck();
-    if (bye != null) {
-      // our BYE waited for this ACK (or for our 2xx to give up); on the thread of the ACK
-      Mdc.runWithCall(CallIds.callOfLeg(leg.callId), () -> {
-        try {
-          bye.run();
-        } catch (Exception e) {
-          log.warn("the BYE that waited for the ACK could not be sent: {}", e.toString());
-        }
-      });
-    }
+    sendByeAfterAck(leg); // it waited for this ACK, or for our 2xx to give up
   }
 
   /** No more RETRANSMIT timeouts for this transaction. */
@@ -125,19 +115,41 @@ final class SipContext {
   }
 
   /**
-   * An INVITE still waiting in a leg that is dropped (its call was found over just after the
-   * INVITE was let in, and the call's own answer will find no leg): 481, as to an INVITE for a
-   * call that is over, so that it never waits for the caller's timeout.
+   * What must still go out of a leg that is dropped: an INVITE still waiting in it (its call was
+   * found over just after the INVITE was let in, and the call's own answer will find no leg) is
+   * answered 481, as an INVITE for a call that is over, so that it never waits for the caller's
+   * timeout; our BYE that waited for the ACK of our 2xx goes now.
    */
-  private void answerDropped(String callId, SipLeg.PendingInvite pending) {
-    Mdc.runWithCall(CallIds.callOfLeg(callId), () -> {
+  private void leftovers(SipLeg leg) {
+    SipLeg.PendingInvite pending = leg.takePendingInvite();
+    if (pending != null) {
+      Mdc.runWithCall(CallIds.callOfLeg(leg.callId), () -> {
+        try {
+          pending.tx().sendResponse(requests.response(
+              Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, pending.request(),
+              InboundInvites.tag(leg.callId), null));
+          log.info("the call is over: the INVITE waiting in its dropped leg is answered 481");
+        } catch (Exception e) {
+          log.warn("the INVITE waiting in a dropped leg could not be answered: {}",
+              e.toString());
+        }
+      });
+    }
+    sendByeAfterAck(leg);
+  }
+
+  /** Sends our BYE that waited in {@code leg} for the ACK of our 2xx, if one waits. */
+  void sendByeAfterAck(SipLeg leg) {
+    ReliableProvisionals.Step bye = leg.takeByeAfterAck();
+    if (bye == null) {
+      return;
+    }
+    // on the thread of the ACK, of the 2xx giving up, of the leg's drop or of the node's stop
+    Mdc.runWithCall(CallIds.callOfLeg(leg.callId), () -> {
       try {
-        pending.tx().sendResponse(requests.response(
-            Response.CALL_OR_TRANSACTION_DOES_NOT_EXIST, pending.request(),
-            InboundInvites.tag(callId), null));
-        log.info("the call is over: the INVITE waiting in its dropped leg is answered 481");
+        bye.run();
       } catch (Exception e) {
-        log.warn("the INVITE waiting in a dropped leg could not be answered: {}", e.toString());
+        log.warn("the BYE that waited for the ACK could not be sent: {}", e.toString());
       }
     });
   }

@@ -58,7 +58,11 @@ final class SipLeg {
   private ClientTransaction outboundInvite;
   private OutboundDispatch.Attempts attempts;
   private AnsweredInvite unacknowledged;
+  /** The Call-ID of the dialog whose INVITE our 2xx is being made for (taken, not yet sent). */
+  private String answering;
+  /** Our BYE waiting for the ACK of our 2xx, and the Call-ID of its dialog. */
   private ReliableProvisionals.Step byeAfterAck;
+  private String byeAfterAckOf;
   /** The RSeq of the peer's last reliable 18x to our INVITE, by early dialog (its To-tag). */
   private final Map<String, Long> peerRseqs = new java.util.HashMap<>(2);
   /** The CSeq of our last PRACK (0: none). */
@@ -221,12 +225,19 @@ final class SipLeg {
 
   /** Takes the pending INVITE only if it is still {@code which}; whether it was. */
   boolean takePendingInvite(PendingInvite which) {
+    return take(which, false);
+  }
+
+  private boolean take(PendingInvite which, boolean toAnswer) {
     synchronized (this) {
       if (which == null || pendingInvite != which) {
         return false;
       }
       pendingInvite = null;
       pendingInvites.decrementAndGet();
+      if (toAnswer) {
+        answering = SipContext.sipCallId(which.request());
+      }
     }
     if (which.reliable() != null) {
       which.reliable().end();
@@ -304,6 +315,23 @@ final class SipLeg {
 
   synchronized void unacknowledged(AnsweredInvite answered) {
     unacknowledged = answered;
+    answering = null;
+  }
+
+  /**
+   * Takes the pending INVITE {@code which} to send our 2xx to it (false when it was answered or
+   * cancelled meanwhile): from now until the 2xx is sent ({@link #unacknowledged(AnsweredInvite)})
+   * or fails ({@link #answerFailed}), a BYE of its dialog waits as for the ACK.
+   */
+  boolean takePendingInviteToAnswer(PendingInvite which) {
+    return take(which, true);
+  }
+
+  /** Our 2xx could not be made: no 2xx goes, and a BYE that waited for it is not needed. */
+  synchronized void answerFailed() {
+    answering = null;
+    byeAfterAck = null;
+    byeAfterAckOf = null;
   }
 
   synchronized AnsweredInvite unacknowledged() {
@@ -322,19 +350,29 @@ final class SipLeg {
    * that dialog awaits its ACK: the BYE goes now.
    */
   synchronized boolean byeAfterAck(String sipCallId, ReliableProvisionals.Step bye) {
-    if (unacknowledged == null
-        || !sipCallId.equals(SipContext.sipCallId(unacknowledged.ok()))) {
-      return false;
+    boolean waits = sipCallId.equals(answering) || unacknowledged != null
+        && sipCallId.equals(SipContext.sipCallId(unacknowledged.ok()));
+    if (waits) {
+      byeAfterAck = bye;
+      byeAfterAckOf = sipCallId;
     }
-    byeAfterAck = bye;
-    return true;
+    return waits;
   }
 
   /** The BYE that waited for the ACK of our 2xx, or null. */
   synchronized ReliableProvisionals.Step takeByeAfterAck() {
     ReliableProvisionals.Step bye = byeAfterAck;
     byeAfterAck = null;
+    byeAfterAckOf = null;
     return bye;
+  }
+
+  /** The peer ended dialog {@code sipCallId} itself: our BYE waiting in it is not sent. */
+  synchronized void peerEnded(String sipCallId) {
+    if (sipCallId.equals(byeAfterAckOf)) {
+      byeAfterAck = null;
+      byeAfterAckOf = null;
+    }
   }
 
   synchronized void ack(Request ack) {

@@ -5,7 +5,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The {@link SipLeg}s of the calls on this node, by call id: the one place the adapter keeps
@@ -15,14 +15,15 @@ import java.util.function.BiConsumer;
 final class SipLegs {
   private final Map<String, SipLeg> legs = new ConcurrentHashMap<>();
   private final AtomicInteger pendingInvites = new AtomicInteger();
-  private final BiConsumer<String, SipLeg.PendingInvite> unanswered;
+  private final Consumer<SipLeg> leftovers;
 
   /**
-   * {@code unanswered} gets an INVITE still waiting in a leg when the leg is dropped (its call
-   * found over in the instant after the INVITE was let in): it must still be answered.
+   * {@code leftovers} gets each leg dropped, for what must still go out of it: an INVITE still
+   * waiting (its call found over in the instant after the INVITE was let in) must be answered,
+   * our BYE that waited for an ACK must go.
    */
-  SipLegs(BiConsumer<String, SipLeg.PendingInvite> unanswered) {
-    this.unanswered = unanswered;
+  SipLegs(Consumer<SipLeg> leftovers) {
+    this.leftovers = leftovers;
   }
 
   SipLeg get(String callId) {
@@ -69,14 +70,11 @@ final class SipLegs {
   }
 
   private void release(SipLeg leg) {
-    SipLeg.PendingInvite pending = leg.takePendingInvite();
-    if (pending != null) {
-      unanswered.accept(leg.callId, pending);
-    }
     SipLeg.AnsweredInvite answered = leg.takeUnacknowledged();
     if (answered != null) {
       SipContext.stopAlerts(answered.tx());
     }
+    leftovers.accept(leg);
   }
 
   /** The dialog {@code sipCallId} of the call ended; the leg goes with its last dialog. */

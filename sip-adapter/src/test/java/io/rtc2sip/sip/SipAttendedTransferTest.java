@@ -96,6 +96,7 @@ class SipAttendedTransferTest {
       SipDialog dialog = SipDialog.outgoing(CallIds.sipCallIdFor(callId),
           CallIds.localTagFor(callId, 1), "sip:alice@127.0.0.1",
           "sip:uas@127.0.0.1:" + transferee.port);
+      dialogs.put(callId, dialog); // the call runs: the quick idle check leaves its leg alone
       adapter.port().tell(new SipLegCommand.Invite(callId, dialog, Party.rtc("alice"),
           Party.sip(dialog.remoteUri())));
       CallCommand.SipAnswered answered = fact(CallCommand.SipAnswered.class);
@@ -125,6 +126,7 @@ class SipAttendedTransferTest {
       ShardingEnvelope<CallCommand> e = answer();
       String callId = e.entityId();
       SipDialog inbound = ((CallCommand.SipInviteReceived) e.message()).dialog();
+      dialogs.put(callId, inbound);
       CallCommand.SipReferReceived refer = fact(CallCommand.SipReferReceived.class);
       // as the call reads it (TransferHandlers.referred)
       ReferTarget t = ReferTarget.parse(refer.referTo());

@@ -319,6 +319,33 @@ class SipDialogGuardTest {
     }
   }
 
+  /**
+   * Our BYE waits for the ACK of our 200 (RFC 3261 15); if the leg is dropped meanwhile (here:
+   * its call found over by the idle check, long before our 200 would give up at 64*T1 = 32 s),
+   * the BYE goes with the drop instead of being lost with the leg.
+   */
+  @Test
+  void ourByeWaitingForAnAckGoesWhenTheLegIsDropped() throws Exception {
+    start(0, Duration.ofSeconds(1));
+    try (RawSip raw = new RawSip(port)) {
+      String sipCallId = "dropped-bye@caller";
+      raw.send(raw.invite("alice", sipCallId).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      ShardingEnvelope<CallCommand> e = calls.receiveMessage(WAIT);
+      CallCommand.SipInviteReceived invite =
+          assertInstanceOf(CallCommand.SipInviteReceived.class, e.message());
+      states.put(e.entityId(), "Active");
+      adapter.port().tell(new SipLegCommand.Accept(e.entityId(), invite.dialog(),
+          invite.offer()));
+      assertNotNull(raw.requestUntil(null, "SIP/2.0 200"), "our 200");
+      adapter.port().tell(new SipLegCommand.Bye(e.entityId(), invite.dialog().nextLocalCseq(),
+          EndCause.LOCAL_HANGUP));
+      states.put(e.entityId(), "Ended"); // no ACK comes; the idle check finds the call over
+      String bye = raw.requestUntil(null, "BYE ");
+      assertNotNull(bye, "our BYE when the leg was dropped");
+      awaitNoDialogs("the leg is gone");
+    }
+  }
+
   @Test
   void anSdpNamingAHostInsteadOfAnAddressIsRefusedWith488() throws Exception {
     start(0);
