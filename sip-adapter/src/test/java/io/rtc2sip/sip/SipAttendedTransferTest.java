@@ -89,6 +89,15 @@ class SipAttendedTransferTest {
     return e;
   }
 
+  /**
+   * The call {@code callId} runs in dialog {@code old} (it answers so when asked): the Replaces
+   * that names that dialog, seen from our side (our tag is the to-tag).
+   */
+  private String replacesOf(String callId, SipDialog old) {
+    dialogs.put(callId, old);
+    return old.callId() + ";to-tag=" + old.localTag() + ";from-tag=" + old.remoteTag();
+  }
+
   @Test
   void ourReferCarriesTheOtherCallsDialogAsReplaces() throws Exception {
     try (Sipp transferee = Sipp.uas("uas_transferee_replaces", 60000)) {
@@ -165,10 +174,7 @@ class SipAttendedTransferTest {
       ShardingEnvelope<CallCommand> e = answer();
       String callId = e.entityId();
       SipDialog old = ((CallCommand.SipInviteReceived) e.message()).dialog();
-      dialogs.put(callId, old);
-      // the dialog seen from our side: our tag is the to-tag
-      String replaces = old.callId() + ";to-tag=" + old.localTag() + ";from-tag="
-          + old.remoteTag();
+      String replaces = replacesOf(callId, old);
       try (Sipp carol = Sipp.uac("uac_replaces", port, "alice", 500, "-key", "replaces",
           replaces)) {
         ShardingEnvelope<CallCommand> taken = envelope();
@@ -210,9 +216,7 @@ class SipAttendedTransferTest {
       ShardingEnvelope<CallCommand> e = answer();
       String callId = e.entityId();
       SipDialog old = ((CallCommand.SipInviteReceived) e.message()).dialog();
-      dialogs.put(callId, old);
-      String replaces = old.callId() + ";to-tag=" + old.localTag() + ";from-tag="
-          + old.remoteTag();
+      String replaces = replacesOf(callId, old);
       try (Sipp carol = Sipp.uac("uac_replaces", port, "alice", 0, "-key", "replaces",
           replaces)) {
         assertInstanceOf(CallCommand.SipReplacingInviteReceived.class, envelope().message());

@@ -151,6 +151,14 @@ class ConferenceTest {
     return f;
   }
 
+  /** The user asks to add BOB; its user session is asked: the client's probe, not answered. */
+  private static TestProbe<CallReply> waitingForAdmission(CallFixture f) {
+    TestProbe<CallReply> client = TEST_KIT.createTestProbe();
+    assertTrue(f.kit.runCommand(new Conference(UID, BOB, client.ref())).hasNoEvents());
+    f.userMessage(UserCommand.AdmitParty.class);
+    return client;
+  }
+
   @Test
   void underAPerMinuteLimitEachPartyIsAdmittedByTheUserSessionFirst() {
     CallFixture f = limitedTo(10);
@@ -191,9 +199,7 @@ class ConferenceTest {
   @Test
   void aPartyAdmittedAfterTheCallWasHeldIsNotInvited() {
     CallFixture f = limitedTo(10);
-    TestProbe<CallReply> client = TEST_KIT.createTestProbe();
-    f.kit.runCommand(new Conference(UID, BOB, client.ref()));
-    f.userMessage(UserCommand.AdmitParty.class);
+    TestProbe<CallReply> client = waitingForAdmission(f);
     assertAccepted(f.client(r -> new CallCommand.Hold(UID, r)));
     assertInstanceOf(CallState.Held.class, f.state());
     f.clearProbes();
@@ -206,9 +212,7 @@ class ConferenceTest {
   @Test
   void theCallsEndAnswersAPartyStillWaitingForItsAdmission() {
     CallFixture f = limitedTo(10);
-    TestProbe<CallReply> client = TEST_KIT.createTestProbe();
-    f.kit.runCommand(new Conference(UID, BOB, client.ref()));
-    f.userMessage(UserCommand.AdmitParty.class);
+    TestProbe<CallReply> client = waitingForAdmission(f);
     // the SIP party hangs up before the user session decided: the entity ends and passivates,
     // where a decision would not reach it; the request is answered by the end
     f.fact(new SipByeReceived(CallIds.sipCallIdFor(f.callId), 2, ""));
