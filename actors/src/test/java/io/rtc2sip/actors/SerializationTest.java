@@ -133,7 +133,7 @@ class SerializationTest {
     s.add(new UserCommand.RouteInboundCall("i-1", p, ref.narrow()));
     s.add(new UserCommand.GetPresence(ref.narrow()));
     s.add(new UserCommand.AdmitCall("o-1", ref.narrow()));
-    s.add(new UserCommand.AdmitParty("o-1", 2, ref.narrow()));
+    s.add(new UserCommand.AdmitParty("o-1", 2, 1, ref.narrow()));
     s.add(new UserCommand.CallChecked("o-1", "Ended"));
     s.add(new UserEvent.CallAdmitted("o-1", at));
     s.add(new UserEvent.PartyAdmitted("o-1", 2, at));
@@ -141,8 +141,8 @@ class SerializationTest {
         new UserState.PlacedCalls(List.of(new UserState.Placed("o-1", at)), List.of(at))));
     s.add(new CallCommand.PlacementAllowed("alice"));
     s.add(new CallCommand.PlacementRefused("alice", "too-many-calls", "2 calls going on"));
-    s.add(new CallCommand.PartyAllowed(2));
-    s.add(new CallCommand.PartyRefused(2, "call-rate-exceeded", "3 calls started"));
+    s.add(new CallCommand.PartyAllowed(2, 1));
+    s.add(new CallCommand.PartyRefused(2, 1, "call-rate-exceeded", "3 calls started"));
     s.add(new CallEvent.CallReferRefused("sip:x@evil", "sip:b@pbx", d, at));
     s.add(new UserEvent.LoggedIn("node", "c2", "c1", List.of("i-1"), at));
     s.add(new UserEvent.LoggedOut("c2", "logout", at));

@@ -69,6 +69,9 @@ final class CallActions {
    * passivated).
    */
   private ClientCommand waitingForSession;
+  /** The number of the request waiting, and of the last one (numbers the user session echoes). */
+  private long waitingRequest;
+  private long lastRequest;
 
   CallActions(
       String callId,
@@ -270,12 +273,28 @@ final class CallActions {
     }
   }
 
-  /** {@code command} waits for the user session's decision (one at a time). */
-  void waitForSession(ClientCommand command) {
+  /**
+   * {@code command} waits for the user session's decision (one at a time); the number of the
+   * request, which the decision repeats.
+   */
+  long waitForSession(ClientCommand command) {
     waitingForSession = command;
+    waitingRequest = ++lastRequest;
+    return waitingRequest;
   }
 
-  /** The request waiting for the user session, which waits no longer; null when none. */
+  /**
+   * The request waiting for the user session, which waits no longer; null when none waits or the
+   * decision is for another request ({@code request}: a late answer to one that timed out).
+   */
+  ClientCommand takeWaitingForSession(long request) {
+    if (waitingForSession == null || request != waitingRequest) {
+      return null;
+    }
+    return takeWaitingForSession();
+  }
+
+  /** The request waiting for the user session, whatever it is; null when none. */
   ClientCommand takeWaitingForSession() {
     ClientCommand c = waitingForSession;
     waitingForSession = null;

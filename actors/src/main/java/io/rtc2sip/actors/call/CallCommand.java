@@ -262,16 +262,20 @@ public sealed interface CallCommand extends CborSerializable {
    */
   sealed interface PartyAdmission extends CallCommand {
     int party();
+
+    /** The number the call gave the request this answers (a late answer names an older one). */
+    long request();
   }
 
   /** The party may be invited: the user session counted it. */
-  record PartyAllowed(int party) implements PartyAdmission {}
+  record PartyAllowed(int party, long request) implements PartyAdmission {}
 
   /**
    * The party may not be invited: {@code code} ({@code call-rate-exceeded}, or {@code
    * unavailable} when the user session did not answer in time) and why.
    */
-  record PartyRefused(int party, String code, String reason) implements PartyAdmission {}
+  record PartyRefused(int party, long request, String code, String reason)
+      implements PartyAdmission {}
 
   // ---------------------------------------------------------------- from the push service
 

@@ -81,10 +81,11 @@ final class ConferenceHandlers {
       // one more leg through the trunk: it counts in the user's per-minute window
       // in memory only, like a placement: lost with the node, the client's request times out
       // and nothing was made; the call's end answers it
-      a.waitForSession(c);
+      long request = a.waitForSession(c);
       int party = info.sipLegs() + 1;
-      a.user(info.uid(), new UserCommand.AdmitParty(a.callId(), party, a.self().narrow()));
-      a.armPlacementTimer(new PartyRefused(party, Placement.UNAVAILABLE,
+      a.user(info.uid(), new UserCommand.AdmitParty(a.callId(), party, request,
+          a.self().narrow()));
+      a.armPlacementTimer(new PartyRefused(party, request, Placement.UNAVAILABLE,
           "the user session did not answer in time"), Placement.ADMISSION_TIMEOUT);
       return a.none(); // answered when the user session decides, or the timer does
     }
@@ -115,10 +116,11 @@ final class ConferenceHandlers {
 
   /** The conference request this decision is for, which waits no longer; null when none. */
   private Conference decided(PartyAdmission decision) {
-    Conference c = a.takeWaitingForSession() instanceof Conference waiting ? waiting : null;
+    Conference c = a.takeWaitingForSession(decision.request()) instanceof Conference waiting
+        ? waiting : null;
     if (c == null) {
-      a.log().info("{} for party {} with none waiting: ignored",
-          decision.getClass().getSimpleName(), decision.party());
+      a.log().info("{} for party {} (request {}) with none waiting for it: ignored",
+          decision.getClass().getSimpleName(), decision.party(), decision.request());
       return null;
     }
     a.cancelPlacementTimer();

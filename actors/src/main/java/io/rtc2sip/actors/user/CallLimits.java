@@ -93,11 +93,13 @@ final class CallLimits {
       String reason = uid + " started " + started + " calls and parties in the last minute, at"
           + " most " + plan.callsPerMinute() + " are allowed";
       ctx.getLog().info("party {} of call {} refused: {}", admit.party(), admit.callId(), reason);
-      call.tell(new CallCommand.PartyRefused(admit.party(), DialPlan.CALL_RATE_EXCEEDED, reason));
+      call.tell(new CallCommand.PartyRefused(admit.party(), admit.request(),
+          DialPlan.CALL_RATE_EXCEEDED, reason));
       return effects.none();
     }
     return effects.persist(new PartyAdmitted(admit.callId(), admit.party(), now))
-        .thenRun(next -> call.tell(new CallCommand.PartyAllowed(admit.party())));
+        .thenRun(next -> call.tell(new CallCommand.PartyAllowed(admit.party(),
+            admit.request())));
   }
 
   EffectBuilder<UserEvent, UserState> checked(UserState state, CallChecked checked) {

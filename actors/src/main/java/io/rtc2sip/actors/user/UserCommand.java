@@ -39,11 +39,12 @@ public sealed interface UserCommand extends CborSerializable {
 
   /**
    * The user adds party {@code party} to its call {@code callId}: may it, under the user's
-   * per-minute limit (a party is one more leg through the trunk)? The answer ({@link
+   * per-minute limit (a party is one more leg through the trunk)? {@code request} numbers the
+   * call's request, which the answer repeats. The answer ({@link
    * CallCommand.PartyAllowed} or {@link CallCommand.PartyRefused}) goes to {@code replyTo}.
    */
-  record AdmitParty(String callId, int party, ActorRef<CallCommand.PartyAdmission> replyTo)
-      implements UserCommand {}
+  record AdmitParty(String callId, int party, long request,
+      ActorRef<CallCommand.PartyAdmission> replyTo) implements UserCommand {}
 
   /**
    * What a counted call answered to {@link CallCommand.GetCall} ({@code state} as in {@link

@@ -151,73 +151,94 @@ class ConferenceTest {
     return f;
   }
 
-  /** The user asks to add BOB; its user session is asked: the client's probe, not answered. */
-  private static TestProbe<CallReply> waitingForAdmission(CallFixture f) {
+  /** A {@code conference} waiting for the user session: the client's probe and the question. */
+  private record Waiting(TestProbe<CallReply> client, UserCommand.AdmitParty admit) {}
+
+  /** The user asks to add {@code target}; nothing happens but the user session is asked. */
+  private static Waiting waitingForAdmission(CallFixture f, String target) {
     TestProbe<CallReply> client = TEST_KIT.createTestProbe();
-    assertTrue(f.kit.runCommand(new Conference(UID, BOB, client.ref())).hasNoEvents());
-    f.userMessage(UserCommand.AdmitParty.class);
-    return client;
+    assertTrue(f.kit.runCommand(new Conference(UID, target, client.ref())).hasNoEvents());
+    UserCommand.AdmitParty admit = f.userMessage(UserCommand.AdmitParty.class);
+    f.sip.expectNoMessage(Duration.ofMillis(50));
+    client.expectNoMessage(Duration.ZERO);
+    return new Waiting(client, admit);
   }
 
   @Test
   void underAPerMinuteLimitEachPartyIsAdmittedByTheUserSessionFirst() {
     CallFixture f = limitedTo(10);
-    TestProbe<CallReply> client = TEST_KIT.createTestProbe();
-    // nothing happens before the user session admits the party
-    assertTrue(f.kit.runCommand(new Conference(UID, BOB, client.ref())).hasNoEvents());
-    UserCommand.AdmitParty admit = f.userMessage(UserCommand.AdmitParty.class);
-    assertEquals(f.callId, admit.callId());
-    assertEquals(2, admit.party());
-    f.sip.expectNoMessage(Duration.ofMillis(50));
-    client.expectNoMessage(Duration.ZERO);
+    Waiting bob = waitingForAdmission(f, BOB);
+    assertEquals(f.callId, bob.admit().callId());
+    assertEquals(2, bob.admit().party());
     // one at a time: a second request meanwhile is refused
     var meanwhile = f.kit.<CallReply>runCommand(r -> new Conference(UID, CAROL, r));
     assertTrue(rejection(meanwhile.reply()).contains("being admitted"), rejection(meanwhile.reply()));
 
-    var allowed = f.kit.runCommand(new CallCommand.PartyAllowed(2));
+    var allowed = f.kit.runCommand(new CallCommand.PartyAllowed(2, bob.admit().request()));
     assertEquals(2, ((PartyInvited) allowed.event()).party());
-    assertAccepted(client.receiveMessage());
+    assertAccepted(bob.client().receiveMessage());
     assertInstanceOf(SipLegCommand.Invite.class, f.sip.receiveMessage());
     f.fact(answer("bob-tag"));
 
     // the user session refuses the next one (its minute is full): nothing is made
-    assertTrue(f.kit.runCommand(new Conference(UID, CAROL, client.ref())).hasNoEvents());
-    assertEquals(3, f.userMessage(UserCommand.AdmitParty.class).party());
-    var refused = f.kit.runCommand(new CallCommand.PartyRefused(3, DialPlan.CALL_RATE_EXCEEDED,
-        UID + " started 10 calls and parties in the last minute"));
+    Waiting carol = waitingForAdmission(f, CAROL);
+    assertEquals(3, carol.admit().party());
+    var refused = f.kit.runCommand(new CallCommand.PartyRefused(3, carol.admit().request(),
+        DialPlan.CALL_RATE_EXCEEDED, UID + " started 10 calls and parties in the last minute"));
     assertTrue(refused.hasNoEvents());
     CallReply.Rejected rejected = assertInstanceOf(CallReply.Rejected.class,
-        client.receiveMessage());
+        carol.client().receiveMessage());
     assertEquals(DialPlan.CALL_RATE_EXCEEDED, rejected.code());
     f.sip.expectNoMessage(Duration.ofMillis(50));
     assertEquals(1, assertInstanceOf(Conferencing.class, f.state()).parties().size());
     // a decision with none waiting changes nothing
-    assertTrue(f.kit.runCommand(new CallCommand.PartyAllowed(3)).hasNoEvents());
+    assertTrue(f.kit.runCommand(new CallCommand.PartyAllowed(3, carol.admit().request()))
+        .hasNoEvents());
     f.sip.expectNoMessage(Duration.ofMillis(50));
+  }
+
+  @Test
+  void aLateDecisionForAnEarlierRequestIsNotTakenForTheOneWaiting() {
+    CallFixture f = limitedTo(10);
+    Waiting first = waitingForAdmission(f, BOB);
+    // the user session did not answer in time (the call's timer): the client is told so
+    f.kit.runCommand(new CallCommand.PartyRefused(2, first.admit().request(),
+        Placement.UNAVAILABLE, "the user session did not answer in time"));
+    assertEquals(Placement.UNAVAILABLE, assertInstanceOf(CallReply.Rejected.class,
+        first.client().receiveMessage()).code());
+    Waiting retry = waitingForAdmission(f, BOB);
+    // the first request's answer comes late: it is not the retry's
+    assertTrue(f.kit.runCommand(new CallCommand.PartyAllowed(2, first.admit().request()))
+        .hasNoEvents());
+    retry.client().expectNoMessage(Duration.ofMillis(50));
+    f.sip.expectNoMessage(Duration.ZERO);
+    var allowed = f.kit.runCommand(new CallCommand.PartyAllowed(2, retry.admit().request()));
+    assertEquals(2, ((PartyInvited) allowed.event()).party());
+    assertAccepted(retry.client().receiveMessage());
   }
 
   @Test
   void aPartyAdmittedAfterTheCallWasHeldIsNotInvited() {
     CallFixture f = limitedTo(10);
-    TestProbe<CallReply> client = waitingForAdmission(f);
+    Waiting bob = waitingForAdmission(f, BOB);
     assertAccepted(f.client(r -> new CallCommand.Hold(UID, r)));
     assertInstanceOf(CallState.Held.class, f.state());
     f.clearProbes();
-    var late = f.kit.runCommand(new CallCommand.PartyAllowed(2));
+    var late = f.kit.runCommand(new CallCommand.PartyAllowed(2, bob.admit().request()));
     assertTrue(late.hasNoEvents());
-    assertTrue(rejection(client.receiveMessage()).contains("no party added"));
+    assertTrue(rejection(bob.client().receiveMessage()).contains("no party added"));
     f.sip.expectNoMessage(Duration.ofMillis(50));
   }
 
   @Test
   void theCallsEndAnswersAPartyStillWaitingForItsAdmission() {
     CallFixture f = limitedTo(10);
-    TestProbe<CallReply> client = waitingForAdmission(f);
+    Waiting bob = waitingForAdmission(f, BOB);
     // the SIP party hangs up before the user session decided: the entity ends and passivates,
     // where a decision would not reach it; the request is answered by the end
     f.fact(new SipByeReceived(CallIds.sipCallIdFor(f.callId), 2, ""));
     assertInstanceOf(CallState.Ended.class, f.state());
-    assertEquals("the call ended", rejection(client.receiveMessage()));
+    assertEquals("the call ended", rejection(bob.client().receiveMessage()));
     f.sip.expectNoMessage(Duration.ofMillis(50));
   }
 

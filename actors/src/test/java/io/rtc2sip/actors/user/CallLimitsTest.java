@@ -168,26 +168,26 @@ class CallLimitsTest {
     var kit = kit(1, 3);
     TestProbe<CallCommand.PartyAdmission> party = TEST_KIT.createTestProbe();
     assertEquals(new PlacementAllowed(uid), admit(kit, "o-1"));
-    var second = kit.runCommand(new UserCommand.AdmitParty("o-1", 2, party.ref()));
+    var second = kit.runCommand(new UserCommand.AdmitParty("o-1", 2, 7, party.ref()));
     assertEquals(List.of(new UserEvent.PartyAdmitted("o-1", 2, START)), second.events());
-    assertEquals(new CallCommand.PartyAllowed(2), party.receiveMessage());
+    assertEquals(new CallCommand.PartyAllowed(2, 7), party.receiveMessage());
     // a party is not a call going on: the concurrent limit of 1 still counts o-1 only
     assertEquals(List.of("o-1"),
         kit.getState().placedCalls().live().stream().map(UserState.Placed::callId).toList());
     clock.advance(Duration.ofSeconds(10));
-    kit.runCommand(new UserCommand.AdmitParty("o-1", 3, party.ref()));
-    assertEquals(new CallCommand.PartyAllowed(3), party.receiveMessage());
+    kit.runCommand(new UserCommand.AdmitParty("o-1", 3, 8, party.ref()));
+    assertEquals(new CallCommand.PartyAllowed(3, 8), party.receiveMessage());
 
     // three legs started in the minute: the next party and the next call are refused
-    var refused = kit.runCommand(new UserCommand.AdmitParty("o-1", 4, party.ref()));
+    var refused = kit.runCommand(new UserCommand.AdmitParty("o-1", 4, 9, party.ref()));
     assertTrue(refused.hasNoEvents());
-    assertEquals(new CallCommand.PartyRefused(4, DialPlan.CALL_RATE_EXCEEDED, uid + " started 3"
+    assertEquals(new CallCommand.PartyRefused(4, 9, DialPlan.CALL_RATE_EXCEEDED, uid + " started 3"
         + " calls and parties in the last minute, at most 3 are allowed"), party.receiveMessage());
     kit.runCommand(new UserCommand.CallEnded("o-1"));
     assertEquals(new PlacementRefused(uid, DialPlan.CALL_RATE_EXCEEDED,
         uid + " started 3 calls in the last minute, at most 3 are allowed"), admit(kit, "o-2"));
     kit.restart();
-    kit.runCommand(new UserCommand.AdmitParty("o-2", 2, party.ref()));
+    kit.runCommand(new UserCommand.AdmitParty("o-2", 2, 1, party.ref()));
     assertInstanceOf(CallCommand.PartyRefused.class, party.receiveMessage());
     clock.advance(Duration.ofSeconds(51)); // the first call left the window
     assertEquals(new PlacementAllowed(uid), admit(kit, "o-2"));
