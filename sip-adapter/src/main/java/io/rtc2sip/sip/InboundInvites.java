@@ -299,6 +299,21 @@ final class InboundInvites {
     if (!leg.takePendingInviteToAnswer(pending)) {
       return; // cancelled or ended while the 200 waited for a PRACK
     }
+    try {
+      answerTaken(accept, leg, pending);
+    } catch (Exception e) {
+      // no 2xx went: a BYE that waits for it must not wait for ever, the INVITE gets a 500
+      leg.answerFailed();
+      log.warn("our 200 could not be sent ({}): the INVITE is answered 500", e.toString());
+      pending.tx().sendResponse(ctx.requests.response(Response.SERVER_INTERNAL_ERROR,
+          pending.request(), accept.dialog().localTag(), null));
+      forget(accept.callId(), pending);
+    }
+  }
+
+  /** Our 200 to {@code pending}, taken from the leg to be answered. */
+  private void answerTaken(SipLegCommand.Accept accept, SipLeg leg,
+      SipLeg.PendingInvite pending) throws Exception {
     NegotiatedMedia media = accept.media();
     // an answer a reliable 18x carried is the answer: the 200 repeats it (RFC 3262 5)
     Optional<String> sdp = pending.reliable() != null && pending.reliable().sdp() != null

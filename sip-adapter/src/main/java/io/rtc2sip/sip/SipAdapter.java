@@ -287,8 +287,8 @@ public final class SipAdapter implements AutoCloseable {
     reliable.close();
     hops.close();
     checks.close();
-    // our BYEs still waiting for the ACK of our 2xx go now, while the stack runs
-    ctx.legs.all().forEach(ctx::sendByeAfterAck);
+    // our BYEs still waiting for the ACK of our 2xx go now, once, while the stack runs
+    ctx.legs.all().forEach(ctx::sendByesAfterAck);
     legs.tell(STOP);
     registrations.tell(STOP);
     registering.close();

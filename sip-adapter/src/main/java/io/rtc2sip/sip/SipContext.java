@@ -103,8 +103,9 @@ final class SipContext {
     SipLeg.AnsweredInvite answered = leg.takeUnacknowledged();
     if (answered != null) {
       stopAlerts(answered.tx());
+      // our BYE of that dialog waited for this ACK, or for our 2xx to give up
+      sendBye(leg, leg.takeByeAfterAck(sipCallId(answered.ok())));
     }
-    sendByeAfterAck(leg); // it waited for this ACK, or for our 2xx to give up
   }
 
   /** No more RETRANSMIT timeouts for this transaction. */
@@ -135,12 +136,15 @@ final class SipContext {
         }
       });
     }
-    sendByeAfterAck(leg);
+    sendByesAfterAck(leg);
   }
 
-  /** Sends our BYE that waited in {@code leg} for the ACK of our 2xx, if one waits. */
-  void sendByeAfterAck(SipLeg leg) {
-    ReliableProvisionals.Step bye = leg.takeByeAfterAck();
+  /** Sends every BYE of ours that waited in {@code leg} for the ACK of our 2xx. */
+  void sendByesAfterAck(SipLeg leg) {
+    leg.takeByesAfterAck().forEach(bye -> sendBye(leg, bye));
+  }
+
+  private void sendBye(SipLeg leg, ReliableProvisionals.Step bye) {
     if (bye == null) {
       return;
     }

@@ -4,9 +4,11 @@ import io.rtc2sip.actors.model.SdpDirection;
 import io.rtc2sip.actors.model.SipDialog;
 import io.rtc2sip.actors.port.SipLegCommand;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -60,9 +62,8 @@ final class SipLeg {
   private AnsweredInvite unacknowledged;
   /** The Call-ID of the dialog whose INVITE our 2xx is being made for (taken, not yet sent). */
   private String answering;
-  /** Our BYE waiting for the ACK of our 2xx, and the Call-ID of its dialog. */
-  private ReliableProvisionals.Step byeAfterAck;
-  private String byeAfterAckOf;
+  /** Our BYEs waiting for the ACK of our 2xx, by the Call-ID of their dialog. */
+  private final Map<String, ReliableProvisionals.Step> byesAfterAck = new LinkedHashMap<>();
   /** The RSeq of the peer's last reliable 18x to our INVITE, by early dialog (its To-tag). */
   private final Map<String, Long> peerRseqs = new java.util.HashMap<>(2);
   /** The CSeq of our last PRACK (0: none). */
@@ -329,9 +330,10 @@ final class SipLeg {
 
   /** Our 2xx could not be made: no 2xx goes, and a BYE that waited for it is not needed. */
   synchronized void answerFailed() {
+    if (answering != null) {
+      byesAfterAck.remove(answering);
+    }
     answering = null;
-    byeAfterAck = null;
-    byeAfterAckOf = null;
   }
 
   synchronized AnsweredInvite unacknowledged() {
@@ -353,26 +355,26 @@ final class SipLeg {
     boolean waits = sipCallId.equals(answering) || unacknowledged != null
         && sipCallId.equals(SipContext.sipCallId(unacknowledged.ok()));
     if (waits) {
-      byeAfterAck = bye;
-      byeAfterAckOf = sipCallId;
+      byesAfterAck.put(sipCallId, bye);
     }
     return waits;
   }
 
-  /** The BYE that waited for the ACK of our 2xx, or null. */
-  synchronized ReliableProvisionals.Step takeByeAfterAck() {
-    ReliableProvisionals.Step bye = byeAfterAck;
-    byeAfterAck = null;
-    byeAfterAckOf = null;
-    return bye;
+  /** Our BYE of dialog {@code sipCallId} that waited for the ACK of our 2xx, or null. */
+  synchronized ReliableProvisionals.Step takeByeAfterAck(String sipCallId) {
+    return byesAfterAck.remove(sipCallId);
+  }
+
+  /** Every BYE of ours still waiting for an ACK (the leg is dropped, the node stops). */
+  synchronized List<ReliableProvisionals.Step> takeByesAfterAck() {
+    List<ReliableProvisionals.Step> byes = new ArrayList<>(byesAfterAck.values());
+    byesAfterAck.clear();
+    return byes;
   }
 
   /** The peer ended dialog {@code sipCallId} itself: our BYE waiting in it is not sent. */
   synchronized void peerEnded(String sipCallId) {
-    if (sipCallId.equals(byeAfterAckOf)) {
-      byeAfterAck = null;
-      byeAfterAckOf = null;
-    }
+    byesAfterAck.remove(sipCallId);
   }
 
   synchronized void ack(Request ack) {

@@ -113,6 +113,28 @@ class SipAckTimeoutTest {
     }
   }
 
+  /** The peer hangs up while our BYE waits for its ACK: ours is not sent at all. */
+  @Test
+  void ourByeWaitingForAnAckIsNotSentWhenThePeerHangsUpFirst() throws Exception {
+    int port = Sipp.freeUdpPort();
+    try (SipAdapter adapter = adapter(port); RawSip raw = new RawSip(port)) {
+      String sipCallId = "crossed@caller";
+      ShardingEnvelope<CallCommand> e = answered(adapter, raw, sipCallId);
+      SipDialog dialog = ((CallCommand.SipInviteReceived) e.message()).dialog();
+      adapter.port().tell(new SipLegCommand.Bye(e.entityId(), dialog.nextLocalCseq(),
+          EndCause.LOCAL_HANGUP));
+      String bye = raw.inDialog("BYE", "alice", sipCallId, RawSip.fromTag(sipCallId),
+          dialog.localTag(), 2);
+      assertNotNull(raw.requestUntil(bye, "SIP/2.0 200"), "200 to the peer's BYE");
+      assertInstanceOf(CallCommand.SipByeReceived.class, calls.receiveMessage(WAIT).message());
+      // the peer's BYE dropped the leg (no 2xx of ours is sent again, nothing waits for 64*T1
+      // any more): a BYE of ours would have gone with the drop
+      List<String> after = raw.receiveFor(Duration.ofMillis(500));
+      assertTrue(after.stream().noneMatch(m -> m.startsWith("BYE ")), "no BYE: " + after);
+      assertEquals(0, adapter.openDialogs());
+    }
+  }
+
   /** No ACK ever: our BYE goes when our 200 gives up waiting (64*T1), as RFC 3261 15 allows. */
   @Test
   void ourByeWaitingForAnAckThatNeverComesGoesAt64TimesT1() throws Exception {
