@@ -486,11 +486,13 @@ public final class CallTransitions {
         (h, s, c) -> h.conferences().refused(c)));
     t.add(row(List.of(Held.class, Transferring.class, Referred.class, Ended.class),
         PartyAllowed.class, events(), false, states(),
-        "the call left Active while the party waited: reply Rejected; no INVITE",
+        "the call left Active while the party waited: reply Rejected (a call that ended"
+            + " answered it then: ignored); no INVITE",
         (h, s, c) -> h.conferences().decidedTooLate(s, c)));
     t.add(row(List.of(Held.class, Transferring.class, Referred.class, Ended.class),
         PartyRefused.class, events(), false, states(),
-        "the call left Active while the party waited: reply Rejected; no INVITE",
+        "the call left Active while the party waited: reply Rejected (a call that ended"
+            + " answered it then: ignored); no INVITE",
         (h, s, c) -> h.conferences().decidedTooLate(s, c)));
     t.add(row(Conferencing.class, SipProvisional.class, events(), false, states(),
         "logged",
