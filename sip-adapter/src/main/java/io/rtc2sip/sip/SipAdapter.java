@@ -266,6 +266,11 @@ public final class SipAdapter implements AutoCloseable {
     return ctx.legs.pendingInvites();
   }
 
+  /** BYEs of ours waiting for the ACK of our 2xx on this node. */
+  int byesAfterAck() {
+    return ctx.legs.all().stream().mapToInt(SipLeg::byesAfterAck).sum();
+  }
+
   /** Calls whose SIP state this node holds (what {@code rtc2sip_sip_dialogs_open} shows). */
   int openDialogs() {
     return ctx.legs.size();

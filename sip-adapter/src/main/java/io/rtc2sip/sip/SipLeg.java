@@ -372,6 +372,11 @@ final class SipLeg {
     return byes;
   }
 
+  /** How many BYEs of ours wait for an ACK in this leg. */
+  synchronized int byesAfterAck() {
+    return byesAfterAck.size();
+  }
+
   /** The peer ended dialog {@code sipCallId} itself: our BYE waiting in it is not sent. */
   synchronized void peerEnded(String sipCallId) {
     byesAfterAck.remove(sipCallId);

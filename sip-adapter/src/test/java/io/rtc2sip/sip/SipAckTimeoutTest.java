@@ -100,6 +100,7 @@ class SipAckTimeoutTest {
       SipDialog dialog = ((CallCommand.SipInviteReceived) e.message()).dialog();
       adapter.port().tell(new SipLegCommand.Bye(e.entityId(), dialog.nextLocalCseq(),
           EndCause.LOCAL_HANGUP));
+      Until.until(WAIT, () -> adapter.byesAfterAck() == 1, "our BYE waiting for the ACK");
       List<String> before = raw.receiveFor(Duration.ofMillis(300));
       assertTrue(before.stream().noneMatch(m -> m.startsWith("BYE ")),
           "no BYE before the ACK: " + before);
@@ -123,6 +124,8 @@ class SipAckTimeoutTest {
       SipDialog dialog = ((CallCommand.SipInviteReceived) e.message()).dialog();
       adapter.port().tell(new SipLegCommand.Bye(e.entityId(), dialog.nextLocalCseq(),
           EndCause.LOCAL_HANGUP));
+      // ours waits before the peer's goes (else they cross, and ours rightly goes)
+      Until.until(WAIT, () -> adapter.byesAfterAck() == 1, "our BYE waiting for the ACK");
       String bye = raw.inDialog("BYE", "alice", sipCallId, RawSip.fromTag(sipCallId),
           dialog.localTag(), 2);
       assertNotNull(raw.requestUntil(bye, "SIP/2.0 200"), "200 to the peer's BYE");

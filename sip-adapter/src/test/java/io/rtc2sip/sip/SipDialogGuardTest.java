@@ -339,7 +339,7 @@ class SipDialogGuardTest {
       assertNotNull(raw.requestUntil(null, "SIP/2.0 200"), "our 200");
       adapter.port().tell(new SipLegCommand.Bye(e.entityId(), invite.dialog().nextLocalCseq(),
           EndCause.LOCAL_HANGUP));
-      // the leg has been quiet for less than the idle check's second: the BYE waits
+      until(WAIT, () -> adapter.byesAfterAck() == 1, "our BYE waiting for the ACK");
       List<String> before = raw.receiveFor(Duration.ofMillis(300));
       assertTrue(before.stream().noneMatch(m -> m.startsWith("BYE ")), "no BYE yet: " + before);
       states.put(e.entityId(), "Ended"); // no ACK comes; the idle check finds the call over
