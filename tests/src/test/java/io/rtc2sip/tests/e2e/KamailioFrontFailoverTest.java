@@ -169,7 +169,10 @@ class KamailioFrontFailoverTest {
   private static Call inboundCallOnNodeA(SignalingCallsTest.Phone kim, NodeProcess a,
       NodeProcess b, KamailioFront front) throws Exception {
     for (int attempt = 0; attempt < 20; attempt++) {
-      Sipp uac = Sipp.uac("uac_reanchored_then_bye", front.port, "kim", 2000, "-timeout", "240");
+      // its BYE goes 4 s after the survivor's re-INVITE, when the front has surely probed the
+      // dead node out (a probe a second, given up after 2 s): a call recovered faster than that
+      // (0.4 s once) would have the BYE meet the front before it knows
+      Sipp uac = Sipp.uac("uac_reanchored_then_bye", front.port, "kim", 4000, "-timeout", "240");
       String id = kim.await("incoming-call", uac).get("callId").asText();
       boolean inviteOnA = onA(a, b, "InboundInvites [" + id + "] INVITE from");
       boolean entityOnA = onA(a, b, "CallEntity [" + id + "] incoming call");
