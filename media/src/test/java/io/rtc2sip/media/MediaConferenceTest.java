@@ -142,12 +142,17 @@ class MediaConferenceTest {
     assertTrue(own < 0.02, who + " must not hear " + absent + " Hz: share " + own);
   }
 
-  @Test
-  void everyPartyHearsTheOthersAndNotItselfAndALeavingPartyIsGone() throws Exception {
-    MediaSettings settings = new MediaSettings("127.0.0.1", 34000, 34099, Duration.ZERO,
+  /** The media bridge on RTP ports {@code min}-{@code max}, its RTC legs {@link #rtc}. */
+  private void startBridge(int min, int max) throws java.io.IOException {
+    MediaSettings settings = new MediaSettings("127.0.0.1", min, max, Duration.ZERO,
         Duration.ofSeconds(5), 1);
     bridge = MediaBridge.start(KIT.system(), settings, EntityMessenger.envelopes(calls.ref()),
         (callId, leg, left) -> rtc, WebRtcLegs.NONE);
+  }
+
+  @Test
+  void everyPartyHearsTheOthersAndNotItselfAndALeavingPartyIsGone() throws Exception {
+    startBridge(34000, 34099);
     Peer own = new Peer(CALL, 400);
     bridge.port().tell(new MediaCommand.Start(CALL, new RtcLeg("room", "alice"),
         NegotiatedMedia.pcmu()));
@@ -177,10 +182,7 @@ class MediaConferenceTest {
 
   @Test
   void theCallsEndFreesThePortOfAPartyStillInvited() throws Exception {
-    MediaSettings settings = new MediaSettings("127.0.0.1", 34100, 34199, Duration.ZERO,
-        Duration.ofSeconds(5), 1);
-    bridge = MediaBridge.start(KIT.system(), settings, EntityMessenger.envelopes(calls.ref()),
-        (callId, leg, left) -> rtc, WebRtcLegs.NONE);
+    startBridge(34100, 34199);
     new Peer(CALL, 400);
     bridge.port().tell(new MediaCommand.Start(CALL, new RtcLeg("room", "alice"),
         NegotiatedMedia.pcmu()));
